@@ -1,0 +1,1 @@
+"""Pure chemistry: identifiers, standardization, names and watchlist matching (no Scrapy, no DB)."""

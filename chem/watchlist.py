@@ -1,0 +1,189 @@
+"""The watchlist: data files under chem/data, loaded into typed entries.
+
+Files (all CSV, UTF-8, `;` separates list values):
+- watchlist.csv: one row per controlled substance (see `Entry`).
+- classes.csv: class rules (SMARTS) for regulated families, e.g. "4-AP, its amides and carbamates".
+- transforms.csv: reaction SMARTS that unmask designer precursors (deprotection, hydrolysis, ...).
+- abbreviation_clashes.csv: other meanings of vendor abbreviations (4-AP = 4-aminopyridine).
+- VERSION: the declared watchlist version; the loaded version adds a hash of the data files.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+DATA_DIR = Path(__file__).parent / "data"
+WATCHLIST_FILES = (
+    "watchlist.csv",
+    "classes.csv",
+    "transforms.csv",
+    "abbreviation_clashes.csv",
+    "VERSION",
+)
+
+
+def _split(value: str | None) -> list[str]:
+    return [v.strip() for v in (value or "").split(";") if v.strip()]
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str
+    name: str
+    synonyms: tuple[str, ...]
+    abbreviations: tuple[str, ...]
+    names_zh: tuple[str, ...]
+    names_other: tuple[str, ...]
+    cas: tuple[str, ...]
+    salt_cas: tuple[tuple[str, str], ...]  # (CAS, form) e.g. ("99918-43-1", "dihydrochloride")
+    smiles: str
+    inchikey: str
+    formula: str
+    family: tuple[str, ...]
+    tier: str  # precursor | pre-precursor | reagent
+    regimes: tuple[str, ...]
+    designer_target: bool
+    sources: tuple[str, ...]
+    notes: str
+
+    @property
+    def connectivity(self) -> str:
+        return self.inchikey[:14]
+
+    @property
+    def all_cas(self) -> tuple[str, ...]:
+        return self.cas + tuple(c for c, _ in self.salt_cas)
+
+    @classmethod
+    def from_row(cls, row: dict[str, str]) -> Entry:
+        salt_cas = []
+        for item in _split(row.get("salt_cas")):
+            cas, _, form = item.partition("=")
+            salt_cas.append((cas.strip(), form.strip()))
+        return cls(
+            id=row["id"].strip(),
+            name=row["name"].strip(),
+            synonyms=tuple(_split(row.get("synonyms"))),
+            abbreviations=tuple(_split(row.get("abbreviations"))),
+            names_zh=tuple(_split(row.get("names_zh"))),
+            names_other=tuple(_split(row.get("names_other"))),
+            cas=tuple(_split(row.get("cas"))),
+            salt_cas=tuple(salt_cas),
+            smiles=row["smiles"].strip(),
+            inchikey=row["inchikey"].strip(),
+            formula=(row.get("formula") or "").strip(),
+            family=tuple(_split(row.get("family"))),
+            tier=(row.get("tier") or "").strip(),
+            regimes=tuple(_split(row.get("regimes"))),
+            designer_target=(row.get("designer_target") or "").strip() in ("1", "true", "yes"),
+            sources=tuple(_split(row.get("sources"))),
+            notes=(row.get("notes") or "").strip(),
+        )
+
+
+@dataclass(frozen=True)
+class ClassRule:
+    id: str
+    name: str
+    smarts: str
+    entry: str  # the watchlist entry the class belongs to
+    regimes: tuple[str, ...]
+    source: str
+    notes: str
+
+
+@dataclass(frozen=True)
+class Transform:
+    id: str
+    kind: str  # deprotection | hydrolysis | dehalogenation | ...
+    rxn: str  # reaction SMARTS, one reactant template
+    description: str
+
+
+@dataclass(frozen=True)
+class AbbreviationClash:
+    abbreviation: str
+    meaning: str
+    cas: str
+    guard_terms: tuple[str, ...]
+
+
+@dataclass
+class Watchlist:
+    version: str
+    entries: list[Entry]
+    classes: list[ClassRule] = field(default_factory=list)
+    transforms: list[Transform] = field(default_factory=list)
+    clashes: list[AbbreviationClash] = field(default_factory=list)
+
+    def by_id(self) -> dict[str, Entry]:
+        return {e.id: e for e in self.entries}
+
+
+def _read_csv(path: Path) -> list[dict[str, str]]:
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8", newline="") as fh:
+        return [r for r in csv.DictReader(fh) if any((v or "").strip() for v in r.values())]
+
+
+def data_hash(data_dir: Path = DATA_DIR) -> str:
+    digest = hashlib.sha256()
+    for name in WATCHLIST_FILES:
+        path = data_dir / name
+        if path.exists():
+            digest.update(name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def load_watchlist(data_dir: Path | str = DATA_DIR) -> Watchlist:
+    data_dir = Path(data_dir)
+    version_file = data_dir / "VERSION"
+    declared = version_file.read_text().strip() if version_file.exists() else "0"
+    entries = [Entry.from_row(r) for r in _read_csv(data_dir / "watchlist.csv")]
+    classes = [
+        ClassRule(
+            id=r["id"].strip(),
+            name=r["name"].strip(),
+            smarts=r["smarts"].strip(),
+            entry=r["entry"].strip(),
+            regimes=tuple(_split(r.get("regimes"))),
+            source=(r.get("source") or "").strip(),
+            notes=(r.get("notes") or "").strip(),
+        )
+        for r in _read_csv(data_dir / "classes.csv")
+    ]
+    transforms = [
+        Transform(
+            id=r["id"].strip(),
+            kind=r["kind"].strip(),
+            rxn=r["rxn"].strip(),
+            description=(r.get("description") or "").strip(),
+        )
+        for r in _read_csv(data_dir / "transforms.csv")
+    ]
+    clashes = [
+        AbbreviationClash(
+            abbreviation=r["abbreviation"].strip(),
+            meaning=r["meaning"].strip(),
+            cas=(r.get("cas") or "").strip(),
+            guard_terms=tuple(_split(r.get("guard_terms"))),
+        )
+        for r in _read_csv(data_dir / "abbreviation_clashes.csv")
+    ]
+    return Watchlist(
+        version=f"{declared}+{data_hash(data_dir)[:8]}",
+        entries=entries,
+        classes=classes,
+        transforms=transforms,
+        clashes=clashes,
+    )
+
+
+@lru_cache(maxsize=1)
+def default_watchlist() -> Watchlist:
+    return load_watchlist()

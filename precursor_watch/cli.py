@@ -1,0 +1,24 @@
+"""The `precursor-watch` command: a thin click group; each area registers its own commands."""
+
+from __future__ import annotations
+
+import click
+
+from precursor_watch import __version__
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="precursor-watch")
+def main() -> None:
+    """Find controlled drug precursors advertised by chemical vendors."""
+
+
+def _register() -> None:
+    from precursor_watch import cli_match, cli_watchlist
+
+    main.add_command(cli_match.match)
+    main.add_command(cli_match.demo)
+    main.add_command(cli_watchlist.watchlist)
+
+
+_register()
