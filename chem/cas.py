@@ -83,7 +83,8 @@ def find_cas(text: str) -> list[CasMention]:
     found: dict[str, CasMention] = {}
     spans: list[tuple[int, int]] = []
     for m in _CAS_RE.finditer(norm):
-        cas = "-".join(g.lstrip("0") or "0" for g in m.groups()[:1]) + "-" + "-".join(m.groups()[1:])
+        first, middle, check = m.groups()
+        cas = f"{first.lstrip('0') or '0'}-{middle}-{check}"
         if check_digit_ok(cas):
             found.setdefault(cas, CasMention(cas, m.group(0)))
             spans.append(m.span())

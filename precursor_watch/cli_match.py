@@ -1,17 +1,112 @@
-"""`precursor-watch match` and `demo`."""
+"""`precursor-watch match`: JSON Lines in, one JSON line of hits per listing out; or one text."""
 
 from __future__ import annotations
 
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TextIO
+
 import click
+
+BATCH = 2000
+
+
+def _read_jsonl(stream: TextIO) -> Iterator[tuple[int, dict | None, str | None]]:
+    """(line number, listing or None, error or None) for every non-blank line."""
+    for lineno, line in enumerate(stream, start=1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield lineno, None, f"line {lineno}: not JSON ({exc.msg})"
+            continue
+        if not isinstance(obj, dict):
+            yield lineno, None, f"line {lineno}: expected a JSON object"
+            continue
+        if "id" not in obj:
+            obj["id"] = f"line-{lineno}"
+        yield lineno, obj, None
+
+
+def run_jsonl(stream: TextIO, out: TextIO, with_substances: bool = False) -> tuple[int, int]:
+    """Match every listing in `stream`; returns (listings, errors)."""
+    from chem.matcher import Matcher
+
+    matcher = Matcher()
+    count = errors = 0
+    batch: list[dict] = []
+
+    def flush() -> None:
+        for result in matcher.match_many(batch):
+            out.write(json.dumps(result.as_dict(with_substances), ensure_ascii=False) + "\n")
+        batch.clear()
+
+    for lineno, listing, error in _read_jsonl(stream):
+        if error:
+            errors += 1
+            click.echo(f"precursor-watch match: {error}", err=True)
+            out.write(json.dumps({"id": f"line-{lineno}", "hits": [], "error": error}) + "\n")
+            continue
+        count += 1
+        batch.append(listing)
+        if len(batch) >= BATCH:
+            flush()
+    if batch:
+        flush()
+    out.flush()
+    return count, errors
+
+
+def print_table(text: str) -> None:
+    from chem.matcher import Matcher
+
+    result = Matcher().match_text(text)
+    if not result.hits:
+        click.echo("no watchlist hits")
+    for h in result.hits:
+        click.echo(f"{h.score:4.2f}  {h.match:<22} {h.entry:<28} {h.name}")
+        click.echo(f"      {h.inchikey}  evidence: {h.evidence}")
+    for s in result.substances:
+        click.echo(f"substance: {s.inchikey} {s.smiles} via {s.how} ({s.evidence})")
+    for e in result.errors:
+        click.echo(f"error: {e}", err=True)
 
 
 @click.command()
-def match() -> None:
-    """Match listings against the watchlist."""
-    raise click.ClickException("not built yet")
+@click.argument("source", required=False)
+@click.option("--substances", is_flag=True, help="Also print every resolved substance.")
+def match(source: str | None, substances: bool) -> None:
+    """Match listings against the watchlist.
+
+    SOURCE is a JSON Lines file of listings ({"id", "title", "name", "cas", "smiles",
+    "description"}), `-` or nothing for standard input; any other text is matched as one listing
+    and printed as a table.
+    """
+    if source is None or source == "-":
+        run_jsonl(sys.stdin, sys.stdout, substances)
+    elif Path(source).is_file():
+        with open(source, encoding="utf-8") as fh:
+            run_jsonl(fh, sys.stdout, substances)
+    else:
+        print_table(source)
 
 
 @click.command()
 def demo() -> None:
-    """Run the main job on the embedded default."""
-    raise click.ClickException("not built yet")
+    """Run the main job on the embedded default (bundled sample listings)."""
+    from importlib.resources import files
+
+    sample = files("chem") / "data" / "sample_listings.jsonl"
+    click.echo("precursor-watch demo: matching the bundled sample listings\n")
+    from chem.matcher import Matcher
+
+    matcher = Matcher()
+    listings = [json.loads(line) for line in sample.read_text("utf-8").splitlines() if line]
+    for listing, result in zip(listings, matcher.match_many(listings), strict=True):
+        label = listing.get("title") or listing.get("name") or listing.get("cas")
+        hits = ", ".join(f"{h.name} [{h.match} {h.score:.2f}]" for h in result.hits)
+        click.echo(f"{listing['id']:>4}  {label[:60]:<60}  {hits or '-'}")
+    click.echo(f"\nwatchlist {matcher.watchlist.version}")

@@ -1,0 +1,155 @@
+"""Offline dictionary of ordinary chemical names and CAS numbers -> structures.
+
+Source: the PubChem-derived identifier tables shipped by the `chemicals` package (ChEDL; columns:
+PubChem CID, CAS, formula, MW, SMILES, InChI, InChIKey, IUPAC name, common name, synonyms...).
+The index (name key -> record, CAS -> record) is built once and cached as a pickle under
+$PRECURSOR_WATCH_CACHE (default ~/.cache/precursor-watch), keyed by the source files and the
+name-normalization code, so a change to either rebuilds it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from chem import text as text_mod
+from chem.cas import check_digit_ok
+from chem.text import name_key
+
+_CAS_SHAPE = re.compile(r"\d{2,7}-\d{2}-\d")
+INDEX_FORMAT = 3
+
+
+@dataclass(frozen=True)
+class Record:
+    cid: str
+    cas: str
+    formula: str
+    smiles: str
+    inchikey: str
+    name: str  # the common name where there is one
+
+
+def source_files() -> list[Path]:
+    try:
+        import chemicals
+    except ImportError:  # pragma: no cover - a declared dependency
+        return []
+    folder = Path(chemicals.__file__).parent / "Identifiers"
+    names = ["chemical identifiers pubchem small.tsv", "chemical identifiers pubchem large.tsv",
+             "Inorganic db.tsv"]
+    return [folder / n for n in names if (folder / n).exists()]
+
+
+def cache_dir() -> Path:
+    base = os.environ.get("PRECURSOR_WATCH_CACHE")
+    if base:
+        return Path(base)
+    xdg = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(xdg) / "precursor-watch"
+
+
+def _fingerprint(files: list[Path]) -> str:
+    digest = hashlib.sha256(f"format={INDEX_FORMAT}".encode())
+    digest.update(Path(text_mod.__file__).read_bytes())
+    for f in files:
+        st = f.stat()
+        digest.update(f"{f.name}:{st.st_size}:{int(st.st_mtime)}".encode())
+    for data in ("salt_words.csv", "confusables.csv"):
+        digest.update((text_mod.DATA_DIR / data).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+class Dictionary:
+    """name key -> record and CAS -> record over ~70k PubChem compounds."""
+
+    def __init__(self, records: list[Record], by_name: dict[str, int], by_cas: dict[str, int]):
+        self.records = records
+        self.by_name = by_name
+        self.by_cas = by_cas
+
+    def lookup_name(self, name: str) -> Record | None:
+        idx = self.by_name.get(name_key(name))
+        return self.records[idx] if idx is not None else None
+
+    def lookup_key(self, key: str) -> Record | None:
+        idx = self.by_name.get(key)
+        return self.records[idx] if idx is not None else None
+
+    def lookup_cas(self, cas: str) -> Record | None:
+        idx = self.by_cas.get(cas)
+        return self.records[idx] if idx is not None else None
+
+    def names_for_inchikey_blocks(self, blocks: set[str]) -> dict[str, list[str]]:
+        """Every synonym key whose record's connectivity block is in `blocks`."""
+        out: dict[str, list[str]] = {}
+        for key, idx in self.by_name.items():
+            block = self.records[idx].inchikey[:14]
+            if block in blocks:
+                out.setdefault(block, []).append(key)
+        return out
+
+    @classmethod
+    def build(cls, files: list[Path]) -> Dictionary:
+        records: list[Record] = []
+        best_name: dict[str, tuple[int, int]] = {}  # key -> (column rank, record index)
+        by_cas: dict[str, int] = {}
+        secondary_cas: dict[str, int] = {}
+        for path in files:
+            with path.open(encoding="utf-8", errors="replace") as fh:
+                for line in fh:
+                    cols = line.rstrip("\n").split("\t")
+                    if len(cols) < 8 or not cols[4]:
+                        continue
+                    idx = len(records)
+                    common = cols[8] if len(cols) > 8 and cols[8] else cols[7]
+                    records.append(Record(cols[0], cols[1], cols[2], cols[4], cols[6], common))
+                    if cols[1] and cols[1] not in by_cas:
+                        by_cas[cols[1]] = idx
+                    for rank, name in enumerate(cols[7:]):
+                        name = name.strip()
+                        if not name or len(name) > 200:
+                            continue
+                        if _CAS_SHAPE.fullmatch(name):
+                            if check_digit_ok(name):
+                                secondary_cas.setdefault(name, idx)
+                            continue
+                        key = name_key(name)
+                        if len(key) < 3:
+                            continue
+                        prev = best_name.get(key)
+                        if prev is None or rank < prev[0]:
+                            best_name[key] = (rank, idx)
+        for cas, idx in secondary_cas.items():
+            by_cas.setdefault(cas, idx)
+        return cls(records, {k: v[1] for k, v in best_name.items()}, by_cas)
+
+
+@lru_cache(maxsize=1)
+def default_dictionary() -> Dictionary:
+    files = source_files()
+    if not files:
+        return Dictionary([], {}, {})
+    path = cache_dir() / f"dictionary-{_fingerprint(files)}.pickle"
+    if path.exists():
+        try:
+            with path.open("rb") as fh:
+                records, by_name, by_cas = pickle.load(fh)
+            return Dictionary(records, by_name, by_cas)
+        except Exception:
+            pass  # a corrupt cache is rebuilt below
+    built = Dictionary.build(files)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".tmp{os.getpid()}")
+        with tmp.open("wb") as fh:
+            pickle.dump((built.records, built.by_name, built.by_cas), fh, protocol=5)
+        tmp.replace(path)
+    except OSError:
+        pass  # read-only home: work from memory
+    return built

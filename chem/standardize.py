@@ -1,0 +1,149 @@
+"""Structure standardization in the ChEMBL order, with RDKit's rdMolStandardize.
+
+as-sold form: parsed, sanitized, cleaned up (functional-group normalization);
+parent: isotopes removed, the largest organic fragment kept (salts and solvents stripped),
+neutralized, stereo kept; hydrates of ketones collapsed; connectivity = InChIKey first block.
+Every failure is returned as an error on the result, never raised.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from rdkit import Chem, RDLogger
+from rdkit.Chem import AllChem, rdMolDescriptors
+from rdkit.Chem.MolStandardize import rdMolStandardize
+
+RDLogger.DisableLog("rdApp.*")
+
+DATA_DIR = Path(__file__).parent / "data"
+MAX_SMILES_LENGTH = 1000  # longer strings are not product structures; refuse before parsing
+MAX_HEAVY_ATOMS = 200
+
+_cleanup_params = rdMolStandardize.CleanupParameters()
+_normalizer = rdMolStandardize.NormalizerFromParams(_cleanup_params)
+_fragment_chooser = rdMolStandardize.LargestFragmentChooser(preferOrganic=True)
+_uncharger = rdMolStandardize.Uncharger(canonicalOrder=True)
+
+
+def _load_normalizations() -> list[tuple[str, AllChem.ChemicalReaction]]:
+    with (DATA_DIR / "normalizations.csv").open(encoding="utf-8") as fh:
+        return [(r["id"], AllChem.ReactionFromSmarts(r["rxn"])) for r in csv.DictReader(fh)]
+
+
+_NORMALIZATIONS = _load_normalizations()
+
+
+@dataclass(frozen=True)
+class Standardized:
+    input: str
+    smiles: str | None = None  # as-sold form (all fragments), canonical
+    parent_smiles: str | None = None
+    inchikey: str | None = None  # of the as-sold form
+    parent_inchikey: str | None = None
+    formula: str | None = None  # of the parent
+    flags: tuple[str, ...] = field(default_factory=tuple)  # salt_stripped, charge_neutralized, ...
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    @property
+    def connectivity(self) -> str | None:
+        return self.parent_inchikey[:14] if self.parent_inchikey else None
+
+
+def _parse(text: str) -> Chem.Mol | None:
+    text = text.strip()
+    if text.startswith("InChI="):
+        return Chem.MolFromInchi(text, sanitize=True, treatWarningAsError=False)
+    return Chem.MolFromSmiles(text)
+
+
+def _apply_normalizations(mol: Chem.Mol) -> tuple[Chem.Mol, list[str]]:
+    flags = []
+    for rid, rxn in _NORMALIZATIONS:
+        for _ in range(4):  # each rule at most a few times (bounded)
+            products = rxn.RunReactants((mol,))
+            if not products:
+                break
+            candidate = products[0][0]
+            try:
+                Chem.SanitizeMol(candidate)
+            except Exception:
+                break
+            mol = candidate
+            flags.append(rid)
+    return mol, flags
+
+
+def parent_mol(mol: Chem.Mol) -> tuple[Chem.Mol, list[str]]:
+    """The parent of a sanitized molecule: isotopes, salts/solvents and charges removed."""
+    flags: list[str] = []
+    if any(a.GetIsotope() for a in mol.GetAtoms()):
+        mol = Chem.Mol(mol)
+        for atom in mol.GetAtoms():
+            atom.SetIsotope(0)
+        flags.append("isotopes_removed")
+    if len(Chem.GetMolFrags(mol)) > 1:
+        mol = _fragment_chooser.choose(mol)
+        flags.append("fragments_stripped")
+    charged = any(a.GetFormalCharge() for a in mol.GetAtoms())
+    mol = _uncharger.uncharge(mol)
+    if charged:
+        flags.append("neutralized")
+    mol, norm_flags = _apply_normalizations(mol)
+    flags.extend(norm_flags)
+    return mol, flags
+
+
+@lru_cache(maxsize=100_000)
+def standardize(text: str) -> Standardized:
+    """SMILES or InChI -> as-sold form and parent. Never raises.
+
+    >>> s = standardize("O=C1CCN(CCc2ccccc2)CC1.Cl")
+    >>> s.parent_smiles, s.parent_inchikey, s.flags
+    ('O=C1CCN(CCc2ccccc2)CC1', 'YDJXNYNKKXZBMP-UHFFFAOYSA-N', ('fragments_stripped',))
+    >>> standardize("C1CC(").error
+    'unparsable structure'
+    """
+    if not text or not text.strip():
+        return Standardized(text, error="empty structure")
+    if len(text) > MAX_SMILES_LENGTH:
+        return Standardized(text, error=f"structure longer than {MAX_SMILES_LENGTH} characters")
+    try:
+        mol = _parse(text)
+        if mol is None:
+            return Standardized(text, error="unparsable structure")
+        if mol.GetNumHeavyAtoms() > MAX_HEAVY_ATOMS:
+            return Standardized(text, error=f"more than {MAX_HEAVY_ATOMS} heavy atoms")
+        mol = rdMolStandardize.Cleanup(mol, _cleanup_params)
+        smiles = Chem.MolToSmiles(mol)
+        inchikey = Chem.MolToInchiKey(mol) or None
+        parent, flags = parent_mol(mol)
+        parent_smiles = Chem.MolToSmiles(parent)
+        parent_key = Chem.MolToInchiKey(parent) or None
+        if not parent_key:
+            return Standardized(text, smiles=smiles, error="no InChIKey for structure")
+        return Standardized(
+            input=text,
+            smiles=smiles,
+            parent_smiles=parent_smiles,
+            inchikey=inchikey,
+            parent_inchikey=parent_key,
+            formula=rdMolDescriptors.CalcMolFormula(parent),
+            flags=tuple(flags),
+        )
+    except Exception as exc:  # RDKit raises a zoo of types on hostile input
+        return Standardized(text, error=f"standardization failed: {type(exc).__name__}: {exc}")
+
+
+@lru_cache(maxsize=100_000)
+def parent_from_smiles(smiles: str) -> Chem.Mol | None:
+    """The parent molecule for substructure work (cached)."""
+    s = standardize(smiles)
+    return Chem.MolFromSmiles(s.parent_smiles) if s.ok else None
