@@ -84,6 +84,8 @@ def _apply_normalizations(mol: Chem.Mol) -> tuple[Chem.Mol, list[str]]:
 def parent_mol(mol: Chem.Mol) -> tuple[Chem.Mol, list[str]]:
     """The parent of a sanitized molecule: isotopes, salts/solvents and charges removed."""
     flags: list[str] = []
+    if not any(a.GetAtomicNum() == 6 for a in mol.GetAtoms()):
+        return mol, flags  # an inorganic salt (NaCl, KMnO4) is itself the substance
     if any(a.GetIsotope() for a in mol.GetAtoms()):
         mol = Chem.Mol(mol)
         for atom in mol.GetAtoms():
@@ -121,7 +123,8 @@ def standardize(text: str) -> Standardized:
             return Standardized(text, error="unparsable structure")
         if mol.GetNumHeavyAtoms() > MAX_HEAVY_ATOMS:
             return Standardized(text, error=f"more than {MAX_HEAVY_ATOMS} heavy atoms")
-        mol = rdMolStandardize.Cleanup(mol, _cleanup_params)
+        if any(a.GetAtomicNum() == 6 for a in mol.GetAtoms()):
+            mol = rdMolStandardize.Cleanup(mol, _cleanup_params)
         smiles = Chem.MolToSmiles(mol)
         inchikey = Chem.MolToInchiKey(mol) or None
         parent, flags = parent_mol(mol)

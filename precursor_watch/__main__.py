@@ -1,0 +1,3 @@
+from precursor_watch.cli import main
+
+main()

@@ -1,0 +1,67 @@
+"""CAS extraction: every form vendors write, accepted only with a valid check digit."""
+
+import pytest
+
+from chem.cas import check_digit_ok, find_cas, find_partial_cas, normalize_cas
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("CAS No.: 39742-60-4, purity 99%", ["39742-60-4"]),
+        ("Product spec: (21409-26-7), white powder", ["21409-26-7"]),
+        ("CAS:320589 77 3, purity 99%", ["320589-77-3"]),
+        ("CAS 39742604 in stock", ["39742-60-4"]),
+        ("CAS#79099073", ["79099-07-3"]),
+        ("ＣＡＳ：３９７４２－６０－４", ["39742-60-4"]),  # full-width digits and dash
+        ("cas 79099–07–3 (en dash)", ["79099-07-3"]),
+        ("[125541-22-2] 1-boc-4-AP", ["125541-22-2"]),
+        ("CAS 79099 - 07 - 3", ["79099-07-3"]),
+        ("norfentanyl 1609-66-5", []),  # wrong check digit (a published error)
+        ("call +86-139-1234-5678", []),
+        ("two: 39742-60-4 and 21409-26-7", ["39742-60-4", "21409-26-7"]),
+        ("", []),
+    ],
+)
+def test_find_cas(text, expected):
+    assert [m.cas for m in find_cas(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("CAS79099 powder", ["79099"]),
+        ("CAS 28578 PMK powder", ["28578"]),
+        ("79099 powder in USA warehouse", ["79099"]),
+        ("CAS 39742604", []),  # a whole CAS run together is not partial
+        ("CAS 39742-60-4", []),
+        ("2024 new product", []),
+    ],
+)
+def test_find_partial_cas(text, expected):
+    assert [m.cas for m in find_partial_cas(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (" 39742-60-4 ", "39742-60-4"),
+        ("39742604", "39742-60-4"),
+        ("[79099–07–3]", "79099-07-3"),
+        ("0039742-60-4", "39742-60-4"),
+        ("1609-66-5", None),
+        ("abc", None),
+        ("12-34", None),
+    ],
+)
+def test_normalize_cas(value, expected):
+    assert normalize_cas(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("cas", "ok"),
+    [("7732-18-5", True), ("1609-66-1", True), ("1609-66-5", False), ("50-00-0", True),
+     ("50-00-1", False), ("39742604", False)],
+)
+def test_check_digit(cas, ok):
+    assert check_digit_ok(cas) is ok
