@@ -239,7 +239,13 @@ class Matcher:
             if rxn is not None and rxn.GetNumReactantTemplates() == 1:
                 rxn.Initialize()
                 self.transforms.append((t, rxn))
-        self.designer_blocks = {e.connectivity for e in wl.entries if e.designer_target}
+        # Designer targets by stereo-free canonical SMILES: cheaper than an InChIKey per product.
+        self.designer_smiles: dict[str, list[Entry]] = {}
+        for e in wl.entries:
+            target = parent_from_smiles(e.smiles) if e.designer_target else None
+            if target is not None:
+                key = Chem.MolToSmiles(target, isomericSmiles=False)
+                self.designer_smiles.setdefault(key, []).append(e)
         self._fuzzy_cache: dict[str, tuple[str, int] | None] = {}
         self._structure_hits_cached = lru_cache(maxsize=50_000)(self._structure_hits)
 
@@ -260,7 +266,7 @@ class Matcher:
     def match_many(self, listings: Iterable[dict]) -> list[Result]:
         states = [self._collect(listing) for listing in listings]
         if self.use_opsin:
-            pending = [r.phrase for s in states for r in s.runs if not r.covered]
+            pending = [r.phrase for s in states for r in s.runs if self._wants_opsin(r)]
             if pending:
                 opsin.names_to_smiles(pending)
         return [self._finish(s) for s in states]
@@ -489,10 +495,19 @@ class Matcher:
         return Hit(entry.id, entry.name, entry.inchikey, kind, min(score, 1.0),
                    " | ".join(texts[:4]))
 
+    @staticmethod
+    def _wants_opsin(run: _Run) -> bool:
+        """Uncovered runs that look like systematic names (a chemical morpheme, enough letters)."""
+        return (
+            not run.covered
+            and sum(c.isalpha() for c in run.phrase) >= 4
+            and bool(_CHEM_MORPHEME.search(run.phrase))
+        )
+
     def _resolve_run(self, state: _State, run: _Run) -> None:
         """Turn a run's spans into hits/structures; OPSIN and fuzzy matching fill the gaps."""
         spans = run.spans
-        if not run.covered and self.use_opsin:
+        if self.use_opsin and self._wants_opsin(run):
             smiles = opsin.names_to_smiles([run.phrase]).get(run.phrase)
             if smiles:
                 state.structures.append(
@@ -620,9 +635,9 @@ class Matcher:
             if entry.id not in matched_ids and mol.HasSubstructMatch(patt):
                 out.append((entry.id, "class", SCORES["class"], f"class rule: {rule.name}"))
                 matched_ids.add(entry.id)
-        for block, chain in self._designer_products(mol):
-            for entry in self.by_block.get(block, []):
-                if entry.id in matched_ids or block not in self.designer_blocks:
+        for product, chain in self._designer_products(mol):
+            for entry in self.designer_smiles.get(product, []):
+                if entry.id in matched_ids:
                     continue
                 score = SCORES["designer"] * (0.9 ** (len(chain) - 1))
                 out.append((entry.id, "designer", score,
@@ -631,9 +646,9 @@ class Matcher:
         return tuple(out)
 
     def _designer_products(self, mol: Chem.Mol) -> list[tuple[str, list[str]]]:
-        """Connectivity blocks reachable by up to MAX_TRANSFORM_DEPTH transforms."""
+        """Stereo-free SMILES of products reachable by up to MAX_TRANSFORM_DEPTH transforms."""
         results: list[tuple[str, list[str]]] = []
-        seen = {Chem.MolToSmiles(mol)}
+        seen = {Chem.MolToSmiles(mol, isomericSmiles=False)}
         frontier = [(mol, [])]
         for _ in range(MAX_TRANSFORM_DEPTH):
             nxt = []
@@ -647,15 +662,14 @@ class Matcher:
                         p = prods[0]
                         try:
                             Chem.SanitizeMol(p)
-                            smi = Chem.MolToSmiles(p)
+                            smi = Chem.MolToSmiles(p, isomericSmiles=False)
                         except Exception:
                             continue
                         if smi in seen:
                             continue
                         seen.add(smi)
-                        key = Chem.MolToInchiKey(p)
-                        if key:
-                            results.append((key[:14], chain + [t.id]))
-                        nxt.append((p, chain + [t.id]))
+                        results.append((smi, chain + [t.id]))
+                        if t.kind != "transesterification":  # a new ester unmasks nothing more
+                            nxt.append((p, chain + [t.id]))
             frontier = nxt[:64]
         return results

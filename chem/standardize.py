@@ -27,11 +27,18 @@ _cleanup_params = rdMolStandardize.CleanupParameters()
 _normalizer = rdMolStandardize.NormalizerFromParams(_cleanup_params)
 _fragment_chooser = rdMolStandardize.LargestFragmentChooser(preferOrganic=True)
 _uncharger = rdMolStandardize.Uncharger(canonicalOrder=True)
+_metal_disconnector = rdMolStandardize.MetalDisconnector()
+_reionizer = rdMolStandardize.Reionizer()
+_ORGANIC = frozenset({1, 5, 6, 7, 8, 9, 14, 15, 16, 17, 34, 35, 53})
 
 
-def _load_normalizations() -> list[tuple[str, AllChem.ChemicalReaction]]:
+def _load_normalizations() -> list[tuple[str, AllChem.ChemicalReaction, Chem.Mol]]:
+    out = []
     with (DATA_DIR / "normalizations.csv").open(encoding="utf-8") as fh:
-        return [(r["id"], AllChem.ReactionFromSmarts(r["rxn"])) for r in csv.DictReader(fh)]
+        for r in csv.DictReader(fh):
+            rxn = AllChem.ReactionFromSmarts(r["rxn"])
+            out.append((r["id"], rxn, rxn.GetReactantTemplate(0)))
+    return out
 
 
 _NORMALIZATIONS = _load_normalizations()
@@ -66,7 +73,9 @@ def _parse(text: str) -> Chem.Mol | None:
 
 def _apply_normalizations(mol: Chem.Mol) -> tuple[Chem.Mol, list[str]]:
     flags = []
-    for rid, rxn in _NORMALIZATIONS:
+    for rid, rxn, template in _NORMALIZATIONS:
+        if not mol.HasSubstructMatch(template):
+            continue
         for _ in range(4):  # each rule at most a few times (bounded)
             products = rxn.RunReactants((mol,))
             if not products:
@@ -79,6 +88,26 @@ def _apply_normalizations(mol: Chem.Mol) -> tuple[Chem.Mol, list[str]]:
             mol = candidate
             flags.append(rid)
     return mol, flags
+
+
+def cleanup(mol: Chem.Mol) -> Chem.Mol:
+    """rdMolStandardize.Cleanup, doing each step only where it can change something."""
+    atoms = mol.GetAtoms()
+    if any(a.GetAtomicNum() == 1 for a in atoms):
+        mol = Chem.RemoveHs(mol)
+    if any(a.GetAtomicNum() not in _ORGANIC for a in atoms):
+        mol = _metal_disconnector.Disconnect(mol)
+    # The normalizer's transforms (nitro, N-oxide, sulfoxide, azide...) need a charged atom or a
+    # hypervalent N/P/S to act on: skip it for the plain neutral structures most listings carry.
+    if any(
+        a.GetFormalCharge() or (a.GetAtomicNum() in (7, 15, 16) and a.GetExplicitValence() > 3)
+        for a in mol.GetAtoms()
+    ):
+        mol = _normalizer.normalize(mol)
+    if any(a.GetFormalCharge() for a in mol.GetAtoms()):
+        mol = _reionizer.reionize(mol)
+    Chem.AssignStereochemistry(mol, cleanIt=True, force=True)
+    return mol
 
 
 def parent_mol(mol: Chem.Mol) -> tuple[Chem.Mol, list[str]]:
@@ -124,12 +153,12 @@ def standardize(text: str) -> Standardized:
         if mol.GetNumHeavyAtoms() > MAX_HEAVY_ATOMS:
             return Standardized(text, error=f"more than {MAX_HEAVY_ATOMS} heavy atoms")
         if any(a.GetAtomicNum() == 6 for a in mol.GetAtoms()):
-            mol = rdMolStandardize.Cleanup(mol, _cleanup_params)
+            mol = cleanup(mol)
         smiles = Chem.MolToSmiles(mol)
-        inchikey = Chem.MolToInchiKey(mol) or None
         parent, flags = parent_mol(mol)
         parent_smiles = Chem.MolToSmiles(parent)
         parent_key = Chem.MolToInchiKey(parent) or None
+        inchikey = (Chem.MolToInchiKey(mol) or None) if flags else parent_key
         if not parent_key:
             return Standardized(text, smiles=smiles, error="no InChIKey for structure")
         return Standardized(
