@@ -90,32 +90,53 @@ def _apply_normalizations(mol: Chem.Mol) -> tuple[Chem.Mol, list[str]]:
     return mol, flags
 
 
-def cleanup(mol: Chem.Mol) -> Chem.Mol:
+@dataclass(frozen=True)
+class _Survey:
+    """What one pass over the atoms tells about which standardization steps can act."""
+
+    carbon: bool
+    hydrogen: bool
+    non_organic: bool
+    charged: bool
+    hypervalent: bool
+    isotopes: bool
+
+    @classmethod
+    def of(cls, mol: Chem.Mol) -> _Survey:
+        carbon = hydrogen = non_organic = charged = hypervalent = isotopes = False
+        for a in mol.GetAtoms():
+            z = a.GetAtomicNum()
+            carbon |= z == 6
+            hydrogen |= z == 1
+            non_organic |= z not in _ORGANIC
+            charged |= a.GetFormalCharge() != 0
+            hypervalent |= z in (7, 15, 16) and a.GetExplicitValence() > 3
+            isotopes |= a.GetIsotope() != 0
+        return cls(carbon, hydrogen, non_organic, charged, hypervalent, isotopes)
+
+
+def cleanup(mol: Chem.Mol, survey: _Survey) -> Chem.Mol:
     """rdMolStandardize.Cleanup, doing each step only where it can change something."""
-    atoms = mol.GetAtoms()
-    if any(a.GetAtomicNum() == 1 for a in atoms):
+    if survey.hydrogen:
         mol = Chem.RemoveHs(mol)
-    if any(a.GetAtomicNum() not in _ORGANIC for a in atoms):
+    if survey.non_organic:
         mol = _metal_disconnector.Disconnect(mol)
     # The normalizer's transforms (nitro, N-oxide, sulfoxide, azide...) need a charged atom or a
     # hypervalent N/P/S to act on: skip it for the plain neutral structures most listings carry.
-    if any(
-        a.GetFormalCharge() or (a.GetAtomicNum() in (7, 15, 16) and a.GetExplicitValence() > 3)
-        for a in mol.GetAtoms()
-    ):
+    if survey.charged or survey.hypervalent or survey.non_organic:
         mol = _normalizer.normalize(mol)
-    if any(a.GetFormalCharge() for a in mol.GetAtoms()):
         mol = _reionizer.reionize(mol)
     Chem.AssignStereochemistry(mol, cleanIt=True, force=True)
     return mol
 
 
-def parent_mol(mol: Chem.Mol) -> tuple[Chem.Mol, list[str]]:
+def parent_mol(mol: Chem.Mol, survey: _Survey | None = None) -> tuple[Chem.Mol, list[str]]:
     """The parent of a sanitized molecule: isotopes, salts/solvents and charges removed."""
+    survey = survey or _Survey.of(mol)
     flags: list[str] = []
-    if not any(a.GetAtomicNum() == 6 for a in mol.GetAtoms()):
+    if not survey.carbon:
         return mol, flags  # an inorganic salt (NaCl, KMnO4) is itself the substance
-    if any(a.GetIsotope() for a in mol.GetAtoms()):
+    if survey.isotopes:
         mol = Chem.Mol(mol)
         for atom in mol.GetAtoms():
             atom.SetIsotope(0)
@@ -123,9 +144,8 @@ def parent_mol(mol: Chem.Mol) -> tuple[Chem.Mol, list[str]]:
     if len(Chem.GetMolFrags(mol)) > 1:
         mol = _fragment_chooser.choose(mol)
         flags.append("fragments_stripped")
-    charged = any(a.GetFormalCharge() for a in mol.GetAtoms())
-    mol = _uncharger.uncharge(mol)
-    if charged:
+    if survey.charged:
+        mol = _uncharger.uncharge(mol)
         flags.append("neutralized")
     mol, norm_flags = _apply_normalizations(mol)
     flags.extend(norm_flags)
@@ -152,10 +172,13 @@ def standardize(text: str) -> Standardized:
             return Standardized(text, error="unparsable structure")
         if mol.GetNumHeavyAtoms() > MAX_HEAVY_ATOMS:
             return Standardized(text, error=f"more than {MAX_HEAVY_ATOMS} heavy atoms")
-        if any(a.GetAtomicNum() == 6 for a in mol.GetAtoms()):
-            mol = cleanup(mol)
+        survey = _Survey.of(mol)
+        if survey.carbon:
+            mol = cleanup(mol, survey)
+            if survey.charged or survey.non_organic:
+                survey = _Survey.of(mol)
         smiles = Chem.MolToSmiles(mol)
-        parent, flags = parent_mol(mol)
+        parent, flags = parent_mol(mol, survey)
         parent_smiles = Chem.MolToSmiles(parent)
         parent_key = Chem.MolToInchiKey(parent) or None
         inchikey = (Chem.MolToInchiKey(mol) or None) if flags else parent_key
