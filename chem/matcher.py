@@ -12,10 +12,12 @@ transforms (deprotection, hydrolysis, dehalogenation written as reaction SMARTS 
 
 from __future__ import annotations
 
+import csv
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -39,6 +41,7 @@ from chem.text import (
 from chem.watchlist import Entry, Watchlist, default_watchlist
 
 FIELDS = ("title", "name", "cas", "smiles", "description")
+DATA_DIR = Path(__file__).parent / "data"
 MAX_FIELD_CHARS = 20_000  # text beyond this is not read for names (CAS still scanned below)
 MAX_SCAN_CHARS = 200_000
 MAX_WINDOW = 8
@@ -71,6 +74,27 @@ _CHEM_MORPHEME = re.compile(
     r"carb|phen|benz|pyr|pip|diox|oxir|oxol|fur|thi|chlor|brom|fluor|iod|nitr|acid|ester)",
     re.IGNORECASE,
 )
+
+
+def _load_rewrites() -> list[tuple[re.Pattern, str]]:
+    with (DATA_DIR / "name_rewrites.csv").open(encoding="utf-8") as fh:
+        return [(re.compile(r["pattern"], re.IGNORECASE), r["replacement"])
+                for r in csv.DictReader(fh)]
+
+
+_REWRITES = _load_rewrites()
+
+
+def opsin_candidates(phrase: str) -> list[str]:
+    """The phrase, and its trade-name-free rewrite for OPSIN when that differs.
+
+    >>> opsin_candidates("methyl 2-methyl-3-(3,4-methylenedioxyphenyl)glycidate")[1]
+    'methyl 2-methyl-3-(1,3-benzodioxol-5-yl)oxirane-2-carboxylate'
+    """
+    rewritten = phrase
+    for pattern, replacement in _REWRITES:
+        rewritten = pattern.sub(replacement, rewritten)
+    return [phrase] if rewritten == phrase else [phrase, rewritten]
 
 
 @dataclass
@@ -266,7 +290,10 @@ class Matcher:
     def match_many(self, listings: Iterable[dict]) -> list[Result]:
         states = [self._collect(listing) for listing in listings]
         if self.use_opsin:
-            pending = [r.phrase for s in states for r in s.runs if self._wants_opsin(r)]
+            pending = [
+                c for s in states for r in s.runs if self._wants_opsin(r)
+                for c in opsin_candidates(r.phrase)
+            ]
             if pending:
                 opsin.names_to_smiles(pending)
         return [self._finish(s) for s in states]
@@ -508,7 +535,8 @@ class Matcher:
         """Turn a run's spans into hits/structures; OPSIN and fuzzy matching fill the gaps."""
         spans = run.spans
         if self.use_opsin and self._wants_opsin(run):
-            smiles = opsin.names_to_smiles([run.phrase]).get(run.phrase)
+            parsed = opsin.names_to_smiles(opsin_candidates(run.phrase))
+            smiles = next((v for v in parsed.values() if v), None)
             if smiles:
                 state.structures.append(
                     _Structure(smiles, "opsin", f"{run.field}: {run.phrase!r} (OPSIN)", 0.9,
