@@ -200,6 +200,8 @@ class Matcher:
         self.watchlist = watchlist or default_watchlist()
         self.dictionary = dictionary if dictionary is not None else default_dictionary()
         self.use_opsin = use_opsin
+        if use_opsin:
+            opsin.warm_up()
         self._build_indexes()
 
     # ------------------------------------------------------------------ indexes
@@ -262,7 +264,10 @@ class Matcher:
             rxn = AllChem.ReactionFromSmarts(t.rxn)
             if rxn is not None and rxn.GetNumReactantTemplates() == 1:
                 rxn.Initialize()
-                self.transforms.append((t, rxn))
+                template = rxn.GetReactantTemplate(0)
+                needs = frozenset(a.GetAtomicNum() for a in template.GetAtoms()
+                                  if a.GetAtomicNum() > 1)
+                self.transforms.append((t, rxn, needs))
         # Designer targets by stereo-free canonical SMILES: cheaper than an InChIKey per product.
         self.designer_smiles: dict[str, list[Entry]] = {}
         for e in wl.entries:
@@ -681,7 +686,10 @@ class Matcher:
         for _ in range(MAX_TRANSFORM_DEPTH):
             nxt = []
             for m, chain in frontier:
-                for t, rxn in self.transforms:
+                elements = {a.GetAtomicNum() for a in m.GetAtoms()}
+                for t, rxn, needs in self.transforms:
+                    if not needs <= elements:
+                        continue  # the template names an element the molecule lacks
                     try:
                         products = rxn.RunReactants((m,), maxProducts=8)
                     except Exception:
