@@ -678,6 +678,18 @@ class Matcher:
                 matched_ids.add(entry.id)
         return tuple(out)
 
+    @staticmethod
+    def _exhaust(rxn: AllChem.ChemicalReaction, mol: Chem.Mol, limit: int = 4) -> Chem.Mol:
+        """Apply a reaction again and again until nothing matches (bounded)."""
+        for _ in range(limit):
+            products = rxn.RunReactants((mol,), maxProducts=1)
+            if not products:
+                break
+            nxt = products[0][0]
+            Chem.SanitizeMol(nxt)
+            mol = nxt
+        return mol
+
     def _designer_products(self, mol: Chem.Mol) -> list[tuple[str, list[str]]]:
         """Stereo-free SMILES of products reachable by up to MAX_TRANSFORM_DEPTH transforms."""
         results: list[tuple[str, list[str]]] = []
@@ -698,6 +710,8 @@ class Matcher:
                         p = prods[0]
                         try:
                             Chem.SanitizeMol(p)
+                            if t.kind == "transesterification":
+                                p = self._exhaust(rxn, p)  # every ester, not just one
                             smi = Chem.MolToSmiles(p, isomericSmiles=False)
                         except Exception:
                             continue
