@@ -14,11 +14,15 @@ def main() -> None:
 
 
 def _register() -> None:
-    from precursor_watch import cli_match, cli_watchlist
+    from precursor_watch import cli_crawl, cli_match, cli_watchlist
 
     main.add_command(cli_match.match)
     main.add_command(cli_match.demo)
     main.add_command(cli_watchlist.watchlist)
+    main.add_command(cli_crawl.crawl)
+    main.add_command(cli_crawl.samples)
+    main.add_command(cli_crawl.parse)
+    main.add_command(cli_crawl.evidence)
 
 
 _register()
