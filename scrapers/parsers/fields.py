@@ -1,0 +1,207 @@
+"""Small helpers the site parsers share: safe HTML loading, text, links, labelled values, contacts.
+
+Everything here tolerates broken input: an empty, truncated or hostile page gives empty results,
+never an exception. Script, style and template content is removed before any text is read, so
+nothing a page runs can leak into an item field.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from urllib.parse import urljoin, urlsplit
+
+import lxml.etree
+import lxml.html
+from price_parser import Price
+
+from chem.cas import find_cas, find_partial_cas
+
+_INVISIBLE = ("script", "style", "noscript", "template", "iframe", "object", "embed", "svg")
+_WS = re.compile(r"\s+")
+
+
+def load(html: str | None) -> lxml.html.HtmlElement:
+    """Parse `html` into an element tree without scripts, styles or comments (never raises)."""
+    try:
+        root = lxml.html.fromstring(html or "<html></html>")
+    except (lxml.etree.ParserError, ValueError):
+        root = lxml.html.fromstring("<html></html>")
+    for el in root.xpath("//" + " | //".join(_INVISIBLE) + " | //comment()"):
+        if el.getparent() is not None:
+            el.drop_tree()
+    return root
+
+
+def clean(value: str | None) -> str | None:
+    """Collapse whitespace (incl. NBSP and ideographic spaces); empty -> None."""
+    if value is None:
+        return None
+    out = _WS.sub(" ", value.replace("\u3000", " ")).strip()
+    return out or None
+
+
+def text(el) -> str | None:
+    """Visible text of an element (or a string result of an XPath), cleaned."""
+    if el is None:
+        return None
+    if isinstance(el, str):
+        return clean(el)
+    return clean(el.text_content())
+
+
+def first(root, xpath: str) -> str | None:
+    """Cleaned text of the first node an XPath selects."""
+    try:
+        found = root.xpath(xpath)
+    except lxml.etree.XPathError:
+        return None
+    for node in found if isinstance(found, list) else [found]:
+        value = text(node)
+        if value:
+            return value
+    return None
+
+
+def absolute(base: str, href: str | None) -> str | None:
+    """An http(s) URL for `href` relative to `base`; javascript:, mailto: etc. -> None."""
+    if not href:
+        return None
+    url = urljoin(base, href.strip())
+    return url if urlsplit(url).scheme in ("http", "https") else None
+
+
+def same_host(url: str | None, host_suffix: str) -> bool:
+    host = (urlsplit(url).hostname or "") if url else ""
+    return host == host_suffix or host.endswith("." + host_suffix)
+
+
+def labelled(root) -> dict[str, str]:
+    """Label -> value pairs from `th/td`, `dt/dd`, two-cell rows and `<li>Label: value</li>` lines.
+
+    Labels are lower-cased and stripped of trailing colons (ASCII and full-width); the first value
+    for a label wins.
+    """
+    pairs: dict[str, str] = {}
+
+    def add(label: str | None, value: str | None) -> None:
+        label = clean(label)
+        value = clean(value)
+        if label and value:
+            key = label.rstrip(":：").strip().lower()
+            if key and len(key) <= 40:
+                pairs.setdefault(key, value)
+
+    for row in root.xpath("//tr"):
+        cells = row.xpath("./th|./td")
+        if len(cells) == 2 or (len(cells) == 4 and cells[0].tag == cells[2].tag == "th"):
+            for i in range(0, len(cells) - 1, 2):
+                add(text(cells[i]), text(cells[i + 1]))
+    for dt in root.xpath("//dt"):
+        dd = dt.getnext()
+        if dd is not None and dd.tag == "dd":
+            add(text(dt), text(dd))
+    for li in root.xpath("//li|//p|//div[not(*)]|//span[@class='label']/.."):
+        line = text(li)
+        if line and len(line) < 200:
+            m = re.match(r"^([^:：]{1,40})[:：]\s*(.+)$", line)
+            if m:
+                add(m.group(1), m.group(2))
+    return pairs
+
+
+def pick(pairs: dict[str, str], *labels: str) -> str | None:
+    """The value of the first label present (exact match first, then a label that starts so)."""
+    for label in labels:
+        if label in pairs:
+            return pairs[label]
+    for label in labels:
+        for key, value in pairs.items():
+            if key.startswith(label):
+                return value
+    return None
+
+
+def cas_as_written(value: str | None) -> str | None:
+    """The first CAS number in `value` exactly as the vendor wrote it (full or partial)."""
+    if not value:
+        return None
+    found = find_cas(value) or find_partial_cas(value)
+    if not found:
+        return None
+    written = found[0].written
+    # find_cas reports the NFKC/dash-normalised span; give back the original characters.
+    start = _locate(value, written)
+    return value[start : start + len(written)].strip() if start is not None else written.strip()
+
+
+def _locate(original: str, normalised_span: str) -> int | None:
+    """Index in `original` where `normalised_span` starts once NFKC-normalised (same length)."""
+    norm = unicodedata.normalize("NFKC", original)
+    if len(norm) != len(original):
+        return None
+    dashes = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
+    norm = norm.translate(str.maketrans({d: "-" for d in dashes}))
+    idx = norm.find(normalised_span)
+    return idx if idx >= 0 else None
+
+
+def price(value: str | None) -> tuple[float | None, str | None]:
+    """(amount, currency) from a price text such as 'US $12-50 / kg' or '￥800/千克'."""
+    if not value:
+        return None, None
+    parsed = Price.fromstring(value)
+    amount = float(parsed.amount) if parsed.amount is not None else None
+    currency = parsed.currency
+    if currency in ("$", "US $", "US$", "USD$"):
+        currency = "USD"
+    elif currency in ("￥", "¥", "RMB", "元"):
+        currency = "CNY"
+    elif currency == "€":
+        currency = "EUR"
+    return amount, currency
+
+
+_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+_PHONE = re.compile(r"(?<![\w/])\+?\(?\d[\d ()\-.]{6,}\d(?![\w/])")
+_HANDLES = {
+    "whatsapp": re.compile(r"(?:whats\s*app|wa)\s*[:：]?\s*(\+?[\d][\d \-]{6,}\d)", re.I),
+    "wechat": re.compile(r"(?:we\s*chat|微信)\s*(?:id)?\s*[:：]?\s*([A-Za-z0-9_+\-]{5,})", re.I),
+    "telegram": re.compile(r"(?:telegram|tg)\s*[:：]?\s*(@?[A-Za-z0-9_]{4,})", re.I),
+    "skype": re.compile(r"skype\s*[:：]?\s*([A-Za-z0-9_.:\-]{4,})", re.I),
+    "qq": re.compile(r"\bqq\s*[:：]?\s*(\d{5,12})", re.I),
+}
+
+
+def emails(value: str | None) -> list[str]:
+    return _unique(m.group(0) for m in _EMAIL.finditer(value or ""))
+
+
+def phones(value: str | None) -> list[str]:
+    """Phone-like numbers as written (7+ digits), without emails' or URLs' digits."""
+    value = _EMAIL.sub(" ", value or "")
+    out = []
+    for m in _PHONE.finditer(value):
+        candidate = m.group(0).strip(" -.")
+        is_date = re.fullmatch(r"\d{4}-\d{2}-\d{2}", candidate)
+        if sum(c.isdigit() for c in candidate) >= 7 and not is_date:
+            out.append(candidate)
+    return _unique(out)
+
+
+def handles(value: str | None) -> dict[str, list[str]]:
+    """Messaging handles by service: whatsapp, wechat, telegram, skype, qq."""
+    found: dict[str, list[str]] = {}
+    for service, rx in _HANDLES.items():
+        values = _unique(m.group(1).strip() for m in rx.finditer(value or ""))
+        if values:
+            found[service] = values
+    return found
+
+
+def _unique(values) -> list[str]:
+    seen: dict[str, None] = {}
+    for v in values:
+        if v:
+            seen.setdefault(v, None)
+    return list(seen)
