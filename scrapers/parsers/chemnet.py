@@ -169,9 +169,7 @@ def parse_supplier(url: str, html: str) -> Page:
                 emails=f.emails(f.pick(info, "邮箱", "email", "e-mail") or contact_text),
                 handles=handles,
                 years_on_platform=f.first(root, "//*[contains(@class,'years')]"),
-                badges=[
-                    b for b in (f.text(s) for s in root.xpath("//*[contains(@class,'badge')]")) if b
-                ],
+                badges=f.texts(root, f"//*[{f.has_class('badge')}]"),
             )
         )
     for anchor in root.xpath("//a[@href]"):
@@ -220,7 +218,7 @@ def _row(tr, roles: dict[int, str]) -> dict:
         if role == "company":
             anchors = cell.xpath(".//a[@href]")
             company_anchor = anchors[0] if anchors else None
-            badges = cell.xpath(".//*[contains(@class,'badge')]")
+            badges = cell.xpath(f".//*[{f.has_class('badge')}]")
             value = f.text(company_anchor) if company_anchor is not None else f.text(cell)
         else:
             value = f.text(cell)

@@ -7,6 +7,7 @@ nothing a page runs can leak into an item field.
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from urllib.parse import urljoin, urlsplit
@@ -18,6 +19,8 @@ from price_parser import Price
 from chem.cas import find_cas, find_partial_cas
 
 _INVISIBLE = ("script", "style", "noscript", "template", "iframe", "object", "embed", "svg")
+_BLOCKS = {"p", "div", "li", "ul", "ol", "tr", "td", "th", "dt", "dd", "table", "br", "h1", "h2",
+           "h3", "h4", "h5", "h6", "section", "article", "header", "footer", "form", "dl", "hr"}
 _WS = re.compile(r"\s+")
 
 
@@ -30,7 +33,39 @@ def load(html: str | None) -> lxml.html.HtmlElement:
     for el in root.xpath("//" + " | //".join(_INVISIBLE) + " | //comment()"):
         if el.getparent() is not None:
             el.drop_tree()
+    # Line breaks at block boundaries, so adjacent blocks never run together in text_content().
+    for el in root.iter(*_BLOCKS):
+        el.text = "\n" + (el.text or "")
+        el.tail = "\n" + (el.tail or "")
     return root
+
+
+def has_class(name: str) -> str:
+    """XPath predicate body: the element's class list contains exactly `name`."""
+    return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
+
+
+def texts(root, xpath: str) -> list[str]:
+    """Cleaned, de-duplicated texts of every node an XPath selects."""
+    try:
+        return _unique(text(node) for node in root.xpath(xpath))
+    except lxml.etree.XPathError:
+        return []
+
+
+def first_line(root, xpath: str) -> str | None:
+    """The first non-empty line of the first node an XPath selects (stops at a nested block)."""
+    try:
+        found = root.xpath(xpath)
+    except lxml.etree.XPathError:
+        return None
+    for node in found:
+        raw = node if isinstance(node, str) else node.text_content()
+        for line in raw.split("\n"):
+            value = clean(line)
+            if value:
+                return value
+    return None
 
 
 def clean(value: str | None) -> str | None:
@@ -205,3 +240,35 @@ def _unique(values) -> list[str]:
         if v:
             seen.setdefault(v, None)
     return list(seen)
+
+
+def jsonld(html: str | None) -> list[dict]:
+    """schema.org objects from `<script type="application/ld+json">` blocks (@graph flattened)."""
+    try:
+        root = lxml.html.fromstring(html or "<html></html>")
+    except (lxml.etree.ParserError, ValueError):
+        return []
+    out: list[dict] = []
+    for block in root.xpath("//script[contains(@type,'ld+json')]/text()"):
+        try:
+            data = json.loads(block)
+        except ValueError:
+            continue
+        stack = data if isinstance(data, list) else [data]
+        while stack:
+            obj = stack.pop(0)
+            if isinstance(obj, dict):
+                out.append(obj)
+                graph = obj.get("@graph")
+                if isinstance(graph, list):
+                    stack.extend(graph)
+    return out
+
+
+def jsonld_product(html: str | None) -> dict | None:
+    """The first schema.org Product object on the page, if any."""
+    for obj in jsonld(html):
+        kind = obj.get("@type")
+        if kind == "Product" or (isinstance(kind, list) and "Product" in kind):
+            return obj
+    return None

@@ -136,7 +136,7 @@ def parse_supplier(url: str, html: str) -> Page:
                 emails=f.emails(f.pick(info, "email", "e-mail") or contact),
                 handles=f.handles(contact),
                 years_on_platform=f.first(root, "//*[contains(@class,'since')]"),
-                badges=[b for b in (f.text(s) for s in root.xpath("//*[@class='badge']")) if b],
+                badges=f.texts(root, f"//*[{f.has_class('badge')}]"),
             )
         )
     for anchor in root.xpath("//a[@href]"):
