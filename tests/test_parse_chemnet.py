@@ -267,3 +267,13 @@ def test_follow_on_host(link):
 def test_no_script_text_leaks(item):
     for value in text_fields(item):
         assert not any(marker in value for marker in SCRIPT_MARKERS), value
+
+
+def test_unrecognised_table_layout_falls_back_to_company_links():
+    html = (
+        "<html><body><h1>N-苯乙基-4-哌啶酮</h1><p>CAS号：39742-60-4</p><table>"
+        '<tr><td><a href="/company/100231/">湖北晶鸿生物科技有限公司</a></td><td>NPP 99%</td></tr>'
+        "</table></body></html>"
+    )
+    listing = chemnet.parse_product(NPP_URL, html).listings[0]
+    assert (listing.vendor_id, listing.title, listing.cas) == ("100231", "NPP 99%", "39742-60-4")

@@ -91,7 +91,7 @@ def parse_product(url: str, html: str) -> Page:
     page = Page()
     for row in _supplier_rows(root):
         cells = row["cells"]
-        company = row["company_anchor"]
+        company = row["anchors"].get("company")
         vendor_name = f.text(company) if company is not None else cells.get("company")
         profile = f.absolute(url, company.get("href")) if company is not None else None
         vendor_id = _company_id(profile)
@@ -129,7 +129,7 @@ def parse_product(url: str, html: str) -> Page:
                     city=cells.get("location"),
                     phones=f.phones(cells.get("phone")),
                     handles=f.handles(remark),
-                    badges=[b for b in (f.text(s) for s in row["badges"]) if b],
+                    badges=_badges(row["elements"].get("company")),
                 )
             )
             if profile not in {x.url for x in page.follow}:
@@ -148,7 +148,6 @@ def parse_supplier(url: str, html: str) -> Page:
     page = Page()
     vendor_id = _company_id(url)
     if vendor_id and name:
-        tel = [f.pick(info, "电话", "tel"), f.pick(info, "手机", "mobile"), f.pick(info, "传真")]
         handles = f.handles(contact_text)
         for service, label in (("whatsapp", "whatsapp"), ("wechat", "微信"), ("qq", "qq"),
                                ("telegram", "telegram"), ("skype", "skype")):
@@ -165,7 +164,7 @@ def parse_supplier(url: str, html: str) -> Page:
                 city=f.pick(info, "所在地", "城市", "city"),
                 address=f.pick(info, "地址", "address"),
                 website=_website(url, root, f.pick(info, "网址", "website", "主页")),
-                phones=f._unique(p for t in tel for p in f.phones(t)),
+                phones=f.labelled_phones(info, "电话", "tel", "手机", "mobile", "传真"),
                 emails=f.emails(f.pick(info, "邮箱", "email", "e-mail") or contact_text),
                 handles=handles,
                 years_on_platform=f.first(root, "//*[contains(@class,'years')]"),
@@ -181,50 +180,25 @@ def parse_supplier(url: str, html: str) -> Page:
 
 
 def _supplier_rows(root) -> list[dict]:
-    """Rows of the supplier table, cells keyed by column role; falls back to rows with a
-    company link when no header is recognised."""
-    rows: list[dict] = []
-    for table in root.xpath("//table"):
-        header = table.xpath(".//tr[th][1]")
-        if not header:
-            continue
-        roles: dict[int, str] = {}
-        for i, cell in enumerate(header[0].xpath("./th|./td")):
-            label = f.text(cell) or ""
-            for role, words in _COLUMNS.items():
-                if role not in roles.values() and any(w in label for w in words):
-                    roles[i] = role
-                    break
-        if "company" not in roles.values():
-            continue
-        for tr in table.xpath(".//tr[td]"):
-            rows.append(_row(tr, roles))
+    """Rows of the supplier table; falls back to any row with a company link when no header
+    is recognised (a changed layout)."""
+    rows = f.role_rows(root, _COLUMNS, "company")
     if rows:
         return rows
+    fallback = ("company", "product")
     for tr in root.xpath("//tr[td and .//a[contains(@href,'/company/')]]"):
-        rows.append(_row(tr, {0: "company", 1: "product"}))
+        cells = tr.xpath("./td")
+        anchor = cells[0].xpath(".//a[@href]") if cells else []
+        rows.append({
+            "cells": {r: f.text(c) for r, c in zip(fallback, cells, strict=False) if f.text(c)},
+            "anchors": {"company": anchor[0] if anchor else None},
+            "elements": {"company": cells[0]} if cells else {},
+        })
     return rows
 
 
-def _row(tr, roles: dict[int, str]) -> dict:
-    cells_el = tr.xpath("./td")
-    cells: dict[str, str] = {}
-    company_anchor = None
-    badges = []
-    for i, cell in enumerate(cells_el):
-        role = roles.get(i)
-        if role is None:
-            continue
-        if role == "company":
-            anchors = cell.xpath(".//a[@href]")
-            company_anchor = anchors[0] if anchors else None
-            badges = cell.xpath(f".//*[{f.has_class('badge')}]")
-            value = f.text(company_anchor) if company_anchor is not None else f.text(cell)
-        else:
-            value = f.text(cell)
-        if value:
-            cells[role] = value
-    return {"cells": cells, "company_anchor": company_anchor, "badges": badges}
+def _badges(cell) -> list[str]:
+    return f.texts(cell, f".//*[{f.has_class('badge')}]") if cell is not None else []
 
 
 def _company_id(url: str | None) -> str | None:

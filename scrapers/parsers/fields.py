@@ -48,7 +48,7 @@ def has_class(name: str) -> str:
 def texts(root, xpath: str) -> list[str]:
     """Cleaned, de-duplicated texts of every node an XPath selects."""
     try:
-        return _unique(text(node) for node in root.xpath(xpath))
+        return unique(text(node) for node in root.xpath(xpath))
     except lxml.etree.XPathError:
         return []
 
@@ -209,7 +209,7 @@ _HANDLES = {
 
 
 def emails(value: str | None) -> list[str]:
-    return _unique(m.group(0) for m in _EMAIL.finditer(value or ""))
+    return unique(m.group(0) for m in _EMAIL.finditer(value or ""))
 
 
 def phones(value: str | None) -> list[str]:
@@ -221,20 +221,26 @@ def phones(value: str | None) -> list[str]:
         is_date = re.fullmatch(r"\d{4}-\d{2}-\d{2}", candidate)
         if sum(c.isdigit() for c in candidate) >= 7 and not is_date:
             out.append(candidate)
-    return _unique(out)
+    return unique(out)
+
+
+def labelled_phones(pairs: dict[str, str], *labels: str) -> list[str]:
+    """Phone numbers from the values of the given labels, in label order, without duplicates."""
+    return unique(p for label in labels for p in phones(pick(pairs, label)))
 
 
 def handles(value: str | None) -> dict[str, list[str]]:
     """Messaging handles by service: whatsapp, wechat, telegram, skype, qq."""
     found: dict[str, list[str]] = {}
     for service, rx in _HANDLES.items():
-        values = _unique(m.group(1).strip() for m in rx.finditer(value or ""))
+        values = unique(m.group(1).strip() for m in rx.finditer(value or ""))
         if values:
             found[service] = values
     return found
 
 
-def _unique(values) -> list[str]:
+def unique(values) -> list[str]:
+    """Non-empty values in first-seen order, without duplicates."""
     seen: dict[str, None] = {}
     for v in values:
         if v:
@@ -272,3 +278,41 @@ def jsonld_product(html: str | None) -> dict | None:
         if kind == "Product" or (isinstance(kind, list) and "Product" in kind):
             return obj
     return None
+
+
+def role_rows(root, columns: dict[str, tuple[str, ...]], key_role: str) -> list[dict]:
+    """Rows of every table whose header names `key_role`, cells keyed by column role.
+
+    `columns` maps a role to words that identify its header cell (first match wins, in order).
+    Each row is {"cells": {role: text}, "anchors": {role: first <a href> element or None},
+    "elements": {role: td element}}.
+    """
+    rows: list[dict] = []
+    for table in root.xpath("//table"):
+        header = table.xpath(".//tr[th][1]")
+        if not header:
+            continue
+        roles: dict[int, str] = {}
+        for i, cell in enumerate(header[0].xpath("./th|./td")):
+            label = (text(cell) or "").lower()
+            for role, words in columns.items():
+                if role not in roles.values() and any(w in label for w in words):
+                    roles[i] = role
+                    break
+        if key_role not in roles.values():
+            continue
+        for tr in table.xpath(".//tr[td]"):
+            row: dict = {"cells": {}, "anchors": {}, "elements": {}}
+            for i, cell in enumerate(tr.xpath("./td")):
+                role = roles.get(i)
+                if role is None:
+                    continue
+                anchors = cell.xpath(".//a[@href]")
+                row["anchors"][role] = anchors[0] if anchors else None
+                row["elements"][role] = cell
+                value = text(anchors[0]) if anchors and role == key_role else text(cell)
+                if value:
+                    row["cells"][role] = value
+            if row["cells"]:
+                rows.append(row)
+    return rows

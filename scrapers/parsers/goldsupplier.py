@@ -139,10 +139,7 @@ def parse_supplier(url: str, html: str) -> Page:
                 city=parts[0] if len(parts) > 1 else None,
                 address=f.pick(info, "address"),
                 website=_website(url, root) or f.pick(info, "website"),
-                phones=f._unique(
-                    p for label in ("phone", "tel", "mobile", "mobile/whatsapp", "fax")
-                    for p in f.phones(info.get(label))
-                ),
+                phones=f.labelled_phones(info, "phone", "tel", "mobile", "fax"),
                 emails=f.emails(f.pick(info, "email", "e-mail") or contact),
                 handles=f.handles(contact),
                 years_on_platform=f.first(root, "//*[contains(@class,'years')]"),

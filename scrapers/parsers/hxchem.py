@@ -128,11 +128,7 @@ def parse_supplier(url: str, html: str) -> Page:
                 city=place.split("/")[-1].strip() if place else None,
                 address=f.pick(info, "address"),
                 website=_website(url, root) or f.pick(info, "website", "homepage"),
-                phones=f._unique(
-                    p
-                    for label in ("telephone", "tel", "mobile", "phone", "fax")
-                    for p in f.phones(f.pick(info, label))
-                ),
+                phones=f.labelled_phones(info, "telephone", "tel", "mobile", "phone", "fax"),
                 emails=f.emails(f.pick(info, "email", "e-mail") or contact),
                 handles=f.handles(contact),
                 years_on_platform=f.first(root, "//*[contains(@class,'since')]"),
