@@ -8,7 +8,7 @@ from saved_pages import SCRIPT_MARKERS, saved_page, text_fields
 from scrapers.parsers import chemicalbook as cb
 
 BASE = "https://www.chemicalbook.com"
-SEARCH_URL = f"{BASE}/Search_EN.aspx?keyword=4-anilinopiperidine"
+SEARCH_URL = f"{BASE}/Search_EN.aspx?keyword=23056-29-3"
 NPP_URL = f"{BASE}/ChemicalProductProperty_EN_CB1234560.htm"
 MORE_URL = f"{BASE}/ProdSupplierGN_EN.aspx?CBNumber=CB1234560&ProvID=1001&start=3"
 SUPPLIER_URL = f"{BASE}/ShowSupplierProductsList90011/0.htm"
