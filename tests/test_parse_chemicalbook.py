@@ -270,3 +270,17 @@ def test_no_script_text_leaks(item):
     for value in text_fields(item):
         assert not any(marker in value for marker in SCRIPT_MARKERS), value
         assert "STYLE-TEXT" not in value
+
+
+@pytest.mark.parametrize(
+    ("url", "kind"),
+    [
+        (SEARCH_URL, "search"),
+        (NPP_URL, "product"),
+        (MORE_URL, "product"),
+        (SUPPLIER_URL, "supplier"),
+        (f"{BASE}/CAS_EN.htm", None),
+    ],
+)
+def test_page_kind(url, kind):
+    assert cb.page_kind(url) == kind

@@ -277,3 +277,16 @@ def test_unrecognised_table_layout_falls_back_to_company_links():
     )
     listing = chemnet.parse_product(NPP_URL, html).listings[0]
     assert (listing.vendor_id, listing.title, listing.cas) == ("100231", "NPP 99%", "39742-60-4")
+
+
+@pytest.mark.parametrize(
+    ("url", "kind"),
+    [
+        (SEARCH_URL, "search"),
+        (NPP_URL, "product"),
+        (f"{BASE}/company/100231/", "supplier"),
+        ("https://example.com/x", None),
+    ],
+)
+def test_page_kind(url, kind):
+    assert chemnet.page_kind(url) == kind

@@ -259,3 +259,20 @@ def test_follow_on_host(link):
 def test_no_script_text_leaks(item):
     for value in text_fields(item):
         assert not any(marker in value for marker in SCRIPT_MARKERS), value
+
+
+@pytest.mark.parametrize(
+    ("url", "kind"),
+    [
+        (SEARCH_URL, "search"),
+        (BOC_URL, "product"),
+        (OFFER_URL, "product"),
+        (JSONLD_URL, "product"),
+        (COMPANY_URL, "supplier"),
+        (SUPPLIER_URL, "supplier"),
+        (f"{BASE}/shop/hengda-fine/", "supplier"),
+        (f"{BASE}/about.html", None),
+    ],
+)
+def test_page_kind(url, kind):
+    assert gs.page_kind(url) == kind

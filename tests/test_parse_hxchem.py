@@ -257,3 +257,17 @@ def test_follow_on_host(link):
 def test_no_script_text_leaks(item):
     for value in text_fields(item):
         assert not any(marker in value for marker in SCRIPT_MARKERS), value
+
+
+@pytest.mark.parametrize(
+    ("url", "kind"),
+    [
+        (DIR_URL, "search"),
+        (f"{DIR_URL}index2.html", "search"),
+        (BOC_URL, "product"),
+        (COMPANY_URL, "supplier"),
+        (f"{BASE}/about.html", None),
+    ],
+)
+def test_page_kind(url, kind):
+    assert hxchem.page_kind(url) == kind

@@ -39,6 +39,16 @@ def search_urls(query: str) -> list[str]:
     return [f"{BASE}/Search_EN.aspx?keyword={quote_plus(query.strip())}"]
 
 
+def page_kind(url: str) -> str | None:
+    """Which parser a ChemicalBook URL needs: "search", "product", "supplier" (None: not ours)."""
+    path = urlsplit(url).path
+    if path.lower().endswith("/search_en.aspx"):
+        return "search"
+    if _PRODUCT.search(path) or _SUPPLIER_LIST.search(path):
+        return "product"
+    return "supplier" if _SUPPLIER.search(path) else None
+
+
 def parse_search(url: str, html: str) -> Page:
     """Search results: follow each product page and the next result page."""
     root = f.load(html)

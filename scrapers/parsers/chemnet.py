@@ -47,6 +47,16 @@ def search_urls(query: str) -> list[str]:
     return [f"{BASE}/product/search.cgi?f=plist&terms={terms}"]
 
 
+def page_kind(url: str) -> str | None:
+    """Which parser a ChemNet URL needs: "search", "product", "supplier" (None: not ours)."""
+    path = urlsplit(url).path
+    if path.endswith("/search.cgi"):
+        return "search"
+    if _PRODUCT_HREF.search(path):
+        return "product"
+    return "supplier" if _COMPANY_HREF.search(path) else None
+
+
 def parse_search(url: str, html: str) -> Page:
     """Result lines -> follow each product's supplier list, and the next result page."""
     root = f.load(html)

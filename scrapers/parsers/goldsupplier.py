@@ -31,6 +31,16 @@ def search_urls(query: str) -> list[str]:
     return [f"{BASE}/search.html?keyword={quote_plus(query.strip())}"]
 
 
+def page_kind(url: str) -> str | None:
+    """Which parser a Goldsupplier URL needs: "search", "product", "supplier" (None: not ours)."""
+    path = urlsplit(url).path
+    if path.endswith("/search.html"):
+        return "search"
+    if _PRODUCT.match(path):
+        return "product"
+    return "supplier" if _COMPANY.match(path) else None
+
+
 def parse_search(url: str, html: str) -> Page:
     """Result cards: follow products and companies, and the next result page."""
     root = f.load(html)

@@ -32,6 +32,16 @@ def search_urls(query: str) -> list[str]:
     return [DIRECTORY]
 
 
+def page_kind(url: str) -> str | None:
+    """Which parser an Hxchem URL needs: "search", "product", "supplier" (None: not ours)."""
+    path = urlsplit(url).path
+    if _PRODUCT.search(path):
+        return "product"
+    if _COMPANY.search(path):
+        return "supplier"
+    return "search" if path.startswith("/productse/") else None
+
+
 def parse_search(url: str, html: str) -> Page:
     """A directory page: follow every product and the next directory page."""
     root = f.load(html)
