@@ -200,10 +200,10 @@ def price(value: str | None) -> tuple[float | None, str | None]:
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 _PHONE = re.compile(r"(?<![\w/])\+?\(?\d[\d ()\-.]{6,}\d(?![\w/])")
 _HANDLES = {
-    "whatsapp": re.compile(r"(?:whats\s*app|wa)\s*[:：]?\s*(\+?[\d][\d \-]{6,}\d)", re.I),
+    "whatsapp": re.compile(r"\b(?:whats\s*app|wa)\b\s*[:：]?\s*(\+?[\d][\d \-]{6,}\d)", re.I),
     "wechat": re.compile(r"(?:we\s*chat|微信)\s*(?:id)?\s*[:：]?\s*([A-Za-z0-9_+\-]{5,})", re.I),
-    "telegram": re.compile(r"(?:telegram|tg)\s*[:：]?\s*(@?[A-Za-z0-9_]{4,})", re.I),
-    "skype": re.compile(r"skype\s*[:：]?\s*([A-Za-z0-9_.:\-]{4,})", re.I),
+    "telegram": re.compile(r"\b(?:telegram|tg)\b\s*[:：]?\s*(@?[A-Za-z0-9_]{4,})", re.I),
+    "skype": re.compile(r"\bskype\s*[:：]?\s*([A-Za-z0-9_.:\-]{4,})", re.I),
     "qq": re.compile(r"\bqq\s*[:：]?\s*(\d{5,12})", re.I),
 }
 
@@ -218,8 +218,8 @@ def phones(value: str | None) -> list[str]:
     out = []
     for m in _PHONE.finditer(value):
         candidate = m.group(0).strip(" -.")
-        is_date = re.fullmatch(r"\d{4}-\d{2}-\d{2}", candidate)
-        if sum(c.isdigit() for c in candidate) >= 7 and not is_date:
+        not_phone = re.fullmatch(r"\d{4}-\d{2}-\d{2}|\d{2,7}-\d{2}-\d", candidate)  # date, CAS
+        if sum(c.isdigit() for c in candidate) >= 7 and not not_phone:
             out.append(candidate)
     return unique(out)
 
