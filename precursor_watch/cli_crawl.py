@@ -37,7 +37,7 @@ def spider_names(settings) -> list[str]:
     return sorted(SpiderLoader.from_settings(settings).list())
 
 
-def run_crawl(spiders: list[str], samples: str | None, db: str | None, out: str | None,
+def run_crawl(spiders: list, samples: str | None, db: str | None, out: str | None,
               spider_args: dict[str, str], run_id: str | None = None,
               extra_settings: dict | None = None) -> dict:
     """Run the spiders in one Scrapy process; returns {spider: stats}."""
@@ -72,7 +72,7 @@ def run_crawl(spiders: list[str], samples: str | None, db: str | None, out: str 
         settings.set(key, value, priority="cmdline")
     process = CrawlerProcess(settings, install_root_handler=True)
     crawlers = []
-    for name in spiders:
+    for name in spiders:  # slugs, or spider classes (tests)
         crawler = process.create_crawler(name)
         crawlers.append(crawler)
         process.crawl(crawler, **spider_args)
@@ -89,7 +89,9 @@ def run_crawl(spiders: list[str], samples: str | None, db: str | None, out: str 
               default="catalog.db", show_default=True, help="Catalog database.")
 @click.option("--out", type=click.Path(dir_okay=False), help="Also write items as JSON Lines.")
 @click.option("-a", "args", multiple=True, metavar="KEY=VALUE", help="Spider argument.")
-def crawl(spiders, all_spiders, samples, offline, db, out, args) -> None:
+@click.option("--log-level", default="WARNING", show_default=True,
+              type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"]))
+def crawl(spiders, all_spiders, samples, offline, db, out, args, log_level) -> None:
     """Crawl marketplaces (SPIDER slugs, or --all) into the catalog, archiving every page."""
     from scrapy.utils.project import get_project_settings
 
@@ -111,7 +113,8 @@ def crawl(spiders, all_spiders, samples, offline, db, out, args) -> None:
         click.echo(f"serving bundled samples on {samples}", err=True)
     t0 = time.time()
     try:
-        stats = run_crawl(names, samples, db, out, _parse_args(args))
+        stats = run_crawl(names, samples, db, out, _parse_args(args),
+                          extra_settings={"LOG_LEVEL": log_level})
     finally:
         if server:
             server.shutdown()

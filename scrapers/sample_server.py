@@ -1,10 +1,10 @@
 """A loopback HTTP server for the bundled sample sites (and a few hostile test endpoints).
 
 `/<host>/<path>[__<query>]` serves `scrapers/samples/<host>/<path>[__<query>]` (see
-`scrapers.middlewares.sample_path`); a sidecar `<file>.headers.json` ({"status": 202,
-"headers": {...}}) overrides status and headers. `/robots.txt` allows everything (the sites' own
-robots.txt files are served under their hosts). Test endpoints under `/_test/`:
-`status/<code>`, `huge?mb=N`, `truncated`, `binary`.
+`scrapers.middlewares.sample_path`). A sidecar `<file>.headers.json` overrides the status and
+headers, or cuts the body short: {"status": 202, "headers": {...}, "truncate_to": N}.
+`/robots.txt` allows everything (the sites' own robots.txt files are served under their hosts).
+Test endpoints under `/_test/`: `status/<code>`, `huge?mb=N`, `truncated`, `binary`.
 """
 
 from __future__ import annotations
@@ -36,13 +36,24 @@ class SampleHandler(BaseHTTPRequestHandler):
         file = self._resolve(parts.path.lstrip("/"))
         if file is None:
             return self._send(404, b"<html><body>Not found</body></html>", "text/html")
-        status, headers = 200, {}
+        status, headers, truncate_to = 200, {}, None
         sidecar = file.with_name(file.name + ".headers.json")
         if sidecar.exists():
             meta = json.loads(sidecar.read_text("utf-8"))
-            status, headers = int(meta.get("status", 200)), meta.get("headers", {})
+            status, headers = int(meta.get("status", 200)), dict(meta.get("headers", {}))
+            truncate_to = meta.get("truncate_to")
         ctype = headers.pop("Content-Type", None) or CONTENT_TYPES.get(file.suffix, "text/html")
-        self._send(status, file.read_bytes(), ctype, headers)
+        body = file.read_bytes()
+        if truncate_to is not None:  # announce the whole body, send a part, hang up
+            self.send_response(status)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body[: int(truncate_to)])
+            self.wfile.flush()
+            self.close_connection = True
+            return None
+        self._send(status, body, ctype, headers)
 
     def _resolve(self, rel: str) -> Path | None:
         root = self.root.resolve()
