@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from urllib.parse import quote, urlsplit
 
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.http import Request, Response
+from twisted.internet.task import deferLater
 
 logger = logging.getLogger(__name__)
 
@@ -74,9 +74,9 @@ class BackoffRetryMiddleware(RetryMiddleware):
         self.backoff = settings.getfloat("RETRY_BACKOFF_BASE", 2.0)
         self.backoff_max = settings.getfloat("RETRY_BACKOFF_MAX", 60.0)
 
-    async def process_response(self, request: Request, response: Response):
+    def process_response(self, request: Request, response: Response):
         if request.meta.get("dont_retry", False) or response.status not in self.retry_http_codes:
-            return response
+            return response  # the common path stays synchronous (no coroutine per response)
         tries = request.meta.get("retry_times", 0)
         delay = min(self.backoff * (2**tries), self.backoff_max)
         retry_after = response.headers.get(b"Retry-After")
@@ -85,6 +85,8 @@ class BackoffRetryMiddleware(RetryMiddleware):
         retry = self._retry(request, f"HTTP {response.status}")
         if retry is None:
             return response  # given up: the spider's errback records it as not fetched
-        if delay > 0:
-            await asyncio.sleep(delay)
-        return retry
+        if delay <= 0:
+            return retry
+        from twisted.internet import reactor
+
+        return deferLater(reactor, delay, lambda: retry)

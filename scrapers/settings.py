@@ -51,9 +51,9 @@ PRECURSOR_WATCH_EVIDENCE_DIR = os.getenv("PRECURSOR_WATCH_EVIDENCE_DIR", "crawls
 PRECURSOR_WATCH_DB = os.getenv("PRECURSOR_WATCH_DB", "catalog.db")
 PRECURSOR_WATCH_RUN_ID = os.getenv("PRECURSOR_WATCH_RUN_ID", "")
 
-# Generic vendor-website spider limits
+# Generic vendor-website spider limits (applied by that spider only)
 VENDORSITE_MAX_PAGES = int(os.getenv("PRECURSOR_WATCH_VENDORSITE_MAX_PAGES", 200))
-DEPTH_LIMIT = int(os.getenv("PRECURSOR_WATCH_DEPTH_LIMIT", 4))
+VENDORSITE_MAX_DEPTH = int(os.getenv("PRECURSOR_WATCH_VENDORSITE_MAX_DEPTH", 4))
 
 DOWNLOADER_MIDDLEWARES = {
     "scrapers.middlewares.BackoffRetryMiddleware": 550,
