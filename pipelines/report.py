@@ -4,6 +4,7 @@ networks, how to browse)."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 STATS_QUERIES = {
@@ -67,13 +68,13 @@ def stats(db) -> dict:
     return out
 
 
-def table(rows: list[dict], limit: int | None = None) -> str:
+def table(rows: list[dict], limit: int | None = None, width: int = 60) -> str:
     """Plain-text table; cell text is shown with control characters escaped."""
     if not rows:
         return "  (none)"
     rows = rows[:limit] if limit else rows
     cols = list(rows[0])
-    cells = [[_cell(r[c]) for c in cols] for r in rows]
+    cells = [[_cell(r[c], width) for c in cols] for r in rows]
     widths = [max(len(c), *(len(row[i]) for row in cells)) for i, c in enumerate(cols)]
     lines = ["  " + "  ".join(c.ljust(w) for c, w in zip(cols, widths, strict=True))]
     lines += ["  " + "  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True))
@@ -116,7 +117,10 @@ def networks(db, limit: int = 10) -> list[dict]:
         "select network, size, platforms, vendor_names, linked_by, listings_with_hits"
         " from network_overview limit ?", [limit])
     cols = [d[0] for d in cur.description]
-    return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+    out = [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+    for row in out:
+        row["linked_by"] = ", ".join(json.loads(row["linked_by"] or "[]"))
+    return out
 
 
 def summary_text(db, db_path: str | Path = "catalog.db") -> str:
@@ -137,7 +141,7 @@ def summary_text(db, db_path: str | Path = "catalog.db") -> str:
         f"\nHits by watchlist entry (watchlist {t['watchlist_version']}):",
         table(hits_by_entry(db)),
         "\nVendor networks (shared phone / email / website / address):",
-        table(networks(db)),
+        table(networks(db), width=100),
         f"\nBrowse: {browse}   (then open http://127.0.0.1:8001)",
         f"Counts: precursor-watch stats --db {db_path}",
     ])
