@@ -34,7 +34,7 @@ from pipelines.records import (
     to_json,
     vendor_hash,
 )
-from pipelines.schema import DEFAULT_DB, open_db
+from pipelines.schema import DEFAULT_DB, index_listings_fts, open_db
 
 log = logging.getLogger(__name__)
 CHUNK = 500  # SQLite host parameters per IN (...) lookup
@@ -111,6 +111,7 @@ class CatalogWriter:
         self._vendors: dict[str, dict] = {}
         self._last_flush = time.monotonic()
         self._substance_names: dict[str, set[str]] = {}
+        self._profiles_done: set[str] = set()
 
     # ------------------------------------------------------------------ run lifecycle
     def open(self) -> int:
@@ -289,6 +290,7 @@ class CatalogWriter:
                     [now, country, old[3], name, old[3], entities.normalize_name(name or ""),
                      old[4]],
                 )
+            self._profiles_done.add(key)
             if not stub:
                 conn.executemany(
                     "INSERT OR IGNORE INTO vendor_identifiers (vendor_profile, kind, value, raw,"
@@ -329,6 +331,8 @@ class CatalogWriter:
             if vid and rec["_profile"] not in stubs:
                 stubs[rec["_profile"]] = {"item_type": "stub", "platform": rec["platform"],
                                           "vendor_id": vid, "name": rec.get("vendor_name")}
+        # A profile already written in this run needs no second touch for its listings.
+        stubs = {k: v for k, v in stubs.items() if k not in self._profiles_done}
         if stubs:
             self._ensure_profiles(stubs, now)
 
@@ -336,7 +340,7 @@ class CatalogWriter:
         existing = {r[0]: r for r in self._existing(
             "SELECT id, record_hash, last_run, status, version, chem_key, chem_version"
             " FROM listings WHERE id IN ({marks})", keys)}
-        inserts, updates, versions, chem_todo = [], [], [], []
+        inserts, updates, sightings, versions, chem_todo = [], [], [], [], []
         for key, rec in listings.items():
             h = record_hash(rec)
             ck = rec.get("chem_key") or chem_key(rec)
@@ -344,12 +348,12 @@ class CatalogWriter:
             chem_version = chem["watchlist_version"] if chem else None
             seen_at = rec.get("fetched_at") or now
             evidence = self._evidence(rec, now, listing=key)
-            values = self._listing_values(rec)
             old = existing.get(key)
             if old is None:
                 version = 1
                 inserts.append([key, rec["platform"], rec.get("listing_id"), rec["url"],
-                                rec["_profile"], *values, "active", seen_at, seen_at, 1,
+                                rec["_profile"], *self._listing_values(rec), "active",
+                                seen_at, seen_at, 1,
                                 self.spider, run, run, version, h, ck, chem_version, evidence])
                 versions.append([key, version, seen_at, run, h, None, *self._version_values(rec)])
                 self.counts["listings_new"] += 1
@@ -367,9 +371,13 @@ class CatalogWriter:
                 if status == "gone":
                     self.counts["listings_reappeared"] += 1
                 new_seen = int(last_run != run)
-                updates.append([rec["url"], rec["_profile"], *values, seen_at, new_seen,
-                                self.spider, run, version, h, ck,
-                                chem_version or old_cv, evidence, key])
+                if changed:
+                    updates.append([rec["url"], rec["_profile"], *self._listing_values(rec),
+                                    seen_at, new_seen, self.spider, run, version, h, ck,
+                                    chem_version or old_cv, evidence, key])
+                else:  # unchanged: only the sighting is recorded
+                    sightings.append([rec["url"], seen_at, new_seen, self.spider, run,
+                                      chem_version or old_cv, evidence, key])
                 if chem and (old_ck != ck or old_cv != chem_version):
                     chem_todo.append((key, chem, True))
             self.counts["listings_seen"] += 1
@@ -382,6 +390,12 @@ class CatalogWriter:
                 " status, first_seen, last_seen, times_seen, spider, first_run, last_run, version,"
                 " record_hash, chem_key, chem_version, evidence)"
                 f" VALUES ({','.join('?' * 34)})", inserts)
+            index_listings_fts(self.db, [row[0] for row in inserts])
+        if sightings:
+            conn.executemany(
+                "UPDATE listings SET url = ?, status = 'active', gone_at = NULL, last_seen = ?,"
+                " times_seen = times_seen + ?, spider = ?, last_run = ?, chem_version = ?,"
+                " evidence = coalesce(?, evidence) WHERE id = ?", sightings)
         if updates:
             sets = ", ".join(f"{c.strip()} = ?" for c in cols.split(","))
             conn.executemany(

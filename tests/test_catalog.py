@@ -122,6 +122,21 @@ def test_price_change_adds_a_version(tmp_path):
     assert rows(db, "select version, price_text, times_seen from listings") == [(2, "$12", 3)]
 
 
+def test_full_text_index_follows_inserts_and_edits(tmp_path):
+    db = open_db(tmp_path / "c.db")
+    crawl(db, [listing("1", title="Piperidone crystals"), listing("2", title="Acetone")])
+    crawl(db, [listing("1", title="Piperidone crystals"), listing("2", title="Acetone")])
+    search = "select l.listing_id from listings_fts f join listings l on l.rowid = f.rowid" \
+             " where listings_fts match ? order by 1"
+    assert rows(db, search, ["piperidone"]) == [("1",)]
+    crawl(db, [listing("1", title="Ethanol"), listing("2", title="Acetone")])
+    assert rows(db, search, ["piperidone"]) == []
+    assert rows(db, search, ["ethanol OR acetone"]) == [("1",), ("2",)]
+    db.execute("delete from listings where listing_id = '2'")
+    assert rows(db, search, ["acetone"]) == []
+    assert rows(db, "insert into listings_fts(listings_fts) values('integrity-check')") == []
+
+
 def test_listing_without_id_is_keyed_by_canonical_url(tmp_path):
     db = open_db(tmp_path / "c.db")
     crawl(db, [listing(None, url="https://shop.example/o?b=2&a=1#top", listing_id=None)])
