@@ -14,7 +14,7 @@ def main() -> None:
 
 
 def _register() -> None:
-    from precursor_watch import cli_crawl, cli_match, cli_watchlist
+    from precursor_watch import cli_catalog, cli_crawl, cli_match, cli_watchlist
 
     main.add_command(cli_match.match)
     main.add_command(cli_match.demo)
@@ -23,6 +23,10 @@ def _register() -> None:
     main.add_command(cli_crawl.samples)
     main.add_command(cli_crawl.parse)
     main.add_command(cli_crawl.evidence)
+    main.add_command(cli_catalog.rescan)
+    main.add_command(cli_catalog.stats)
+    main.add_command(cli_catalog.ingest)
+    main.add_command(cli_catalog.summary)
 
 
 _register()

@@ -99,7 +99,11 @@ def test_huge_page_is_dropped_without_losing_other_items(crawl):
 
 def test_truncated_and_binary_pages_do_not_stop_the_crawl(crawl):
     names = set(listings(crawl)) | set(failures(crawl))
-    assert {"truncated.html", "binary.bin"} <= names
+    assert "truncated.html" in names
+    assert "binary.bin" not in listings(crawl)  # no product text: dropped with a reason
+    archived = {Path(r.url).name for r in iter_records(crawl["crawls"])}
+    assert "binary.bin" in archived  # but fetched and kept as evidence
+    assert crawl["stats"]["finish_reason"] == "finished"
 
 
 def test_404_is_no_result_not_an_item(crawl):

@@ -1,0 +1,127 @@
+"""Items as plain records: type detection, natural keys and content hashes.
+
+Spiders yield `scrapers.items.Listing` / `Vendor` dataclasses; feeds deliver dicts. Both become a
+dict with `item_type` ("listing" or "vendor") so every later stage handles one shape.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import fields
+from typing import Any
+
+from itemadapter import ItemAdapter
+from w3lib.url import canonicalize_url
+
+from scrapers.items import Listing, Vendor
+
+LISTING_FIELDS = tuple(f.name for f in fields(Listing))
+VENDOR_FIELDS = tuple(f.name for f in fields(Vendor))
+_LISTING_ONLY = {"url", "listing_id", "title", "product_name", "cas", "smiles", "price_text"}
+_VENDOR_ONLY = {"profile_url", "phones", "emails", "handles", "website", "address", "badges",
+                "years_on_platform"}
+
+# What a version row tracks: a new version is written only when one of these changes.
+VERSIONED_FIELDS = (
+    "title", "product_name", "cas", "smiles", "formula", "purity", "price_text", "price_amount",
+    "price_currency", "quantity", "min_order", "stock", "description", "shipping_claims",
+    "payment_claims", "instructions_offered", "vendor_id",
+)
+CHEM_FIELDS = ("title", "product_name", "cas", "smiles", "description")
+VENDOR_HASHED = ("name", "profile_url", "country", "city", "address", "website", "phones",
+                 "emails", "handles", "years_on_platform", "badges")
+
+
+def item_type(item: Any) -> str | None:
+    """"listing", "vendor" or None when the item is neither."""
+    if isinstance(item, Listing):
+        return "listing"
+    if isinstance(item, Vendor):
+        return "vendor"
+    if isinstance(item, dict):
+        mapping: Any = item
+    elif ItemAdapter.is_item(item):
+        mapping = ItemAdapter(item)
+    else:
+        return None
+    declared = mapping.get("item_type") or mapping.get("type")
+    if declared in ("listing", "vendor"):
+        return declared
+    keys = set(mapping.keys())
+    if keys & _LISTING_ONLY:
+        return "listing"
+    if "vendor_id" in keys and (keys & _VENDOR_ONLY or "name" in keys):
+        return "vendor"
+    return None
+
+
+def as_record(item: Any) -> dict:
+    """A plain dict of the item's known fields plus `item_type` (extra keys are kept)."""
+    kind = item_type(item)
+    if isinstance(item, Listing | Vendor):  # shallow: faster than ItemAdapter.asdict()
+        data = {f.name: getattr(item, f.name) for f in fields(item)}
+    elif isinstance(item, dict):
+        data = dict(item)
+    else:
+        data = ItemAdapter(item).asdict() if ItemAdapter.is_item(item) else {}
+    data.pop("type", None)
+    data["item_type"] = kind
+    return data
+
+
+def listing_key(rec: dict) -> str:
+    """Natural key: platform + listing id, else platform + canonical URL."""
+    if rec.get("listing_id"):
+        return f"{rec['platform']}:{rec['listing_id']}"
+    return f"{rec['platform']}:{canonicalize_url(str(rec['url']))}"
+
+
+def profile_key(platform: str, vendor_id: str) -> str:
+    return f"{platform}:{vendor_id}"
+
+
+def listing_vendor_id(rec: dict) -> str | None:
+    """The vendor account a listing belongs to; a name stands in when the id is missing."""
+    if rec.get("vendor_id"):
+        return str(rec["vendor_id"])
+    if rec.get("vendor_name"):
+        return "name:" + " ".join(str(rec["vendor_name"]).lower().split())
+    return None
+
+
+def _digest(values: list) -> str:
+    blob = json.dumps(values, ensure_ascii=False, sort_keys=True, default=str)
+    return hashlib.sha1(blob.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def record_hash(rec: dict) -> str:
+    return _digest([rec.get(f) for f in VERSIONED_FIELDS])
+
+
+def vendor_hash(rec: dict) -> str:
+    return _digest([rec.get(f) for f in VENDOR_HASHED])
+
+
+def chem_key(rec: dict) -> str:
+    """Same chemical text -> same key: chemistry results are cached and rescanned by it."""
+    return _digest([rec.get(f) or None for f in CHEM_FIELDS])
+
+
+def chem_input(rec: dict, key: str | None = None) -> dict:
+    """The dict `chem.matcher.Matcher` reads."""
+    return {
+        "id": key or chem_key(rec),
+        "title": rec.get("title"),
+        "name": rec.get("product_name"),
+        "cas": rec.get("cas"),
+        "smiles": rec.get("smiles"),
+        "description": rec.get("description"),
+    }
+
+
+def to_json(value: Any) -> str | None:
+    """Lists/dicts as JSON text (Datasette shows JSON arrays and can facet by them)."""
+    if value is None or value == [] or value == {}:
+        return None
+    return json.dumps(value, ensure_ascii=False)

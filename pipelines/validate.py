@@ -1,0 +1,88 @@
+"""First pipeline: turn items into records and drop, with a logged reason, what cannot be one."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from scrapy.exceptions import DropItem
+
+from pipelines.records import as_record, item_type
+from scrapers.items import NotFetched
+
+log = logging.getLogger(__name__)
+
+MAX_TEXT_CHARS = 1_000_000  # longer text fields are cut to this and flagged
+_LIST_FIELDS = ("shipping_claims", "payment_claims", "phones", "emails", "badges")
+_NUMBER_FIELDS = ("price_amount",)
+
+
+def check(item: Any) -> tuple[dict | None, str | None]:
+    """(record, None) for a usable item, (None, reason) otherwise. Never raises on bad input."""
+    kind = item_type(item)
+    if kind is None:
+        return None, "neither a listing nor a vendor"
+    rec = as_record(item)
+    if not isinstance(rec.get("platform"), str) or not rec["platform"].strip():
+        return None, f"{kind} without a platform"
+    rec["platform"] = rec["platform"].strip()
+    for key, value in list(rec.items()):
+        if key in _LIST_FIELDS:
+            if value is None:
+                rec[key] = []
+            elif isinstance(value, str):
+                rec[key] = [value]
+            elif isinstance(value, list | tuple):
+                rec[key] = [str(v) for v in value if v not in (None, "")]
+            else:
+                return None, f"{key} is not a list"
+        elif key in _NUMBER_FIELDS and value is not None:
+            try:
+                rec[key] = float(value)
+            except (TypeError, ValueError):
+                rec[key] = None
+        elif key == "handles":
+            if value is None:
+                rec[key] = {}
+            elif not isinstance(value, dict):
+                return None, "handles is not an object"
+        elif isinstance(value, str) and len(value) > MAX_TEXT_CHARS:
+            rec[key] = value[:MAX_TEXT_CHARS]
+            rec.setdefault("truncated", []).append(key)
+    if kind == "vendor":
+        if not rec.get("vendor_id") or not str(rec["vendor_id"]).strip():
+            return None, "vendor without vendor_id"
+        rec["vendor_id"] = str(rec["vendor_id"]).strip()
+        return rec, None
+    url = rec.get("url")
+    if not isinstance(url, str) or not url.strip():
+        return None, "listing without url"
+    if not url.lower().startswith(("http://", "https://", "file://")):
+        return None, f"listing url is not http(s): {url[:80]!r}"
+    if not any(rec.get(f) for f in ("title", "product_name", "cas", "smiles", "description")):
+        return None, "listing without any product text (title, name, CAS, SMILES, description)"
+    if rec.get("listing_id") is not None:
+        rec["listing_id"] = str(rec["listing_id"]).strip() or None
+    rec["instructions_offered"] = bool(rec.get("instructions_offered"))
+    return rec, None
+
+
+class ValidatePipeline:
+    """Items -> records; DropItem (logged by Scrapy, counted in stats) with the reason."""
+
+    def __init__(self, stats=None):
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler.stats)
+
+    def process_item(self, item):
+        if isinstance(item, NotFetched):
+            return item  # a page the crawl could not read: exported and counted, not cataloged
+        rec, reason = check(item)
+        if rec is None:
+            if self.stats is not None:
+                self.stats.inc_value("catalog/dropped")
+            raise DropItem(f"invalid item: {reason}")
+        return rec

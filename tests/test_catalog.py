@@ -1,0 +1,214 @@
+"""The catalog writer on real SQLite files: upserts, versions, gone listings, hits, hostile text."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from pipelines.catalog import CatalogWriter
+from pipelines.chemistry import Chemistry
+from pipelines.ingest import ingest_jsonl
+from pipelines.schema import ensure_db_shape, open_db
+from pipelines.validate import check
+
+FEED = Path(__file__).parent / "files" / "catalog" / "feed.jsonl"
+
+
+@pytest.fixture
+def chemistry(matcher):
+    return Chemistry(matcher)
+
+
+def listing(lid: str, **kw) -> dict:
+    rec = {"platform": "shop", "listing_id": lid, "url": f"https://shop.example/p/{lid}",
+           "title": f"Product {lid}", "vendor_id": "v1", "vendor_name": "Shop Vendor",
+           "price_text": "$10", "price_amount": 10.0}
+    rec.update(kw)
+    out, reason = check(rec)
+    assert out is not None, reason
+    return out
+
+
+def crawl(db, recs: list[dict], chemistry=None, **close) -> dict:
+    writer = CatalogWriter(db, kind="crawl", spider="shop", platform="shop", batch_size=2,
+                           watchlist=chemistry.matcher.watchlist if chemistry else None)
+    writer.open()
+    if chemistry:
+        chemistry.resolve_many([r for r in recs if r["item_type"] == "listing"])
+    for rec in recs:
+        writer.add(dict(rec))
+    return writer.close(**close)
+
+
+def rows(db, sql: str, params=()) -> list[tuple]:
+    return db.execute(sql, params).fetchall()
+
+
+def test_ensure_db_shape_twice_is_a_no_op(tmp_path):
+    db = open_db(tmp_path / "c.db")
+    before = rows(db, "select type, name, sql from sqlite_master order by name")
+    ensure_db_shape(db)
+    ensure_db_shape(db)
+    assert rows(db, "select type, name, sql from sqlite_master order by name") == before
+    assert rows(db, "pragma journal_mode") == [("wal",)]
+    names = {n for (n,) in rows(db, "select name from sqlite_master")}
+    assert {"listings_fts", "vendors_fts", "substances_fts", "hits_per_vendor",
+            "vendors_per_entry", "new_hits_latest_run", "vendors_multi_platform",
+            "network_overview"} <= names
+
+
+def test_ensure_db_shape_adds_missing_columns(tmp_path):
+    db = open_db(tmp_path / "c.db")
+    db.execute("create table t_old (x)")  # unrelated tables are left alone
+    db.execute("alter table listings drop column gone_at")
+    ensure_db_shape(db)
+    assert "gone_at" in {c.name for c in db["listings"].columns}
+
+
+def test_same_crawl_twice_no_duplicates_and_last_seen_bumped(tmp_path):
+    db = open_db(tmp_path / "c.db")
+    recs = [listing("1"), listing("2"), listing("2")]  # a duplicate within one run counts once
+    first = crawl(db, recs)
+    (seen1,) = rows(db, "select last_seen from listings where listing_id = '1'")[0]
+    second = crawl(db, recs)
+    assert first["listings_new"] == 2 and second["listings_new"] == 0
+    assert rows(db, "select listing_id, times_seen, status from listings order by listing_id") \
+        == [("1", 2, "active"), ("2", 2, "active")]
+    (seen2,) = rows(db, "select last_seen from listings where listing_id = '1'")[0]
+    assert seen2 > seen1
+    assert rows(db, "select count(*) from listing_versions") == [(2,)]
+    assert rows(db, "select count(*) from vendor_profiles") == [(1,)]
+    assert rows(db, "select count(*) from crawl_runs where status = 'finished'") == [(2,)]
+
+
+def test_listing_missing_from_a_later_run_becomes_gone(tmp_path):
+    db = open_db(tmp_path / "c.db")
+    crawl(db, [listing("1"), listing("2"), listing("3")])
+    # A run that stopped early (or logged errors) should not have seen everything: nothing gone.
+    r = crawl(db, [listing("1")], status="stopped", finish_reason="closespider_itemcount")
+    assert r["listings_gone"] == 0 and "closespider_itemcount" in r["gone_note"]
+    r = crawl(db, [listing("1")], errors=3)
+    assert r["listings_gone"] == 0
+    r = crawl(db, [listing("1"), listing("2")])
+    assert r["listings_gone"] == 1
+    assert rows(db, "select listing_id, status from listings order by listing_id") == [
+        ("1", "active"), ("2", "active"), ("3", "gone")]
+    assert rows(db, "select listings_gone from crawl_runs order by id desc limit 1") == [(1,)]
+    # Another spider's run never marks this spider's listings gone.
+    other = CatalogWriter(db, kind="crawl", spider="other", platform="other")
+    other.add(listing("x", platform="other"))
+    other.close()
+    assert rows(db, "select count(*) from listings where status = 'gone'") == [(1,)]
+    # It comes back: active again, counted as reappeared.
+    r = crawl(db, [listing("1"), listing("2"), listing("3")])
+    assert r["listings_reappeared"] == 1
+    assert rows(db, "select status, gone_at from listings where listing_id = '3'") == [
+        ("active", None)]
+
+
+def test_price_change_adds_a_version(tmp_path):
+    db = open_db(tmp_path / "c.db")
+    crawl(db, [listing("1")])
+    crawl(db, [listing("1")])
+    r = crawl(db, [listing("1", price_text="$12", price_amount=12.0)])
+    assert r["listings_changed"] == 1
+    versions = rows(db, "select version, price_text, price_amount, changed from listing_versions"
+                        " where listing = 'shop:1' order by version")
+    assert versions == [(1, "$10", 10.0, None),
+                        (2, "$12", 12.0, json.dumps(["price_text", "price_amount"]))]
+    assert rows(db, "select version, price_text, times_seen from listings") == [(2, "$12", 3)]
+
+
+def test_full_text_index_follows_inserts_and_edits(tmp_path):
+    db = open_db(tmp_path / "c.db")
+    crawl(db, [listing("1", title="Piperidone crystals"), listing("2", title="Acetone")])
+    crawl(db, [listing("1", title="Piperidone crystals"), listing("2", title="Acetone")])
+    search = "select l.listing_id from listings_fts f join listings l on l.rowid = f.rowid" \
+             " where listings_fts match ? order by 1"
+    assert rows(db, search, ["piperidone"]) == [("1",)]
+    crawl(db, [listing("1", title="Ethanol"), listing("2", title="Acetone")])
+    assert rows(db, search, ["piperidone"]) == []
+    assert rows(db, search, ["ethanol OR acetone"]) == [("1",), ("2",)]
+    db.execute("delete from listings where listing_id = '2'")
+    assert rows(db, search, ["acetone"]) == []
+    assert rows(db, "insert into listings_fts(listings_fts) values('integrity-check')") == []
+
+
+def test_listing_without_id_is_keyed_by_canonical_url(tmp_path):
+    db = open_db(tmp_path / "c.db")
+    crawl(db, [listing(None, url="https://shop.example/o?b=2&a=1#top", listing_id=None)])
+    crawl(db, [listing(None, url="https://shop.example/o?a=1&b=2", listing_id=None)])
+    assert rows(db, "select id, times_seen from listings") == [
+        ("shop:https://shop.example/o?a=1&b=2", 2)]
+
+
+def test_hostile_text_is_stored_verbatim(tmp_path):
+    db = open_db(tmp_path / "c.db")
+    title = "x'); DROP TABLE listings; -- \" <script>alert(1)</script> =1+2 \u202e\x00end"
+    crawl(db, [listing("1", title=title, vendor_name="v'; DELETE FROM vendors; --")])
+    assert rows(db, "select title from listings") == [(title,)]
+    assert rows(db, "select name from vendors") == [("v'; DELETE FROM vendors; --",)]
+    assert rows(db, "select count(*) from listings_fts where listings_fts match '\"script\"'") \
+        == [(1,)]
+
+
+def test_validation_reports_reasons():
+    assert check({"platform": "p", "title": "no url"}) == (None, "listing without url")
+    assert check({"platform": "p", "url": "javascript:alert(1)", "title": "t"})[1].startswith(
+        "listing url is not http(s)")
+    assert check({"platform": "p", "url": "https://x.example/1"})[1].startswith(
+        "listing without any product text")
+    assert check({"type": "vendor", "platform": "p", "name": "n"}) == (
+        None, "vendor without vendor_id")
+    assert check([1, 2]) == (None, "neither a listing nor a vendor")
+    rec, _ = check({"platform": "p", "url": "https://x.example/1", "title": "t",
+                    "price_amount": "12.5", "payment_claims": "BTC"})
+    assert rec["price_amount"] == 12.5 and rec["payment_claims"] == ["BTC"]
+
+
+def test_ingest_feed_hits_substances_and_bad_lines(tmp_path, chemistry):
+    db = open_db(tmp_path / "c.db")
+    r = ingest_jsonl(FEED, db, chemistry=chemistry)
+    assert [n for n, _ in r.rejected] == [14, 15, 16]
+    assert r.rejected[0][1] == "listing without url"
+    assert r.rejected[1][1].startswith("invalid JSON")
+    assert (r.listings, r.vendors) == (8, 5)
+    hits = set(rows(db, "select listing, entry from hits where current = 1"))
+    assert ("chemmarket:1001", "n-phenethyl-4-piperidone") in hits
+    assert ("b2bhub:b-9", "4-anilino-n-phenethylpiperidine") in hits
+    assert ("chemmarket:1002", "tert-butyl-4-oxopiperidine-1-carboxylate") in hits
+    assert not any(listing == "chemmarket:1004" for listing, _ in hits)  # table salt
+    assert rows(db, "select how, substance from listing_substances"
+                    " where listing = 'chemmarket:1001'") == [
+        ("cas", "YDJXNYNKKXZBMP-UHFFFAOYSA-N")]
+    assert rows(db, "select count(*) from watchlist_entries where in_force = 1") == [
+        (len(chemistry.matcher.watchlist.entries),)]
+    assert rows(db, "select distinct watchlist_version from hits") == [(chemistry.version,)]
+    # Ingesting the same feed again changes nothing but the sightings.
+    before = rows(db, "select listing, entry, first_detected from hits order by 1, 2")
+    r2 = ingest_jsonl(FEED, db, chemistry=chemistry)
+    assert r2.run["listings_new"] == 0 and r2.run["hits_new"] == 0
+    assert rows(db, "select listing, entry, first_detected from hits order by 1, 2") == before
+    assert rows(db, "select max(times_seen), count(*) from listings") == [(2, 8)]
+    # Ingest never marks listings gone.
+    assert rows(db, "select count(*) from listings where status = 'gone'") == [(0,)]
+
+
+def test_reader_queries_while_writer_holds_an_open_batch(tmp_path):
+    path = tmp_path / "c.db"
+    db = open_db(path)
+    crawl(db, [listing("1")])
+    writer = CatalogWriter(db, kind="crawl", spider="shop", batch_size=10_000)
+    writer.open()
+    writer.add(listing("2"))
+    writer.db.execute("BEGIN IMMEDIATE")  # the writer's batch transaction is open
+    writer._save_listings({"shop:2": writer._listings.pop("shop:2")}, "2026-01-01T00:00:00Z")
+    reader = sqlite3.connect(path, timeout=1)
+    assert reader.execute("select listing_id from listings").fetchall() == [("1",)]
+    writer.db.execute("COMMIT")
+    assert reader.execute("select listing_id from listings order by 1").fetchall() == [
+        ("1",), ("2",)]
+    writer.close()
