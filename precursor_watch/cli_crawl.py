@@ -70,7 +70,7 @@ def run_crawl(spiders: list, samples: str | None, db: str | None, out: str | Non
                  priority="cmdline")
     for key, value in (extra_settings or {}).items():
         settings.set(key, value, priority="cmdline")
-    process = CrawlerProcess(settings, install_root_handler=True)
+    process = CrawlerProcess(settings)
     crawlers = []
     for name in spiders:  # slugs, or spider classes (tests)
         crawler = process.create_crawler(name)
