@@ -140,3 +140,26 @@ def test_evidence_command_extracts_an_archived_page(crawl, tmp_path):
     assert "N-Phenethyl-4-piperidone" in by_url.stdout
     missing = CliRunner().invoke(main, ["evidence", "nope", "--dir", str(crawl["crawls"])])
     assert missing.exit_code != 0
+
+
+def test_jobdir_persists_requests_to_disk(tmp_path):
+    """Callbacks are spider methods and arguments plain data, so JOBDIR can pickle every request."""
+    from sitekit import build_site
+
+    root = build_site(tmp_path / "site")
+    server, samples = start_in_thread(root=root)
+    settings = {"JOBDIR": str(tmp_path / "job"), "RETRY_TIMES": 0, "LOG_LEVEL": "INFO",
+                "PRECURSOR_WATCH_EVIDENCE_DIR": str(tmp_path / "crawls"),
+                "ITEM_PIPELINES": {}}
+    code = RUNNER.format(tests=str(HERE), samples=samples, out=str(tmp_path / "items.jsonl"),
+                         settings=settings)
+    try:
+        proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                              timeout=180, cwd=tmp_path)
+    finally:
+        server.shutdown()
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    stats = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert stats.get("scheduler/enqueued/disk", 0) > 5
+    assert "scheduler/unserializable" not in stats
+    assert (tmp_path / "job" / "requests.seen").exists()
