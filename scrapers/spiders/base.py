@@ -2,7 +2,7 @@
 
 A site spider sets `name` (the site's slug), `allowed_domains` and `parser` (the module
 `scrapers.parsers.<slug>`, with `search_urls(query)` and `parse_<kind>(url, html) -> Page` for the
-kinds its pages have). Starts come from the watchlist by default (CAS numbers, else names, of the
+kinds its pages have). Starts come from the watchlist by default (CAS numbers and names of the
 precursor and pre-precursor entries); `-a cas=...`, `-a query=...` and `-a entries=...` narrow it.
 """
 
@@ -29,7 +29,7 @@ def _split_arg(value: str | None) -> list[str]:
 
 
 def watchlist_queries(entries: str | None = None, tiers: str | None = None) -> list[str]:
-    """Search terms from the watchlist: each entry's CAS numbers, or its name when it has none."""
+    """Search terms from the watchlist: each entry's CAS numbers and its preferred name."""
     from chem.watchlist import default_watchlist
 
     wanted = {w.lower() for w in _split_arg(entries)}
@@ -40,7 +40,7 @@ def watchlist_queries(entries: str | None = None, tiers: str | None = None) -> l
             continue
         if not wanted and e.tier not in tier_set:
             continue
-        out.extend(e.cas or (e.name,))
+        out.extend((*e.cas, e.name))
     return list(dict.fromkeys(out))
 
 
