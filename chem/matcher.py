@@ -247,7 +247,7 @@ class Matcher:
             if c.cas:
                 self.clash_cas.setdefault(key, set()).add(c.cas)
         self.zh_names: list[tuple[str, Entry]] = sorted(
-            ((strip_salt_words(n)[0], e) for e in wl.entries for n in e.names_zh),
+            ((clean_text(strip_salt_words(n)[0]), e) for e in wl.entries for n in e.names_zh),
             key=lambda p: -len(p[0]),
         )
         self.fuzzy_choices: dict[int, list[str]] = {}
