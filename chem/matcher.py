@@ -261,7 +261,10 @@ class Matcher:
                 self.classes.append((rule, patt, self.entries[rule.entry]))
         self.transforms = []
         for t in wl.transforms:
-            rxn = AllChem.ReactionFromSmarts(t.rxn)
+            try:
+                rxn = AllChem.ReactionFromSmarts(t.rxn)
+            except ValueError:
+                continue  # `watchlist validate` reports it
             if rxn is not None and rxn.GetNumReactantTemplates() == 1:
                 rxn.Initialize()
                 template = rxn.GetReactantTemplate(0)
