@@ -62,3 +62,50 @@ def test_items_carry_evidence_that_matches_the_warc(sample_crawl):
 def test_watchlist_substances_appear_under_varied_names(sample_crawl):
     cas_written = {i.get("cas") for i in sample_crawl["items"] if "title" in i}
     assert "39742-60-4" in {c.strip() for c in cas_written if c}
+
+
+def _listings(sample_crawl, platform):
+    return [i for i in sample_crawl["items"] if i.get("platform") == platform and "title" in i]
+
+
+def _vendors(sample_crawl, platform):
+    return [i for i in sample_crawl["items"] if i.get("platform") == platform and "phones" in i]
+
+
+def test_gbk_pages_arrive_decoded(sample_crawl):
+    names = {v["name"] for v in _vendors(sample_crawl, "chemnet")}
+    assert "湖北晶鸿生物科技有限公司" in names
+    assert "N-苯乙基-4-哌啶酮" in {i["product_name"] for i in _listings(sample_crawl, "chemnet")}
+
+
+@pytest.mark.parametrize(
+    ("platform", "url_part"),
+    [
+        ("chemnet", "/product/pd_4-anpp.html"),  # linked from result page 2
+        ("hxchem", "orderproduct2209402-ruixiangchem"),  # directory page 2
+        ("goldsupplier", "/supply/990021.html"),  # search page 2
+        ("chemicalbook", "ChemicalProductProperty_EN_CB0700002"),  # search start=10
+        ("chemicalbook", "ProdSupplierGN_EN.aspx"),  # a product's "more suppliers" page
+    ],
+)
+def test_second_pages_are_crawled(sample_crawl, platform, url_part):
+    assert any(url_part in i["url"] for i in _listings(sample_crawl, platform))
+
+
+def test_front_companies_share_a_number_across_platforms(sample_crawl):
+    platforms = {
+        v["platform"] for v in sample_crawl["items"] if "phones" in v
+        and "+44 7700 900123" in v["phones"] + v["handles"].get("whatsapp", [])
+    }
+    assert {"chemnet", "hxchem", "goldsupplier", "chemicalbook"} <= platforms
+
+
+def test_claims_and_instructions_reach_the_items(sample_crawl):
+    listings = [i for i in sample_crawl["items"] if "title" in i]
+    assert any("safe delivery to Mexico" in c for i in listings for c in i["shipping_claims"])
+    assert any("USDT" in i["payment_claims"] for i in listings)
+    assert sum(i["instructions_offered"] for i in listings) >= 2
+    for item in sample_crawl["items"]:
+        text = json.dumps(item, ensure_ascii=False)
+        assert "Step 1" not in text and "第一步" not in text
+        assert "alert(" not in text and "INJECTED" not in text and "NOSCRIPT" not in text

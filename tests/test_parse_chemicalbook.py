@@ -284,3 +284,15 @@ def test_no_script_text_leaks(item):
 )
 def test_page_kind(url, kind):
     assert cb.page_kind(url) == kind
+
+
+def test_supplier_table_rows_carry_no_claims(listing):
+    assert (listing.shipping_claims, listing.payment_claims, listing.instructions_offered) == (
+        [], [], False
+    )
+
+
+@pytest.mark.parametrize("item", LISTINGS)
+def test_no_procedural_text_is_kept(item):
+    for value in text_fields(item):
+        assert not any(marker in value for marker in ("Step 1", "第一步", "stir at", "搅拌"))

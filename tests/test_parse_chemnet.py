@@ -39,6 +39,8 @@ def _all_pages():
         ("search_p2.html", SEARCH_URL + "&p=2", chemnet.parse_search),
         ("product_npp.html", NPP_URL, chemnet.parse_product),
         ("product_boc.html", f"{BASE}/product/pd_1-boc-4-piperidone.html", chemnet.parse_product),
+        ("product_npp_ruixiang.html", f"{BASE}/product/pd_1-phenethyl-4-piperidinone.html",
+         chemnet.parse_product),
         ("product_anpp_hostile.html", f"{BASE}/product/pd_4-anpp.html", chemnet.parse_product),
         ("product_sesamol_malformed.html", f"{BASE}/product/pd_sesamol.html",
          chemnet.parse_product),
@@ -290,3 +292,36 @@ def test_unrecognised_table_layout_falls_back_to_company_links():
 )
 def test_page_kind(url, kind):
     assert chemnet.page_kind(url) == kind
+
+
+def test_listing_shipping_claims(npp_first):
+    assert npp_first.shipping_claims == [
+        "safe delivery to Mexico", "100% pass customs", "安全送达墨西哥"
+    ]
+
+
+def test_listing_payment_claims(npp_first):
+    assert npp_first.payment_claims == ["BTC", "USDT"]
+
+
+def test_ordinary_listing_has_no_claims(npp):
+    legit = npp.listings[2]
+    assert (legit.shipping_claims, legit.payment_claims, legit.instructions_offered) == (
+        [], [], False
+    )
+
+
+def test_offered_instructions_are_flagged_and_cut():
+    url = f"{BASE}/product/pd_1-phenethyl-4-piperidinone.html"
+    listing = chemnet.parse_product(*saved_page("chemnet", "product_npp_ruixiang.html", url)
+                                    ).listings[0]
+    assert listing.instructions_offered
+    assert "搅拌" not in listing.description and "第一步" not in listing.description
+    assert listing.description.endswith("[procedural text removed]")
+    assert listing.shipping_claims == ["包清关", "安全到达美国"]
+
+
+@pytest.mark.parametrize("item", LISTINGS)
+def test_no_procedural_text_is_kept(item):
+    for value in text_fields(item):
+        assert not any(marker in value for marker in ("Step 1", "第一步", "stir at", "搅拌"))

@@ -276,3 +276,27 @@ def test_no_script_text_leaks(item):
 )
 def test_page_kind(url, kind):
     assert gs.page_kind(url) == kind
+
+
+def test_listing_shipping_claims(listing):
+    assert listing.shipping_claims == [
+        "safe delivery to USA, Mexico, Canada", "100% customs clearance", "Re-send if seized",
+        "door to door",  # from the Delivery attribute
+    ]
+
+
+def test_listing_payment_claims_include_payment_attribute(listing):
+    assert listing.payment_claims == ["Bitcoin", "USDT", "T/T"]
+
+
+def test_offer_claims():
+    listing = _parse("offer_cas79099.html", OFFER_URL, gs.parse_product).listings[0]
+    assert listing.shipping_claims == ["pass customs 100%", "in USA warehouse",
+                                       "hermetically sealed"]
+    assert listing.payment_claims == ["BTC", "USDT", "XMR"]
+
+
+@pytest.mark.parametrize("item", LISTINGS)
+def test_no_procedural_text_is_kept(item):
+    for value in text_fields(item):
+        assert not any(marker in value for marker in ("Step 1", "第一步", "stir at", "搅拌"))

@@ -49,6 +49,7 @@ PAGES = [
     ("product_piperine.html", f"{DIR_URL}orderproduct2209001-hengdafine.html", PRODUCT),
     ("product_bmk_truncated.html", f"{DIR_URL}orderproduct2208533-lanbotrade.html",
      hxchem.parse_product),
+    ("product_bmk.html", f"{DIR_URL}orderproduct2208533-lanbotrade.html", PRODUCT),
     ("company_ruixiangchem.html", COMPANY_URL, hxchem.parse_supplier),
 ]
 ALL = [_parse(*page) for page in PAGES]
@@ -271,3 +272,41 @@ def test_no_script_text_leaks(item):
 )
 def test_page_kind(url, kind):
     assert hxchem.page_kind(url) == kind
+
+
+def test_listing_shipping_claims(listing):
+    assert listing.shipping_claims == [
+        "Safe delivery to Mexico and USA", "100% pass customs", "door to door"
+    ]
+
+
+def test_listing_payment_claims(listing):
+    assert listing.payment_claims == ["BTC", "USDT", "Western Union"]
+
+
+def test_listing_without_instructions(listing):
+    assert listing.instructions_offered is False
+
+
+def test_decoy_listing_has_no_claims():
+    page = _parse("product_piperine.html", f"{DIR_URL}orderproduct2209001-hengdafine.html",
+                  PRODUCT)
+    assert (page.listings[0].shipping_claims, page.listings[0].payment_claims) == ([], [])
+
+
+def test_offered_instructions_are_flagged_and_cut():
+    page = _parse("product_bmk.html", f"{DIR_URL}orderproduct2208533-lanbotrade.html", PRODUCT)
+    listing = page.listings[0]
+    assert listing.instructions_offered
+    assert listing.description == (
+        "New BMK powder, 3-oxo-2-phenylbutanoic acid glycidate sodium, purity 99.6%. "
+        "Technical support for conversion provided. [procedural text removed] "
+        "Reship if seized. USDT accepted."
+    )
+    assert (listing.shipping_claims, listing.payment_claims) == (["Reship if seized"], ["USDT"])
+
+
+@pytest.mark.parametrize("item", LISTINGS)
+def test_no_procedural_text_is_kept(item):
+    for value in text_fields(item):
+        assert not any(marker in value for marker in ("Step 1", "第一步", "stir at", "搅拌"))

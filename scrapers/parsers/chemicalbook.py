@@ -15,6 +15,7 @@ import re
 from urllib.parse import parse_qs, quote_plus, urlsplit
 
 from scrapers.items import Listing, Vendor
+from scrapers.parsers import claims
 from scrapers.parsers import fields as f
 from scrapers.parsers.base import Follow, Page
 
@@ -122,6 +123,7 @@ def parse_product(url: str, html: str) -> Page:
         if (link and _SUPPLIER_LIST.search(urlsplit(link).path) and not _seen(page, link)
                 and any(w in label for w in _MORE_TEXT)):
             page.follow.append(Follow(link, "product"))
+    page.listings = [claims.apply(x) for x in page.listings]
     return page
 
 

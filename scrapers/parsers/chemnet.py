@@ -15,6 +15,7 @@ import re
 from urllib.parse import quote, urlsplit
 
 from scrapers.items import Listing, Vendor
+from scrapers.parsers import claims
 from scrapers.parsers import fields as f
 from scrapers.parsers.base import Follow, Page
 
@@ -144,6 +145,7 @@ def parse_product(url: str, html: str) -> Page:
             )
             if profile not in {x.url for x in page.follow}:
                 page.follow.append(Follow(profile, "supplier"))
+    page.listings = [claims.apply(x) for x in page.listings]
     return page
 
 

@@ -14,6 +14,7 @@ import re
 from urllib.parse import quote_plus, urlsplit
 
 from scrapers.items import Listing, Vendor
+from scrapers.parsers import claims
 from scrapers.parsers import fields as f
 from scrapers.parsers.base import Follow, Page
 
@@ -125,6 +126,8 @@ def parse_product(url: str, html: str) -> Page:
             )
         )
         page.follow.append(Follow(profile, "supplier"))
+    terms = (f.pick(info, "payment", "payment terms"), f.pick(info, "delivery", "shipping"))
+    page.listings = [claims.apply(x, *terms) for x in page.listings]
     return page
 
 
