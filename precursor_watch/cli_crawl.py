@@ -65,12 +65,11 @@ def run_crawl(spiders: list, samples: str | None, db: str | None, out: str | Non
         pipelines.update(getattr(catalog, "CATALOG_PIPELINES", {}))
     except ImportError:
         pass
-    if pipelines:
-        settings.set("ITEM_PIPELINES", pipelines, priority="cmdline")
     evidence_dir = Path(settings.get("PRECURSOR_WATCH_EVIDENCE_DIR"))
-    out = out or str(evidence_dir / run_id / "items.jsonl")
-    settings.set("FEEDS", {out: {"format": "jsonlines", "encoding": "utf-8", "overwrite": True}},
+    settings.set("PRECURSOR_WATCH_OUT", out or str(evidence_dir / run_id / "items.jsonl"),
                  priority="cmdline")
+    pipelines["scrapers.export.JsonLinesExportPipeline"] = 900
+    settings.set("ITEM_PIPELINES", pipelines, priority="cmdline")
     for key, value in (extra_settings or {}).items():
         settings.set(key, value, priority="cmdline")
     process = CrawlerProcess(settings)
