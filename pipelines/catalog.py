@@ -115,6 +115,8 @@ class CatalogWriter:
 
     # ------------------------------------------------------------------ run lifecycle
     def open(self) -> int:
+        # Checkpoint the WAL every ~80 MB instead of 4 MB: far fewer fsyncs during batch writes.
+        self.db.execute("PRAGMA wal_autocheckpoint = 20000")
         now = utcnow()
         with self.transaction():
             if self.watchlist is not None:
@@ -349,13 +351,14 @@ class CatalogWriter:
             seen_at = rec.get("fetched_at") or now
             evidence = self._evidence(rec, now, listing=key)
             old = existing.get(key)
+            values = self._listing_values(rec)
             if old is None:
                 version = 1
                 inserts.append([key, rec["platform"], rec.get("listing_id"), rec["url"],
-                                rec["_profile"], *self._listing_values(rec), "active",
-                                seen_at, seen_at, 1,
+                                rec["_profile"], *values, "active", seen_at, seen_at, 1,
                                 self.spider, run, run, version, h, ck, chem_version, evidence])
-                versions.append([key, version, seen_at, run, h, None, *self._version_values(rec)])
+                versions.append([key, version, seen_at, run, h, None, *values[1:],
+                                 rec.get("vendor_id")])
                 self.counts["listings_new"] += 1
                 if chem:
                     chem_todo.append((key, chem, False))
@@ -365,14 +368,14 @@ class CatalogWriter:
                 if changed:
                     version += 1
                     versions.append([key, version, seen_at, run, h,
-                                     json.dumps(self._changed_fields(key, rec)),
-                                     *self._version_values(rec)])
+                                     json.dumps(self._changed_fields(key, values, rec)),
+                                     *values[1:], rec.get("vendor_id")])
                     self.counts["listings_changed"] += 1
                 if status == "gone":
                     self.counts["listings_reappeared"] += 1
                 new_seen = int(last_run != run)
                 if changed:
-                    updates.append([rec["url"], rec["_profile"], *self._listing_values(rec),
+                    updates.append([rec["url"], rec["_profile"], *values,
                                     seen_at, new_seen, self.spider, run, version, h, ck,
                                     chem_version or old_cv, evidence, key])
                 else:  # unchanged: only the sighting is recorded
@@ -421,25 +424,13 @@ class CatalogWriter:
                 to_json(rec.get("shipping_claims")), to_json(rec.get("payment_claims")),
                 int(bool(rec.get("instructions_offered")))]
 
-    @staticmethod
-    def _version_values(rec: dict) -> list:
-        out = []
-        for f in VERSIONED_FIELDS:
-            v = rec.get(f)
-            if isinstance(v, list | dict):
-                v = to_json(v)
-            elif isinstance(v, bool):
-                v = int(v)
-            out.append(v)
-        return out
-
-    def _changed_fields(self, key: str, rec: dict) -> list[str]:
+    def _changed_fields(self, key: str, values: list, rec: dict) -> list[str]:
         row = self.db.execute(
             f"SELECT {', '.join(VERSIONED_FIELDS)} FROM listing_versions WHERE listing = ?"
             " ORDER BY version DESC LIMIT 1", [key]).fetchone()
         if row is None:
             return list(VERSIONED_FIELDS)
-        new = self._version_values(rec)
+        new = [*values[1:], rec.get("vendor_id")]
         return [f for f, a, b in zip(VERSIONED_FIELDS, row, new, strict=True) if a != b]
 
     # ------------------------------------------------------------------ chemistry
