@@ -12,10 +12,12 @@ transforms (deprotection, hydrolysis, dehalogenation written as reaction SMARTS 
 
 from __future__ import annotations
 
+import csv
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -39,6 +41,7 @@ from chem.text import (
 from chem.watchlist import Entry, Watchlist, default_watchlist
 
 FIELDS = ("title", "name", "cas", "smiles", "description")
+DATA_DIR = Path(__file__).parent / "data"
 MAX_FIELD_CHARS = 20_000  # text beyond this is not read for names (CAS still scanned below)
 MAX_SCAN_CHARS = 200_000
 MAX_WINDOW = 8
@@ -71,6 +74,27 @@ _CHEM_MORPHEME = re.compile(
     r"carb|phen|benz|pyr|pip|diox|oxir|oxol|fur|thi|chlor|brom|fluor|iod|nitr|acid|ester)",
     re.IGNORECASE,
 )
+
+
+def _load_rewrites() -> list[tuple[re.Pattern, str]]:
+    with (DATA_DIR / "name_rewrites.csv").open(encoding="utf-8") as fh:
+        return [(re.compile(r["pattern"], re.IGNORECASE), r["replacement"])
+                for r in csv.DictReader(fh)]
+
+
+_REWRITES = _load_rewrites()
+
+
+def opsin_candidates(phrase: str) -> list[str]:
+    """The phrase, and its trade-name-free rewrite for OPSIN when that differs.
+
+    >>> opsin_candidates("methyl 2-methyl-3-(3,4-methylenedioxyphenyl)glycidate")[1]
+    'methyl 2-methyl-3-(1,3-benzodioxol-5-yl)oxirane-2-carboxylate'
+    """
+    rewritten = phrase
+    for pattern, replacement in _REWRITES:
+        rewritten = pattern.sub(replacement, rewritten)
+    return [phrase] if rewritten == phrase else [phrase, rewritten]
 
 
 @dataclass
@@ -176,6 +200,8 @@ class Matcher:
         self.watchlist = watchlist or default_watchlist()
         self.dictionary = dictionary if dictionary is not None else default_dictionary()
         self.use_opsin = use_opsin
+        if use_opsin:
+            opsin.warm_up()
         self._build_indexes()
 
     # ------------------------------------------------------------------ indexes
@@ -238,7 +264,10 @@ class Matcher:
             rxn = AllChem.ReactionFromSmarts(t.rxn)
             if rxn is not None and rxn.GetNumReactantTemplates() == 1:
                 rxn.Initialize()
-                self.transforms.append((t, rxn))
+                template = rxn.GetReactantTemplate(0)
+                needs = frozenset(a.GetAtomicNum() for a in template.GetAtoms()
+                                  if a.GetAtomicNum() > 1)
+                self.transforms.append((t, rxn, needs))
         # Designer targets by stereo-free canonical SMILES: cheaper than an InChIKey per product.
         self.designer_smiles: dict[str, list[Entry]] = {}
         for e in wl.entries:
@@ -266,7 +295,10 @@ class Matcher:
     def match_many(self, listings: Iterable[dict]) -> list[Result]:
         states = [self._collect(listing) for listing in listings]
         if self.use_opsin:
-            pending = [r.phrase for s in states for r in s.runs if self._wants_opsin(r)]
+            pending = [
+                c for s in states for r in s.runs if self._wants_opsin(r)
+                for c in opsin_candidates(r.phrase)
+            ]
             if pending:
                 opsin.names_to_smiles(pending)
         return [self._finish(s) for s in states]
@@ -508,7 +540,8 @@ class Matcher:
         """Turn a run's spans into hits/structures; OPSIN and fuzzy matching fill the gaps."""
         spans = run.spans
         if self.use_opsin and self._wants_opsin(run):
-            smiles = opsin.names_to_smiles([run.phrase]).get(run.phrase)
+            parsed = opsin.names_to_smiles(opsin_candidates(run.phrase))
+            smiles = next((v for v in parsed.values() if v), None)
             if smiles:
                 state.structures.append(
                     _Structure(smiles, "opsin", f"{run.field}: {run.phrase!r} (OPSIN)", 0.9,
@@ -645,6 +678,18 @@ class Matcher:
                 matched_ids.add(entry.id)
         return tuple(out)
 
+    @staticmethod
+    def _exhaust(rxn: AllChem.ChemicalReaction, mol: Chem.Mol, limit: int = 4) -> Chem.Mol:
+        """Apply a reaction again and again until nothing matches (bounded)."""
+        for _ in range(limit):
+            products = rxn.RunReactants((mol,), maxProducts=1)
+            if not products:
+                break
+            nxt = products[0][0]
+            Chem.SanitizeMol(nxt)
+            mol = nxt
+        return mol
+
     def _designer_products(self, mol: Chem.Mol) -> list[tuple[str, list[str]]]:
         """Stereo-free SMILES of products reachable by up to MAX_TRANSFORM_DEPTH transforms."""
         results: list[tuple[str, list[str]]] = []
@@ -653,7 +698,10 @@ class Matcher:
         for _ in range(MAX_TRANSFORM_DEPTH):
             nxt = []
             for m, chain in frontier:
-                for t, rxn in self.transforms:
+                elements = {a.GetAtomicNum() for a in m.GetAtoms()}
+                for t, rxn, needs in self.transforms:
+                    if not needs <= elements:
+                        continue  # the template names an element the molecule lacks
                     try:
                         products = rxn.RunReactants((m,), maxProducts=8)
                     except Exception:
@@ -662,6 +710,8 @@ class Matcher:
                         p = prods[0]
                         try:
                             Chem.SanitizeMol(p)
+                            if t.kind == "transesterification":
+                                p = self._exhaust(rxn, p)  # every ester, not just one
                             smi = Chem.MolToSmiles(p, isomericSmiles=False)
                         except Exception:
                             continue

@@ -152,6 +152,16 @@ def parent_mol(mol: Chem.Mol, survey: _Survey | None = None) -> tuple[Chem.Mol, 
     return mol, flags
 
 
+_last_parents: dict[str, Chem.Mol] = {}
+
+
+def _remember_parent(text: str, mol: Chem.Mol) -> None:
+    """Hand the parent molecule to the next parent_from_smiles call (saves a re-parse)."""
+    if len(_last_parents) > 1024:
+        _last_parents.clear()
+    _last_parents[text] = mol
+
+
 @lru_cache(maxsize=100_000)
 def standardize(text: str) -> Standardized:
     """SMILES or InChI -> as-sold form and parent. Never raises.
@@ -180,6 +190,7 @@ def standardize(text: str) -> Standardized:
         smiles = Chem.MolToSmiles(mol)
         parent, flags = parent_mol(mol, survey)
         parent_smiles = Chem.MolToSmiles(parent)
+        _remember_parent(text, parent)
         parent_key = Chem.MolToInchiKey(parent) or None
         inchikey = (Chem.MolToInchiKey(mol) or None) if flags else parent_key
         if not parent_key:
@@ -201,4 +212,6 @@ def standardize(text: str) -> Standardized:
 def parent_from_smiles(smiles: str) -> Chem.Mol | None:
     """The parent molecule for substructure work (cached)."""
     s = standardize(smiles)
-    return Chem.MolFromSmiles(s.parent_smiles) if s.ok else None
+    if not s.ok:
+        return None
+    return _last_parents.pop(smiles, None) or Chem.MolFromSmiles(s.parent_smiles)

@@ -8,6 +8,7 @@ from typing import Any
 from scrapy.exceptions import DropItem
 
 from pipelines.records import as_record, item_type
+from scrapers.items import NotFetched
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +80,8 @@ class ValidatePipeline:
         return cls(crawler.stats)
 
     def process_item(self, item):
+        if isinstance(item, NotFetched):
+            return item  # a page the crawl could not read: exported and counted, not cataloged
         rec, reason = check(item)
         if rec is None:
             if self.stats is not None:

@@ -14,11 +14,15 @@ def main() -> None:
 
 
 def _register() -> None:
-    from precursor_watch import cli_catalog, cli_match, cli_watchlist
+    from precursor_watch import cli_catalog, cli_crawl, cli_match, cli_watchlist
 
     main.add_command(cli_match.match)
     main.add_command(cli_match.demo)
     main.add_command(cli_watchlist.watchlist)
+    main.add_command(cli_crawl.crawl)
+    main.add_command(cli_crawl.samples)
+    main.add_command(cli_crawl.parse)
+    main.add_command(cli_crawl.evidence)
     main.add_command(cli_catalog.rescan)
     main.add_command(cli_catalog.stats)
     main.add_command(cli_catalog.ingest)

@@ -95,18 +95,32 @@ def match(source: str | None, substances: bool) -> None:
 
 
 @click.command()
-def demo() -> None:
-    """Run the main job on the embedded default (bundled sample listings)."""
-    from importlib.resources import files
+@click.option("--db", type=click.Path(dir_okay=False), envvar="PRECURSOR_WATCH_DB",
+              default="catalog.db", show_default=True, help="Catalog database to fill.")
+def demo(db: str) -> None:
+    """The main job on the embedded default: crawl the bundled sample sites into the catalog.
 
-    sample = files("chem") / "data" / "sample_listings.jsonl"
-    click.echo("precursor-watch demo: matching the bundled sample listings\n")
-    from chem.matcher import Matcher
+    Serves the sample sites on a free loopback port, runs every spider against them through the
+    real Scrapy engine (robots.txt, WARC evidence, pipelines), then prints the catalog summary.
+    """
+    import os
 
-    matcher = Matcher()
-    listings = [json.loads(line) for line in sample.read_text("utf-8").splitlines() if line]
-    for listing, result in zip(listings, matcher.match_many(listings), strict=True):
-        label = listing.get("title") or listing.get("name") or listing.get("cas")
-        hits = ", ".join(f"{h.name} [{h.match} {h.score:.2f}]" for h in result.hits)
-        click.echo(f"{listing['id']:>4}  {label[:60]:<60}  {hits or '-'}")
-    click.echo(f"\nwatchlist {matcher.watchlist.version}")
+    from scrapy.utils.project import get_project_settings
+
+    from pipelines.report import summary_text
+    from pipelines.schema import open_db
+    from precursor_watch.cli_crawl import run_crawl, spider_names
+    from scrapers.sample_server import start_in_thread
+
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "scrapers.settings")
+    names = spider_names(get_project_settings())
+    server, samples = start_in_thread()
+    click.echo(f"precursor-watch demo: crawling the bundled sample sites on {samples} "
+               f"with {', '.join(names)}")
+    try:
+        stats = run_crawl(names, samples, db, None, {}, extra_settings={"LOG_LEVEL": "ERROR"})
+    finally:
+        server.shutdown()
+    pages = sum(s.get("response_received_count", 0) for s in stats.values())
+    click.echo(f"fetched {pages} pages (archived as WARC under crawls/)\n")
+    click.echo(summary_text(open_db(db), db))

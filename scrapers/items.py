@@ -57,3 +57,14 @@ class Vendor:
     body_sha256: str | None = None
     warc_file: str | None = None
     warc_record_id: str | None = None
+
+
+@dataclass
+class NotFetched:
+    """A page the crawl could not read (anti-bot answer, refusal, error): never an empty result."""
+
+    platform: str
+    url: str
+    reason: str
+    status: int | None = None
+    fetched_at: str | None = None

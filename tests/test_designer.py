@@ -10,6 +10,7 @@ NPP = "YDJXNYNKKXZBMP"
 MAPA = "CYSACHQWYQYLIG"
 P2P = "QCCDLTOVEPVEJK"
 PMK = "XIYKRJLTYKUWAM"
+DEPAPD = "ZASPDQDIPTZTQQ"
 
 
 def test_class_match_takes_precedence_over_designer(matcher):
@@ -36,6 +37,9 @@ def designer_hits(matcher, smiles):
         ("CCOC(=O)C(C(C)=O)c1ccccc1", MAPA, "methyl-ester"),  # EAPA -> MAPA
         ("CCOC(=O)C(C(C)=O)c1ccccc1", P2P, "beta-keto-decarboxylation"),
         ("CCOC(=O)C1(C)OC1c1ccc2OCOc2c1", PMK, "glycidic-decarboxylation"),
+        ("COC(=O)C(C(=O)OC)C(=O)Cc1ccccc1", DEPAPD, "ethyl-ester"),  # both esters swapped
+        ("COC1(OC)CCNCC1", PIPERIDONE, "dimethyl-ketal-hydrolysis"),
+        ("CC(C)(C)OC(=O)N1CCC(=NO)CC1", BOC_PIPERIDONE, "oxime-hydrolysis"),
     ],
 )
 def test_designer_transform_finds_parent(matcher, smiles, expected_block, step):

@@ -20,6 +20,7 @@ BOC_PIPERIDONE = "ROUYFJUVMYHXFJ"
 PIPERIDONE = "VRJHQPZVIGNGMX"
 BMK_ACID = "UPEAOFCHTFWNFG"
 PMK_ETHYL = "BRILFEZHPXQINW"
+PMK_METHYL = "NEWFBAYQRLTJTP"
 P2P = "QCCDLTOVEPVEJK"
 PIPERONAL = "SATCULPHIDQDRE"
 PROPIONIC_ANHYDRIDE = "WYVAMUWZEOHJOQ"
@@ -52,6 +53,8 @@ def blocks(matcher, **listing):
         ({"name": "tert-butyl 4-[phenyl(propanoyl)amino]piperidine-1-carboxylate"},
          NORFENTANYL, {"designer"}),
         ({"name": "ethyl 3-oxo-2-phenylbutanoate"}, P2P, {"designer"}),
+        # a trade-name systematic name: rewritten for OPSIN (glycidate, methylenedioxyphenyl)
+        ({"title": "methyl 2-methyl-3-(3,4-methylenedioxyphenyl)glycidate"}, PMK_METHYL, {"name"}),
         ({"title": "Precio de fábrica", "description": "4-anilinopiperidina 99%"}, FOUR_AP,
          {"name", "fuzzy_name"}),
     ],

@@ -1,0 +1,136 @@
+"""Crawl cost: our spider (parsing + WARC archiving) against a bare Scrapy spider, same pages.
+
+    python benchmarks/bench_crawl.py [--pages 5000]
+
+Generates a loopback copy of an Hxchem-style product directory with PAGES product pages (from the
+bundled sample's layout), serves it on 127.0.0.1, then crawls it twice with throttling off:
+the `hxchem` spider with the full downloader stack (robots.txt, retries, WARC evidence) and a bare
+spider that only yields each page's <title>. Prints pages/second for both and the ratio (target:
+at least 0.5). Each crawl runs in its own process (Twisted reactors do not restart).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from scrapers.sample_server import start_in_thread  # noqa: E402
+
+HOST = "www.hxchem.net"
+TEMPLATE = ROOT / "scrapers/samples" / HOST / "productse/orderproduct2208311-ruixiangchem.html"
+PER_PAGE = 50
+FAST = {
+    "DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False, "CONCURRENT_REQUESTS": 16,
+    "CONCURRENT_REQUESTS_PER_DOMAIN": 16, "LOG_LEVEL": "WARNING", "RETRY_BACKOFF_BASE": 0.05,
+}
+
+OURS = """
+import json
+from precursor_watch.cli_crawl import run_crawl
+stats = run_crawl(["hxchem"], {samples!r}, None, {out!r}, {{"query": "all"}},
+                  extra_settings={settings!r})
+s = stats["hxchem"]
+print(json.dumps({{"pages": s.get("response_received_count", 0),
+                  "seconds": s["elapsed_time_seconds"], "items": s.get("item_scraped_count", 0)}}))
+"""
+
+BARE_MODULE = """
+import scrapy
+
+class BareSpider(scrapy.Spider):
+    name = "bare"
+    start_urls = ["https://www.hxchem.net/productse/"]
+
+    def parse(self, response):
+        yield {"title": response.css("title::text").get()}
+        for href in response.css("a::attr(href)").getall():
+            if "orderproduct" in href or "/productse/index" in href:
+                yield response.follow(href, self.parse)
+"""
+
+BARE = """
+import json, sys
+sys.path.insert(0, {here!r})
+from scrapy.crawler import CrawlerProcess
+from bare_spider import BareSpider
+
+settings = {{"ROBOTSTXT_OBEY": False, "DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False,
+            "CONCURRENT_REQUESTS": 16, "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
+            "LOG_LEVEL": "WARNING", "TELNETCONSOLE_ENABLED": False,
+            "PRECURSOR_WATCH_SAMPLES": {samples!r},
+            "DOWNLOADER_MIDDLEWARES": {{"scrapers.middlewares.SampleSiteMiddleware": 950}}}}
+process = CrawlerProcess(settings)
+crawler = process.create_crawler(BareSpider)
+process.crawl(crawler)
+process.start()
+s = crawler.stats.get_stats()
+print(json.dumps({{"pages": s.get("response_received_count", 0),
+                  "seconds": s["elapsed_time_seconds"], "items": s.get("item_scraped_count", 0)}}))
+"""
+
+
+def build_site(root: Path, pages: int) -> None:
+    site = root / HOST / "productse"
+    site.mkdir(parents=True)
+    (root / HOST / "robots.txt").write_text("User-agent: *\nAllow: /\n")
+    template = TEMPLATE.read_text("utf-8")
+    directories = (pages + PER_PAGE - 1) // PER_PAGE
+    for d in range(directories):
+        links = []
+        for i in range(d * PER_PAGE, min(pages, (d + 1) * PER_PAGE)):
+            name = f"orderproduct{3000000 + i}-benchchem.html"
+            links.append(f'<li><a href="{name}">Product {i}</a></li>')
+            (site / name).write_text(template.replace("1-Boc-4-Piperidone", f"Compound {i}"))
+        nxt = f'<a href="/productse/index{d + 2}.html">next</a>' if d + 1 < directories else ""
+        page = f"<html><head><title>Products {d}</title></head><body><ul>{''.join(links)}</ul>{nxt}"
+        name = "index.html" if d == 0 else f"index{d + 1}.html"
+        (site / name).write_text(page + "</body></html>")
+
+
+def run(code: str, cwd: Path) -> dict:
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=cwd, timeout=900)
+    if proc.returncode != 0:
+        sys.exit(proc.stderr[-3000:])
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--pages", type=int, default=5000)
+    a = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp_path = Path(tmp)
+        build_site(tmp_path / "site", a.pages)
+        server, samples = start_in_thread(root=tmp_path / "site")
+        try:
+            settings = {**FAST, "PRECURSOR_WATCH_EVIDENCE_DIR": str(tmp_path / "crawls")}
+            t0 = time.time()
+            ours = run(OURS.format(samples=samples, out=str(tmp_path / "items.jsonl"),
+                                   settings=settings), tmp_path)
+            (tmp_path / "bare_spider.py").write_text(BARE_MODULE)
+            bare = run(BARE.format(here=str(tmp_path), samples=samples), tmp_path)
+            elapsed = time.time() - t0
+        finally:
+            server.shutdown()
+        warc = sum(p.stat().st_size for p in (tmp_path / "crawls").rglob("*.warc.gz"))
+    ours_rate = ours["pages"] / ours["seconds"]
+    bare_rate = bare["pages"] / bare["seconds"]
+    print(f"site                    {a.pages} product pages (+ directory pages), loopback")
+    print(f"precursor-watch spider  {ours_rate:8.1f} pages/s  ({ours['pages']} pages, "
+          f"{ours['items']} items, WARC {warc / 1e6:.1f} MB)")
+    print(f"bare Scrapy spider      {bare_rate:8.1f} pages/s  ({bare['pages']} pages)")
+    print(f"ratio                   {ours_rate / bare_rate:8.2f}  (target >= 0.5)")
+    print(f"total                   {elapsed:8.1f} s")
+
+
+if __name__ == "__main__":
+    main()

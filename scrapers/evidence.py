@@ -1,0 +1,133 @@
+"""Evidence: every fetched page appended to one WARC file per crawl run.
+
+Each response becomes a WARC `response` record (real URL, fetch time, HTTP headers, body) with a
+`WARC-Payload-SHA256` header; the request's meta gets `evidence` = {warc_file, warc_record_id,
+body_sha256, fetched_at} so items can point at the archived copy. `find_records` reads them back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from io import BytesIO
+from pathlib import Path
+
+from scrapy import signals
+from scrapy.http import Request, Response
+from warcio.archiveiterator import ArchiveIterator
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+SHA_HEADER = "WARC-Payload-SHA256"
+
+
+def new_run_id() -> str:
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
+
+
+class EvidenceMiddleware:
+    """Downloader middleware that archives every response it sees."""
+
+    def __init__(self, directory: Path, run_id: str):
+        self.path = directory / run_id / "pages.warc.gz"
+        self.lock = threading.Lock()
+        self._fh = None
+        self._writer: WARCWriter | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        settings = crawler.settings
+        run_id = settings.get("PRECURSOR_WATCH_RUN_ID") or new_run_id()
+        mw = cls(Path(settings.get("PRECURSOR_WATCH_EVIDENCE_DIR", "crawls")), run_id)
+        crawler.signals.connect(mw.close, signal=signals.spider_closed)
+        return mw
+
+    def _open(self) -> WARCWriter:
+        if self._writer is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._fh = self.path.open("ab")
+            self._writer = WARCWriter(self._fh, gzip=True)
+        return self._writer
+
+    def process_response(self, request: Request, response: Response):
+        body = response.body or b""
+        sha = hashlib.sha256(body).hexdigest()
+        fetched = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        status_line = f"{response.status} {'OK' if response.status < 400 else 'ERROR'}"
+        headers = [(k.decode("latin-1"), b", ".join(v).decode("latin-1"))
+                   for k, v in response.headers.items()]
+        http_headers = StatusAndHeaders(status_line, headers, protocol="HTTP/1.1")
+        with self.lock:
+            writer = self._open()
+            record = writer.create_warc_record(
+                response.url, "response", payload=BytesIO(body), http_headers=http_headers,
+                warc_headers_dict={"WARC-Date": fetched, SHA_HEADER: sha},
+            )
+            writer.write_record(record)
+            self._fh.flush()  # type: ignore[union-attr]
+        request.meta["evidence"] = {
+            "warc_file": str(self.path),
+            "warc_record_id": record.rec_headers.get_header("WARC-Record-ID"),
+            "body_sha256": sha,
+            "fetched_at": fetched,
+        }
+        return response
+
+    def close(self, spider=None) -> None:
+        with self.lock:
+            if self._fh:
+                self._fh.close()
+                self._fh = None
+                self._writer = None
+
+
+@dataclass
+class ArchivedPage:
+    warc_file: str
+    record_id: str
+    url: str
+    fetched_at: str
+    sha256: str
+    status: str
+    body: bytes
+
+
+def iter_records(directory: Path | str) -> Iterator[ArchivedPage]:
+    """Every archived response under `directory` (all runs), oldest file first."""
+    for path in sorted(Path(directory).rglob("*.warc.gz")):
+        with path.open("rb") as fh:
+            try:
+                for rec in ArchiveIterator(fh):
+                    if rec.rec_type != "response":
+                        continue
+                    body = rec.content_stream().read()
+                    yield ArchivedPage(
+                        warc_file=str(path),
+                        record_id=rec.rec_headers.get_header("WARC-Record-ID") or "",
+                        url=rec.rec_headers.get_header("WARC-Target-URI") or "",
+                        fetched_at=rec.rec_headers.get_header("WARC-Date") or "",
+                        sha256=rec.rec_headers.get_header(SHA_HEADER)
+                        or hashlib.sha256(body).hexdigest(),
+                        status=rec.http_headers.get_statuscode() if rec.http_headers else "",
+                        body=body,
+                    )
+            except Exception:  # a truncated last record (crash mid-write) ends that file
+                continue
+
+
+def find_records(directory: Path | str, key: str) -> list[ArchivedPage]:
+    """Archived pages whose URL or body SHA-256 (or record id) equals `key`."""
+    key = key.strip()
+    return [
+        p for p in iter_records(directory)
+        if key in (p.url, p.sha256, p.record_id) or (len(key) >= 12 and p.sha256.startswith(key))
+    ]
+
+
+def evidence_dir_default() -> Path:
+    return Path(os.getenv("PRECURSOR_WATCH_EVIDENCE_DIR", "crawls"))

@@ -1,0 +1,318 @@
+"""Small helpers the site parsers share: safe HTML loading, text, links, labelled values, contacts.
+
+Everything here tolerates broken input: an empty, truncated or hostile page gives empty results,
+never an exception. Script, style and template content is removed before any text is read, so
+nothing a page runs can leak into an item field.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from urllib.parse import urljoin, urlsplit
+
+import lxml.etree
+import lxml.html
+from price_parser import Price
+
+from chem.cas import find_cas, find_partial_cas
+
+_INVISIBLE = ("script", "style", "noscript", "template", "iframe", "object", "embed", "svg")
+_BLOCKS = {"p", "div", "li", "ul", "ol", "tr", "td", "th", "dt", "dd", "table", "br", "h1", "h2",
+           "h3", "h4", "h5", "h6", "section", "article", "header", "footer", "form", "dl", "hr"}
+_WS = re.compile(r"\s+")
+
+
+def load(html: str | None) -> lxml.html.HtmlElement:
+    """Parse `html` into an element tree without scripts, styles or comments (never raises)."""
+    try:
+        root = lxml.html.fromstring(html or "<html></html>")
+    except (lxml.etree.ParserError, ValueError):
+        root = lxml.html.fromstring("<html></html>")
+    for el in root.xpath("//" + " | //".join(_INVISIBLE) + " | //comment()"):
+        if el.getparent() is not None:
+            el.drop_tree()
+    # Line breaks at block boundaries, so adjacent blocks never run together in text_content().
+    for el in root.iter(*_BLOCKS):
+        el.text = "\n" + (el.text or "")
+        el.tail = "\n" + (el.tail or "")
+    return root
+
+
+def has_class(name: str) -> str:
+    """XPath predicate body: the element's class list contains exactly `name`."""
+    return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
+
+
+def texts(root, xpath: str) -> list[str]:
+    """Cleaned, de-duplicated texts of every node an XPath selects."""
+    try:
+        return unique(text(node) for node in root.xpath(xpath))
+    except lxml.etree.XPathError:
+        return []
+
+
+def first_line(root, xpath: str) -> str | None:
+    """The first non-empty line of the first node an XPath selects (stops at a nested block)."""
+    try:
+        found = root.xpath(xpath)
+    except lxml.etree.XPathError:
+        return None
+    for node in found:
+        raw = node if isinstance(node, str) else node.text_content()
+        for line in raw.split("\n"):
+            value = clean(line)
+            if value:
+                return value
+    return None
+
+
+def clean(value: str | None) -> str | None:
+    """Collapse whitespace (incl. NBSP and ideographic spaces); empty -> None."""
+    if value is None:
+        return None
+    out = _WS.sub(" ", value.replace("\u3000", " ")).strip()
+    return out or None
+
+
+def text(el) -> str | None:
+    """Visible text of an element (or a string result of an XPath), cleaned."""
+    if el is None:
+        return None
+    if isinstance(el, str):
+        return clean(el)
+    return clean(el.text_content())
+
+
+def first(root, xpath: str) -> str | None:
+    """Cleaned text of the first node an XPath selects."""
+    try:
+        found = root.xpath(xpath)
+    except lxml.etree.XPathError:
+        return None
+    for node in found if isinstance(found, list) else [found]:
+        value = text(node)
+        if value:
+            return value
+    return None
+
+
+def absolute(base: str, href: str | None) -> str | None:
+    """An http(s) URL for `href` relative to `base`; javascript:, mailto: etc. -> None."""
+    if not href:
+        return None
+    url = urljoin(base, href.strip())
+    return url if urlsplit(url).scheme in ("http", "https") else None
+
+
+def same_host(url: str | None, host_suffix: str) -> bool:
+    host = (urlsplit(url).hostname or "") if url else ""
+    return host == host_suffix or host.endswith("." + host_suffix)
+
+
+def labelled(root) -> dict[str, str]:
+    """Label -> value pairs from `th/td`, `dt/dd`, two-cell rows and `<li>Label: value</li>` lines.
+
+    Labels are lower-cased and stripped of trailing colons (ASCII and full-width); the first value
+    for a label wins.
+    """
+    pairs: dict[str, str] = {}
+
+    def add(label: str | None, value: str | None) -> None:
+        label = clean(label)
+        value = clean(value)
+        if label and value:
+            key = label.rstrip(":：").strip().lower()
+            if key and len(key) <= 40:
+                pairs.setdefault(key, value)
+
+    for row in root.xpath("//tr"):
+        cells = row.xpath("./th|./td")
+        if len(cells) == 2 or (len(cells) == 4 and cells[0].tag == cells[2].tag == "th"):
+            for i in range(0, len(cells) - 1, 2):
+                add(text(cells[i]), text(cells[i + 1]))
+    for dt in root.xpath("//dt"):
+        dd = dt.getnext()
+        if dd is not None and dd.tag == "dd":
+            add(text(dt), text(dd))
+    for li in root.xpath("//li|//p|//div[not(*)]|//span[@class='label']/.."):
+        line = text(li)
+        if line and len(line) < 200:
+            m = re.match(r"^([^:：]{1,40})[:：]\s*(.+)$", line)
+            if m:
+                add(m.group(1), m.group(2))
+    return pairs
+
+
+def pick(pairs: dict[str, str], *labels: str) -> str | None:
+    """The value of the first label present (exact match first, then a label that starts so)."""
+    for label in labels:
+        if label in pairs:
+            return pairs[label]
+    for label in labels:
+        for key, value in pairs.items():
+            if key.startswith(label):
+                return value
+    return None
+
+
+def cas_as_written(value: str | None) -> str | None:
+    """The first CAS number in `value` exactly as the vendor wrote it (full or partial)."""
+    if not value:
+        return None
+    found = find_cas(value) or find_partial_cas(value)
+    if not found:
+        return None
+    written = found[0].written
+    # find_cas reports the NFKC/dash-normalised span; give back the original characters.
+    start = _locate(value, written)
+    return value[start : start + len(written)].strip() if start is not None else written.strip()
+
+
+def _locate(original: str, normalised_span: str) -> int | None:
+    """Index in `original` where `normalised_span` starts once NFKC-normalised (same length)."""
+    norm = unicodedata.normalize("NFKC", original)
+    if len(norm) != len(original):
+        return None
+    dashes = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
+    norm = norm.translate(str.maketrans({d: "-" for d in dashes}))
+    idx = norm.find(normalised_span)
+    return idx if idx >= 0 else None
+
+
+def price(value: str | None) -> tuple[float | None, str | None]:
+    """(amount, currency) from a price text such as 'US $12-50 / kg' or '￥800/千克'."""
+    if not value:
+        return None, None
+    parsed = Price.fromstring(value)
+    amount = float(parsed.amount) if parsed.amount is not None else None
+    currency = parsed.currency
+    if currency in ("$", "US $", "US$", "USD$"):
+        currency = "USD"
+    elif currency in ("￥", "¥", "RMB", "元"):
+        currency = "CNY"
+    elif currency == "€":
+        currency = "EUR"
+    return amount, currency
+
+
+_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+_PHONE = re.compile(r"(?<![\w/])\+?\(?\d[\d ()\-.]{6,}\d(?![\w/])")
+_HANDLES = {
+    "whatsapp": re.compile(r"\b(?:whats\s*app|wa)\b\s*[:：]?\s*(\+?[\d][\d \-]{6,}\d)", re.I),
+    "wechat": re.compile(r"(?:we\s*chat|微信)\s*(?:id)?\s*[:：]?\s*([A-Za-z0-9_+\-]{5,})", re.I),
+    "telegram": re.compile(r"\b(?:telegram|tg)\b\s*[:：]?\s*(@?[A-Za-z0-9_]{4,})", re.I),
+    "skype": re.compile(r"\bskype\s*[:：]?\s*([A-Za-z0-9_.:\-]{4,})", re.I),
+    "qq": re.compile(r"\bqq\s*[:：]?\s*(\d{5,12})", re.I),
+}
+
+
+def emails(value: str | None) -> list[str]:
+    return unique(m.group(0) for m in _EMAIL.finditer(value or ""))
+
+
+def phones(value: str | None) -> list[str]:
+    """Phone-like numbers as written (7+ digits), without emails' or URLs' digits."""
+    value = _EMAIL.sub(" ", value or "")
+    out = []
+    for m in _PHONE.finditer(value):
+        candidate = m.group(0).strip(" -.")
+        not_phone = re.fullmatch(r"\d{4}-\d{2}-\d{2}|\d{2,7}-\d{2}-\d", candidate)  # date, CAS
+        if sum(c.isdigit() for c in candidate) >= 7 and not not_phone:
+            out.append(candidate)
+    return unique(out)
+
+
+def labelled_phones(pairs: dict[str, str], *labels: str) -> list[str]:
+    """Phone numbers from the values of the given labels, in label order, without duplicates."""
+    return unique(p for label in labels for p in phones(pick(pairs, label)))
+
+
+def handles(value: str | None) -> dict[str, list[str]]:
+    """Messaging handles by service: whatsapp, wechat, telegram, skype, qq."""
+    found: dict[str, list[str]] = {}
+    for service, rx in _HANDLES.items():
+        values = unique(m.group(1).strip() for m in rx.finditer(value or ""))
+        if values:
+            found[service] = values
+    return found
+
+
+def unique(values) -> list[str]:
+    """Non-empty values in first-seen order, without duplicates."""
+    seen: dict[str, None] = {}
+    for v in values:
+        if v:
+            seen.setdefault(v, None)
+    return list(seen)
+
+
+def jsonld(html: str | None) -> list[dict]:
+    """schema.org objects from `<script type="application/ld+json">` blocks (@graph flattened)."""
+    try:
+        root = lxml.html.fromstring(html or "<html></html>")
+    except (lxml.etree.ParserError, ValueError):
+        return []
+    out: list[dict] = []
+    for block in root.xpath("//script[contains(@type,'ld+json')]/text()"):
+        try:
+            data = json.loads(block)
+        except ValueError:
+            continue
+        stack = data if isinstance(data, list) else [data]
+        while stack:
+            obj = stack.pop(0)
+            if isinstance(obj, dict):
+                out.append(obj)
+                graph = obj.get("@graph")
+                if isinstance(graph, list):
+                    stack.extend(graph)
+    return out
+
+
+def jsonld_product(html: str | None) -> dict | None:
+    """The first schema.org Product object on the page, if any."""
+    for obj in jsonld(html):
+        kind = obj.get("@type")
+        if kind == "Product" or (isinstance(kind, list) and "Product" in kind):
+            return obj
+    return None
+
+
+def role_rows(root, columns: dict[str, tuple[str, ...]], key_role: str) -> list[dict]:
+    """Rows of every table whose header names `key_role`, cells keyed by column role.
+
+    `columns` maps a role to words that identify its header cell (first match wins, in order).
+    Each row is {"cells": {role: text}, "anchors": {role: first <a href> element or None},
+    "elements": {role: td element}}.
+    """
+    rows: list[dict] = []
+    for table in root.xpath("//table"):
+        header = table.xpath(".//tr[th][1]")
+        if not header:
+            continue
+        roles: dict[int, str] = {}
+        for i, cell in enumerate(header[0].xpath("./th|./td")):
+            label = (text(cell) or "").lower()
+            for role, words in columns.items():
+                if role not in roles.values() and any(w in label for w in words):
+                    roles[i] = role
+                    break
+        if key_role not in roles.values():
+            continue
+        for tr in table.xpath(".//tr[td]"):
+            row: dict = {"cells": {}, "anchors": {}, "elements": {}}
+            for i, cell in enumerate(tr.xpath("./td")):
+                role = roles.get(i)
+                if role is None:
+                    continue
+                anchors = cell.xpath(".//a[@href]")
+                row["anchors"][role] = anchors[0] if anchors else None
+                row["elements"][role] = cell
+                value = text(anchors[0]) if anchors and role == key_role else text(cell)
+                if value:
+                    row["cells"][role] = value
+            if row["cells"]:
+                rows.append(row)
+    return rows

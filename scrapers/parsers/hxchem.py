@@ -1,0 +1,174 @@
+"""Hxchem (www.hxchem.net, English pages): product directory, product pages, company pages.
+
+Site facts (from public scrapers of the site, recorded in the project's research notes):
+- the site search is unreliable; the product directory `/productse/` and the company directory
+  `/English/company.php` work, so a "search" walks the directory pages;
+- product links look like `orderproduct<id>-<company-slug>.html` (relative to `/productse/`):
+  the company slug in the file name is the vendor id;
+- company pages are `companydetail<company-slug>.html`.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from scrapers.items import Listing, Vendor
+from scrapers.parsers import fields as f
+from scrapers.parsers.base import Follow, Page
+
+PLATFORM = "hxchem"
+HOST = "www.hxchem.net"
+BASE = f"https://{HOST}"
+DIRECTORY = f"{BASE}/productse/"
+
+_PRODUCT = re.compile(r"orderproduct(\d+)-([^./]+)\.html?$")
+_COMPANY = re.compile(r"companydetail([^./]+)\.html?$")
+_NEXT_TEXT = ("next", "下一页", "»", "›")
+
+
+def search_urls(query: str) -> list[str]:
+    """The product directory: the site's own search is unreliable, so every query walks it."""
+    return [DIRECTORY]
+
+
+def page_kind(url: str) -> str | None:
+    """Which parser an Hxchem URL needs: "search", "product", "supplier" (None: not ours)."""
+    path = urlsplit(url).path
+    if _PRODUCT.search(path):
+        return "product"
+    if _COMPANY.search(path):
+        return "supplier"
+    return "search" if path.startswith("/productse/") else None
+
+
+def parse_search(url: str, html: str) -> Page:
+    """A directory page: follow every product and the next directory page."""
+    root = f.load(html)
+    page = Page()
+    for anchor in root.xpath("//a[@href]"):
+        link = f.absolute(url, anchor.get("href"))
+        if not link or not f.same_host(link, "hxchem.net") or _seen(page, link):
+            continue
+        label = (f.text(anchor) or "").lower()
+        if _PRODUCT.search(urlsplit(link).path):
+            page.follow.append(Follow(link, "product"))
+        elif any(word in label for word in _NEXT_TEXT) and "/productse/" in link:
+            page.follow.append(Follow(link, "search"))
+    return page
+
+
+def parse_product(url: str, html: str) -> Page:
+    """One product page -> one listing; the company link is followed."""
+    root = f.load(html)
+    info = f.labelled(root)
+    m = _PRODUCT.search(urlsplit(url).path)
+    listing_id, vendor_id = (m.group(1), m.group(2)) if m else (None, None)
+    company = root.xpath("//a[contains(@href,'companydetail')]")
+    vendor_name = f.text(company[0]) if company else None
+    profile = f.absolute(url, company[0].get("href")) if company else None
+    if not vendor_id and profile:
+        vendor_id = _company_id(profile)
+
+    title = f.first(root, "//h1") or _title(root)
+    product_name = f.pick(info, "product name", "name")
+    price_text = f.pick(info, "price", "fob price")
+    amount, currency = f.price(price_text)
+    cas = f.cas_as_written(f.pick(info, "cas no", "cas", "cas number"))
+    page = Page()
+    if not (title or product_name):
+        return page
+    page.listings.append(
+        Listing(
+            platform=PLATFORM,
+            url=url,
+            listing_id=listing_id,
+            title=title or product_name,
+            product_name=product_name,
+            cas=cas or f.cas_as_written(title) or f.cas_as_written(product_name),
+            formula=f.pick(info, "molecular formula", "mf", "formula"),
+            purity=f.pick(info, "purity", "assay"),
+            price_text=price_text,
+            price_amount=amount,
+            price_currency=currency,
+            quantity=f.pick(info, "package", "packing", "packaging"),
+            min_order=f.pick(info, "min. order", "min order", "moq", "minimum order"),
+            stock=f.pick(info, "supply ability", "stock", "lead time"),
+            description=f.first(root, "//*[contains(@class,'pro-desc')]//p")
+            or f.first(root, "//*[contains(@class,'desc')]"),
+            vendor_id=vendor_id,
+            vendor_name=vendor_name,
+        )
+    )
+    box = f.first(root, "//*[contains(@class,'company-box')]")
+    if vendor_id and vendor_name:
+        page.vendors.append(
+            Vendor(
+                platform=PLATFORM,
+                vendor_id=vendor_id,
+                name=vendor_name,
+                profile_url=profile,
+                phones=f.phones(box),
+                emails=f.emails(box),
+                handles=f.handles(box),
+            )
+        )
+    if profile and f.same_host(profile, "hxchem.net"):
+        page.follow.append(Follow(profile, "supplier"))
+    return page
+
+
+def parse_supplier(url: str, html: str) -> Page:
+    """A company page: contact table and badges; its product links are followed."""
+    root = f.load(html)
+    info = f.labelled(root)
+    page = Page()
+    vendor_id = _company_id(url)
+    name = f.first(root, "//h1") or _title(root)
+    if vendor_id and name:
+        contact = " \n ".join(f"{k}: {v}" for k, v in info.items())
+        place = f.pick(info, "province/city", "city")
+        page.vendors.append(
+            Vendor(
+                platform=PLATFORM,
+                vendor_id=vendor_id,
+                name=name,
+                profile_url=url,
+                country=f.pick(info, "country/region", "country"),
+                city=place.split("/")[-1].strip() if place else None,
+                address=f.pick(info, "address"),
+                website=_website(url, root) or f.pick(info, "website", "homepage"),
+                phones=f.labelled_phones(info, "telephone", "tel", "mobile", "phone", "fax"),
+                emails=f.emails(f.pick(info, "email", "e-mail") or contact),
+                handles=f.handles(contact),
+                years_on_platform=f.first(root, "//*[contains(@class,'since')]"),
+                badges=f.texts(root, f"//*[{f.has_class('badge')}]"),
+            )
+        )
+    for anchor in root.xpath("//a[@href]"):
+        link = f.absolute(url, anchor.get("href"))
+        if link and _PRODUCT.search(urlsplit(link).path) and not _seen(page, link):
+            page.follow.append(Follow(link, "product"))
+    return page
+
+
+def _company_id(url: str | None) -> str | None:
+    m = _COMPANY.search(urlsplit(url).path) if url else None
+    return m.group(1) if m else None
+
+
+def _title(root) -> str | None:
+    title = f.first(root, "//title")
+    return title.rsplit(" - ", 1)[0].strip() if title else None
+
+
+def _website(url: str, root) -> str | None:
+    for anchor in root.xpath("//a[@href][contains(@rel,'nofollow')]"):
+        link = f.absolute(url, anchor.get("href"))
+        if link and not f.same_host(link, "hxchem.net"):
+            return link
+    return None
+
+
+def _seen(page: Page, link: str) -> bool:
+    return any(x.url == link for x in page.follow)

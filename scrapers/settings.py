@@ -1,0 +1,70 @@
+"""Scrapy settings: polite by default, every knob from the environment with a typed default."""
+
+from __future__ import annotations
+
+import os
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = os.getenv(name)
+    return default if value is None else value.strip().lower() in ("1", "true", "yes", "on")
+
+
+BOT_NAME = "precursor-watch"
+SPIDER_MODULES = ["scrapers.spiders"]
+NEWSPIDER_MODULE = "scrapers.spiders"
+
+CONTACT = os.getenv("PRECURSOR_WATCH_CONTACT", "https://github.com/precursor-watch/precursor-watch")
+USER_AGENT = os.getenv(
+    "PRECURSOR_WATCH_USER_AGENT",
+    f"precursor-watch/0.1 (open-source precursor-monitoring research crawler; +{CONTACT})",
+)
+
+# Good citizenship
+ROBOTSTXT_OBEY = _env_bool("PRECURSOR_WATCH_ROBOTSTXT_OBEY", True)
+CONCURRENT_REQUESTS = int(os.getenv("PRECURSOR_WATCH_CONCURRENT_REQUESTS", 8))
+CONCURRENT_REQUESTS_PER_DOMAIN = int(os.getenv("PRECURSOR_WATCH_CONCURRENCY_PER_DOMAIN", 1))
+DOWNLOAD_DELAY = float(os.getenv("PRECURSOR_WATCH_DOWNLOAD_DELAY", 1.0))
+AUTOTHROTTLE_ENABLED = _env_bool("PRECURSOR_WATCH_AUTOTHROTTLE", True)
+AUTOTHROTTLE_START_DELAY = float(os.getenv("AUTOTHROTTLE_START_DELAY", 2.0))
+AUTOTHROTTLE_MAX_DELAY = float(os.getenv("AUTOTHROTTLE_MAX_DELAY", 30.0))
+AUTOTHROTTLE_TARGET_CONCURRENCY = float(os.getenv("AUTOTHROTTLE_TARGET_CONCURRENCY", 1.0))
+DOWNLOAD_TIMEOUT = int(os.getenv("PRECURSOR_WATCH_DOWNLOAD_TIMEOUT", 30))
+DOWNLOAD_MAXSIZE = int(os.getenv("PRECURSOR_WATCH_DOWNLOAD_MAXSIZE", 5 * 1024 * 1024))
+DOWNLOAD_WARNSIZE = int(os.getenv("PRECURSOR_WATCH_DOWNLOAD_WARNSIZE", 2 * 1024 * 1024))
+
+# Retries with backoff: 429/503 and friends are retried, then given up on and recorded.
+RETRY_ENABLED = True
+RETRY_TIMES = int(os.getenv("PRECURSOR_WATCH_RETRY_TIMES", 3))
+RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
+RETRY_BACKOFF_BASE = float(os.getenv("PRECURSOR_WATCH_RETRY_BACKOFF", 2.0))
+
+# HTTP cache for development only; never caches refusals or server errors.
+HTTPCACHE_ENABLED = _env_bool("PRECURSOR_WATCH_HTTPCACHE", False)
+HTTPCACHE_DIR = os.getenv("PRECURSOR_WATCH_HTTPCACHE_DIR", "httpcache")
+HTTPCACHE_IGNORE_HTTP_CODES = [202, 403, 429, 500, 502, 503, 504]
+HTTPCACHE_EXPIRATION_SECS = int(os.getenv("PRECURSOR_WATCH_HTTPCACHE_EXPIRATION", 86400))
+
+# Where loopback sample sites are served (set by `precursor-watch crawl --samples/--offline`).
+PRECURSOR_WATCH_SAMPLES = os.getenv("PRECURSOR_WATCH_SAMPLES", "")
+PRECURSOR_WATCH_EVIDENCE_DIR = os.getenv("PRECURSOR_WATCH_EVIDENCE_DIR", "crawls")
+PRECURSOR_WATCH_DB = os.getenv("PRECURSOR_WATCH_DB", "catalog.db")
+PRECURSOR_WATCH_RUN_ID = os.getenv("PRECURSOR_WATCH_RUN_ID", "")
+
+# Generic vendor-website spider limits (applied by that spider only)
+VENDORSITE_MAX_PAGES = int(os.getenv("PRECURSOR_WATCH_VENDORSITE_MAX_PAGES", 200))
+VENDORSITE_MAX_DEPTH = int(os.getenv("PRECURSOR_WATCH_VENDORSITE_MAX_DEPTH", 4))
+
+DOWNLOADER_MIDDLEWARES = {
+    "scrapers.middlewares.BackoffRetryMiddleware": 550,
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "scrapers.evidence.EvidenceMiddleware": 890,
+    "scrapers.middlewares.SampleSiteMiddleware": 950,
+}
+ITEM_PIPELINES: dict[str, int] = {}
+
+JOBDIR = os.getenv("PRECURSOR_WATCH_JOBDIR") or None
+LOG_LEVEL = os.getenv("PRECURSOR_WATCH_LOG_LEVEL", "INFO")
+FEED_EXPORT_ENCODING = "utf-8"
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"

@@ -1,0 +1,151 @@
+"""The marketplace spider every site spider subclasses: it crawls, its parser module parses.
+
+A site spider sets `name` (the site's slug), `allowed_domains` and `parser` (the module
+`scrapers.parsers.<slug>`, with `search_urls(query)` and `parse_<kind>(url, html) -> Page` for the
+kinds its pages have). Starts come from the watchlist by default (CAS numbers and names of the
+precursor and pre-precursor entries); `-a cas=...`, `-a query=...` and `-a entries=...` narrow it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from types import ModuleType
+
+import scrapy
+from scrapy.http import Response, TextResponse
+from twisted.python.failure import Failure
+
+from scrapers.items import Listing, NotFetched, Vendor
+from scrapers.parsers.base import Page
+
+KINDS = ("search", "product", "supplier", "page")
+DEFAULT_TIERS = ("precursor", "pre-precursor")
+
+
+def _split_arg(value: str | None) -> list[str]:
+    return [v.strip() for v in (value or "").split(",") if v.strip()]
+
+
+def watchlist_queries(entries: str | None = None, tiers: str | None = None) -> list[str]:
+    """Search terms from the watchlist: each entry's CAS numbers and its preferred name."""
+    from chem.watchlist import default_watchlist
+
+    wanted = {w.lower() for w in _split_arg(entries)}
+    tier_set = set(_split_arg(tiers)) or set(DEFAULT_TIERS)
+    out: list[str] = []
+    for e in default_watchlist().entries:
+        if wanted and not (e.id.lower() in wanted or wanted & {f.lower() for f in e.family}):
+            continue
+        if not wanted and e.tier not in tier_set:
+            continue
+        out.extend((*e.cas, e.name))
+    return list(dict.fromkeys(out))
+
+
+class MarketplaceSpider(scrapy.Spider):
+    parser: ModuleType
+    custom_settings: dict = {}
+
+    def __init__(self, cas: str | None = None, query: str | None = None,
+                 entries: str | None = None, tiers: str | None = None,
+                 max_queries: str | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.queries = _split_arg(cas) + _split_arg(query)
+        if not self.queries or entries:
+            self.queries += watchlist_queries(entries, tiers)
+        if max_queries:
+            self.queries = self.queries[: int(max_queries)]
+
+    @property
+    def platform(self) -> str:
+        return getattr(self.parser, "PLATFORM", self.name)
+
+    async def start(self):
+        for request in self.start_requests():
+            yield request
+
+    def start_requests(self) -> Iterator[scrapy.Request]:
+        for query in self.queries:
+            for url in self.parser.search_urls(query):
+                yield scrapy.Request(url, callback=self.parse_search, errback=self.on_error,
+                                     cb_kwargs={"kind": "search"})
+
+    # Callbacks are spider methods so that JOBDIR can pickle requests.
+    def parse_search(self, response: Response, kind: str = "search"):
+        yield from self.handle(response, "search")
+
+    def parse_product(self, response: Response, kind: str = "product"):
+        yield from self.handle(response, "product")
+
+    def parse_supplier(self, response: Response, kind: str = "supplier"):
+        yield from self.handle(response, "supplier")
+
+    def parse_page(self, response: Response, kind: str = "page"):
+        yield from self.handle(response, "page")
+
+    def parse(self, response: Response, **kwargs):
+        kind = getattr(self.parser, "page_kind", lambda url: None)(response.url) or "search"
+        yield from self.handle(response, kind)
+
+    def handle(self, response: Response, kind: str):
+        stats = self.crawler.stats
+        evidence = response.meta.get("evidence", {})
+        if not isinstance(response, TextResponse):
+            stats.inc_value("precursor_watch/not_fetched")
+            yield self.not_fetched(response.url, "not a text page", response.status, evidence)
+            return
+        func = getattr(self.parser, f"parse_{kind}", None)
+        if func is None:
+            self.logger.warning("no parse_%s in %s for %s", kind, self.parser.__name__,
+                                response.url)
+            return
+        try:
+            page: Page = func(response.url, response.text)
+        except Exception as exc:  # parsers should not raise; one bad page never stops the crawl
+            stats.inc_value("precursor_watch/parse_errors")
+            self.logger.error("parser %s.parse_%s failed on %s: %r", self.parser.__name__,
+                              kind, response.url, exc)
+            return
+        if page.not_fetched or response.status == 202:
+            stats.inc_value("precursor_watch/not_fetched")
+            reason = page.not_fetched or "HTTP 202 (challenge, no content)"
+            yield self.not_fetched(response.url, reason, response.status, evidence)
+            return
+        for item in (*page.listings, *page.vendors):
+            yield self.stamp(item, evidence)
+        stats.inc_value("precursor_watch/listings", len(page.listings))
+        stats.inc_value("precursor_watch/vendors", len(page.vendors))
+        for follow in page.follow:
+            callback = getattr(self, f"parse_{follow.kind}", None)
+            if callback is None or follow.kind not in KINDS:
+                continue
+            yield response.follow(follow.url, callback=callback, errback=self.on_error,
+                                  cb_kwargs={"kind": follow.kind})
+
+    def stamp(self, item: Listing | Vendor, evidence: dict):
+        changes = {"platform": item.platform or self.platform}
+        for key in ("fetched_at", "body_sha256", "warc_file", "warc_record_id"):
+            if evidence.get(key) and not getattr(item, key, None):
+                changes[key] = evidence[key]
+        return dataclasses.replace(item, **changes)
+
+    def not_fetched(self, url: str, reason: str, status: int | None, evidence: dict):
+        fetched = evidence.get("fetched_at") or datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return NotFetched(self.platform, url, reason, status, fetched)
+
+    def on_error(self, failure: Failure):
+        """Refusals, give-ups after retries, timeouts, oversize pages: recorded, never silent."""
+        request = failure.request
+        url = request.meta.get("sample_original", request.url)
+        response = getattr(failure.value, "response", None)
+        status = response.status if response is not None else None
+        if status == 404:
+            self.crawler.stats.inc_value("precursor_watch/no_results")
+            return  # a search page that does not exist: nothing listed
+        reason = f"HTTP {status}" if status else f"{failure.type.__name__}: {failure.value}"
+        self.crawler.stats.inc_value("precursor_watch/not_fetched")
+        self.logger.info("not fetched %s: %s", url, reason)
+        yield NotFetched(self.platform, url, reason[:300], status,
+                         datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
