@@ -35,6 +35,7 @@ from pipelines.records import (
     vendor_hash,
 )
 from pipelines.schema import DEFAULT_DB, index_listings_fts, open_db
+from scrapers.items import NotFetched
 
 log = logging.getLogger(__name__)
 CHUNK = 500  # SQLite host parameters per IN (...) lookup
@@ -163,8 +164,8 @@ class CatalogWriter:
             raise
 
     def close(self, *, status: str = "finished", finish_reason: str | None = "finished",
-              errors: int = 0, dropped: int = 0, stats: dict | None = None,
-              mark_gone: bool | None = None) -> dict:
+              errors: int = 0, dropped: int = 0, not_fetched: int = 0,
+              stats: dict | None = None, mark_gone: bool | None = None) -> dict:
         """Flush, mark unseen listings gone (clean crawl runs only), resolve vendors, close run."""
         if self.run_id is None:
             self.open()
@@ -182,6 +183,8 @@ class CatalogWriter:
                 note = f"run ended {finish_reason or status}"
             elif errors:
                 note = f"{errors} errors during the run"
+            elif not_fetched:
+                note = f"{not_fetched} pages not fetched"
             elif not self.counts["listings_seen"]:
                 note = "run saw no listings"
             else:
@@ -194,11 +197,11 @@ class CatalogWriter:
                 entities.resolve(self.db, now=now)
             self.db.execute(
                 "UPDATE crawl_runs SET finished = ?, status = ?, finish_reason = ?, items = ?,"
-                " dropped = ?, errors = ?, listings_seen = ?, listings_new = ?,"
+                " dropped = ?, errors = ?, not_fetched = ?, listings_seen = ?, listings_new = ?,"
                 " listings_changed = ?, listings_reappeared = ?, listings_gone = ?, gone_note = ?,"
                 " vendors_seen = ?, vendors_new = ?, hits_new = ?, hits_retracted = ?, stats = ?"
                 " WHERE id = ?",
-                [now, status, finish_reason, self.counts["items"], dropped, errors,
+                [now, status, finish_reason, self.counts["items"], dropped, errors, not_fetched,
                  self.counts["listings_seen"], self.counts["listings_new"],
                  self.counts["listings_changed"], self.counts["listings_reappeared"], gone, note,
                  self.counts["vendors_seen"], self.counts["vendors_new"],
@@ -533,6 +536,7 @@ class CatalogWriterPipeline:
         self.crawler = crawler
         self.writer: CatalogWriter | None = None
         self._timer = None
+        self.not_fetched = 0
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -569,6 +573,8 @@ class CatalogWriterPipeline:
     def process_item(self, item):
         if isinstance(item, dict) and item.get("item_type") in ("listing", "vendor"):
             self.writer.add(item)
+        elif isinstance(item, NotFetched):
+            self.not_fetched += 1  # that page's listings were not seen: no `gone` this run
         return item
 
     def close_spider(self) -> None:
@@ -585,6 +591,7 @@ class CatalogWriterPipeline:
             finish_reason=reason,
             errors=int(stats.get("log_count/ERROR", 0)),
             dropped=int(stats.get("item_dropped_count", 0)),
+            not_fetched=self.not_fetched,
             stats=stats,
         )
         log.info("catalog: %s", result)

@@ -92,6 +92,8 @@ def test_listing_missing_from_a_later_run_becomes_gone(tmp_path):
     assert r["listings_gone"] == 0 and "closespider_itemcount" in r["gone_note"]
     r = crawl(db, [listing("1")], errors=3)
     assert r["listings_gone"] == 0
+    r = crawl(db, [listing("1")], not_fetched=1)  # e.g. an anti-bot page hid listing 2 and 3
+    assert (r["listings_gone"], r["gone_note"]) == (0, "1 pages not fetched")
     r = crawl(db, [listing("1"), listing("2")])
     assert r["listings_gone"] == 1
     assert rows(db, "select listing_id, status from listings order by listing_id") == [
