@@ -244,7 +244,7 @@ class CatalogWriter:
             stub = int(rec.get("item_type") != "vendor")
             name = rec.get("name")
             old = existing.get(key)
-            evidence = self._evidence(rec, now, vendor_profile=key)
+            evidence = self._evidence(rec, now)
             country = region_for(rec.get("country")) or rec.get("country")
             if old is None:
                 norm = entities.normalize_name(name or "")
@@ -308,15 +308,15 @@ class CatalogWriter:
             self.counts["vendors_seen"] += len(vendors)
             self._ensure_profiles(vendors, now)
 
-    def _evidence(self, rec: dict, now: str, listing: str | None = None,
-                  vendor_profile: str | None = None) -> str | None:
+    def _evidence(self, rec: dict, now: str) -> str | None:
+        """The archived capture (WARC record) a record was read from; one row per capture."""
         if not (rec.get("warc_record_id") or rec.get("body_sha256")):
             return None
         eid = rec.get("warc_record_id") or f"sha256:{rec['body_sha256']}"
         self.db.conn.execute(
-            "INSERT OR IGNORE INTO evidence (id, listing, vendor_profile, url, fetched_at,"
-            " warc_file, warc_record_id, sha256, run) VALUES (?,?,?,?,?,?,?,?,?)",
-            [eid, listing, vendor_profile, rec.get("url") or rec.get("profile_url"),
+            "INSERT OR IGNORE INTO evidence (id, url, fetched_at, warc_file, warc_record_id,"
+            " sha256, run) VALUES (?,?,?,?,?,?,?)",
+            [eid, rec.get("url") or rec.get("profile_url"),
              rec.get("fetched_at") or now, rec.get("warc_file"), rec.get("warc_record_id"),
              rec.get("body_sha256"), self.run_id],
         )
@@ -352,7 +352,7 @@ class CatalogWriter:
             chem = rec.get("chemistry")
             chem_version = chem["watchlist_version"] if chem else None
             seen_at = rec.get("fetched_at") or now
-            evidence = self._evidence(rec, now, listing=key)
+            evidence = self._evidence(rec, now)
             old = existing.get(key)
             values = self._listing_values(rec)
             if old is None:
@@ -361,7 +361,7 @@ class CatalogWriter:
                                 rec["_profile"], *values, "active", seen_at, seen_at, 1,
                                 self.spider, run, run, version, h, ck, chem_version, evidence])
                 versions.append([key, version, seen_at, run, h, None, *values[1:],
-                                 rec.get("vendor_id")])
+                                 rec.get("vendor_id"), evidence])
                 self.counts["listings_new"] += 1
                 if chem:
                     chem_todo.append((key, chem, False))
@@ -372,7 +372,7 @@ class CatalogWriter:
                     version += 1
                     versions.append([key, version, seen_at, run, h,
                                      json.dumps(self._changed_fields(key, values, rec)),
-                                     *values[1:], rec.get("vendor_id")])
+                                     *values[1:], rec.get("vendor_id"), evidence])
                     self.counts["listings_changed"] += 1
                 if status == "gone":
                     self.counts["listings_reappeared"] += 1
@@ -413,7 +413,8 @@ class CatalogWriter:
             vcols = ", ".join(VERSIONED_FIELDS)
             conn.executemany(
                 f"INSERT INTO listing_versions (listing, version, seen_at, run, record_hash,"
-                f" changed, {vcols}) VALUES ({','.join('?' * (6 + len(VERSIONED_FIELDS)))})",
+                f" changed, {vcols}, evidence)"
+                f" VALUES ({','.join('?' * (7 + len(VERSIONED_FIELDS)))})",
                 versions)
         if chem_todo:
             self.save_chemistry(chem_todo, now)
