@@ -13,6 +13,7 @@ from scrapers.items import NotFetched
 log = logging.getLogger(__name__)
 
 MAX_TEXT_CHARS = 1_000_000  # longer text fields are cut to this and flagged
+_INTERNAL = ("chemistry", "chem_key", "_profile", "truncated")
 _LIST_FIELDS = ("shipping_claims", "payment_claims", "phones", "emails", "badges")
 
 
@@ -22,6 +23,8 @@ def check(item: Any) -> tuple[dict | None, str | None]:
     if kind is None:
         return None, "neither a listing nor a vendor"
     rec = as_record(item)
+    for internal in _INTERNAL:  # computed here, never trusted from input (e.g. a re-ingested feed)
+        rec.pop(internal, None)
     if not isinstance(rec.get("platform"), str) or not rec["platform"].strip():
         return None, f"{kind} without a platform"
     rec["platform"] = rec["platform"].strip()

@@ -181,8 +181,10 @@ def test_validation_reports_reasons():
         None, "vendor without vendor_id")
     assert check([1, 2]) == (None, "neither a listing nor a vendor")
     rec, _ = check({"platform": "p", "url": "https://x.example/1", "title": "t",
-                    "price_amount": "12.5", "payment_claims": "BTC"})
+                    "price_amount": "12.5", "payment_claims": "BTC",
+                    "chem_key": "forged", "chemistry": {"hits": [{"entry": "x"}]}})
     assert rec["price_amount"] == 12.5 and rec["payment_claims"] == ["BTC"]
+    assert "chem_key" not in rec and "chemistry" not in rec  # never trusted from input
 
 
 def test_ingest_feed_hits_substances_and_bad_lines(tmp_path, chemistry):
