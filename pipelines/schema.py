@@ -170,6 +170,7 @@ INDEXES: list[tuple[str, tuple[str, ...], bool]] = [
     ("vendor_merges", ("kept",), False),
     ("vendor_merges", ("merged",), False),
     ("vendor_networks", ("network",), False),
+    ("vendor_networks", ("size",), False),
     ("listings", ("platform", "listing_id"), False),
     ("listings", ("url",), False),
     ("listings", ("vendor_profile",), False),
@@ -282,15 +283,22 @@ group by i.kind, i.value
 having count(distinct p.vendor) > 1
 order by vendors desc""",
     "network_overview": """
+with hit_listings as (
+  select m.network, count(distinct h.listing) as listings_with_hits
+  from hits h
+  join listings l on l.id = h.listing
+  join vendor_profiles p on p.id = l.vendor_profile
+  join vendor_networks m on m.vendor = p.vendor
+  where h.current = 1 and m.size > 1
+  group by m.network
+)
 select n.network, n.size, max(n.platforms) as platforms,
   group_concat(v.name, ' | ') as vendor_names,
   max(n.linked_by) as linked_by,
-  (select count(distinct h.listing) from hits h
-    join listings l on l.id = h.listing
-    join vendor_profiles p on p.id = l.vendor_profile
-    join vendor_networks m on m.vendor = p.vendor
-    where m.network = n.network and h.current = 1) as listings_with_hits
-from vendor_networks n join vendors v on v.id = n.vendor
+  coalesce(max(hl.listings_with_hits), 0) as listings_with_hits
+from vendor_networks n
+join vendors v on v.id = n.vendor
+left join hit_listings hl on hl.network = n.network
 where n.size > 1
 group by n.network
 order by n.size desc, listings_with_hits desc""",
