@@ -62,7 +62,13 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapers.evidence.EvidenceMiddleware": 890,
     "scrapers.middlewares.SampleSiteMiddleware": 950,
 }
-ITEM_PIPELINES: dict[str, int] = {}
+# validate -> chemistry -> catalog writer (pipelines.CATALOG_PIPELINES), so `scrapy crawl SLUG`
+# fills the catalog at PRECURSOR_WATCH_DB just as `precursor-watch crawl` does.
+ITEM_PIPELINES: dict[str, int] = {
+    "pipelines.validate.ValidatePipeline": 100,
+    "pipelines.chemistry.ChemistryPipeline": 200,
+    "pipelines.catalog.CatalogWriterPipeline": 300,
+}
 
 JOBDIR = os.getenv("PRECURSOR_WATCH_JOBDIR") or None
 LOG_LEVEL = os.getenv("PRECURSOR_WATCH_LOG_LEVEL", "INFO")
