@@ -56,7 +56,7 @@ def parse_search(url: str, html: str) -> Page:
     page = Page()
     for anchor in root.xpath("//a[@href]"):
         link = f.absolute(url, anchor.get("href"))
-        if not link or not f.same_host(link, "chemicalbook.com") or _seen(page, link):
+        if not link or not f.same_host(link, "chemicalbook.com"):
             continue
         label = (f.text(anchor) or "").lower()
         path = urlsplit(link).path
@@ -64,6 +64,7 @@ def parse_search(url: str, html: str) -> Page:
             page.follow.append(Follow(link, "product"))
         elif path.lower().endswith("/search_en.aspx") and any(w in label for w in _MORE_TEXT):
             page.follow.append(Follow(link, "search"))
+    page.follow = f.unique_follows(page.follow)
     return page
 
 
@@ -79,6 +80,7 @@ def parse_product(url: str, html: str) -> Page:
         f.first(root, "//title")
     )
     cb = _cb_number(url)
+    formula = f.pick(info, "mf", "molecular formula", "formula")
     page = Page()
     for row in f.role_rows(root, _COLUMNS, "supplier"):
         cells, anchor = row["cells"], row["anchors"].get("supplier")
@@ -96,7 +98,7 @@ def parse_product(url: str, html: str) -> Page:
                 title=title,
                 product_name=product_name,
                 cas=cas,
-                formula=f.pick(info, "mf", "molecular formula", "formula"),
+                formula=formula,
                 vendor_id=vendor_id,
                 vendor_name=vendor_name,
             )
@@ -115,15 +117,15 @@ def parse_product(url: str, html: str) -> Page:
                     emails=f.emails(cells.get("email")),
                 )
             )
-            if not _seen(page, profile):
-                page.follow.append(Follow(profile, "supplier"))
+            page.follow.append(Follow(profile, "supplier"))
     for anchor in root.xpath("//a[@href]"):
         link = f.absolute(url, anchor.get("href"))
         label = (f.text(anchor) or "").lower()
-        if (link and _SUPPLIER_LIST.search(urlsplit(link).path) and not _seen(page, link)
+        if (link and _SUPPLIER_LIST.search(urlsplit(link).path)
                 and any(w in label for w in _MORE_TEXT)):
             page.follow.append(Follow(link, "product"))
     page.listings = [claims.apply(x) for x in page.listings]
+    page.follow = f.unique_follows(page.follow)
     return page
 
 
@@ -153,8 +155,9 @@ def parse_supplier(url: str, html: str) -> Page:
         )
     for anchor in root.xpath("//a[@href]"):
         link = f.absolute(url, anchor.get("href"))
-        if link and _PRODUCT.search(urlsplit(link).path) and not _seen(page, link):
+        if link and _PRODUCT.search(urlsplit(link).path):
             page.follow.append(Follow(link, "product"))
+    page.follow = f.unique_follows(page.follow)
     return page
 
 
@@ -183,6 +186,3 @@ def _website(url: str, scope) -> str | None:
             return link
     return None
 
-
-def _seen(page: Page, link: str | None) -> bool:
-    return any(x.url == link for x in page.follow)

@@ -74,6 +74,7 @@ def parse_search(url: str, html: str) -> Page:
         elif "search.cgi" in link and any(word in label for word in _NEXT_TEXT):
             seen.add(link)
             page.follow.append(Follow(link, "search"))
+    page.follow = f.unique_follows(page.follow)
     return page
 
 
@@ -143,9 +144,9 @@ def parse_product(url: str, html: str) -> Page:
                     badges=_badges(row["elements"].get("company")),
                 )
             )
-            if profile not in {x.url for x in page.follow}:
-                page.follow.append(Follow(profile, "supplier"))
+            page.follow.append(Follow(profile, "supplier"))
     page.listings = [claims.apply(x) for x in page.listings]
+    page.follow = f.unique_follows(page.follow)
     return page
 
 
@@ -186,8 +187,9 @@ def parse_supplier(url: str, html: str) -> Page:
     for anchor in root.xpath("//a[@href]"):
         link = f.absolute(url, anchor.get("href"))
         is_product = link and _PRODUCT_HREF.search(urlsplit(link).path)
-        if is_product and f.same_host(link, HOST) and link not in {x.url for x in page.follow}:
+        if is_product and f.same_host(link, HOST):
             page.follow.append(Follow(link, "product"))
+    page.follow = f.unique_follows(page.follow)
     return page
 
 

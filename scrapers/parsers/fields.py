@@ -239,6 +239,17 @@ def handles(value: str | None) -> dict[str, list[str]]:
     return found
 
 
+def unique_follows(follows: list) -> list:
+    """Follow links without repeated URLs (first kept), in linear time even on huge pages."""
+    seen: set[str] = set()
+    out = []
+    for follow in follows:
+        if follow.url not in seen:
+            seen.add(follow.url)
+            out.append(follow)
+    return out
+
+
 def unique(values) -> list[str]:
     """Non-empty values in first-seen order, without duplicates."""
     seen: dict[str, None] = {}

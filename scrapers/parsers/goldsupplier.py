@@ -48,7 +48,7 @@ def parse_search(url: str, html: str) -> Page:
     page = Page()
     for anchor in root.xpath("//a[@href]"):
         link = f.absolute(url, anchor.get("href"))
-        if not link or not f.same_host(link, "goldsupplier.com") or _seen(page, link):
+        if not link or not f.same_host(link, "goldsupplier.com"):
             continue
         path = urlsplit(link).path
         label = (f.text(anchor) or "").lower()
@@ -58,6 +58,7 @@ def parse_search(url: str, html: str) -> Page:
             page.follow.append(Follow(link, "supplier"))
         elif path.endswith("/search.html") and any(w in label for w in _NEXT_TEXT):
             page.follow.append(Follow(link, "search"))
+    page.follow = f.unique_follows(page.follow)
     return page
 
 
@@ -128,6 +129,7 @@ def parse_product(url: str, html: str) -> Page:
         page.follow.append(Follow(profile, "supplier"))
     terms = (f.pick(info, "payment", "payment terms"), f.pick(info, "delivery", "shipping"))
     page.listings = [claims.apply(x, *terms) for x in page.listings]
+    page.follow = f.unique_follows(page.follow)
     return page
 
 
@@ -162,8 +164,9 @@ def parse_supplier(url: str, html: str) -> Page:
     for anchor in root.xpath("//a[@href]"):
         link = f.absolute(url, anchor.get("href"))
         if (link and f.same_host(link, "goldsupplier.com")
-                and _PRODUCT.match(urlsplit(link).path) and not _seen(page, link)):
+                and _PRODUCT.match(urlsplit(link).path)):
             page.follow.append(Follow(link, "product"))
+    page.follow = f.unique_follows(page.follow)
     return page
 
 
@@ -204,6 +207,3 @@ def _website(url: str, root) -> str | None:
 def _str(value) -> str:
     return value if isinstance(value, str) else "" if value is None else str(value)
 
-
-def _seen(page: Page, link: str) -> bool:
-    return any(x.url == link for x in page.follow)

@@ -49,13 +49,14 @@ def parse_search(url: str, html: str) -> Page:
     page = Page()
     for anchor in root.xpath("//a[@href]"):
         link = f.absolute(url, anchor.get("href"))
-        if not link or not f.same_host(link, "hxchem.net") or _seen(page, link):
+        if not link or not f.same_host(link, "hxchem.net"):
             continue
         label = (f.text(anchor) or "").lower()
         if _PRODUCT.search(urlsplit(link).path):
             page.follow.append(Follow(link, "product"))
         elif any(word in label for word in _NEXT_TEXT) and "/productse/" in link:
             page.follow.append(Follow(link, "search"))
+    page.follow = f.unique_follows(page.follow)
     return page
 
 
@@ -118,6 +119,7 @@ def parse_product(url: str, html: str) -> Page:
         page.follow.append(Follow(profile, "supplier"))
     terms = (f.pick(info, "payment", "payment terms"), f.pick(info, "delivery", "shipping"))
     page.listings = [claims.apply(x, *terms) for x in page.listings]
+    page.follow = f.unique_follows(page.follow)
     return page
 
 
@@ -150,8 +152,9 @@ def parse_supplier(url: str, html: str) -> Page:
         )
     for anchor in root.xpath("//a[@href]"):
         link = f.absolute(url, anchor.get("href"))
-        if link and _PRODUCT.search(urlsplit(link).path) and not _seen(page, link):
+        if link and _PRODUCT.search(urlsplit(link).path):
             page.follow.append(Follow(link, "product"))
+    page.follow = f.unique_follows(page.follow)
     return page
 
 
@@ -172,6 +175,3 @@ def _website(url: str, root) -> str | None:
             return link
     return None
 
-
-def _seen(page: Page, link: str) -> bool:
-    return any(x.url == link for x in page.follow)
