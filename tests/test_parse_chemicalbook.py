@@ -220,13 +220,10 @@ def test_supplier_years(supplier):
     assert supplier.years_on_platform == "2022 (4 years)"
 
 
-def test_supplier_follows_catalogue():
-    page = _parse("supplier_90011.html", SUPPLIER_URL, cb.parse_supplier)
-    assert [x.url for x in page.follow] == [
-        NPP_URL,
-        f"{BASE}/ChemicalProductProperty_EN_CB0700002.htm",
-        f"{BASE}/ChemicalProductProperty_EN_CB5400003.htm",
-    ]
+def test_supplier_page_is_a_leaf():
+    # Walking every supplier's catalogue would crawl the whole marketplace; searches find the
+    # watchlist substances instead.
+    assert _parse("supplier_90011.html", SUPPLIER_URL, cb.parse_supplier).follow == []
 
 
 @pytest.mark.parametrize("html", ["", "<html", "\x00garbage", "<table><tr><th>Supplier"])

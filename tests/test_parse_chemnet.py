@@ -325,3 +325,8 @@ def test_offered_instructions_are_flagged_and_cut():
 def test_no_procedural_text_is_kept(item):
     for value in text_fields(item):
         assert not any(marker in value for marker in ("Step 1", "第一步", "stir at", "搅拌"))
+
+
+def test_company_page_is_a_leaf():
+    url = f"{BASE}/company/100231/"
+    assert chemnet.parse_supplier(*saved_page("chemnet", "company_100231.html", url)).follow == []

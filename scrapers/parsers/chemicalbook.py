@@ -130,7 +130,7 @@ def parse_product(url: str, html: str) -> Page:
 
 
 def parse_supplier(url: str, html: str) -> Page:
-    """A supplier's profile and catalogue: the company's contacts; its products are followed."""
+    """A supplier's profile: the company's contacts (a leaf: its catalogue is not walked)."""
     root = f.load(html)
     info = f.labelled(root)
     page = Page()
@@ -153,11 +153,6 @@ def parse_supplier(url: str, html: str) -> Page:
                 years_on_platform=f.pick(info, "member since", "years"),
             )
         )
-    for anchor in root.xpath("//a[@href]"):
-        link = f.absolute(url, anchor.get("href"))
-        if link and _PRODUCT.search(urlsplit(link).path):
-            page.follow.append(Follow(link, "product"))
-    page.follow = f.unique_follows(page.follow)
     return page
 
 

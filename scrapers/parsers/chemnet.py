@@ -151,7 +151,7 @@ def parse_product(url: str, html: str) -> Page:
 
 
 def parse_supplier(url: str, html: str) -> Page:
-    """A company page: name, membership, contact table; its product links are followed."""
+    """A company page: name, membership, contact table (a leaf: its catalogue is not walked)."""
     root = f.load(html)
     info = f.labelled(root)
     name = f.first(root, "//h1") or f.first(root, "//title")
@@ -184,12 +184,6 @@ def parse_supplier(url: str, html: str) -> Page:
                 badges=f.texts(root, f"//*[{f.has_class('badge')}]"),
             )
         )
-    for anchor in root.xpath("//a[@href]"):
-        link = f.absolute(url, anchor.get("href"))
-        is_product = link and _PRODUCT_HREF.search(urlsplit(link).path)
-        if is_product and f.same_host(link, HOST):
-            page.follow.append(Follow(link, "product"))
-    page.follow = f.unique_follows(page.follow)
     return page
 
 

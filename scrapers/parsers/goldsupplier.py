@@ -134,7 +134,7 @@ def parse_product(url: str, html: str) -> Page:
 
 
 def parse_supplier(url: str, html: str) -> Page:
-    """A company page: contact list, badges, years; its products are followed."""
+    """A company page: contact list, badges, years (a leaf: its catalogue is not walked)."""
     root = f.load(html)
     info = f.labelled(root)
     page = Page()
@@ -161,12 +161,6 @@ def parse_supplier(url: str, html: str) -> Page:
                 badges=f.texts(root, f"//*[{f.has_class('badge')}]"),
             )
         )
-    for anchor in root.xpath("//a[@href]"):
-        link = f.absolute(url, anchor.get("href"))
-        if (link and f.same_host(link, "goldsupplier.com")
-                and _PRODUCT.match(urlsplit(link).path)):
-            page.follow.append(Follow(link, "product"))
-    page.follow = f.unique_follows(page.follow)
     return page
 
 

@@ -26,6 +26,9 @@ DIRECTORY = f"{BASE}/productse/"
 _PRODUCT = re.compile(r"orderproduct(\d+)-([^./]+)\.html?$")
 _COMPANY = re.compile(r"companydetail([^./]+)\.html?$")
 _NEXT_TEXT = ("next", "下一页", "»", "›")
+_PAGE_NO = re.compile(r"(?:index|page|list)[_-]?(\d+)\.html?$|[?&]page=(\d+)")
+# The directory is the only way in (no working search), and it is long: walk its newest pages only.
+DIRECTORY_PAGES = 30
 
 
 def search_urls(query: str) -> list[str]:
@@ -54,7 +57,8 @@ def parse_search(url: str, html: str) -> Page:
         label = (f.text(anchor) or "").lower()
         if _PRODUCT.search(urlsplit(link).path):
             page.follow.append(Follow(link, "product"))
-        elif any(word in label for word in _NEXT_TEXT) and "/productse/" in link:
+        elif (any(word in label for word in _NEXT_TEXT) and "/productse/" in link
+              and _page_number(link) <= DIRECTORY_PAGES):
             page.follow.append(Follow(link, "search"))
     page.follow = f.unique_follows(page.follow)
     return page
@@ -124,7 +128,7 @@ def parse_product(url: str, html: str) -> Page:
 
 
 def parse_supplier(url: str, html: str) -> Page:
-    """A company page: contact table and badges; its product links are followed."""
+    """A company page: contact table and badges (a leaf: its catalogue is not walked)."""
     root = f.load(html)
     info = f.labelled(root)
     page = Page()
@@ -150,12 +154,12 @@ def parse_supplier(url: str, html: str) -> Page:
                 badges=f.texts(root, f"//*[{f.has_class('badge')}]"),
             )
         )
-    for anchor in root.xpath("//a[@href]"):
-        link = f.absolute(url, anchor.get("href"))
-        if link and _PRODUCT.search(urlsplit(link).path):
-            page.follow.append(Follow(link, "product"))
-    page.follow = f.unique_follows(page.follow)
     return page
+
+
+def _page_number(url: str) -> int:
+    m = _PAGE_NO.search(url)
+    return int(m.group(1) or m.group(2)) if m else 1
 
 
 def _company_id(url: str | None) -> str | None:
