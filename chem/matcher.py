@@ -247,7 +247,7 @@ class Matcher:
             if c.cas:
                 self.clash_cas.setdefault(key, set()).add(c.cas)
         self.zh_names: list[tuple[str, Entry]] = sorted(
-            ((strip_salt_words(n)[0], e) for e in wl.entries for n in e.names_zh),
+            ((clean_text(strip_salt_words(n)[0]), e) for e in wl.entries for n in e.names_zh),
             key=lambda p: -len(p[0]),
         )
         self.fuzzy_choices: dict[int, list[str]] = {}
@@ -261,7 +261,10 @@ class Matcher:
                 self.classes.append((rule, patt, self.entries[rule.entry]))
         self.transforms = []
         for t in wl.transforms:
-            rxn = AllChem.ReactionFromSmarts(t.rxn)
+            try:
+                rxn = AllChem.ReactionFromSmarts(t.rxn)
+            except ValueError:
+                continue  # `watchlist validate` reports it
             if rxn is not None and rxn.GetNumReactantTemplates() == 1:
                 rxn.Initialize()
                 template = rxn.GetReactantTemplate(0)

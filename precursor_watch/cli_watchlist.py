@@ -1,10 +1,98 @@
-"""`precursor-watch watchlist ...`: inspect and validate the watchlist data."""
+"""`precursor-watch watchlist validate | show | list`: inspect and check the watchlist data."""
 
 from __future__ import annotations
 
+import dataclasses
+import json
+
 import click
+
+
+def _load(data_dir: str | None):
+    from chem.watchlist import default_watchlist, load_watchlist
+
+    return load_watchlist(data_dir) if data_dir else default_watchlist()
+
+
+def find_entries(wl, query: str) -> list:
+    """Entries matching an id, a CAS (any form), a name, synonym, abbreviation or foreign name."""
+    from chem.cas import normalize_cas
+    from chem.text import clean_text, name_key
+
+    cas = normalize_cas(query)
+    key = name_key(query)
+    zh = clean_text(query).strip()
+    out = []
+    for e in wl.entries:
+        names = (e.name, *e.synonyms, *e.abbreviations, *e.names_other)
+        if (
+            e.id == query.strip().lower()
+            or (cas and cas in e.all_cas)
+            or (key and key in {name_key(n) for n in names})
+            or (zh and zh in {clean_text(n) for n in e.names_zh})
+        ):
+            out.append(e)
+    return out
 
 
 @click.group()
 def watchlist() -> None:
     """Inspect and validate the watchlist (chem/data)."""
+
+
+@watchlist.command()
+@click.option("--data-dir", type=click.Path(file_okay=False, exists=True),
+              help="Validate this copy of the data files instead of the shipped one.")
+def validate(data_dir: str | None) -> None:
+    """Check every entry, class rule and transform; exit 1 on any problem."""
+    from chem.validate import validate as run
+
+    wl = _load(data_dir)
+    problems = run(wl)
+    for p in problems:
+        click.echo(str(p))
+    click.echo(f"watchlist {wl.version}: {len(wl.entries)} entries, {len(wl.classes)} class rules, "
+               f"{len(wl.transforms)} transforms, {len(wl.clashes)} abbreviation clashes; "
+               f"{len(problems)} problem{'s' * (len(problems) != 1)}")
+    if problems:
+        raise SystemExit(1)
+
+
+@watchlist.command()
+@click.argument("query")
+@click.option("--json", "as_json", is_flag=True, help="Print the entries as JSON.")
+def show(query: str, as_json: bool) -> None:
+    """Print the entry for an id, CAS number, name, abbreviation or Chinese name."""
+    entries = find_entries(_load(None), query)
+    if not entries:
+        raise click.ClickException(f"no watchlist entry matches {query!r}")
+    if as_json:
+        click.echo(json.dumps([dataclasses.asdict(e) for e in entries], ensure_ascii=False,
+                              indent=2))
+        return
+    for e in entries:
+        rows = [
+            ("id", e.id), ("name", e.name), ("synonyms", "; ".join(e.synonyms)),
+            ("abbreviations", "; ".join(e.abbreviations)), ("Chinese", "; ".join(e.names_zh)),
+            ("other names", "; ".join(e.names_other)), ("CAS", "; ".join(e.cas)),
+            ("salt CAS", "; ".join(f"{c} ({f})" for c, f in e.salt_cas)),
+            ("SMILES", e.smiles), ("InChIKey", e.inchikey), ("formula", e.formula),
+            ("family", "; ".join(e.family)), ("tier", e.tier),
+            ("regimes", "; ".join(e.regimes)),
+            ("designer target", "yes" if e.designer_target else "no"),
+            ("notes", e.notes), ("sources", "\n                 ".join(e.sources)),
+        ]
+        for label, value in rows:
+            if value:
+                click.echo(f"{label:>15}  {value}")
+        click.echo()
+
+
+@watchlist.command("list")
+def list_entries() -> None:
+    """One line per entry: id, tier, family, regimes, name."""
+    wl = _load(None)
+    for e in wl.entries:
+        click.echo(f"{e.id:<28} {e.tier:<14} {';'.join(e.family):<28} "
+                   f"{';'.join(e.regimes):<40} {e.name}")
+    click.echo(f"watchlist {wl.version}: {len(wl.entries)} entries")

@@ -17,7 +17,7 @@ from pipelines.schema import open_db
 from pipelines.validate import check
 
 FEED = Path(__file__).parent / "files" / "catalog" / "feed.jsonl"
-ADDED = "n-phenethyl-4-piperidone"
+ADDED = "npp"
 
 
 def watchlist_without(entry_id: str, tmp_path: Path):

@@ -1,0 +1,144 @@
+"""The shipped watchlist: sound data, sourced facts, and a validator that catches each defect."""
+
+import csv
+import shutil
+
+import pytest
+from click.testing import CliRunner
+
+from chem.validate import validate
+from chem.watchlist import DATA_DIR, load_watchlist
+from precursor_watch.cli import main
+
+
+@pytest.fixture(scope="module")
+def wl():
+    return load_watchlist()
+
+
+def test_shipped_watchlist_has_no_problems(wl):
+    assert validate(wl) == []
+    result = CliRunner().invoke(main, ["watchlist", "validate"])
+    assert result.exit_code == 0, result.output
+    assert "0 problems" in result.output
+
+
+@pytest.mark.parametrize(
+    ("entry_id", "cas", "inchikey"),
+    [
+        ("npp", "39742-60-4", "YDJXNYNKKXZBMP-UHFFFAOYSA-N"),
+        ("anpp", "21409-26-7", "ZCMDXDQUYIWEKB-UHFFFAOYSA-N"),
+        ("4-ap", "23056-29-3", "LKRMTUUCKBQGFO-UHFFFAOYSA-N"),
+        ("norfentanyl", "1609-66-1", "PMCBDBWCQQBSRJ-UHFFFAOYSA-N"),  # not the published 1609-66-5
+        ("boc-4-piperidone", "79099-07-3", "ROUYFJUVMYHXFJ-UHFFFAOYSA-N"),
+        ("bmk-ethyl-glycidate", "41232-97-7", "PTJLNEHAZVPEFQ-UHFFFAOYSA-N"),
+    ],
+)
+def test_key_facts(wl, entry_id, cas, inchikey):
+    entry = wl.by_id()[entry_id]
+    assert cas in entry.cas
+    assert entry.inchikey == inchikey
+
+
+def test_every_entry_is_sourced_and_versioned(wl):
+    assert wl.version.startswith((DATA_DIR / "VERSION").read_text().strip() + "+")
+    assert all(e.sources for e in wl.entries)
+
+
+def test_strawberry_aldehyde_is_in_no_entry(wl):
+    assert not [e.id for e in wl.entries if "77-83-8" in e.all_cas]
+    names = {n.lower() for e in wl.entries for n in (e.name, *e.synonyms)}
+    assert "ethyl methylphenylglycidate" not in names
+
+
+def test_every_chinese_name_finds_its_entry(wl, matcher):
+    for entry in wl.entries:
+        for name in entry.names_zh:
+            hits = {h.entry for h in matcher.match_text(name).hits}
+            assert entry.id in hits, (entry.id, name, hits)
+
+
+BREAKAGES = [
+    ("smiles", "npp", "C1CC(", "does not parse"),
+    ("inchikey", "npp", "YDJXNYNKKXZBMP-UHFFFAOYSA-X", "but the structure gives"),
+    ("cas", "npp", "39742-60-5", "fails the CAS check digit"),
+    ("cas", "anpp", "39742-60-4", "also belongs to"),
+    ("id", "anpp", "npp", "used by 2 entries"),
+    ("regimes", "npp", "UN-I;XX-9", "unknown regime code"),
+    ("tier", "npp", "dangerous", "is not one of"),
+    ("sources", "npp", "", "no source"),
+]
+
+
+@pytest.mark.parametrize(("field", "entry_id", "value", "message"), BREAKAGES)
+def test_validator_reports_each_defect(tmp_path, field, entry_id, value, message):
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data)
+    path = data / "watchlist.csv"
+    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    for row in rows:
+        if row["id"] == entry_id:
+            row[field] = value
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    problems = [str(p) for p in validate(load_watchlist(data))]
+    assert any(message in p for p in problems), problems
+    result = CliRunner().invoke(main, ["watchlist", "validate", "--data-dir", str(data)])
+    assert result.exit_code == 1
+    assert message in result.output
+
+
+@pytest.mark.parametrize(
+    ("file", "column", "value", "message"),
+    [
+        ("classes.csv", "smarts", "[C(", "SMARTS does not compile"),
+        ("classes.csv", "entry", "no-such-entry", "unknown entry"),
+        ("transforms.csv", "rxn", "[C:1(>>C", "reaction does not compile"),
+        ("transforms.csv", "rxn", "[C:1].[N:2]>>[C:1][N:2]", "exactly one reactant"),
+    ],
+)
+def test_validator_checks_rules_and_transforms(tmp_path, file, column, value, message):
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data)
+    path = data / file
+    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    rows[0][column] = value
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    problems = [str(p) for p in validate(load_watchlist(data))]
+    assert any(message in p for p in problems), problems
+
+
+@pytest.mark.parametrize(
+    ("query", "entry_id"),
+    [
+        ("npp", "npp"),
+        ("39742 60 4", "npp"),  # CAS written with spaces
+        ("99918-43-1", "4-ap"),  # a salt CAS
+        ("4-ANPP", "anpp"),  # abbreviation
+        ("N-苯乙基-4-哌啶酮", "npp"),  # Chinese name
+        ("1-Boc-4-Piperidone", "boc-4-piperidone"),  # synonym, other case
+    ],
+)
+def test_show_finds_entries(query, entry_id):
+    result = CliRunner().invoke(main, ["watchlist", "show", query, "--json"])
+    assert result.exit_code == 0, result.output
+    import json
+
+    assert [e["id"] for e in json.loads(result.output)] == [entry_id]
+
+
+def test_show_unknown_exits_1():
+    result = CliRunner().invoke(main, ["watchlist", "show", "water"])
+    assert result.exit_code == 1
+    assert "no watchlist entry" in result.output
+
+
+def test_list_prints_every_entry(wl):
+    result = CliRunner().invoke(main, ["watchlist", "list"])
+    assert result.exit_code == 0
+    assert len(result.output.strip().splitlines()) == len(wl.entries) + 1
