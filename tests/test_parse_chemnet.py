@@ -330,3 +330,15 @@ def test_no_procedural_text_is_kept(item):
 def test_company_page_is_a_leaf():
     url = f"{BASE}/company/100231/"
     assert chemnet.parse_supplier(*saved_page("chemnet", "company_100231.html", url)).follow == []
+
+
+def test_rate_limit_page_is_not_fetched_not_empty():
+    url = f"{BASE}/product/search.cgi?f=plist&terms=21409-26-7"
+    page = chemnet.parse_search(*saved_page("chemnet", "search_rate_limited.html", url))
+    assert page.not_fetched == "anti-bot or rate-limit page (安全验证)"
+    assert (page.listings, page.follow) == ([], [])
+
+
+def test_empty_page_without_block_words_is_just_empty():
+    page = chemnet.parse_search(SEARCH_URL, "<html><body><p>没有找到相关产品</p></body></html>")
+    assert (page.not_fetched, page.follow) == (None, [])

@@ -64,8 +64,7 @@ def parse_search(url: str, html: str) -> Page:
             page.follow.append(Follow(link, "product"))
         elif path.lower().endswith("/search_en.aspx") and any(w in label for w in _MORE_TEXT):
             page.follow.append(Follow(link, "search"))
-    page.follow = f.unique_follows(page.follow)
-    return page
+    return f.finish(page, root)
 
 
 def parse_product(url: str, html: str) -> Page:
@@ -125,8 +124,7 @@ def parse_product(url: str, html: str) -> Page:
                 and any(w in label for w in _MORE_TEXT)):
             page.follow.append(Follow(link, "product"))
     page.listings = [claims.apply(x) for x in page.listings]
-    page.follow = f.unique_follows(page.follow)
-    return page
+    return f.finish(page, root)
 
 
 def parse_supplier(url: str, html: str) -> Page:
@@ -153,7 +151,7 @@ def parse_supplier(url: str, html: str) -> Page:
                 years_on_platform=f.pick(info, "member since", "years"),
             )
         )
-    return page
+    return f.finish(page, root)
 
 
 def _cb_number(url: str) -> str | None:

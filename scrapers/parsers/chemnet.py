@@ -74,8 +74,7 @@ def parse_search(url: str, html: str) -> Page:
         elif "search.cgi" in link and any(word in label for word in _NEXT_TEXT):
             seen.add(link)
             page.follow.append(Follow(link, "search"))
-    page.follow = f.unique_follows(page.follow)
-    return page
+    return f.finish(page, root)
 
 
 def result_lines(html: str) -> list[dict[str, str]]:
@@ -146,8 +145,7 @@ def parse_product(url: str, html: str) -> Page:
             )
             page.follow.append(Follow(profile, "supplier"))
     page.listings = [claims.apply(x) for x in page.listings]
-    page.follow = f.unique_follows(page.follow)
-    return page
+    return f.finish(page, root)
 
 
 def parse_supplier(url: str, html: str) -> Page:
@@ -184,7 +182,7 @@ def parse_supplier(url: str, html: str) -> Page:
                 badges=f.texts(root, f"//*[{f.has_class('badge')}]"),
             )
         )
-    return page
+    return f.finish(page, root)
 
 
 def _supplier_rows(root) -> list[dict]:

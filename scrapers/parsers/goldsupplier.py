@@ -58,8 +58,7 @@ def parse_search(url: str, html: str) -> Page:
             page.follow.append(Follow(link, "supplier"))
         elif path.endswith("/search.html") and any(w in label for w in _NEXT_TEXT):
             page.follow.append(Follow(link, "search"))
-    page.follow = f.unique_follows(page.follow)
-    return page
+    return f.finish(page, root)
 
 
 def parse_product(url: str, html: str) -> Page:
@@ -89,7 +88,7 @@ def parse_product(url: str, html: str) -> Page:
 
     page = Page()
     if not title:
-        return page
+        return f.finish(page, root)
     page.listings.append(
         Listing(
             platform=PLATFORM,
@@ -129,8 +128,7 @@ def parse_product(url: str, html: str) -> Page:
         page.follow.append(Follow(profile, "supplier"))
     terms = (f.pick(info, "payment", "payment terms"), f.pick(info, "delivery", "shipping"))
     page.listings = [claims.apply(x, *terms) for x in page.listings]
-    page.follow = f.unique_follows(page.follow)
-    return page
+    return f.finish(page, root)
 
 
 def parse_supplier(url: str, html: str) -> Page:
@@ -161,7 +159,7 @@ def parse_supplier(url: str, html: str) -> Page:
                 badges=f.texts(root, f"//*[{f.has_class('badge')}]"),
             )
         )
-    return page
+    return f.finish(page, root)
 
 
 def _price_text(root, offer: dict) -> str | None:

@@ -60,8 +60,7 @@ def parse_search(url: str, html: str) -> Page:
         elif (any(word in label for word in _NEXT_TEXT) and "/productse/" in link
               and _page_number(link) <= DIRECTORY_PAGES):
             page.follow.append(Follow(link, "search"))
-    page.follow = f.unique_follows(page.follow)
-    return page
+    return f.finish(page, root)
 
 
 def parse_product(url: str, html: str) -> Page:
@@ -83,7 +82,7 @@ def parse_product(url: str, html: str) -> Page:
     cas = f.cas_as_written(f.pick(info, "cas no", "cas", "cas number"))
     page = Page()
     if not (title or product_name):
-        return page
+        return f.finish(page, root)
     page.listings.append(
         Listing(
             platform=PLATFORM,
@@ -123,8 +122,7 @@ def parse_product(url: str, html: str) -> Page:
         page.follow.append(Follow(profile, "supplier"))
     terms = (f.pick(info, "payment", "payment terms"), f.pick(info, "delivery", "shipping"))
     page.listings = [claims.apply(x, *terms) for x in page.listings]
-    page.follow = f.unique_follows(page.follow)
-    return page
+    return f.finish(page, root)
 
 
 def parse_supplier(url: str, html: str) -> Page:
@@ -154,7 +152,7 @@ def parse_supplier(url: str, html: str) -> Page:
                 badges=f.texts(root, f"//*[{f.has_class('badge')}]"),
             )
         )
-    return page
+    return f.finish(page, root)
 
 
 def _page_number(url: str) -> int:
