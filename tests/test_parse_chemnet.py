@@ -227,6 +227,7 @@ def test_malformed_page_yields_what_it_can():
     assert page.listings[0].title == "芝麻酚 香料级"
     assert page.listings[0].price_amount == 450.0
     assert [x.vendor_id for x in page.listings] == ["100877", "100452"]
+    assert [v.vendor_id for v in page.vendors] == ["100877"]  # the cut-off row has no details
 
 
 @pytest.mark.parametrize("html", ["", "<html", "\x00\x01garbage", "<table><tr><td>公司"])

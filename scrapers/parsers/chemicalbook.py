@@ -124,6 +124,7 @@ def parse_product(url: str, html: str) -> Page:
                 and any(w in label for w in _MORE_TEXT)):
             page.follow.append(Follow(link, "product"))
     page.listings = [claims.apply(x) for x in page.listings]
+    page.vendors = f.with_details(page.vendors)
     return f.finish(page, root)
 
 

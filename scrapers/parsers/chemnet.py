@@ -145,6 +145,7 @@ def parse_product(url: str, html: str) -> Page:
             )
             page.follow.append(Follow(profile, "supplier"))
     page.listings = [claims.apply(x) for x in page.listings]
+    page.vendors = f.with_details(page.vendors)
     return f.finish(page, root)
 
 

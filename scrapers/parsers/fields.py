@@ -254,6 +254,14 @@ def blocked(root) -> str | None:
     return f"anti-bot or rate-limit page ({m.group(0)})" if m else None
 
 
+def with_details(vendors: list) -> list:
+    """Vendor stubs from product pages that say more than the listing already does (a name and
+    id alone add nothing, and an empty record must never stand in for a full profile)."""
+    keys = ("phones", "emails", "handles", "website", "country", "city", "address", "badges",
+            "years_on_platform")
+    return [v for v in vendors if any(getattr(v, k) for k in keys)]
+
+
 def finish(page, root):
     """Follow links de-duplicated; an item-less, link-less block page becomes "not fetched"."""
     page.follow = unique_follows(page.follow)

@@ -122,6 +122,7 @@ def parse_product(url: str, html: str) -> Page:
         page.follow.append(Follow(profile, "supplier"))
     terms = (f.pick(info, "payment", "payment terms"), f.pick(info, "delivery", "shipping"))
     page.listings = [claims.apply(x, *terms) for x in page.listings]
+    page.vendors = f.with_details(page.vendors)
     return f.finish(page, root)
 
 
