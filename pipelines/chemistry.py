@@ -9,17 +9,53 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import multiprocessing
 from collections import OrderedDict
+from concurrent.futures import Future, ProcessPoolExecutor
 
 from pipelines.records import chem_input, chem_key
 
 log = logging.getLogger(__name__)
 
 
-class Chemistry:
-    """Listing records -> chemistry payloads (hits, substances), cached by chemical text."""
+_WORKER_MATCHER = None  # the matcher a forked worker process inherits
 
-    def __init__(self, matcher=None, cache_size: int = 200_000):
+
+def _match_in_worker(inputs: list[dict]) -> list[dict]:
+    return [_parts(r) for r in _safe_match(_WORKER_MATCHER, inputs)]
+
+
+def _safe_match(matcher, inputs: list[dict]) -> list:
+    try:
+        return matcher.match_many(inputs)
+    except Exception as exc:  # one bad text must not lose the batch: retry one by one
+        log.warning("batch chemistry failed (%s); matching one by one", exc)
+        out = []
+        for listing in inputs:
+            try:
+                out.append(matcher.match_listing(listing))
+            except Exception as one:
+                from chem.matcher import Result
+
+                out.append(Result(listing["id"], errors=[f"{type(one).__name__}: {one}"]))
+        return out
+
+
+def _parts(result) -> dict:
+    return {
+        "hits": [h.as_dict() for h in result.hits],
+        "substances": [s.as_dict() for s in result.substances],
+        "errors": list(result.errors),
+    }
+
+
+class Chemistry:
+    """Listing records -> chemistry payloads (hits, substances), cached by chemical text.
+
+    With `workers=1` matching runs in a forked process: `start()` a batch, write the previous
+    one, then `finish()` it, so chemistry and SQLite writes overlap."""
+
+    def __init__(self, matcher=None, cache_size: int = 200_000, workers: int = 0):
         if matcher is None:
             from chem.matcher import Matcher
 
@@ -29,9 +65,12 @@ class Chemistry:
         self.cache: OrderedDict[str, dict] = OrderedDict()
         self.cache_size = cache_size
         self.matched = 0  # distinct texts sent to the matcher
+        self.workers = workers
+        self._pool = None
+        self._inflight: dict[str, Future] = {}
 
     def cached(self, rec: dict) -> dict | None:
-        key = chem_key(rec)
+        key = rec.get("chem_key") or chem_key(rec)
         rec["chem_key"] = key
         payload = self.cache.get(key)
         if payload is not None:
@@ -40,43 +79,79 @@ class Chemistry:
 
     def resolve_many(self, recs: list[dict]) -> list[dict]:
         """Attach `chemistry` to every record (in place) and return the records."""
+        return self.finish(self.start(recs))
+
+    def start(self, recs: list[dict], chunk: int | None = None) -> list[dict]:
+        """Send the texts not yet cached to the matcher (in the worker, when there is one),
+        in chunks of `chunk` distinct texts taken in order of first appearance."""
         todo: dict[str, dict] = {}
         for rec in recs:
-            if self.cached(rec) is None:
+            if self.cached(rec) is None and rec["chem_key"] not in self._inflight:
                 todo.setdefault(rec["chem_key"], rec)
-        if todo:
-            inputs = [chem_input(r, k) for k, r in todo.items()]
-            try:
-                results = self.matcher.match_many(inputs)
-            except Exception as exc:  # one bad text must not lose the batch: retry one by one
-                log.warning("batch chemistry failed (%s); matching one by one", exc)
-                results = [self._match_one(i) for i in inputs]
-            for key, result in zip(todo, results, strict=True):
-                self._store(key, self._payload(result))
-            self.matched += len(todo)
-        for rec in recs:
-            rec["chemistry"] = self.cache[rec["chem_key"]] if rec["chem_key"] in self.cache \
-                else self._payload(None)
+        items = list(todo.items())
+        step = chunk or len(items) or 1
+        for i in range(0, len(items), step):
+            part = items[i:i + step]
+            keys = [k for k, _ in part]
+            inputs = [chem_input(r, k) for k, r in part]
+            self.matched += len(keys)
+            pool = self._get_pool()
+            if pool is not None:
+                future = pool.submit(_match_in_worker, inputs)
+            else:
+                future = Future()
+                future.set_result([_parts(r) for r in _safe_match(self.matcher, inputs)])
+            future.keys = keys  # type: ignore[attr-defined]
+            future.inputs = inputs  # type: ignore[attr-defined]
+            for k in keys:
+                self._inflight[k] = future
         return recs
 
-    def _match_one(self, listing: dict):
-        try:
-            return self.matcher.match_listing(listing)
-        except Exception as exc:
-            from chem.matcher import Result
+    def ready(self, rec: dict) -> bool:
+        """True when `finish([rec])` would not wait."""
+        key = rec["chem_key"]
+        return key in self.cache or (key in self._inflight and self._inflight[key].done())
 
-            return Result(listing["id"], errors=[f"{type(exc).__name__}: {exc}"])
+    def finish(self, recs: list[dict]) -> list[dict]:
+        """Wait for a started batch and attach the payloads."""
+        for rec in recs:
+            key = rec["chem_key"]
+            if key not in self.cache and key in self._inflight:
+                future = self._inflight[key]
+                try:
+                    parts = future.result()
+                except Exception as exc:  # a dead worker: match here instead
+                    log.warning("chemistry worker failed (%s); matching in process", exc)
+                    parts = None
+                keys = future.keys  # type: ignore[attr-defined]
+                if parts is None:
+                    parts = [_parts(r) for r in _safe_match(self.matcher, future.inputs)]
+                for k, part in zip(keys, parts, strict=True):
+                    self._inflight.pop(k, None)
+                    self._store(k, {"watchlist_version": self.version, **part})
+            rec["chemistry"] = self.cache.get(key) or {
+                "watchlist_version": self.version, "hits": [], "substances": [],
+                "errors": ["not matched"]}
+        return recs
 
-    def _payload(self, result) -> dict:
-        if result is None:
-            return {"watchlist_version": self.version, "hits": [], "substances": [],
-                    "errors": ["not matched"]}
-        return {
-            "watchlist_version": self.version,
-            "hits": [h.as_dict() for h in result.hits],
-            "substances": [s.as_dict() for s in result.substances],
-            "errors": list(result.errors),
-        }
+    def _get_pool(self):
+        if self.workers <= 0:
+            return None
+        if self._pool is None:
+            global _WORKER_MATCHER
+            try:
+                ctx = multiprocessing.get_context("fork")
+            except ValueError:
+                self.workers = 0
+                return None
+            _WORKER_MATCHER = self.matcher
+            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx)
+        return self._pool
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
 
     def _store(self, key: str, payload: dict) -> None:
         self.cache[key] = payload

@@ -85,8 +85,11 @@ def core_name(name: str) -> str:
 
 
 def name_score(a: str, b: str) -> float:
+    """0..100; names whose numbers differ ("Lab 12" / "Lab 1512") never agree."""
     ca, cb = core_name(a), core_name(b)
     if not ca or not cb:
+        return 0.0
+    if set(re.findall(r"\d+", ca)) != set(re.findall(r"\d+", cb)):
         return 0.0
     return float(fuzz.token_sort_ratio(ca, cb))
 

@@ -8,11 +8,14 @@ is loaded. An ingest never marks listings gone: a feed is not a complete crawl.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 
 from pipelines.catalog import CatalogWriter
 from pipelines.chemistry import Chemistry
+from pipelines.records import listing_key
 from pipelines.validate import check
 
 BATCH = 2000
@@ -27,6 +30,39 @@ class IngestResult:
     run: dict = field(default_factory=dict)
 
 
+def load_records(records: Iterable[dict], writer: CatalogWriter, chemistry: Chemistry,
+                 window: int = 100_000, chunk: int = 1000) -> None:
+    """Validated records -> chemistry -> writer.
+
+    Up to `window` records are read ahead; their new chemical texts go to the matcher in chunks
+    of `chunk` distinct texts (in a worker process when `chemistry.workers`). A listing is
+    written as soon as its text is resolved, after any earlier record with the same listing key
+    (the last record of a listing wins), so SQLite writes overlap the matching."""
+    it = iter(records)
+    while batch := list(islice(it, window)):
+        chemistry.start([r for r in batch if r["item_type"] == "listing"], chunk=chunk)
+        parked: list[dict] = []
+        for rec in batch:
+            if rec["item_type"] != "listing":
+                writer.add(rec)
+            else:
+                parked.append(rec)
+        while parked:
+            blocked: set[str] = set()
+            keep: list[dict] = []
+            for rec in parked:
+                key = listing_key(rec)
+                if key not in blocked and chemistry.ready(rec):
+                    chemistry.finish([rec])
+                    writer.add(rec)
+                else:
+                    blocked.add(key)
+                    keep.append(rec)
+            if len(keep) == len(parked):
+                chemistry.finish([keep[0]])  # nothing ready: wait for the next result
+            parked = keep
+
+
 def ingest_jsonl(path: str | Path, db, *, platform: str | None = None,
                  chemistry: Chemistry | None = None, batch: int = BATCH) -> IngestResult:
     """`db`: a sqlite_utils.Database or a path. Returns counts and rejected (line, reason)."""
@@ -36,14 +72,12 @@ def ingest_jsonl(path: str | Path, db, *, platform: str | None = None,
                            flush_seconds=3600)
     writer.open()
     out = IngestResult()
-    pending: list[dict] = []
+    load_records(_read(path, platform, out), writer, chemistry)
+    out.run = writer.close(mark_gone=False, dropped=len(out.rejected))
+    return out
 
-    def push() -> None:
-        chemistry.resolve_many([r for r in pending if r["item_type"] == "listing"])
-        for rec in pending:
-            writer.add(rec)
-        pending.clear()
 
+def _read(path: str | Path, platform: str | None, out: IngestResult) -> Iterator[dict]:
     with open(path, encoding="utf-8", errors="replace") as fh:
         for lineno, line in enumerate(fh, 1):
             out.lines += 1
@@ -67,9 +101,4 @@ def ingest_jsonl(path: str | Path, db, *, platform: str | None = None,
                 out.listings += 1
             else:
                 out.vendors += 1
-            pending.append(rec)
-            if len(pending) >= batch:
-                push()
-    push()
-    out.run = writer.close(mark_gone=False, dropped=len(out.rejected))
-    return out
+            yield rec

@@ -90,8 +90,12 @@ def listing_vendor_id(rec: dict) -> str | None:
     return None
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=str)
+_JSON = json.JSONEncoder(ensure_ascii=False)
+
+
 def _digest(values: list) -> str:
-    blob = json.dumps(values, ensure_ascii=False, sort_keys=True, default=str)
+    blob = _ENCODER.encode(values)
     return hashlib.sha1(blob.encode("utf-8", "surrogatepass")).hexdigest()
 
 
@@ -124,4 +128,4 @@ def to_json(value: Any) -> str | None:
     """Lists/dicts as JSON text (Datasette shows JSON arrays and can facet by them)."""
     if value is None or value == [] or value == {}:
         return None
-    return json.dumps(value, ensure_ascii=False)
+    return _JSON.encode(value)

@@ -29,7 +29,7 @@ where h.current = 1 group by r.value order by listings desc""",
 select coalesce(v.country, '(unknown)') as country, count(distinct v.id) as vendors,
   count(distinct hp.vendor) as vendors_with_hits
 from vendors v
-left join (select p.vendor from hits h join listings l on l.id = h.listing
+left join (select distinct p.vendor from hits h join listings l on l.id = h.listing
   join vendor_profiles p on p.id = l.vendor_profile where h.current = 1) hp on hp.vendor = v.id
 where v.merged_into is null group by 1 order by vendors desc""",
     "runs": """

@@ -22,6 +22,7 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...], list[tuple[str, 
             "id": int, "kind": str, "spider": str, "platform": str, "source": str,
             "started": str, "finished": str, "status": str, "finish_reason": str,
             "watchlist_version": str, "items": int, "dropped": int, "errors": int,
+            "not_fetched": int,
             "listings_seen": int, "listings_new": int, "listings_changed": int,
             "listings_reappeared": int, "listings_gone": int, "gone_note": str,
             "vendors_seen": int, "vendors_new": int, "hits_new": int, "hits_retracted": int,
@@ -54,8 +55,8 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...], list[tuple[str, 
     ),
     "evidence": (
         {
-            "id": str, "listing": str, "vendor_profile": str, "url": str, "fetched_at": str,
-            "warc_file": str, "warc_record_id": str, "sha256": str, "run": int,
+            "id": str, "url": str, "fetched_at": str, "warc_file": str, "warc_record_id": str,
+            "sha256": str, "run": int,
         },
         "id",
         [("run", "crawl_runs", "id")],
@@ -117,10 +118,11 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...], list[tuple[str, 
             "smiles": str, "formula": str, "purity": str, "price_text": str,
             "price_amount": float, "price_currency": str, "quantity": str, "min_order": str,
             "stock": str, "description": str, "shipping_claims": str, "payment_claims": str,
-            "instructions_offered": int, "vendor_id": str,
+            "instructions_offered": int, "vendor_id": str, "evidence": str,
         },
         "id",
-        [("listing", "listings", "id"), ("run", "crawl_runs", "id")],
+        [("listing", "listings", "id"), ("run", "crawl_runs", "id"),
+         ("evidence", "evidence", "id")],
     ),
     "substances": (
         {
@@ -155,8 +157,6 @@ INDEXES: list[tuple[str, tuple[str, ...], bool]] = [
     ("watchlist_entries", ("inchikey",), False),
     ("vendors", ("name_norm",), False),
     ("vendors", ("merged_into",), False),
-    ("evidence", ("listing",), False),
-    ("evidence", ("vendor_profile",), False),
     ("evidence", ("run",), False),
     ("evidence", ("sha256",), False),
     ("vendor_profiles", ("platform", "vendor_id"), True),
@@ -170,6 +170,7 @@ INDEXES: list[tuple[str, tuple[str, ...], bool]] = [
     ("vendor_merges", ("kept",), False),
     ("vendor_merges", ("merged",), False),
     ("vendor_networks", ("network",), False),
+    ("vendor_networks", ("size",), False),
     ("listings", ("platform", "listing_id"), False),
     ("listings", ("url",), False),
     ("listings", ("vendor_profile",), False),
@@ -181,6 +182,7 @@ INDEXES: list[tuple[str, tuple[str, ...], bool]] = [
     ("listings", ("cas",), False),
     ("listing_versions", ("listing", "version"), True),
     ("listing_versions", ("run",), False),
+    ("listing_versions", ("evidence",), False),
     ("substances", ("cas",), False),
     ("listing_substances", ("substance",), False),
     ("hits", ("entry",), False),
@@ -281,15 +283,22 @@ group by i.kind, i.value
 having count(distinct p.vendor) > 1
 order by vendors desc""",
     "network_overview": """
+with hit_listings as (
+  select m.network, count(distinct h.listing) as listings_with_hits
+  from hits h
+  join listings l on l.id = h.listing
+  join vendor_profiles p on p.id = l.vendor_profile
+  join vendor_networks m on m.vendor = p.vendor
+  where h.current = 1 and m.size > 1
+  group by m.network
+)
 select n.network, n.size, max(n.platforms) as platforms,
   group_concat(v.name, ' | ') as vendor_names,
   max(n.linked_by) as linked_by,
-  (select count(distinct h.listing) from hits h
-    join listings l on l.id = h.listing
-    join vendor_profiles p on p.id = l.vendor_profile
-    join vendor_networks m on m.vendor = p.vendor
-    where m.network = n.network and h.current = 1) as listings_with_hits
-from vendor_networks n join vendors v on v.id = n.vendor
+  coalesce(max(hl.listings_with_hits), 0) as listings_with_hits
+from vendor_networks n
+join vendors v on v.id = n.vendor
+left join hit_listings hl on hl.network = n.network
 where n.size > 1
 group by n.network
 order by n.size desc, listings_with_hits desc""",

@@ -13,8 +13,8 @@ from scrapers.items import NotFetched
 log = logging.getLogger(__name__)
 
 MAX_TEXT_CHARS = 1_000_000  # longer text fields are cut to this and flagged
+_INTERNAL = ("chemistry", "chem_key", "_profile", "truncated")
 _LIST_FIELDS = ("shipping_claims", "payment_claims", "phones", "emails", "badges")
-_NUMBER_FIELDS = ("price_amount",)
 
 
 def check(item: Any) -> tuple[dict | None, str | None]:
@@ -23,30 +23,35 @@ def check(item: Any) -> tuple[dict | None, str | None]:
     if kind is None:
         return None, "neither a listing nor a vendor"
     rec = as_record(item)
+    for internal in _INTERNAL:  # computed here, never trusted from input (e.g. a re-ingested feed)
+        rec.pop(internal, None)
     if not isinstance(rec.get("platform"), str) or not rec["platform"].strip():
         return None, f"{kind} without a platform"
     rec["platform"] = rec["platform"].strip()
-    for key, value in list(rec.items()):
-        if key in _LIST_FIELDS:
+    for key in _LIST_FIELDS:
+        if key in rec:
+            value = rec[key]
             if value is None:
                 rec[key] = []
             elif isinstance(value, str):
                 rec[key] = [value]
             elif isinstance(value, list | tuple):
-                rec[key] = [str(v) for v in value if v not in (None, "")]
+                if not all(isinstance(v, str) for v in value):
+                    rec[key] = [str(v) for v in value if v not in (None, "")]
             else:
                 return None, f"{key} is not a list"
-        elif key in _NUMBER_FIELDS and value is not None:
-            try:
-                rec[key] = float(value)
-            except (TypeError, ValueError):
-                rec[key] = None
-        elif key == "handles":
-            if value is None:
-                rec[key] = {}
-            elif not isinstance(value, dict):
-                return None, "handles is not an object"
-        elif isinstance(value, str) and len(value) > MAX_TEXT_CHARS:
+    if rec.get("price_amount") is not None and not isinstance(rec["price_amount"], float):
+        try:
+            rec["price_amount"] = float(rec["price_amount"])
+        except (TypeError, ValueError):
+            rec["price_amount"] = None
+    if "handles" in rec:
+        if rec["handles"] is None:
+            rec["handles"] = {}
+        elif not isinstance(rec["handles"], dict):
+            return None, "handles is not an object"
+    for key, value in list(rec.items()):
+        if isinstance(value, str) and len(value) > MAX_TEXT_CHARS:
             rec[key] = value[:MAX_TEXT_CHARS]
             rec.setdefault("truncated", []).append(key)
     if kind == "vendor":

@@ -19,6 +19,7 @@ SAMPLE_SETTINGS = {
     "RETRY_BACKOFF_BASE": 0.05,
     "CONCURRENT_REQUESTS_PER_DOMAIN": 4,
 }
+SAMPLE_VENDOR_DOMAINS = Path(__file__).resolve().parents[1] / "scrapers/samples/vendor-domains.txt"
 
 
 def _parse_args(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -54,6 +55,8 @@ def run_crawl(spiders: list, samples: str | None, db: str | None, out: str | Non
         settings.set("PRECURSOR_WATCH_SAMPLES", samples, priority="cmdline")
         for key, value in SAMPLE_SETTINGS.items():
             settings.set(key, value, priority="cmdline")
+        if not settings.get("VENDORSITE_DOMAINS_FILE"):
+            settings.set("VENDORSITE_DOMAINS_FILE", str(SAMPLE_VENDOR_DOMAINS), priority="cmdline")
     if db:
         settings.set("PRECURSOR_WATCH_DB", db, priority="cmdline")
     pipelines = dict(settings.getdict("ITEM_PIPELINES"))
@@ -62,12 +65,11 @@ def run_crawl(spiders: list, samples: str | None, db: str | None, out: str | Non
         pipelines.update(getattr(catalog, "CATALOG_PIPELINES", {}))
     except ImportError:
         pass
-    if pipelines:
-        settings.set("ITEM_PIPELINES", pipelines, priority="cmdline")
     evidence_dir = Path(settings.get("PRECURSOR_WATCH_EVIDENCE_DIR"))
-    out = out or str(evidence_dir / run_id / "items.jsonl")
-    settings.set("FEEDS", {out: {"format": "jsonlines", "encoding": "utf-8"}},
+    settings.set("PRECURSOR_WATCH_OUT", out or str(evidence_dir / run_id / "items.jsonl"),
                  priority="cmdline")
+    pipelines["scrapers.export.JsonLinesExportPipeline"] = 900
+    settings.set("ITEM_PIPELINES", pipelines, priority="cmdline")
     for key, value in (extra_settings or {}).items():
         settings.set(key, value, priority="cmdline")
     process = CrawlerProcess(settings)

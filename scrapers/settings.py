@@ -54,6 +54,7 @@ PRECURSOR_WATCH_RUN_ID = os.getenv("PRECURSOR_WATCH_RUN_ID", "")
 # Generic vendor-website spider limits (applied by that spider only)
 VENDORSITE_MAX_PAGES = int(os.getenv("PRECURSOR_WATCH_VENDORSITE_MAX_PAGES", 200))
 VENDORSITE_MAX_DEPTH = int(os.getenv("PRECURSOR_WATCH_VENDORSITE_MAX_DEPTH", 4))
+VENDORSITE_DOMAINS_FILE = os.getenv("PRECURSOR_WATCH_VENDOR_DOMAINS", "")
 
 DOWNLOADER_MIDDLEWARES = {
     "scrapers.middlewares.BackoffRetryMiddleware": 550,

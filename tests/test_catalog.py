@@ -92,6 +92,8 @@ def test_listing_missing_from_a_later_run_becomes_gone(tmp_path):
     assert r["listings_gone"] == 0 and "closespider_itemcount" in r["gone_note"]
     r = crawl(db, [listing("1")], errors=3)
     assert r["listings_gone"] == 0
+    r = crawl(db, [listing("1")], not_fetched=1)  # e.g. an anti-bot page hid listing 2 and 3
+    assert (r["listings_gone"], r["gone_note"]) == (0, "1 pages not fetched")
     r = crawl(db, [listing("1"), listing("2")])
     assert r["listings_gone"] == 1
     assert rows(db, "select listing_id, status from listings order by listing_id") == [
@@ -137,6 +139,20 @@ def test_full_text_index_follows_inserts_and_edits(tmp_path):
     assert rows(db, "insert into listings_fts(listings_fts) values('integrity-check')") == []
 
 
+def test_evidence_links_each_version_to_its_warc_record(tmp_path):
+    db = open_db(tmp_path / "c.db")
+    warc = {"warc_file": "crawls/r1/pages.warc.gz", "fetched_at": "2030-01-01T00:00:00Z"}
+    crawl(db, [listing("1", warc_record_id="<urn:uuid:a>", body_sha256="aa" * 32, **warc)])
+    crawl(db, [listing("1", warc_record_id="<urn:uuid:b>", body_sha256="bb" * 32, **warc,
+                       price_text="$11", price_amount=11.0)])
+    assert rows(db, "select version, evidence from listing_versions order by version") == [
+        (1, "<urn:uuid:a>"), (2, "<urn:uuid:b>")]
+    assert rows(db, "select evidence from listings") == [("<urn:uuid:b>",)]
+    assert rows(db, "select id, warc_file, sha256 from evidence order by id") == [
+        ("<urn:uuid:a>", warc["warc_file"], "aa" * 32),
+        ("<urn:uuid:b>", warc["warc_file"], "bb" * 32)]
+
+
 def test_listing_without_id_is_keyed_by_canonical_url(tmp_path):
     db = open_db(tmp_path / "c.db")
     crawl(db, [listing(None, url="https://shop.example/o?b=2&a=1#top", listing_id=None)])
@@ -165,8 +181,10 @@ def test_validation_reports_reasons():
         None, "vendor without vendor_id")
     assert check([1, 2]) == (None, "neither a listing nor a vendor")
     rec, _ = check({"platform": "p", "url": "https://x.example/1", "title": "t",
-                    "price_amount": "12.5", "payment_claims": "BTC"})
+                    "price_amount": "12.5", "payment_claims": "BTC",
+                    "chem_key": "forged", "chemistry": {"hits": [{"entry": "x"}]}})
     assert rec["price_amount"] == 12.5 and rec["payment_claims"] == ["BTC"]
+    assert "chem_key" not in rec and "chemistry" not in rec  # never trusted from input
 
 
 def test_ingest_feed_hits_substances_and_bad_lines(tmp_path, chemistry):

@@ -39,7 +39,7 @@ def publish(root: Path, base: str, pages: dict[str, dict]) -> None:
     for old in root.glob("*.json"):
         old.unlink()
     for name, data in pages.items():
-        if data.get("type") != "vendor":
+        if data.get("type") not in ("vendor", "not_fetched"):
             data = {"url": f"{base}/{name}", **data}
         (root / name).write_text(json.dumps(data), encoding="utf-8")
     (root / "index.json").write_text(json.dumps({"pages": list(pages)}), encoding="utf-8")
@@ -96,3 +96,11 @@ def test_two_crawls_versions_gone_hits_and_networks(site, tmp_path):
     assert q("select count(distinct network), max(size) from vendor_networks") == [(1, 2)]
     stats = json.loads(q("select stats from crawl_runs where id = 2")[0][0])
     assert stats["item_scraped_count"] == 3
+
+    # A page the crawl could not read hides its listings: nothing is marked gone.
+    publish(root, base, {"p1.json": npp, "p2.json": {"type": "not_fetched",
+                                                     "reason": "anti-bot challenge"}})
+    run_crawl(base, db, tmp_path)
+    assert q("select listings_gone, gone_note, not_fetched from crawl_runs where id = 3") == [
+        (0, "1 pages not fetched", 1)]
+    assert q("select status from listings where listing_id = '2'") == [("active",)]

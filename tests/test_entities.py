@@ -59,6 +59,7 @@ def test_company_names_agree_after_normalization(a, b):
 
 def test_different_companies_do_not_agree():
     assert name_score("Hubei Amarvel Biotech Co., Ltd.", "Hubei Aoks Bio-Tech Co., Ltd.") < 90
+    assert name_score("Vendor 12 Chemical Co., Ltd.", "Vendor 1512 Chemical Co., Ltd.") == 0
     assert normalize_name("Acme Chem Co., Ltd.") == "acme chem"
     assert core_name("Hubei Amarvel Biotech Co., Ltd.") == "amarvel"
     assert core_name("Chemical Co., Ltd.") == "chemical"  # nothing distinctive left: keep name

@@ -100,7 +100,8 @@ def is_procedural(sentence: str) -> bool:
     if _STEP.search(sentence):
         return True
     verbs = {m.group(0).lower() for m in _VERBS.finditer(sentence)}
-    return len(verbs) >= 2 and bool(_AMOUNT.search(sentence))
+    # Three lab operations in one sentence are a procedure even with amounts spelled out.
+    return len(verbs) >= 3 or (len(verbs) >= 2 and bool(_AMOUNT.search(sentence)))
 
 
 def redact(description: str | None) -> tuple[str | None, bool]:

@@ -1,12 +1,13 @@
 """A fixture spider for the catalog's end-to-end test: reads JSON pages from a loopback server.
 
-index.json lists page paths; each page is one Listing or Vendor (`"type": "vendor"`).
+index.json lists page paths; each page is one Listing, Vendor (`"type": "vendor"`) or
+NotFetched (`"type": "not_fetched"`).
 """
 
 import scrapy
 
 from pipelines import CATALOG_PIPELINES
-from scrapers.items import Listing, Vendor
+from scrapers.items import Listing, NotFetched, Vendor
 
 
 class LoopbackSpider(scrapy.Spider):
@@ -28,7 +29,10 @@ class LoopbackSpider(scrapy.Spider):
 
     def parse_page(self, response):
         data = response.json()
-        if data.pop("type", None) == "vendor":
+        kind = data.pop("type", None)
+        if kind == "not_fetched":
+            yield NotFetched(platform="loop", url=response.url, reason=data["reason"])
+        elif kind == "vendor":
             yield Vendor(**data)
         else:
             yield Listing(**data)

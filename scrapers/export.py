@@ -1,0 +1,56 @@
+"""JSON Lines copy of every item: one file shared by all spiders of a crawl process.
+
+Scrapy's feed exports open one file per crawler; several spiders writing the same file at once
+interleave their buffers. This pipeline keeps one handle per path for the whole process and writes
+each item as one line under a lock.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import threading
+from pathlib import Path
+
+from itemadapter import ItemAdapter
+
+_files: dict[str, list] = {}  # path -> [file handle, users]
+_lock = threading.Lock()
+
+
+class JsonLinesExportPipeline:
+    def __init__(self, path: str):
+        self.path = str(Path(path).resolve())
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler.settings.get("PRECURSOR_WATCH_OUT"))
+
+    def open_spider(self, spider=None) -> None:
+        with _lock:
+            entry = _files.get(self.path)
+            if entry is None:
+                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+                entry = _files[self.path] = [open(self.path, "w", encoding="utf-8"), 0]  # noqa: SIM115
+            entry[1] += 1
+
+    def process_item(self, item):
+        if dataclasses.is_dataclass(item):
+            data = {**dataclasses.asdict(item), "type": type(item).__name__.lower()}
+        else:
+            data = ItemAdapter(item).asdict()
+        line = json.dumps(data, ensure_ascii=False, default=str) + "\n"
+        with _lock:
+            fh = _files[self.path][0]
+            fh.write(line)
+            fh.flush()
+        return item
+
+    def close_spider(self, spider=None) -> None:
+        with _lock:
+            entry = _files.get(self.path)
+            if entry:
+                entry[1] -= 1
+                if entry[1] <= 0:
+                    entry[0].close()
+                    del _files[self.path]
