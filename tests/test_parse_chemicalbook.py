@@ -295,3 +295,10 @@ def test_supplier_table_rows_carry_no_claims(listing):
 def test_no_procedural_text_is_kept(item):
     for value in text_fields(item):
         assert not any(marker in value for marker in ("Step 1", "第一步", "stir at", "搅拌"))
+
+
+def test_row_without_supplier_link_keeps_its_own_listing_id():
+    page = _parse("product_anpp_hostile.html", f"{BASE}/ChemicalProductProperty_EN_CB8800004.htm",
+                  cb.parse_product)
+    assert page.listings[0].listing_id == "CB8800004:90022"
+    assert page.listings[1].listing_id == "CB8800004:name:@SUM(1+1)*cmd|' /C calc'!A0"

@@ -343,3 +343,11 @@ def test_rate_limit_page_is_not_fetched_not_empty():
 def test_empty_page_without_block_words_is_just_empty():
     page = chemnet.parse_search(SEARCH_URL, "<html><body><p>没有找到相关产品</p></body></html>")
     assert (page.not_fetched, page.follow) == (None, [])
+
+
+def test_row_without_company_link_keeps_its_own_listing_id():
+    url = f"{BASE}/product/pd_4-anpp.html"
+    page = chemnet.parse_product(*saved_page("chemnet", "product_anpp_hostile.html", url))
+    assert [x.listing_id for x in page.listings] == [
+        "pd_4-anpp:100452", 'pd_4-anpp:name:=HYPERLINK("http://evil.example","x")'
+    ]

@@ -93,7 +93,8 @@ def parse_product(url: str, html: str) -> Page:
             Listing(
                 platform=PLATFORM,
                 url=url,
-                listing_id=f"{cb}:{vendor_id}" if cb and vendor_id else None,
+                # One page lists many suppliers: the row's company keeps their listings apart.
+                listing_id=f"{cb}:{vendor_id or 'name:' + vendor_name}" if cb else None,
                 title=title,
                 product_name=product_name,
                 cas=cas,

@@ -116,7 +116,8 @@ def parse_product(url: str, html: str) -> Page:
             Listing(
                 platform=PLATFORM,
                 url=url,
-                listing_id=f"{slug}:{vendor_id}" if vendor_id else None,
+                # One page lists many suppliers: the row's company keeps their listings apart.
+                listing_id=f"{slug}:{vendor_id or 'name:' + (vendor_name or title or '')}",
                 title=title,
                 product_name=product_name,
                 cas=f.cas_as_written(title) or page_cas,
