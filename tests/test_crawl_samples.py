@@ -109,3 +109,11 @@ def test_claims_and_instructions_reach_the_items(sample_crawl):
         text = json.dumps(item, ensure_ascii=False)
         assert "Step 1" not in text and "第一步" not in text
         assert "alert(" not in text and "INJECTED" not in text and "NOSCRIPT" not in text
+
+
+def test_rate_limited_search_is_recorded_as_not_fetched(sample_crawl):
+    refused = [i for i in sample_crawl["items"] if i.get("platform") == "chemnet" and "reason" in i]
+    assert [i["url"] for i in refused] == [
+        "https://china.chemnet.com/product/search.cgi?f=plist&terms=21409-26-7"
+    ]
+    assert refused[0]["reason"].startswith("anti-bot or rate-limit page")

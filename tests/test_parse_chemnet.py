@@ -227,6 +227,7 @@ def test_malformed_page_yields_what_it_can():
     assert page.listings[0].title == "芝麻酚 香料级"
     assert page.listings[0].price_amount == 450.0
     assert [x.vendor_id for x in page.listings] == ["100877", "100452"]
+    assert [v.vendor_id for v in page.vendors] == ["100877"]  # the cut-off row has no details
 
 
 @pytest.mark.parametrize("html", ["", "<html", "\x00\x01garbage", "<table><tr><td>公司"])
@@ -325,3 +326,28 @@ def test_offered_instructions_are_flagged_and_cut():
 def test_no_procedural_text_is_kept(item):
     for value in text_fields(item):
         assert not any(marker in value for marker in ("Step 1", "第一步", "stir at", "搅拌"))
+
+
+def test_company_page_is_a_leaf():
+    url = f"{BASE}/company/100231/"
+    assert chemnet.parse_supplier(*saved_page("chemnet", "company_100231.html", url)).follow == []
+
+
+def test_rate_limit_page_is_not_fetched_not_empty():
+    url = f"{BASE}/product/search.cgi?f=plist&terms=21409-26-7"
+    page = chemnet.parse_search(*saved_page("chemnet", "search_rate_limited.html", url))
+    assert page.not_fetched == "anti-bot or rate-limit page (安全验证)"
+    assert (page.listings, page.follow) == ([], [])
+
+
+def test_empty_page_without_block_words_is_just_empty():
+    page = chemnet.parse_search(SEARCH_URL, "<html><body><p>没有找到相关产品</p></body></html>")
+    assert (page.not_fetched, page.follow) == (None, [])
+
+
+def test_row_without_company_link_keeps_its_own_listing_id():
+    url = f"{BASE}/product/pd_4-anpp.html"
+    page = chemnet.parse_product(*saved_page("chemnet", "product_anpp_hostile.html", url))
+    assert [x.listing_id for x in page.listings] == [
+        "pd_4-anpp:100452", 'pd_4-anpp:name:=HYPERLINK("http://evil.example","x")'
+    ]

@@ -300,3 +300,7 @@ def test_offer_claims():
 def test_no_procedural_text_is_kept(item):
     for value in text_fields(item):
         assert not any(marker in value for marker in ("Step 1", "第一步", "stir at", "搅拌"))
+
+
+def test_company_page_is_a_leaf():
+    assert _parse("company_hubei_kangyuan.html", COMPANY_URL, gs.parse_supplier).follow == []

@@ -193,9 +193,8 @@ def test_company_years_and_badges(company):
     assert company.badges == ["Verified Supplier"]
 
 
-def test_company_follows_its_products():
-    page = _parse("company_ruixiangchem.html", COMPANY_URL, hxchem.parse_supplier)
-    assert [x.kind for x in page.follow] == ["product"] * 3
+def test_company_page_is_a_leaf():
+    assert _parse("company_ruixiangchem.html", COMPANY_URL, hxchem.parse_supplier).follow == []
 
 
 def test_hostile_page_fields_are_clean():
@@ -310,3 +309,10 @@ def test_offered_instructions_are_flagged_and_cut():
 def test_no_procedural_text_is_kept(item):
     for value in text_fields(item):
         assert not any(marker in value for marker in ("Step 1", "第一步", "stir at", "搅拌"))
+
+
+def test_directory_walk_stops_after_its_page_limit():
+    html = '<a href="/productse/index31.html">Next</a><a href="/productse/index30.html">next</a>'
+    page = hxchem.parse_search(f"{DIR_URL}index29.html", html)
+    assert [x.url for x in page.follow] == [f"{DIR_URL}index30.html"]
+    assert hxchem.DIRECTORY_PAGES == 30

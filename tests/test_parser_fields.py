@@ -92,3 +92,18 @@ def test_jsonld_product_ignores_broken_blocks():
         "</script>"
     )
     assert f.jsonld_product(html) == {"@type": "Product", "name": "X"}
+
+
+@pytest.mark.parametrize(
+    ("html", "reason"),
+    [
+        ("<title>Just a moment</title><p>Checking your browser</p>",
+         "anti-bot or rate-limit page (Checking your browser)"),
+        ("<p>Please verify you are human</p>",
+         "anti-bot or rate-limit page (verify you are human)"),
+        ("<p>No products matched your search.</p>", None),
+        ("<script>var captcha = 1</script><p>No results</p>", None),  # script text is not read
+    ],
+)
+def test_blocked(html, reason):
+    assert f.blocked(f.load(html)) == reason

@@ -56,7 +56,7 @@ def parse_search(url: str, html: str) -> Page:
     page = Page()
     for anchor in root.xpath("//a[@href]"):
         link = f.absolute(url, anchor.get("href"))
-        if not link or not f.same_host(link, "chemicalbook.com") or _seen(page, link):
+        if not link or not f.same_host(link, "chemicalbook.com"):
             continue
         label = (f.text(anchor) or "").lower()
         path = urlsplit(link).path
@@ -64,7 +64,7 @@ def parse_search(url: str, html: str) -> Page:
             page.follow.append(Follow(link, "product"))
         elif path.lower().endswith("/search_en.aspx") and any(w in label for w in _MORE_TEXT):
             page.follow.append(Follow(link, "search"))
-    return page
+    return f.finish(page, root)
 
 
 def parse_product(url: str, html: str) -> Page:
@@ -79,6 +79,7 @@ def parse_product(url: str, html: str) -> Page:
         f.first(root, "//title")
     )
     cb = _cb_number(url)
+    formula = f.pick(info, "mf", "molecular formula", "formula")
     page = Page()
     for row in f.role_rows(root, _COLUMNS, "supplier"):
         cells, anchor = row["cells"], row["anchors"].get("supplier")
@@ -92,11 +93,12 @@ def parse_product(url: str, html: str) -> Page:
             Listing(
                 platform=PLATFORM,
                 url=url,
-                listing_id=f"{cb}:{vendor_id}" if cb and vendor_id else None,
+                # One page lists many suppliers: the row's company keeps their listings apart.
+                listing_id=f"{cb}:{vendor_id or 'name:' + vendor_name}" if cb else None,
                 title=title,
                 product_name=product_name,
                 cas=cas,
-                formula=f.pick(info, "mf", "molecular formula", "formula"),
+                formula=formula,
                 vendor_id=vendor_id,
                 vendor_name=vendor_name,
             )
@@ -115,20 +117,20 @@ def parse_product(url: str, html: str) -> Page:
                     emails=f.emails(cells.get("email")),
                 )
             )
-            if not _seen(page, profile):
-                page.follow.append(Follow(profile, "supplier"))
+            page.follow.append(Follow(profile, "supplier"))
     for anchor in root.xpath("//a[@href]"):
         link = f.absolute(url, anchor.get("href"))
         label = (f.text(anchor) or "").lower()
-        if (link and _SUPPLIER_LIST.search(urlsplit(link).path) and not _seen(page, link)
+        if (link and _SUPPLIER_LIST.search(urlsplit(link).path)
                 and any(w in label for w in _MORE_TEXT)):
             page.follow.append(Follow(link, "product"))
     page.listings = [claims.apply(x) for x in page.listings]
-    return page
+    page.vendors = f.with_details(page.vendors)
+    return f.finish(page, root)
 
 
 def parse_supplier(url: str, html: str) -> Page:
-    """A supplier's profile and catalogue: the company's contacts; its products are followed."""
+    """A supplier's profile: the company's contacts (a leaf: its catalogue is not walked)."""
     root = f.load(html)
     info = f.labelled(root)
     page = Page()
@@ -151,11 +153,7 @@ def parse_supplier(url: str, html: str) -> Page:
                 years_on_platform=f.pick(info, "member since", "years"),
             )
         )
-    for anchor in root.xpath("//a[@href]"):
-        link = f.absolute(url, anchor.get("href"))
-        if link and _PRODUCT.search(urlsplit(link).path) and not _seen(page, link):
-            page.follow.append(Follow(link, "product"))
-    return page
+    return f.finish(page, root)
 
 
 def _cb_number(url: str) -> str | None:
@@ -183,6 +181,3 @@ def _website(url: str, scope) -> str | None:
             return link
     return None
 
-
-def _seen(page: Page, link: str | None) -> bool:
-    return any(x.url == link for x in page.follow)

@@ -74,7 +74,7 @@ def parse_search(url: str, html: str) -> Page:
         elif "search.cgi" in link and any(word in label for word in _NEXT_TEXT):
             seen.add(link)
             page.follow.append(Follow(link, "search"))
-    return page
+    return f.finish(page, root)
 
 
 def result_lines(html: str) -> list[dict[str, str]]:
@@ -116,7 +116,8 @@ def parse_product(url: str, html: str) -> Page:
             Listing(
                 platform=PLATFORM,
                 url=url,
-                listing_id=f"{slug}:{vendor_id}" if vendor_id else None,
+                # One page lists many suppliers: the row's company keeps their listings apart.
+                listing_id=f"{slug}:{vendor_id or 'name:' + (vendor_name or title or '')}",
                 title=title,
                 product_name=product_name,
                 cas=f.cas_as_written(title) or page_cas,
@@ -143,14 +144,14 @@ def parse_product(url: str, html: str) -> Page:
                     badges=_badges(row["elements"].get("company")),
                 )
             )
-            if profile not in {x.url for x in page.follow}:
-                page.follow.append(Follow(profile, "supplier"))
+            page.follow.append(Follow(profile, "supplier"))
     page.listings = [claims.apply(x) for x in page.listings]
-    return page
+    page.vendors = f.with_details(page.vendors)
+    return f.finish(page, root)
 
 
 def parse_supplier(url: str, html: str) -> Page:
-    """A company page: name, membership, contact table; its product links are followed."""
+    """A company page: name, membership, contact table (a leaf: its catalogue is not walked)."""
     root = f.load(html)
     info = f.labelled(root)
     name = f.first(root, "//h1") or f.first(root, "//title")
@@ -183,12 +184,7 @@ def parse_supplier(url: str, html: str) -> Page:
                 badges=f.texts(root, f"//*[{f.has_class('badge')}]"),
             )
         )
-    for anchor in root.xpath("//a[@href]"):
-        link = f.absolute(url, anchor.get("href"))
-        is_product = link and _PRODUCT_HREF.search(urlsplit(link).path)
-        if is_product and f.same_host(link, HOST) and link not in {x.url for x in page.follow}:
-            page.follow.append(Follow(link, "product"))
-    return page
+    return f.finish(page, root)
 
 
 def _supplier_rows(root) -> list[dict]:

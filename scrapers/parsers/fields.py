@@ -239,6 +239,48 @@ def handles(value: str | None) -> dict[str, list[str]]:
     return found
 
 
+# Block pages: CAPTCHA, rate-limit and "checking your browser" answers served instead of content.
+_BLOCKED = re.compile(
+    r"verify (?:that )?you are (?:a )?human|are you a robot|captcha|access denied|"
+    r"too many requests|unusual traffic|checking your browser|enable javascript and cookies|"
+    r"请输入验证码|访问过于频繁|访问频率过快|安全验证|滑动验证|人机验证",
+    re.I,
+)
+
+
+def blocked(root) -> str | None:
+    """A reason when the page is an anti-bot or rate-limit answer rather than content."""
+    m = _BLOCKED.search(f"{first(root, '//title') or ''} {text(root) or ''}"[:5000])
+    return f"anti-bot or rate-limit page ({m.group(0)})" if m else None
+
+
+def with_details(vendors: list) -> list:
+    """Vendor stubs from product pages that say more than the listing already does (a name and
+    id alone add nothing, and an empty record must never stand in for a full profile)."""
+    keys = ("phones", "emails", "handles", "website", "country", "city", "address", "badges",
+            "years_on_platform")
+    return [v for v in vendors if any(getattr(v, k) for k in keys)]
+
+
+def finish(page, root):
+    """Follow links de-duplicated; an item-less, link-less block page becomes "not fetched"."""
+    page.follow = unique_follows(page.follow)
+    if not (page.listings or page.vendors or page.follow or page.not_fetched):
+        page.not_fetched = blocked(root)
+    return page
+
+
+def unique_follows(follows: list) -> list:
+    """Follow links without repeated URLs (first kept), in linear time even on huge pages."""
+    seen: set[str] = set()
+    out = []
+    for follow in follows:
+        if follow.url not in seen:
+            seen.add(follow.url)
+            out.append(follow)
+    return out
+
+
 def unique(values) -> list[str]:
     """Non-empty values in first-seen order, without duplicates."""
     seen: dict[str, None] = {}

@@ -48,7 +48,7 @@ def parse_search(url: str, html: str) -> Page:
     page = Page()
     for anchor in root.xpath("//a[@href]"):
         link = f.absolute(url, anchor.get("href"))
-        if not link or not f.same_host(link, "goldsupplier.com") or _seen(page, link):
+        if not link or not f.same_host(link, "goldsupplier.com"):
             continue
         path = urlsplit(link).path
         label = (f.text(anchor) or "").lower()
@@ -58,7 +58,7 @@ def parse_search(url: str, html: str) -> Page:
             page.follow.append(Follow(link, "supplier"))
         elif path.endswith("/search.html") and any(w in label for w in _NEXT_TEXT):
             page.follow.append(Follow(link, "search"))
-    return page
+    return f.finish(page, root)
 
 
 def parse_product(url: str, html: str) -> Page:
@@ -88,7 +88,7 @@ def parse_product(url: str, html: str) -> Page:
 
     page = Page()
     if not title:
-        return page
+        return f.finish(page, root)
     page.listings.append(
         Listing(
             platform=PLATFORM,
@@ -128,11 +128,12 @@ def parse_product(url: str, html: str) -> Page:
         page.follow.append(Follow(profile, "supplier"))
     terms = (f.pick(info, "payment", "payment terms"), f.pick(info, "delivery", "shipping"))
     page.listings = [claims.apply(x, *terms) for x in page.listings]
-    return page
+    page.vendors = f.with_details(page.vendors)
+    return f.finish(page, root)
 
 
 def parse_supplier(url: str, html: str) -> Page:
-    """A company page: contact list, badges, years; its products are followed."""
+    """A company page: contact list, badges, years (a leaf: its catalogue is not walked)."""
     root = f.load(html)
     info = f.labelled(root)
     page = Page()
@@ -159,12 +160,7 @@ def parse_supplier(url: str, html: str) -> Page:
                 badges=f.texts(root, f"//*[{f.has_class('badge')}]"),
             )
         )
-    for anchor in root.xpath("//a[@href]"):
-        link = f.absolute(url, anchor.get("href"))
-        if (link and f.same_host(link, "goldsupplier.com")
-                and _PRODUCT.match(urlsplit(link).path) and not _seen(page, link)):
-            page.follow.append(Follow(link, "product"))
-    return page
+    return f.finish(page, root)
 
 
 def _price_text(root, offer: dict) -> str | None:
@@ -204,6 +200,3 @@ def _website(url: str, root) -> str | None:
 def _str(value) -> str:
     return value if isinstance(value, str) else "" if value is None else str(value)
 
-
-def _seen(page: Page, link: str) -> bool:
-    return any(x.url == link for x in page.follow)

@@ -26,6 +26,9 @@ DIRECTORY = f"{BASE}/productse/"
 _PRODUCT = re.compile(r"orderproduct(\d+)-([^./]+)\.html?$")
 _COMPANY = re.compile(r"companydetail([^./]+)\.html?$")
 _NEXT_TEXT = ("next", "下一页", "»", "›")
+_PAGE_NO = re.compile(r"(?:index|page|list)[_-]?(\d+)\.html?$|[?&]page=(\d+)")
+# The directory is the only way in (no working search), and it is long: walk its newest pages only.
+DIRECTORY_PAGES = 30
 
 
 def search_urls(query: str) -> list[str]:
@@ -49,14 +52,15 @@ def parse_search(url: str, html: str) -> Page:
     page = Page()
     for anchor in root.xpath("//a[@href]"):
         link = f.absolute(url, anchor.get("href"))
-        if not link or not f.same_host(link, "hxchem.net") or _seen(page, link):
+        if not link or not f.same_host(link, "hxchem.net"):
             continue
         label = (f.text(anchor) or "").lower()
         if _PRODUCT.search(urlsplit(link).path):
             page.follow.append(Follow(link, "product"))
-        elif any(word in label for word in _NEXT_TEXT) and "/productse/" in link:
+        elif (any(word in label for word in _NEXT_TEXT) and "/productse/" in link
+              and _page_number(link) <= DIRECTORY_PAGES):
             page.follow.append(Follow(link, "search"))
-    return page
+    return f.finish(page, root)
 
 
 def parse_product(url: str, html: str) -> Page:
@@ -78,7 +82,7 @@ def parse_product(url: str, html: str) -> Page:
     cas = f.cas_as_written(f.pick(info, "cas no", "cas", "cas number"))
     page = Page()
     if not (title or product_name):
-        return page
+        return f.finish(page, root)
     page.listings.append(
         Listing(
             platform=PLATFORM,
@@ -118,11 +122,12 @@ def parse_product(url: str, html: str) -> Page:
         page.follow.append(Follow(profile, "supplier"))
     terms = (f.pick(info, "payment", "payment terms"), f.pick(info, "delivery", "shipping"))
     page.listings = [claims.apply(x, *terms) for x in page.listings]
-    return page
+    page.vendors = f.with_details(page.vendors)
+    return f.finish(page, root)
 
 
 def parse_supplier(url: str, html: str) -> Page:
-    """A company page: contact table and badges; its product links are followed."""
+    """A company page: contact table and badges (a leaf: its catalogue is not walked)."""
     root = f.load(html)
     info = f.labelled(root)
     page = Page()
@@ -148,11 +153,12 @@ def parse_supplier(url: str, html: str) -> Page:
                 badges=f.texts(root, f"//*[{f.has_class('badge')}]"),
             )
         )
-    for anchor in root.xpath("//a[@href]"):
-        link = f.absolute(url, anchor.get("href"))
-        if link and _PRODUCT.search(urlsplit(link).path) and not _seen(page, link):
-            page.follow.append(Follow(link, "product"))
-    return page
+    return f.finish(page, root)
+
+
+def _page_number(url: str) -> int:
+    m = _PAGE_NO.search(url)
+    return int(m.group(1) or m.group(2)) if m else 1
 
 
 def _company_id(url: str | None) -> str | None:
@@ -172,6 +178,3 @@ def _website(url: str, root) -> str | None:
             return link
     return None
 
-
-def _seen(page: Page, link: str) -> bool:
-    return any(x.url == link for x in page.follow)
