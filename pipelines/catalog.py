@@ -29,6 +29,7 @@ from pipelines.records import (
     chem_key,
     listing_key,
     listing_vendor_id,
+    merge_vendor,
     profile_key,
     record_hash,
     to_json,
@@ -137,7 +138,9 @@ class CatalogWriter:
             self.open()
         self.counts["items"] += 1
         if rec.get("item_type") == "vendor":
-            self._vendors[profile_key(rec["platform"], rec["vendor_id"])] = rec
+            key = profile_key(rec["platform"], rec["vendor_id"])
+            prev = self._vendors.get(key)
+            self._vendors[key] = merge_vendor(prev, rec) if prev else rec
         else:
             self._listings[listing_key(rec)] = rec
         if (len(self._listings) + len(self._vendors) >= self.batch_size
@@ -233,6 +236,21 @@ class CatalogWriter:
         return rows
 
     # ------------------------------------------------------------------ vendors
+    def _stored_profile(self, key: str) -> dict:
+        """A stored full profile as a vendor record (for merging a new sighting into it)."""
+        row = self.db.execute(
+            "SELECT name, profile_url, country, city, address, website, phones, emails, handles,"
+            " years_on_platform, badges FROM vendor_profiles WHERE id = ? AND stub = 0",
+            [key]).fetchone()
+        if row is None:
+            return {}
+        names = ("name", "profile_url", "country", "city", "address", "website", "phones",
+                 "emails", "handles", "years_on_platform", "badges")
+        rec = dict(zip(names, row, strict=True))
+        for k in ("phones", "emails", "handles", "badges"):
+            rec[k] = json.loads(rec[k]) if rec[k] else None
+        return rec
+
     def _ensure_profiles(self, profiles: dict[str, dict], now: str) -> None:
         """Insert or update vendor profiles; each new profile gets its own canonical vendor."""
         keys = list(profiles)
@@ -273,6 +291,8 @@ class CatalogWriter:
                     [now, self.run_id, self.run_id, key])
                 conn.execute("UPDATE vendors SET last_seen = ? WHERE id = ?", [now, old[4]])
             else:
+                rec = merge_vendor(self._stored_profile(key), rec)
+                name = rec.get("name")
                 conn.execute(
                     "UPDATE vendor_profiles SET name = ?, name_norm = ?, profile_url = ?,"
                     " country = ?, city = ?, address = ?, website = ?, phones = ?, emails = ?,"

@@ -129,3 +129,23 @@ def to_json(value: Any) -> str | None:
     if value is None or value == [] or value == {}:
         return None
     return _JSON.encode(value)
+
+
+_VENDOR_LISTS = ("phones", "emails", "badges")
+
+
+def merge_vendor(old: dict, new: dict) -> dict:
+    """One vendor record from two sightings: lists and handles united, a value kept unless the
+    newer record gives one (a product page's seller box must not erase the supplier page)."""
+    out = {**old}
+    for key, value in new.items():
+        if key in _VENDOR_LISTS:
+            out[key] = list(dict.fromkeys([*(old.get(key) or []), *(value or [])]))
+        elif key == "handles":
+            merged = {k: list(v) for k, v in (old.get("handles") or {}).items()}
+            for service, ids in (value or {}).items():
+                merged[service] = list(dict.fromkeys([*merged.get(service, []), *ids]))
+            out[key] = merged
+        elif value not in (None, "", [], {}):
+            out[key] = value
+    return out

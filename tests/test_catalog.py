@@ -230,3 +230,41 @@ def test_reader_queries_while_writer_holds_an_open_batch(tmp_path):
     assert reader.execute("select listing_id from listings order by 1").fetchall() == [
         ("1",), ("2",)]
     writer.close()
+
+
+def vendor(**kw) -> dict:
+    rec = {"type": "vendor", "platform": "shop", "vendor_id": "v1"}
+    rec.update(kw)
+    out, reason = check(rec)
+    assert out is not None, reason
+    return out
+
+
+FULL = dict(name="Wuhan Ruixiang Chemical Trading Co., Ltd.", address="No. 18 Hanzheng Street",
+            phones=["+86-27-5555-0102"], emails=["ruixiang.trade@example.net"],
+            handles={"skype": ["ruixiang.kevin"]})
+PARTIAL = dict(name="Wuhan Ruixiang Chemical Trading Co., Ltd.", phones=["+44 7700 900123"],
+               handles={"whatsapp": ["+44 7700 900123"]})
+
+
+def profile(db) -> dict:
+    row = db.execute("select address, phones, emails, handles from vendor_profiles"
+                     " where id = 'shop:v1'").fetchone()
+    return {"address": row[0], "phones": json.loads(row[1]), "emails": json.loads(row[2]),
+            "handles": json.loads(row[3])}
+
+
+@pytest.mark.parametrize("batch_size", [10, 1])  # same batch, and one record per batch
+def test_a_partial_vendor_sighting_never_erases_the_full_profile(tmp_path, batch_size):
+    db = open_db(tmp_path / "c.db")
+    writer = CatalogWriter(db, kind="crawl", spider="shop", platform="shop",
+                           batch_size=batch_size)
+    writer.open()
+    writer.add(vendor(**FULL))
+    writer.add(vendor(**PARTIAL))
+    writer.close()
+    got = profile(db)
+    assert got["address"] == "No. 18 Hanzheng Street"
+    assert got["emails"] == ["ruixiang.trade@example.net"]
+    assert got["phones"] == ["+86-27-5555-0102", "+44 7700 900123"]
+    assert got["handles"] == {"skype": ["ruixiang.kevin"], "whatsapp": ["+44 7700 900123"]}
