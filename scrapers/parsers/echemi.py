@@ -63,7 +63,7 @@ def parse_search(url: str, html: str) -> Page:
     page = Page()
     for anchor in root.xpath("//a[@href]"):
         link = f.absolute(url, anchor.get("href"))
-        if not link or not f.same_host(link, "echemi.com") or _seen(page, link):
+        if not link or not f.same_host(link, "echemi.com"):
             continue
         path = urlsplit(link).path
         label = (f.text(anchor) or "").lower()
@@ -73,6 +73,7 @@ def parse_search(url: str, html: str) -> Page:
             page.follow.append(Follow(link, "supplier"))
         elif path.endswith("/search.html") and any(w in label for w in _NEXT_TEXT):
             page.follow.append(Follow(link, "search"))
+    page.follow = f.unique_follows(page.follow)
     return page
 
 
@@ -131,7 +132,7 @@ def parse_product(url: str, html: str) -> Page:
 
 
 def parse_supplier(url: str, html: str) -> Page:
-    """A supplier page: contacts, location, membership; its product offers are followed."""
+    """A supplier page: contacts, location, membership."""
     if is_challenge(html):
         return Page(not_fetched="anti-bot challenge (JavaScript check instead of the page)")
     root = f.load(html)
@@ -158,12 +159,7 @@ def parse_supplier(url: str, html: str) -> Page:
         years_on_platform=f.pick(info, "years on echemi", "member since", "years"),
         badges=f.texts(root, f"//*[{f.has_class('badge')}]"),
     ))
-    for anchor in root.xpath("//a[@href]"):
-        link = f.absolute(url, anchor.get("href"))
-        if link and f.same_host(link, "echemi.com") and _PRODUCT.search(urlsplit(link).path) \
-                and not _seen(page, link):
-            page.follow.append(Follow(link, "product"))
-    return page
+    return page  # a leaf: watchlist searches find the substances, not the supplier's catalogue
 
 
 def _supplier_id(url: str | None) -> str | None:
@@ -172,6 +168,3 @@ def _supplier_id(url: str | None) -> str | None:
     m = _SUPPLIER.search(urlsplit(url).path)
     return (m.group(1) or m.group(2)) if m else None
 
-
-def _seen(page: Page, link: str) -> bool:
-    return any(x.url == link for x in page.follow)

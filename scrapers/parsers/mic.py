@@ -55,7 +55,7 @@ def parse_search(url: str, html: str) -> Page:
     page = Page()
     for anchor in root.xpath("//a[@href]"):
         link = f.absolute(url, anchor.get("href"))
-        if not link or not f.same_host(link, "made-in-china.com") or _seen(page, link):
+        if not link or not f.same_host(link, "made-in-china.com"):
             continue
         kind = page_kind(link)
         label = (f.text(anchor) or "").lower()
@@ -63,6 +63,7 @@ def parse_search(url: str, html: str) -> Page:
             page.follow.append(Follow(link, kind))
         elif kind == "search" and any(w in label for w in _NEXT_TEXT):
             page.follow.append(Follow(link, "search"))
+    page.follow = f.unique_follows(page.follow)
     return page
 
 
@@ -122,6 +123,3 @@ def parse_supplier(url: str, html: str) -> Page:
         badges=f.texts(root, "//*[contains(@class,'audit')] | //*[contains(@class,'badge')]"),
     )])
 
-
-def _seen(page: Page, link: str) -> bool:
-    return any(x.url == link for x in page.follow)
