@@ -14,7 +14,7 @@ import re
 from urllib.parse import quote_plus, urlsplit
 
 from scrapers.items import Listing, Vendor
-from scrapers.parsers import claims
+from scrapers.parsers import claims, generic
 from scrapers.parsers import fields as f
 from scrapers.parsers.base import Follow, Page
 
@@ -84,8 +84,8 @@ def parse_product(url: str, html: str) -> Page:
     info = f.labelled(root)
     ld = f.jsonld_product(html) or {}
     title = f.first_line(root, "//h1") or f.clean(str(ld.get("name") or "")) or None
-    if not title:
-        return Page()
+    if not title:  # not the layout this parser knows: read what the generic fallback finds
+        return generic.extract(url, html, PLATFORM, None)
     description = f.first(root, "//*[contains(@class,'product-desc')]") or f.clean(
         str(ld.get("description") or ""))
     price_text = f.pick(info, "price", "fob price", "reference price")

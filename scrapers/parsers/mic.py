@@ -16,7 +16,7 @@ import re
 from urllib.parse import quote, urlsplit
 
 from scrapers.items import Listing, Vendor
-from scrapers.parsers import claims
+from scrapers.parsers import claims, generic
 from scrapers.parsers import fields as f
 from scrapers.parsers.base import Follow, Page
 
@@ -72,8 +72,8 @@ def parse_product(url: str, html: str) -> Page:
     info = f.labelled(root)
     ld = f.jsonld_product(html) or {}
     title = f.first_line(root, "//h1") or f.clean(str(ld.get("name") or "")) or None
-    if not title:
-        return Page()
+    if not title:  # not the layout this parser knows: read what the generic fallback finds
+        return generic.extract(url, html, PLATFORM, supplier_slug(url))
     slug = supplier_slug(url)
     price_text = f.first(root, "//*[contains(@class,'price')]") or f.pick(info, "price",
                                                                           "fob price")
