@@ -38,29 +38,28 @@ CONTACT_BLOCKS = "//footer | //address | //*[contains(@class,'contact')]"
 
 
 def schema_products(html: str, url: str) -> list[dict]:
-    """schema.org Product objects (JSON-LD and microdata, extruct's uniform shape)."""
+    """schema.org Product objects: JSON-LD (each block on its own, so one broken block loses
+    nothing else) and microdata (extruct, uniform shape), nested @graph/ItemList included."""
+    objects: list = list(f.jsonld(html))
     try:
-        data = extruct.extract(html or "", base_url=url, syntaxes=["json-ld", "microdata"],
-                               uniform=True, errors="ignore")
+        data = extruct.extract(html or "", base_url=url, syntaxes=["microdata"], uniform=True,
+                               errors="ignore")
+        objects.extend(data.get("microdata", []))
     except Exception:  # extruct trips on some broken markup: the other routes still run
-        return []
+        pass
     out = []
-    for obj in [*data.get("json-ld", []), *data.get("microdata", [])]:
-        stack = [obj]
-        while stack:
-            o = stack.pop()
-            if not isinstance(o, dict):
-                continue
-            kind = o.get("@type")
-            if "Product" in (kind if isinstance(kind, list) else [kind]):
-                out.append(o)
-            graph = o.get("@graph")
-            stack.extend(v for v in (graph if isinstance(graph, list) else [])
-                         if isinstance(v, dict))
-            elements = o.get("itemListElement")
-            for item in elements if isinstance(elements, list) else []:
-                if isinstance(item, dict):
-                    stack.append(item.get("item") if isinstance(item.get("item"), dict) else item)
+    stack = objects[::-1]
+    while stack:
+        o = stack.pop()
+        if not isinstance(o, dict):
+            continue
+        kind = o.get("@type")
+        if "Product" in (kind if isinstance(kind, list) else [kind]):
+            out.append(o)
+        elements = o.get("itemListElement")
+        for item in (elements if isinstance(elements, list) else [])[::-1]:
+            if isinstance(item, dict):
+                stack.append(item.get("item") if isinstance(item.get("item"), dict) else item)
     return out
 
 
@@ -171,7 +170,7 @@ def listings(url: str, html: str, platform: str, vendor_id: str | None = None, *
 
 
 def cas_mentions(text: str | None) -> list[str]:
-    """Every CAS number in `text` as written (full ones, then partial ones such as "CAS79099")."""
+    """Every CAS number in `text` as written; partial ones ("CAS79099") only when no full one."""
     if not text:
         return []
     out = []
@@ -205,7 +204,8 @@ def contacts(root, xpath: str = CONTACT_BLOCKS) -> Contacts:
             m = re.search(r"(?:wa\.me/|phone=)\+?(\d{7,15})", href)
             if m and m.group(1) not in handles.get("whatsapp", []):
                 handles.setdefault("whatsapp", []).append(m.group(1))
-    return Contacts(phones, emails, handles)
+    im_numbers = set(handles.get("qq", []))  # "QQ: 2855501234" is not a phone number
+    return Contacts([p for p in phones if p not in im_numbers], emails, handles)
 
 
 def extract(url: str, html: str, platform: str, vendor_id: str | None = None,
