@@ -63,7 +63,7 @@ def parse_search(url: str, html: str) -> Page:
     page = Page()
     for anchor in root.xpath("//a[@href]"):
         link = f.absolute(url, anchor.get("href"))
-        if not link or not f.same_host(link, "echemi.com") or _seen(page, link):
+        if not link or not f.same_host(link, "echemi.com"):
             continue
         path = urlsplit(link).path
         label = (f.text(anchor) or "").lower()
@@ -73,7 +73,7 @@ def parse_search(url: str, html: str) -> Page:
             page.follow.append(Follow(link, "supplier"))
         elif path.endswith("/search.html") and any(w in label for w in _NEXT_TEXT):
             page.follow.append(Follow(link, "search"))
-    return page
+    return f.finish(page, root)
 
 
 def parse_product(url: str, html: str) -> Page:
@@ -85,7 +85,7 @@ def parse_product(url: str, html: str) -> Page:
     ld = f.jsonld_product(html) or {}
     title = f.first_line(root, "//h1") or f.clean(str(ld.get("name") or "")) or None
     if not title:  # not the layout this parser knows: read what the generic fallback finds
-        return generic.extract(url, html, PLATFORM, None)
+        return f.finish(generic.extract(url, html, PLATFORM, None), root)
     description = f.first(root, "//*[contains(@class,'product-desc')]") or f.clean(
         str(ld.get("description") or ""))
     price_text = f.pick(info, "price", "fob price", "reference price")
@@ -127,7 +127,7 @@ def parse_product(url: str, html: str) -> Page:
                                  "'badge')]"),
         ))
         page.follow.append(Follow(profile, "supplier"))
-    return page
+    return f.finish(page, root)
 
 
 def parse_supplier(url: str, html: str) -> Page:
@@ -140,7 +140,7 @@ def parse_supplier(url: str, html: str) -> Page:
     name = f.first_line(root, "//h1")
     page = Page()
     if not vendor_id or not name:
-        return page
+        return f.finish(page, root)
     contact_text = " ".join(f"{k}: {v}" for k, v in info.items())
     location = f.pick(info, "province/city", "city", "location")
     page.vendors.append(Vendor(
@@ -160,10 +160,9 @@ def parse_supplier(url: str, html: str) -> Page:
     ))
     for anchor in root.xpath("//a[@href]"):
         link = f.absolute(url, anchor.get("href"))
-        if link and f.same_host(link, "echemi.com") and _PRODUCT.search(urlsplit(link).path) \
-                and not _seen(page, link):
+        if link and f.same_host(link, "echemi.com") and _PRODUCT.search(urlsplit(link).path):
             page.follow.append(Follow(link, "product"))
-    return page
+    return f.finish(page, root)
 
 
 def _supplier_id(url: str | None) -> str | None:
@@ -172,6 +171,3 @@ def _supplier_id(url: str | None) -> str | None:
     m = _SUPPLIER.search(urlsplit(url).path)
     return (m.group(1) or m.group(2)) if m else None
 
-
-def _seen(page: Page, link: str) -> bool:
-    return any(x.url == link for x in page.follow)

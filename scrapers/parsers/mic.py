@@ -55,7 +55,7 @@ def parse_search(url: str, html: str) -> Page:
     page = Page()
     for anchor in root.xpath("//a[@href]"):
         link = f.absolute(url, anchor.get("href"))
-        if not link or not f.same_host(link, "made-in-china.com") or _seen(page, link):
+        if not link or not f.same_host(link, "made-in-china.com"):
             continue
         kind = page_kind(link)
         label = (f.text(anchor) or "").lower()
@@ -63,7 +63,7 @@ def parse_search(url: str, html: str) -> Page:
             page.follow.append(Follow(link, kind))
         elif kind == "search" and any(w in label for w in _NEXT_TEXT):
             page.follow.append(Follow(link, "search"))
-    return page
+    return f.finish(page, root)
 
 
 def parse_product(url: str, html: str) -> Page:
@@ -73,7 +73,7 @@ def parse_product(url: str, html: str) -> Page:
     ld = f.jsonld_product(html) or {}
     title = f.first_line(root, "//h1") or f.clean(str(ld.get("name") or "")) or None
     if not title:  # not the layout this parser knows: read what the generic fallback finds
-        return generic.extract(url, html, PLATFORM, supplier_slug(url))
+        return f.finish(generic.extract(url, html, PLATFORM, supplier_slug(url)), root)
     slug = supplier_slug(url)
     price_text = f.first(root, "//*[contains(@class,'price')]") or f.pick(info, "price",
                                                                           "fob price")
@@ -97,7 +97,7 @@ def parse_product(url: str, html: str) -> Page:
     if slug:
         showroom = f"https://{slug}.en.made-in-china.com/"
         page.follow.append(Follow(showroom, "supplier"))
-    return page
+    return f.finish(page, root)
 
 
 def parse_supplier(url: str, html: str) -> Page:
@@ -107,7 +107,7 @@ def parse_supplier(url: str, html: str) -> Page:
     slug = supplier_slug(url)
     name = f.first_line(root, "//h1")
     if not slug or not name:
-        return Page()
+        return f.finish(Page(), root)
     contact = " ".join(f.texts(root, "//*[contains(@class,'contact')]"))
     return Page(vendors=[Vendor(
         platform=PLATFORM, vendor_id=slug, name=name, profile_url=url,
@@ -122,6 +122,3 @@ def parse_supplier(url: str, html: str) -> Page:
         badges=f.texts(root, "//*[contains(@class,'audit')] | //*[contains(@class,'badge')]"),
     )])
 
-
-def _seen(page: Page, link: str) -> bool:
-    return any(x.url == link for x in page.follow)
