@@ -5,13 +5,15 @@ schema.org Product data (JSON-LD and microdata, via extruct), from product table
 column, and from single-product pages that quote a CAS number; the company's contact details
 (phones, emails, messaging handles, address) come from whatever page shows them; products and
 contacts are read by the shared fallback in `generic.py`. The vendor id
-is the site's host name without `www.`.
+is the site's registered domain.
 """
 
 from __future__ import annotations
 
 import re
 from urllib.parse import urlsplit
+
+import tldextract
 
 from scrapers.items import Vendor
 from scrapers.parsers import fields as f
@@ -24,8 +26,17 @@ _SKIP_LINK = re.compile(
     r"webp|svg|pdf|zip|rar|docx?|xlsx?|css|js)$|[?&](?:add-to-cart|replytocom)=", re.I)
 
 
+# The bundled public-suffix snapshot only: never fetched from the network, nothing cached on disk.
+_SUFFIXES = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+
+
 def vendor_id(url: str) -> str:
+    """The site's registered domain (shop.example.co.uk -> example.co.uk); hosts outside the
+    public-suffix list (IPs, `.example` sample domains) lose only a leading `www.`."""
     host = (urlsplit(url).hostname or "").lower()
+    ext = _SUFFIXES(host)
+    if ext.domain and ext.suffix:
+        return f"{ext.domain}.{ext.suffix}"
     return host[4:] if host.startswith("www.") else host
 
 
