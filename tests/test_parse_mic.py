@@ -104,3 +104,20 @@ def test_empty_and_broken_pages():
     empty = "<html><body>No matches were found</body></html>"
     assert mic.parse_search(SEARCH_URL, empty).follow == []
     assert mic.parse_product(BOC_URL, "<html><h1>").listings == []
+
+
+def test_no_matches_page_is_an_empty_result_not_a_failure():
+    url = "https://www.made-in-china.com/multi-search/21409-26-7/F1/1.html"
+    page = _parse("search_empty.html", url, mic.parse_search)
+    assert page.follow == []  # "Hot searches" links are other queries, not this one's pages
+    assert page.not_fetched is None
+
+
+def test_block_page_is_not_fetched():
+    html = ("<html><title>Security check</title><body>Please slide to verify you are human"
+            "</body></html>")
+    assert mic.parse_search(SEARCH_URL, html).not_fetched.startswith("anti-bot")
+
+
+def test_showroom_without_company_name_yields_no_vendor():
+    assert mic.parse_supplier(SHOWROOM, "<html><body><p>Moved</p></body></html>").vendors == []

@@ -97,3 +97,12 @@ def test_invariants(name):
 def test_hostile_markup_does_not_raise():
     html = "<html><script type='application/ld+json'>{broken</script><h1>x" + "<div>" * 3000
     assert vendorsite.parse_page(f"{BASE}/x", html).listings == []
+
+
+@pytest.mark.parametrize(("url", "expected"), [
+    ("https://www.jinghong-pharmtech.example/contact-us/", "jinghong-pharmtech.example"),
+    ("https://shop.vantor-chemicals.co.uk/product/x/", "vantor-chemicals.co.uk"),
+    ("http://127.0.0.1:8080/", "127.0.0.1"),
+])
+def test_vendor_id_is_the_registered_domain(url, expected):
+    assert vendorsite.vendor_id(url) == expected

@@ -14,7 +14,7 @@ import re
 from urllib.parse import quote_plus, urlsplit
 
 from scrapers.items import Listing, Vendor
-from scrapers.parsers import claims
+from scrapers.parsers import claims, generic
 from scrapers.parsers import fields as f
 from scrapers.parsers.base import Follow, Page
 
@@ -73,8 +73,7 @@ def parse_search(url: str, html: str) -> Page:
             page.follow.append(Follow(link, "supplier"))
         elif path.endswith("/search.html") and any(w in label for w in _NEXT_TEXT):
             page.follow.append(Follow(link, "search"))
-    page.follow = f.unique_follows(page.follow)
-    return page
+    return f.finish(page, root)
 
 
 def parse_product(url: str, html: str) -> Page:
@@ -85,8 +84,8 @@ def parse_product(url: str, html: str) -> Page:
     info = f.labelled(root)
     ld = f.jsonld_product(html) or {}
     title = f.first_line(root, "//h1") or f.clean(str(ld.get("name") or "")) or None
-    if not title:
-        return Page()
+    if not title:  # not the layout this parser knows: read what the generic fallback finds
+        return f.finish(generic.extract(url, html, PLATFORM, None), root)
     description = f.first(root, "//*[contains(@class,'product-desc')]") or f.clean(
         str(ld.get("description") or ""))
     price_text = f.pick(info, "price", "fob price", "reference price")
@@ -128,7 +127,7 @@ def parse_product(url: str, html: str) -> Page:
                                  "'badge')]"),
         ))
         page.follow.append(Follow(profile, "supplier"))
-    return page
+    return f.finish(page, root)
 
 
 def parse_supplier(url: str, html: str) -> Page:
@@ -141,7 +140,7 @@ def parse_supplier(url: str, html: str) -> Page:
     name = f.first_line(root, "//h1")
     page = Page()
     if not vendor_id or not name:
-        return page
+        return f.finish(page, root)
     contact_text = " ".join(f"{k}: {v}" for k, v in info.items())
     location = f.pick(info, "province/city", "city", "location")
     page.vendors.append(Vendor(
@@ -159,7 +158,8 @@ def parse_supplier(url: str, html: str) -> Page:
         years_on_platform=f.pick(info, "years on echemi", "member since", "years"),
         badges=f.texts(root, f"//*[{f.has_class('badge')}]"),
     ))
-    return page  # a leaf: watchlist searches find the substances, not the supplier's catalogue
+    # A leaf: watchlist searches find the substances, not the supplier's whole catalogue.
+    return f.finish(page, root)
 
 
 def _supplier_id(url: str | None) -> str | None:

@@ -16,7 +16,7 @@ import re
 from urllib.parse import quote, urlsplit
 
 from scrapers.items import Listing, Vendor
-from scrapers.parsers import claims
+from scrapers.parsers import claims, generic
 from scrapers.parsers import fields as f
 from scrapers.parsers.base import Follow, Page
 
@@ -63,8 +63,7 @@ def parse_search(url: str, html: str) -> Page:
             page.follow.append(Follow(link, kind))
         elif kind == "search" and any(w in label for w in _NEXT_TEXT):
             page.follow.append(Follow(link, "search"))
-    page.follow = f.unique_follows(page.follow)
-    return page
+    return f.finish(page, root)
 
 
 def parse_product(url: str, html: str) -> Page:
@@ -73,8 +72,8 @@ def parse_product(url: str, html: str) -> Page:
     info = f.labelled(root)
     ld = f.jsonld_product(html) or {}
     title = f.first_line(root, "//h1") or f.clean(str(ld.get("name") or "")) or None
-    if not title:
-        return Page()
+    if not title:  # not the layout this parser knows: read what the generic fallback finds
+        return f.finish(generic.extract(url, html, PLATFORM, supplier_slug(url)), root)
     slug = supplier_slug(url)
     price_text = f.first(root, "//*[contains(@class,'price')]") or f.pick(info, "price",
                                                                           "fob price")
@@ -98,7 +97,7 @@ def parse_product(url: str, html: str) -> Page:
     if slug:
         showroom = f"https://{slug}.en.made-in-china.com/"
         page.follow.append(Follow(showroom, "supplier"))
-    return page
+    return f.finish(page, root)
 
 
 def parse_supplier(url: str, html: str) -> Page:
@@ -108,7 +107,7 @@ def parse_supplier(url: str, html: str) -> Page:
     slug = supplier_slug(url)
     name = f.first_line(root, "//h1")
     if not slug or not name:
-        return Page()
+        return f.finish(Page(), root)
     contact = " ".join(f.texts(root, "//*[contains(@class,'contact')]"))
     return Page(vendors=[Vendor(
         platform=PLATFORM, vendor_id=slug, name=name, profile_url=url,

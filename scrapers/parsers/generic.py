@@ -1,0 +1,214 @@
+"""The fallback any parser can call when a page is not what its site parser expects.
+
+Routes, tried in order, each one reading what vendors and marketplaces commonly publish:
+1. schema.org Product objects in JSON-LD and microdata (via extruct), including products nested in
+   `@graph` and `ItemList` elements;
+2. HTML tables whose header names a CAS column (one listing per row);
+3. a product page's own spec: its `<h1>` with a CAS in a labelled field ("CAS No.: ...") or in the
+   title; with `loose=True` (the spider asked for a product page) the page title and the first CAS
+   written anywhere in its text are enough.
+Every listing then goes through `claims.apply`: shipping/payment claims are collected and any
+procedural (synthesis) text is cut from the description with `instructions_offered` set.
+`contacts()` collects phones, emails and messaging handles from contact blocks and from
+`tel:`/`mailto:`/`wa.me` links. Built on `fields` and `claims`; nothing here raises on bad HTML.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from urllib.parse import unquote, urlsplit
+
+import extruct
+
+from chem.cas import find_cas, find_partial_cas
+from scrapers.items import Listing
+from scrapers.parsers import claims
+from scrapers.parsers import fields as f
+from scrapers.parsers.base import Page
+
+TABLE_COLUMNS = {
+    "name": ("product", "name", "chemical"),
+    "cas": ("cas",),
+    "purity": ("purity", "assay"),
+    "price": ("price",),
+    "package": ("package", "packing", "quantity"),
+}
+CONTACT_BLOCKS = "//footer | //address | //*[contains(@class,'contact')]"
+
+
+def schema_products(html: str, url: str) -> list[dict]:
+    """schema.org Product objects: JSON-LD (each block on its own, so one broken block loses
+    nothing else) and microdata (extruct, uniform shape), nested @graph/ItemList included."""
+    objects: list = list(f.jsonld(html))
+    try:
+        data = extruct.extract(html or "", base_url=url, syntaxes=["microdata"], uniform=True,
+                               errors="ignore")
+        objects.extend(data.get("microdata", []))
+    except Exception:  # extruct trips on some broken markup: the other routes still run
+        pass
+    out = []
+    stack = objects[::-1]
+    while stack:
+        o = stack.pop()
+        if not isinstance(o, dict):
+            continue
+        kind = o.get("@type")
+        if "Product" in (kind if isinstance(kind, list) else [kind]):
+            out.append(o)
+        elements = o.get("itemListElement")
+        for item in (elements if isinstance(elements, list) else [])[::-1]:
+            if isinstance(item, dict):
+                stack.append(item.get("item") if isinstance(item.get("item"), dict) else item)
+    return out
+
+
+def value(v) -> str | None:
+    """A schema.org value as clean text (first of a list, `name`/`@value` of an object)."""
+    if isinstance(v, list):
+        v = v[0] if v else None
+    if isinstance(v, dict):
+        v = v.get("name") or v.get("@value")
+    return f.clean(str(v)) if v not in (None, "") else None
+
+
+def _property(product: dict, *names: str) -> str | None:
+    props = product.get("additionalProperty")
+    for prop in props if isinstance(props, list) else []:
+        if isinstance(prop, dict) and (value(prop.get("name")) or "").lower() in names:
+            return value(prop.get("value"))
+    return None
+
+
+def schema_listing(url: str, product: dict, platform: str, vendor_id: str | None) -> Listing | None:
+    """A listing from one schema.org Product (None without a name)."""
+    name = value(product.get("name"))
+    if not name:
+        return None
+    offers = product.get("offers")
+    offer = offers[0] if isinstance(offers, list) and offers else offers
+    offer = offer if isinstance(offer, dict) else {}
+    price = value(offer.get("price") or offer.get("lowPrice"))
+    currency = value(offer.get("priceCurrency"))
+    price_text = f"{currency or ''} {price}".strip() if price else None
+    description = value(product.get("description"))
+    sku = value(product.get("sku")) or value(product.get("productID"))
+    cas = _property(product, "cas", "cas no", "cas no.", "cas number") or f.cas_as_written(
+        " ".join(x for x in (name, description, sku) if x))
+    return Listing(
+        platform=platform, url=f.absolute(url, value(product.get("url"))) or url,
+        listing_id=sku, title=name, product_name=name, cas=cas,
+        purity=_property(product, "purity", "assay"),
+        price_text=price_text, price_amount=f.price(price)[0] if price else None,
+        price_currency=currency, stock=value(offer.get("availability")),
+        description=description, vendor_id=vendor_id,
+    )
+
+
+def table_listings(url: str, root, platform: str, vendor_id: str | None,
+                   skip_linked: bool = False) -> list[Listing]:
+    """One listing per row of tables with a CAS column. `skip_linked` drops rows that link to
+    their own product page (a crawler reads those there instead)."""
+    out = []
+    for row in f.role_rows(root, TABLE_COLUMNS, "cas"):
+        cells = row["cells"]
+        name = cells.get("name")
+        cas = f.cas_as_written(cells.get("cas"))
+        if not name or not cas:
+            continue
+        anchor = row["anchors"].get("name")
+        link = f.absolute(url, anchor.get("href")) if anchor is not None else None
+        if skip_linked and link and link.split("#")[0] != url:
+            continue
+        amount, currency = f.price(cells.get("price"))
+        out.append(Listing(
+            platform=platform, url=url, listing_id=f"{name}|{cells.get('cas')}", title=name,
+            product_name=name, cas=cas, purity=cells.get("purity"),
+            price_text=cells.get("price"), price_amount=amount, price_currency=currency,
+            quantity=cells.get("package"), vendor_id=vendor_id,
+        ))
+    return out
+
+
+def spec_listing(url: str, root, platform: str, vendor_id: str | None,
+                 loose: bool = False) -> Listing | None:
+    """A single product page read from its heading and labelled spec fields."""
+    title = f.first_line(root, "//h1")
+    info = f.labelled(root)
+    cas = f.cas_as_written(f.pick(info, "cas no", "cas", "cas number")) or f.cas_as_written(title)
+    if loose:
+        title = title or f.first(root, "//title")
+        cas = cas or next(iter(cas_mentions(f.text(root))), None)
+    if not title or not cas:
+        return None
+    description = f.first(root, "//*[contains(@class,'description')]") or f.first(
+        root, "//main//p | //article//p")
+    price_text = f.pick(info, "price")
+    amount, currency = f.price(price_text)
+    return Listing(
+        platform=platform, url=url, title=title, product_name=f.pick(info, "product name"),
+        cas=cas, purity=f.pick(info, "purity", "assay"), price_text=price_text,
+        price_amount=amount, price_currency=currency,
+        min_order=f.pick(info, "moq", "min. order", "minimum order"),
+        quantity=f.pick(info, "package", "packing"), description=description,
+        vendor_id=vendor_id,
+    )
+
+
+def listings(url: str, html: str, platform: str, vendor_id: str | None = None, *,
+             root=None, skip_linked_rows: bool = False, loose: bool = False) -> list[Listing]:
+    """Products on a page by the first route that finds any, claims applied."""
+    root = f.load(html) if root is None else root
+    found = [x for x in (schema_listing(url, p, platform, vendor_id)
+                         for p in schema_products(html, url)) if x]
+    if not found:
+        found = table_listings(url, root, platform, vendor_id, skip_linked=skip_linked_rows)
+    if not found:
+        single = spec_listing(url, root, platform, vendor_id, loose=loose)
+        found = [single] if single else []
+    return [claims.apply(x) for x in found]
+
+
+def cas_mentions(text: str | None) -> list[str]:
+    """Every CAS number in `text` as written; partial ones ("CAS79099") only when no full one."""
+    if not text:
+        return []
+    out = []
+    for c in find_cas(text) or find_partial_cas(text):
+        start = f._locate(text, c.written)  # back to the characters the vendor typed
+        out.append(text[start:start + len(c.written)] if start is not None else c.written)
+    return f.unique(x.strip() for x in out)
+
+
+@dataclasses.dataclass
+class Contacts:
+    phones: list[str]
+    emails: list[str]
+    handles: dict[str, list[str]]
+
+
+def contacts(root, xpath: str = CONTACT_BLOCKS) -> Contacts:
+    """Phones, emails and messaging handles from contact blocks and tel:/mailto:/wa.me links."""
+    block = " ".join(f.texts(root, xpath))
+    phones = f.phones(block)
+    emails = f.emails(block)
+    handles = f.handles(block)
+    for href in root.xpath("//a/@href"):
+        href = str(href).strip()
+        scheme = href.split(":", 1)[0].lower()
+        if scheme == "tel":
+            phones = f.unique([*phones, *f.phones(unquote(href[4:]))])
+        elif scheme == "mailto":
+            emails = f.unique([*emails, *f.emails(unquote(href[7:].split("?")[0]))])
+        elif (urlsplit(href).hostname or "") in ("wa.me", "api.whatsapp.com"):
+            m = re.search(r"(?:wa\.me/|phone=)\+?(\d{7,15})", href)
+            if m and m.group(1) not in handles.get("whatsapp", []):
+                handles.setdefault("whatsapp", []).append(m.group(1))
+    im_numbers = set(handles.get("qq", []))  # "QQ: 2855501234" is not a phone number
+    return Contacts([p for p in phones if p not in im_numbers], emails, handles)
+
+
+def extract(url: str, html: str, platform: str, vendor_id: str | None = None,
+            loose: bool = True) -> Page:
+    """The whole fallback as a Page: products only (site parsers add vendors and links)."""
+    return Page(listings=listings(url, html, platform, vendor_id, loose=loose))
