@@ -96,3 +96,28 @@ def test_every_chinese_name_finds_its_entry(wl, matcher):
 )
 def test_abbreviation_with_its_other_meaning_is_no_hit(matcher, listing):
     assert matcher.match_text(listing).hits == []
+
+
+# Spanish names that the engine reads as a salt of something ("cloruro de", "de potasio"); they are
+# kept because they are the standard names, and still shown by `watchlist show`.
+READ_AS_SALTS = {"cloruro de propionilo", "cianuro de bencilo", "cloruro de bencilo",
+                 "permanganato de potasio"}
+
+
+def test_every_other_language_name_finds_its_entry(wl, matcher):
+    for entry in wl.entries:
+        for name in set(entry.names_other) - READ_AS_SALTS:
+            hits = {h.entry for h in matcher.match_text(name).hits}
+            assert entry.id in hits, (entry.id, name, hits)
+
+
+# Unlisted compounds whose Spanish names are one or two letters away from a listed one: short
+# Spanish names (piperidina, éter dietílico, ácido clorhídrico, ...) are left out of names_other
+# because the fuzzy matcher would take these for them.
+@pytest.mark.parametrize(
+    "listing",
+    ["piperazina", "éter dimetílico", "ácido fluorhídrico", "ácido sulfhídrico", "etilefedrina",
+     "ácido bromhídrico", "ácido fosforoso", "metilisopropilcetona", "fenilacetonitrilo 2"],
+)
+def test_spanish_near_misses_are_no_hit(matcher, listing):
+    assert matcher.match_text(listing).hits == []
