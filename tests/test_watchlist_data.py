@@ -121,3 +121,20 @@ def test_every_other_language_name_finds_its_entry(wl, matcher):
 )
 def test_spanish_near_misses_are_no_hit(matcher, listing):
     assert matcher.match_text(listing).hits == []
+
+
+@pytest.mark.parametrize(
+    ("entry_id", "tier", "designer_target"),
+    [
+        ("npp", "precursor", True),
+        ("4-piperidone", "pre-precursor", True),
+        ("propionyl-chloride", "pre-precursor", False),
+        ("phenethyl-bromide", "pre-precursor", False),
+        ("bmk-methyl-glycidate", "precursor", True),
+        ("acetone", "reagent", False),
+        ("gbl", "reagent", False),
+    ],
+)
+def test_tiers_and_designer_targets(wl, entry_id, tier, designer_target):
+    entry = wl.by_id()[entry_id]
+    assert (entry.tier, bool(entry.designer_target)) == (tier, designer_target)
