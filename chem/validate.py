@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from rdkit import Chem
+from rdkit import Chem, RDLogger
 from rdkit.Chem import AllChem, rdMolDescriptors
 
 from chem.cas import check_digit_ok
@@ -73,6 +73,14 @@ def _entry_problems(e) -> list[Problem]:
 
 def validate(wl: Watchlist) -> list[Problem]:
     """Every problem in the watchlist data; an empty list means it is sound."""
+    RDLogger.DisableLog("rdApp.*")  # parse failures become Problems, not stderr noise
+    try:
+        return _validate(wl)
+    finally:
+        RDLogger.EnableLog("rdApp.*")
+
+
+def _validate(wl: Watchlist) -> list[Problem]:
     problems: list[Problem] = []
     ids: dict[str, int] = defaultdict(int)
     cas_owner: dict[str, str] = {}
