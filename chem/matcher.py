@@ -69,6 +69,7 @@ _INCHI_RE = re.compile(r"InChI=1S?/[^\s\"'<>]+")
 _SMILES_TOKEN = re.compile(r"^[A-Za-z0-9@+\-\[\]()=#$/\\%.]{5,400}$")
 _SMILES_HINT = re.compile(r"[=#()\[\]]|[cnos]1|C1|N1|O1")
 _FORMULA_RE = re.compile(r"\bC\d{1,3}H\d{1,3}(?:(?:Br|Cl|[BFINOPS])\d{0,3})*\b")
+_DIGITS = re.compile(r"\D")
 _CHEM_MORPHEME = re.compile(
     r"(?:yl|ane|ene|yne|one|ol|al|ine|ide|ate|ite|ic|oxy|amino|amide|amine|ium|oxo|"
     r"carb|phen|benz|pyr|pip|diox|oxir|oxol|fur|thi|chlor|brom|fluor|iod|nitr|acid|ester)",
@@ -631,16 +632,19 @@ class Matcher:
             return self._fuzzy_cache[key]
         best = None
         size = len(key)
+        digits = _DIGITS.sub("", key)
         allowed = 0 if size < 7 else 1 if size < 10 else 2 if size < 18 else 3
         if allowed and not key.isdigit() and self.dictionary.lookup_key(key) is None:
             for length in range(size - allowed, size + allowed + 1):
                 choices = self.fuzzy_choices.get(length)
                 if not choices:
                     continue
-                m = process.extractOne(key, choices, scorer=OSA.distance,
-                                       score_cutoff=allowed)
-                if m and (best is None or m[1] < best[1]):
-                    best = (m[0], int(m[1]))
+                # Locants are not typos: a candidate must carry the same digits in the same order
+                # (1,3-butanediol is not 1,4-butanediol).
+                for target, dist, _ in process.extract(key, choices, scorer=OSA.distance,
+                                                       score_cutoff=allowed, limit=5):
+                    if _DIGITS.sub("", target) == digits and (best is None or dist < best[1]):
+                        best = (target, int(dist))
         self._fuzzy_cache[key] = best
         return best
 

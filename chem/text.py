@@ -56,9 +56,10 @@ _OCR_I = re.compile(r"(?<=[a-z])I(?=[a-z]|\b|-)")
 _OCR_I_START = re.compile(r"(?<![A-Za-z0-9])I-(?=[a-z]{3})")
 _GREEK_WORDS = re.compile(r"\.?\b(alpha|alfa|beta|gamma|delta|omega|psi)\b\.?", re.IGNORECASE)
 _BOC = re.compile(
-    r"(?:\b[n1]-?)?\(?\b(?:(?:tert|t)-?butoxy-?carbonyl|(?:tert-|t-)?boc)\b\)?-?", re.IGNORECASE
+    r"(?:\b[n1][-\s]?)?\(?\b(?:(?:tert|t)-?butoxy-?carbonyl|(?:tert-|t-)?boc)\b\)?-?",
+    re.IGNORECASE,
 )
-_CBZ = re.compile(r"(?:\b[n1]-?)?\(?\b(?:benzyloxy-?carbonyl|cbz)\b\)?-?", re.IGNORECASE)
+_CBZ = re.compile(r"(?:\b[n1][-\s]?)?\(?\b(?:benzyloxy-?carbonyl|cbz)\b\)?-?", re.IGNORECASE)
 _NON_KEY = re.compile(r"[^0-9a-z\u3400-\u9fff]+")
 CJK = re.compile(r"[\u3400-\u9fff]")
 

@@ -155,3 +155,19 @@ def test_match_without_java_warns_once_and_carries_on(tmp_path):
     assert proc.stderr.count("without OPSIN") == 1
     out = {json.loads(line)["id"]: json.loads(line) for line in proc.stdout.splitlines()}
     assert out["npp"]["hits"][0]["inchikey"].startswith(NPP)
+
+
+@pytest.mark.parametrize(
+    ("text", "entry"),
+    [
+        ("cloruro de propionilo", "propionyl-chloride"),  # Spanish "de" is part of the name
+        ("N Boc 4-piperidone", "boc-4-piperidone"),  # a space instead of a hyphen after N
+    ],
+)
+def test_spelling_variants_hit(matcher, text, entry):
+    assert entry in {h.entry for h in matcher.match_text(text).hits}
+
+
+@pytest.mark.parametrize("text", ["1,3-butanodiol 99%", "2,3-butanediol food grade"])
+def test_fuzzy_matching_never_changes_locants(matcher, text):
+    assert "butanediol" not in {h.entry for h in matcher.match_text(text).hits}
