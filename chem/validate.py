@@ -13,6 +13,7 @@ from rdkit import Chem
 from rdkit.Chem import AllChem, rdMolDescriptors
 
 from chem.cas import check_digit_ok
+from chem.text import name_key, strip_salt_words
 from chem.watchlist import Watchlist
 
 TIERS = {"precursor", "pre-precursor", "reagent"}
@@ -56,6 +57,13 @@ def _entry_problems(e) -> list[Problem]:
     for cas in e.all_cas:
         if not check_digit_ok(cas):
             bad("cas", f"{cas!r} fails the CAS check digit")
+    for cas, form in e.salt_cas:
+        if not form:
+            bad("salt_cas", f"{cas} has no form (write CAS=form, e.g. =hydrochloride)")
+    for name in e.names_zh:
+        stripped, words = strip_salt_words(name)
+        if words:
+            bad("names_zh", f"{name!r} carries salt words {words} (the matcher strips them)")
     if e.tier not in TIERS:
         bad("tier", f"{e.tier!r} is not one of {sorted(TIERS)}")
     for regime in e.regimes:
@@ -69,6 +77,30 @@ def _entry_problems(e) -> list[Problem]:
     if not e.name:
         bad("name", "empty")
     return out
+
+
+def _name_clashes(wl: Watchlist) -> list[Problem]:
+    """A name, synonym or abbreviation on two entries of different structure is ambiguous.
+
+    Stereoisomer rows (same InChIKey connectivity block) may share a stereo-free name.
+    """
+    owners: dict[str, dict[str, str]] = defaultdict(dict)  # key -> {entry id: connectivity}
+    for e in wl.entries:
+        for n in (e.name, *e.synonyms, *e.abbreviations, *e.names_other, *e.names_zh):
+            key = name_key(n)
+            if key:
+                owners[key][e.id] = e.connectivity
+    return [
+        Problem(sorted(ids)[1], "names", f"{key!r} also names {sorted(ids)[0]!r}")
+        for key, ids in owners.items()
+        if len(set(ids.values())) > 1
+    ]
+
+
+def _rule_covers_entry(smarts: str, smiles: str) -> bool:
+    patt = Chem.MolFromSmarts(smarts)
+    mol = Chem.MolFromSmiles(smiles) if smiles else None
+    return patt is None or mol is None or mol.HasSubstructMatch(patt)  # parse errors reported apart
 
 
 def validate(wl: Watchlist) -> list[Problem]:
@@ -88,12 +120,17 @@ def validate(wl: Watchlist) -> list[Problem]:
             problems.append(Problem(e.id, "inchikey", f"same structure as {keys[e.inchikey]}"))
         keys.setdefault(e.inchikey, e.id)
     problems.extend(Problem(i, "id", f"used by {n} entries") for i, n in ids.items() if n > 1)
+    problems.extend(_name_clashes(wl))
+    entries = wl.by_id()
     for rule in wl.classes:
         if Chem.MolFromSmarts(rule.smarts) is None:
             problems.append(Problem("classes.csv", rule.id, f"SMARTS does not compile: "
                                                             f"{rule.smarts!r}"))
         if rule.entry not in ids:
             problems.append(Problem("classes.csv", rule.id, f"unknown entry {rule.entry!r}"))
+        elif not _rule_covers_entry(rule.smarts, entries[rule.entry].smiles):
+            problems.append(Problem("classes.csv", rule.id,
+                                    f"SMARTS does not match its own entry {rule.entry!r}"))
         for regime in rule.regimes:
             if regime not in REGIMES:
                 problems.append(Problem("classes.csv", rule.id, f"unknown regime {regime!r}"))
@@ -107,8 +144,15 @@ def validate(wl: Watchlist) -> list[Problem]:
                                                             f"{t.rxn!r}"))
         elif rxn.GetNumReactantTemplates() != 1:
             problems.append(Problem("transforms.csv", t.id, "needs exactly one reactant"))
+    abbreviations = {name_key(a) for e in wl.entries for a in e.abbreviations}
     for c in wl.clashes:
         if c.cas and not check_digit_ok(c.cas):
             problems.append(Problem("abbreviation_clashes.csv", c.abbreviation,
                                     f"{c.cas!r} fails the CAS check digit"))
+        if name_key(c.abbreviation) not in abbreviations:
+            problems.append(Problem("abbreviation_clashes.csv", c.abbreviation,
+                                    "no watchlist entry uses this abbreviation"))
+        if not c.guard_terms:
+            problems.append(Problem("abbreviation_clashes.csv", c.abbreviation,
+                                    "no guard terms"))
     return problems

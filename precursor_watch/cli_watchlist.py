@@ -16,10 +16,11 @@ def _load(data_dir: str | None):
 
 def find_entries(wl, query: str) -> list:
     """Entries matching an id, a CAS (any form), a name, synonym, abbreviation or foreign name."""
-    from chem.cas import normalize_cas
+    from chem.cas import find_cas, normalize_cas
     from chem.text import clean_text, name_key
 
-    cas = normalize_cas(query)
+    mentions = find_cas(query)
+    cas = normalize_cas(query) or (mentions[0].cas if len(mentions) == 1 else None)
     key = name_key(query)
     zh = clean_text(query).strip()
     out = []

@@ -32,6 +32,7 @@ def test_shipped_watchlist_has_no_problems(wl):
         ("norfentanyl", "1609-66-1", "PMCBDBWCQQBSRJ-UHFFFAOYSA-N"),  # not the published 1609-66-5
         ("boc-4-piperidone", "79099-07-3", "ROUYFJUVMYHXFJ-UHFFFAOYSA-N"),
         ("bmk-ethyl-glycidate", "41232-97-7", "PTJLNEHAZVPEFQ-UHFFFAOYSA-N"),
+        ("pcc", "3867-15-0", "WWSAYKJWUZJLRT-UHFFFAOYSA-N"),  # CAS from the PubChem-derived table
     ],
 )
 def test_key_facts(wl, entry_id, cas, inchikey):
@@ -51,6 +52,30 @@ def test_strawberry_aldehyde_is_in_no_entry(wl):
     assert "ethyl methylphenylglycidate" not in names
 
 
+@pytest.mark.parametrize(
+    ("entry_id", "cas", "form"),
+    [
+        ("4-ap", "99918-43-1", "dihydrochloride"),
+        ("pseudoephedrine", "345-78-8", "hydrochloride"),
+        ("pseudoephedrine", "7460-12-0", "sulfate"),
+        ("norephedrine", "3198-15-0", "hydrochloride"),
+        ("methylamine", "593-51-1", "hydrochloride"),
+        ("ergometrine", "129-51-1", "maleate"),
+    ],
+)
+def test_salt_cas_numbers(wl, entry_id, cas, form):
+    assert (cas, form) in wl.by_id()[entry_id].salt_cas
+
+
+def test_names_that_denote_other_compounds_are_kept_out(wl):
+    names = {n.lower() for e in wl.entries for n in (e.name, *e.synonyms)}
+    assert "piperonylacetone" not in names  # 4-(1,3-benzodioxol-5-yl)butan-2-one, 55418-52-5
+    zh = {n for e in wl.entries for n in e.names_zh}
+    assert "苯丙酮" not in zh  # propiophenone in Chinese usage, not P2P
+    # no parenthetical commentary like "(and salts)" left in synonyms
+    assert not [n for e in wl.entries for n in e.synonyms if n.startswith("(") and n.endswith(")")]
+
+
 def test_every_chinese_name_finds_its_entry(wl, matcher):
     for entry in wl.entries:
         for name in entry.names_zh:
@@ -67,6 +92,11 @@ BREAKAGES = [
     ("regimes", "npp", "UN-I;XX-9", "unknown regime code"),
     ("tier", "npp", "dangerous", "is not one of"),
     ("sources", "npp", "", "no source"),
+    ("salt_cas", "4-ap", "99918-43-1", "has no form"),
+    ("names_zh", "npp", "N-苯乙基-4-哌啶酮盐酸盐", "carries salt words"),
+    ("synonyms", "anpp", "1-phenethyl-4-piperidone", "also names"),
+    ("abbreviations", "anpp", "NPP", "also names"),
+    ("family", "npp", "opioids", "unknown family"),
 ]
 
 
@@ -97,6 +127,10 @@ def test_validator_reports_each_defect(tmp_path, field, entry_id, value, message
         ("classes.csv", "entry", "no-such-entry", "unknown entry"),
         ("transforms.csv", "rxn", "[C:1(>>C", "reaction does not compile"),
         ("transforms.csv", "rxn", "[C:1].[N:2]>>[C:1][N:2]", "exactly one reactant"),
+        ("classes.csv", "smarts", "O=C1CCOCC1", "does not match its own entry"),
+        ("abbreviation_clashes.csv", "abbreviation", "XYZ", "no watchlist entry uses"),
+        ("abbreviation_clashes.csv", "cas", "504-24-4", "fails the CAS check digit"),
+        ("abbreviation_clashes.csv", "guard_terms", "", "no guard terms"),
     ],
 )
 def test_validator_checks_rules_and_transforms(tmp_path, file, column, value, message):
@@ -111,6 +145,9 @@ def test_validator_checks_rules_and_transforms(tmp_path, file, column, value, me
         writer.writerows(rows)
     problems = [str(p) for p in validate(load_watchlist(data))]
     assert any(message in p for p in problems), problems
+    result = CliRunner().invoke(main, ["watchlist", "validate", "--data-dir", str(data)])
+    assert result.exit_code == 1
+    assert message in result.output
 
 
 @pytest.mark.parametrize(
@@ -122,6 +159,11 @@ def test_validator_checks_rules_and_transforms(tmp_path, file, column, value, me
         ("4-ANPP", "anpp"),  # abbreviation
         ("N-苯乙基-4-哌啶酮", "npp"),  # Chinese name
         ("1-Boc-4-Piperidone", "boc-4-piperidone"),  # synonym, other case
+        ("593-51-1", "methylamine"),  # a salt CAS
+        ("CAS No. 3867150", "pcc"),  # CAS run together
+        ("PMK", "pmk"),
+        ("黄樟素", "safrole"),
+        ("seudoefedrina", "pseudoephedrine"),  # Spanish name
     ],
 )
 def test_show_finds_entries(query, entry_id):
