@@ -74,6 +74,13 @@ def _entry_problems(e) -> list[Problem]:
             bad("family", f"unknown family {family!r}")
     if not e.sources:
         bad("sources", "no source for this entry")
+    for source in e.sources:
+        if source.count("(") != source.count(")"):
+            bad("sources", f"unbalanced parentheses (a ';' inside a source splits it): {source!r}")
+    for fname in ("synonyms", "abbreviations", "names_zh", "names_other"):
+        for name in getattr(e, fname):
+            if name.count("(") != name.count(")") or name.count("[") != name.count("]"):
+                bad(fname, f"unbalanced brackets in {name!r}")
     if not e.name:
         bad("name", "empty")
     return out

@@ -97,6 +97,8 @@ BREAKAGES = [
     ("synonyms", "anpp", "1-phenethyl-4-piperidone", "also names"),
     ("abbreviations", "anpp", "NPP", "also names"),
     ("family", "npp", "opioids", "unknown family"),
+    ("sources", "npp", "https://example.org/a (INCB; 2017)", "unbalanced parentheses"),
+    ("synonyms", "npp", "1-(2-phenylethyl;piperidin-4-one)", "unbalanced brackets"),
 ]
 
 
