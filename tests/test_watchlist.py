@@ -33,6 +33,7 @@ def test_shipped_watchlist_has_no_problems(wl):
         ("boc-4-piperidone", "79099-07-3", "ROUYFJUVMYHXFJ-UHFFFAOYSA-N"),
         ("bmk-ethyl-glycidate", "41232-97-7", "PTJLNEHAZVPEFQ-UHFFFAOYSA-N"),
         ("pcc", "3867-15-0", "WWSAYKJWUZJLRT-UHFFFAOYSA-N"),  # CAS from the PubChem-derived table
+        ("cbz-4-piperidone", "19099-93-5", "VZOVOHRDLOYBJX-UHFFFAOYSA-N"),
     ],
 )
 def test_key_facts(wl, entry_id, cas, inchikey):
@@ -186,3 +187,18 @@ def test_list_prints_every_entry(wl):
     result = CliRunner().invoke(main, ["watchlist", "list"])
     assert result.exit_code == 0
     assert len(result.output.strip().splitlines()) == len(wl.entries) + 1
+
+
+@pytest.mark.parametrize(
+    ("text", "entry_id", "hit"),
+    [
+        ("MAPA CAS 16648-44-5", "mapa", True),
+        ("Mapa del sitio | Contacto", "mapa", False),  # Spanish "site map"
+        ("PCC 1-piperidinocyclohexanecarbonitrile", "pcc", True),
+        ("PCC precipitated calcium carbonate for paper", "pcc", False),
+        ("PPA polyphthalamide resin, glass-filled", "norephedrine", False),
+        ("4-AP (4-aminopyridine) 99%", "4-ap", False),
+    ],
+)
+def test_abbreviation_clash_guards(matcher, text, entry_id, hit):
+    assert (entry_id in {h.entry for h in matcher.match_text(text).hits}) is hit
