@@ -6,8 +6,10 @@ entries; `validate` finds those in ours. It never raises: each problem is report
 
 from __future__ import annotations
 
+import csv
 from collections import defaultdict
 from dataclasses import dataclass
+from pathlib import Path
 
 from rdkit import Chem
 from rdkit.Chem import AllChem, rdMolDescriptors
@@ -25,6 +27,17 @@ REGIMES = {
 FAMILIES = {
     "fentanyl", "methamphetamine", "amphetamine", "MDMA", "LSD", "heroin", "cocaine", "GHB",
     "PCP", "ketamine", "methaqualone", "cannabinoid", "nitazene", "other", "general",
+}
+
+
+# Columns each data file must have (the loader reads them by name).
+REQUIRED_COLUMNS = {
+    "watchlist.csv": ("id", "name", "synonyms", "abbreviations", "names_zh", "names_other", "cas",
+                      "salt_cas", "smiles", "inchikey", "formula", "family", "tier", "regimes",
+                      "designer_target", "sources", "notes"),
+    "classes.csv": ("id", "name", "smarts", "entry", "regimes", "source", "notes"),
+    "transforms.csv": ("id", "kind", "rxn", "description"),
+    "abbreviation_clashes.csv": ("abbreviation", "meaning", "cas", "guard_terms"),
 }
 
 
@@ -84,6 +97,33 @@ def _entry_problems(e) -> list[Problem]:
     if not e.name:
         bad("name", "empty")
     return out
+
+
+def check_files(data_dir: Path | str) -> list[Problem]:
+    """Problems that stop the data loading at all: missing files, bad encoding, missing columns."""
+    data_dir = Path(data_dir)
+    problems: list[Problem] = []
+    for name, columns in REQUIRED_COLUMNS.items():
+        path = data_dir / name
+        if not path.exists():
+            if name == "watchlist.csv":
+                problems.append(Problem(name, "file", f"missing from {data_dir}"))
+            continue
+        try:
+            with path.open(encoding="utf-8", newline="") as fh:
+                header = next(csv.reader(fh), [])
+                rows = sum(1 for _ in fh)
+        except (UnicodeDecodeError, csv.Error) as exc:
+            problems.append(Problem(name, "file", f"unreadable: {exc}"))
+            continue
+        missing = [c for c in columns if c not in header]
+        if missing:
+            problems.append(Problem(name, "header", f"missing columns: {', '.join(missing)}"))
+        if name == "watchlist.csv" and not rows:
+            problems.append(Problem(name, "rows", "no entries"))
+    if not (data_dir / "VERSION").exists():
+        problems.append(Problem("VERSION", "file", f"missing from {data_dir}"))
+    return problems
 
 
 def _name_clashes(wl: Watchlist) -> list[Problem]:

@@ -46,8 +46,17 @@ def watchlist() -> None:
               help="Validate this copy of the data files instead of the shipped one.")
 def validate(data_dir: str | None) -> None:
     """Check every entry, class rule and transform; exit 1 on any problem."""
+    from chem.validate import check_files
     from chem.validate import validate as run
+    from chem.watchlist import DATA_DIR
 
+    problems = check_files(data_dir or DATA_DIR)
+    if problems:  # the files cannot be loaded as they are
+        for p in problems:
+            click.echo(str(p))
+        click.echo(f"watchlist data in {data_dir or DATA_DIR} cannot be loaded: "
+                   f"{len(problems)} problem{'s' * (len(problems) != 1)}")
+        raise SystemExit(1)
     wl = _load(data_dir)
     problems = run(wl)
     for p in problems:

@@ -202,3 +202,31 @@ def test_list_prints_every_entry(wl):
 )
 def test_abbreviation_clash_guards(matcher, text, entry_id, hit):
     assert (entry_id in {h.entry for h in matcher.match_text(text).hits}) is hit
+
+
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        ("delete", "watchlist.csv: file: missing"),
+        ("header", "missing columns: smiles"),
+        ("empty", "no entries"),
+        ("latin1", "unreadable"),
+    ],
+)
+def test_validate_reports_unloadable_data(tmp_path, damage, message):
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data)
+    path = data / "watchlist.csv"
+    text = path.read_text(encoding="utf-8")
+    if damage == "delete":
+        path.unlink()
+    elif damage == "header":
+        path.write_text(text.replace(",smiles,", ",smile,", 1), encoding="utf-8")
+    elif damage == "empty":
+        path.write_text(text.splitlines()[0] + "\n", encoding="utf-8")
+    else:
+        path.write_bytes(text.encode("utf-8") + "caf\u00e9".encode("latin-1"))
+    result = CliRunner().invoke(main, ["watchlist", "validate", "--data-dir", str(data)])
+    assert result.exit_code == 1
+    assert message in result.output
+    assert "cannot be loaded" in result.output
