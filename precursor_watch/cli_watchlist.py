@@ -68,12 +68,18 @@ def validate(data_dir: str | None) -> None:
         raise SystemExit(1)
 
 
+_DATA_DIR_OPTION = click.option(
+    "--data-dir", type=click.Path(file_okay=False, exists=True),
+    help="Read this copy of the data files instead of the shipped one.")
+
+
 @watchlist.command()
 @click.argument("query")
 @click.option("--json", "as_json", is_flag=True, help="Print the entries as JSON.")
-def show(query: str, as_json: bool) -> None:
+@_DATA_DIR_OPTION
+def show(query: str, as_json: bool, data_dir: str | None) -> None:
     """Print the entry for an id, CAS number, name, abbreviation or Chinese name."""
-    entries = find_entries(_load(None), query)
+    entries = find_entries(_load(data_dir), query)
     if not entries:
         raise click.ClickException(f"no watchlist entry matches {query!r}")
     if as_json:
@@ -98,11 +104,31 @@ def show(query: str, as_json: bool) -> None:
         click.echo()
 
 
+def _has_regime(codes: tuple[str, ...], wanted: str) -> bool:
+    """`EU` selects EU-1 ... EU-listed; `UN-I` selects UN-I only (case-insensitive)."""
+    wanted = wanted.strip().lower()
+    return any(c.lower() == wanted or c.lower().startswith(wanted + "-") for c in codes)
+
+
 @watchlist.command("list")
-def list_entries() -> None:
+@click.option("--tier", type=click.Choice(["precursor", "pre-precursor", "reagent"]),
+              help="Only entries of this tier.")
+@click.option("--family", help="Only entries of this drug family (e.g. fentanyl, MDMA).")
+@click.option("--regime", help="Only entries under this regime code or prefix (UN-I, EU, CN, ...).")
+@click.option("--designer", is_flag=True, help="Only designer-precursor targets.")
+@_DATA_DIR_OPTION
+def list_entries(tier: str | None, family: str | None, regime: str | None, designer: bool,
+                 data_dir: str | None) -> None:
     """One line per entry: id, tier, family, regimes, name."""
-    wl = _load(None)
-    for e in wl.entries:
+    wl = _load(data_dir)
+    shown = [
+        e for e in wl.entries
+        if (not tier or e.tier == tier)
+        and (not family or family.lower() in {f.lower() for f in e.family})
+        and (not regime or _has_regime(e.regimes, regime))
+        and (not designer or e.designer_target)
+    ]
+    for e in shown:
         click.echo(f"{e.id:<28} {e.tier:<14} {';'.join(e.family):<28} "
                    f"{';'.join(e.regimes):<40} {e.name}")
-    click.echo(f"watchlist {wl.version}: {len(wl.entries)} entries")
+    click.echo(f"watchlist {wl.version}: {len(shown)} of {len(wl.entries)} entries")

@@ -190,6 +190,37 @@ def test_list_prints_every_entry(wl):
 
 
 @pytest.mark.parametrize(
+    ("args", "present", "absent"),
+    [
+        (["--tier", "reagent"], {"acetone", "gbl"}, {"npp", "4-piperidone"}),
+        (["--family", "mdma"], {"pmk", "safrole"}, {"npp", "p2p"}),
+        (["--regime", "EU"], {"npp", "red-phosphorus"}, {"cannabidiol"}),
+        (["--regime", "UN-I"], {"npp"}, {"acetone"}),  # UN-I does not select UN-II
+        (["--regime", "ca-v-temp"], {"phenethyl-bromide"}, {"npp"}),
+        (["--designer", "--family", "fentanyl"], {"boc-4-ap", "cbz-4-piperidone"},
+         {"piperidine", "propionyl-chloride"}),
+    ],
+)
+def test_list_filters(args, present, absent):
+    result = CliRunner().invoke(main, ["watchlist", "list", *args])
+    assert result.exit_code == 0, result.output
+    ids = {line.split()[0] for line in result.output.strip().splitlines()[:-1]}
+    assert present <= ids
+    assert not absent & ids
+
+
+def test_show_reads_another_data_dir(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data)
+    path = data / "watchlist.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("N-苯乙基-4-哌啶酮", "测试名"),
+                    encoding="utf-8")
+    result = CliRunner().invoke(main, ["watchlist", "show", "测试名", "--data-dir", str(data)])
+    assert result.exit_code == 0, result.output
+    assert "39742-60-4" in result.output
+
+
+@pytest.mark.parametrize(
     ("text", "entry_id", "hit"),
     [
         ("MAPA CAS 16648-44-5", "mapa", True),
