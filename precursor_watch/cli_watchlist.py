@@ -44,7 +44,9 @@ def watchlist() -> None:
 @watchlist.command()
 @click.option("--data-dir", type=click.Path(file_okay=False, exists=True),
               help="Validate this copy of the data files instead of the shipped one.")
-def validate(data_dir: str | None) -> None:
+@click.option("--no-cross-check", is_flag=True,
+              help="Skip comparing each CAS number with the offline PubChem-derived table.")
+def validate(data_dir: str | None, no_cross_check: bool) -> None:
     """Check every entry, class rule and transform; exit 1 on any problem."""
     from chem.validate import check_files
     from chem.validate import validate as run
@@ -59,6 +61,11 @@ def validate(data_dir: str | None) -> None:
         raise SystemExit(1)
     wl = _load(data_dir)
     problems = run(wl)
+    if not no_cross_check:
+        from chem.dictionary import default_dictionary
+        from chem.validate import cross_check
+
+        problems += cross_check(wl, default_dictionary())
     for p in problems:
         click.echo(str(p))
     click.echo(f"watchlist {wl.version}: {len(wl.entries)} entries, {len(wl.classes)} class rules, "

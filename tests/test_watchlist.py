@@ -6,7 +6,8 @@ import shutil
 import pytest
 from click.testing import CliRunner
 
-from chem.validate import validate
+from chem.dictionary import default_dictionary
+from chem.validate import cross_check, validate
 from chem.watchlist import DATA_DIR, load_watchlist
 from precursor_watch.cli import main
 
@@ -100,6 +101,8 @@ BREAKAGES = [
     ("family", "npp", "opioids", "unknown family"),
     ("sources", "npp", "https://example.org/a (INCB; 2017)", "unbalanced parentheses"),
     ("synonyms", "npp", "1-(2-phenylethyl;piperidin-4-one)", "unbalanced brackets"),
+    # a valid CAS of another compound (piperonylacetone): caught by the PubChem-derived cross-check
+    ("cas", "4-piperidone", "55418-52-5", "not this structure"),
 ]
 
 
@@ -116,11 +119,16 @@ def test_validator_reports_each_defect(tmp_path, field, entry_id, value, message
         writer = csv.DictWriter(fh, list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
-    problems = [str(p) for p in validate(load_watchlist(data))]
+    wl = load_watchlist(data)
+    problems = [str(p) for p in validate(wl) + cross_check(wl, default_dictionary())]
     assert any(message in p for p in problems), problems
     result = CliRunner().invoke(main, ["watchlist", "validate", "--data-dir", str(data)])
     assert result.exit_code == 1
     assert message in result.output
+
+
+def test_shipped_cas_numbers_agree_with_the_offline_table(wl):
+    assert cross_check(wl, default_dictionary()) == []
 
 
 @pytest.mark.parametrize(
