@@ -237,9 +237,12 @@ def test_show_reads_another_data_dir(tmp_path):
         ("PCC precipitated calcium carbonate for paper", "pcc", False),
         ("PPA polyphthalamide resin, glass-filled", "norephedrine", False),
         ("4-AP (4-aminopyridine) 99%", "4-ap", False),
+        ("2-甲基-3-苯基缩水甘油酸乙酯", "bmk-ethyl-glycidate", True),
+        ("3-甲基-3-苯基缩水甘油酸乙酯 草莓醛", "bmk-ethyl-glycidate", False),  # strawberry aldehyde
+        ("2-甲基-3-苯基缩水甘油酸钠盐", "bmk-glycidic-acid", True),
     ],
 )
-def test_abbreviation_clash_guards(matcher, text, entry_id, hit):
+def test_names_and_clash_guards(matcher, text, entry_id, hit):
     assert (entry_id in {h.entry for h in matcher.match_text(text).hits}) is hit
 
 
