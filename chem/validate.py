@@ -126,33 +126,44 @@ def check_files(data_dir: Path | str) -> list[Problem]:
     return problems
 
 
-# CAS numbers whose record in the PubChem-derived table is drawn differently from our row although
-# it is the same substance (checked by hand; see the row's notes).
+# Entries drawn differently from their record in the PubChem-derived table although it is the same
+# substance (checked by hand; see the rows' notes).
 CROSS_CHECK_EXCEPTIONS = {
-    "6303-21-5": "hypophosphorous acid: the table's record O=PO lacks hydrogens",
+    "hypophosphorous-acid": "the table's record for 6303-21-5 (O=PO) lacks hydrogens",
+    "white-phosphorus": "the table files 'white phosphorus' under elemental [P], the row is P4",
 }
 
 
 def cross_check(wl: Watchlist, dictionary) -> list[Problem]:
-    """Each CAS number the offline dictionary knows must name the row's structure (salts: parent).
+    """Compare every CAS number and English/Spanish name with the offline PubChem-derived table.
 
-    Catches the commonest error in published precursor lists: a valid CAS number attached to the
-    wrong compound (e.g. 3612-20-2, which is 1-benzyl-4-piperidone, sold as "4-piperidone").
+    A CAS number (salts by their parent) or name the table knows must denote the row's structure.
+    Catches the commonest errors in published precursor lists: a valid CAS number attached to the
+    wrong compound (3612-20-2, 1-benzyl-4-piperidone, sold as "4-piperidone") and a trade name
+    that belongs to another compound ("piperonylacetone" is not PMK).
     """
     from chem.standardize import standardize
 
+    def block(smiles: str, inchikey: str) -> str:
+        return standardize(smiles).connectivity or inchikey[:14]
+
     problems: list[Problem] = []
     for e in wl.entries:
+        if e.id in CROSS_CHECK_EXCEPTIONS:
+            continue
         ours = {e.connectivity, standardize(e.smiles).connectivity if e.smiles else None}
         for cas in e.all_cas:
-            rec = dictionary.lookup_cas(cas) if cas not in CROSS_CHECK_EXCEPTIONS else None
-            if rec is None or not rec.smiles:
-                continue
-            theirs = standardize(rec.smiles).connectivity or rec.inchikey[:14]
-            if theirs not in ours:
+            rec = dictionary.lookup_cas(cas)
+            if rec is not None and rec.smiles and block(rec.smiles, rec.inchikey) not in ours:
                 problems.append(Problem(e.id, "cas", f"{cas} is {rec.name or rec.smiles!r} "
                                                      f"({rec.inchikey}) in the PubChem-derived "
                                                      f"table, not this structure"))
+        for name in (e.name, *e.synonyms, *e.names_other):
+            rec = dictionary.lookup_name(name)
+            if rec is not None and rec.smiles and block(rec.smiles, rec.inchikey) not in ours:
+                problems.append(Problem(e.id, "names", f"{name!r} is {rec.name!r} (CAS {rec.cas}) "
+                                                       f"in the PubChem-derived table, not this "
+                                                       f"structure"))
     return problems
 
 

@@ -103,6 +103,8 @@ BREAKAGES = [
     ("synonyms", "npp", "1-(2-phenylethyl;piperidin-4-one)", "unbalanced brackets"),
     # a valid CAS of another compound (piperonylacetone): caught by the PubChem-derived cross-check
     ("cas", "4-piperidone", "55418-52-5", "not this structure"),
+    ("synonyms", "pmk", "piperonylacetone", "in the PubChem-derived table, not this structure"),
+    ("names_other", "bmk-ethyl-glycidate", "ethyl methylphenylglycidate", "not this structure"),
 ]
 
 
