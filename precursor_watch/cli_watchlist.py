@@ -15,25 +15,32 @@ def _load(data_dir: str | None):
 
 
 def find_entries(wl, query: str) -> list:
-    """Entries matching an id, a CAS (any form), a name, synonym, abbreviation or foreign name."""
+    """Entries matching an id, a CAS (any form), a name, synonym, abbreviation or foreign name.
+
+    Salt and hydrate words are ignored when the name as written matches nothing
+    ("Norfentanyl HCl", "4-苯胺基哌啶二盐酸盐").
+    """
     from chem.cas import find_cas, normalize_cas
-    from chem.text import clean_text, name_key
+    from chem.text import clean_text, name_key, strip_salt_words
 
     mentions = find_cas(query)
     cas = normalize_cas(query) or (mentions[0].cas if len(mentions) == 1 else None)
-    key = name_key(query)
-    zh = clean_text(query).strip()
-    out = []
-    for e in wl.entries:
-        names = (e.name, *e.synonyms, *e.abbreviations, *e.names_other)
-        if (
-            e.id == query.strip().lower()
-            or (cas and cas in e.all_cas)
-            or (key and key in {name_key(n) for n in names})
-            or (zh and zh in {clean_text(n) for n in e.names_zh})
-        ):
-            out.append(e)
-    return out
+    for text in dict.fromkeys((query, strip_salt_words(query)[0])):
+        key = name_key(text)
+        zh = clean_text(strip_salt_words(text)[0]).strip()
+        out = []
+        for e in wl.entries:
+            names = (e.name, *e.synonyms, *e.abbreviations, *e.names_other)
+            if (
+                e.id == text.strip().lower()
+                or (cas and cas in e.all_cas)
+                or (key and key in {name_key(n) for n in names})
+                or (zh and zh in {clean_text(n) for n in e.names_zh})
+            ):
+                out.append(e)
+        if out:
+            return out
+    return []
 
 
 @click.group()

@@ -177,6 +177,9 @@ def test_validator_checks_rules_and_transforms(tmp_path, file, column, value, me
         ("PMK", "pmk"),
         ("黄樟素", "safrole"),
         ("seudoefedrina", "pseudoephedrine"),  # Spanish name
+        ("Norfentanyl HCl", "norfentanyl"),  # salt words ignored
+        ("4-苯胺基哌啶二盐酸盐", "4-ap"),
+        ("4-Piperidone hydrochloride monohydrate", "4-piperidone"),
     ],
 )
 def test_show_finds_entries(query, entry_id):
