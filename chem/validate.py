@@ -19,10 +19,23 @@ from chem.text import name_key, strip_salt_words
 from chem.watchlist import Watchlist
 
 TIERS = {"precursor", "pre-precursor", "reagent"}
+# Regime codes (chem/data/SOURCES.md) and what each means.
 REGIMES = {
-    "UN-I", "UN-II", "US-ListI", "US-ListII", "US-CII-IP", "US-proposed",
-    "EU-1", "EU-2A", "EU-2B", "EU-3", "EU-4", "EU-listed",
-    "CA-VI-A", "CA-VI-B", "CA-V-temp", "CN-1", "CN-2", "CN-3", "CN-listed", "VN-IVA",
+    "UN-I": "1988 UN Convention, Table I",
+    "UN-II": "1988 UN Convention, Table II",
+    "US-ListI": "US List I chemical, 21 CFR 1310.02(a)",
+    "US-ListII": "US List II chemical, 21 CFR 1310.02(b)",
+    "US-CII-IP": "US Schedule II immediate precursor, 21 CFR 1308.12(g)",
+    "US-proposed": "US: proposed (ANPRM/NPRM only)",
+    "EU-1": "EU Category 1", "EU-2A": "EU Category 2A", "EU-2B": "EU Category 2B",
+    "EU-3": "EU Category 3", "EU-4": "EU Category 4",
+    "EU-listed": "EU scheduled, category not confirmed",
+    "CA-VI-A": "Canada CDSA Schedule VI Part 1 (Class A)",
+    "CA-VI-B": "Canada CDSA Schedule VI Part 2 (Class B)",
+    "CA-V-temp": "Canada CDSA Schedule V temporary order",
+    "CN-1": "China precursor catalogue Category I", "CN-2": "China Category II",
+    "CN-3": "China Category III", "CN-listed": "China: listed, category not known",
+    "VN-IVA": "Vietnam Decree 28/2026 list IVA",
 }
 FAMILIES = {
     "fentanyl", "methamphetamine", "amphetamine", "MDMA", "LSD", "heroin", "cocaine", "GHB",

@@ -93,6 +93,8 @@ _DATA_DIR_OPTION = click.option(
 @_DATA_DIR_OPTION
 def show(query: str, as_json: bool, data_dir: str | None) -> None:
     """Print the entry for an id, CAS number, name, abbreviation or Chinese name."""
+    from chem.validate import REGIMES
+
     entries = find_entries(_load(data_dir), query)
     if not entries:
         raise click.ClickException(f"no watchlist entry matches {query!r}")
@@ -108,7 +110,8 @@ def show(query: str, as_json: bool, data_dir: str | None) -> None:
             ("salt CAS", "; ".join(f"{c} ({f})" for c, f in e.salt_cas)),
             ("SMILES", e.smiles), ("InChIKey", e.inchikey), ("formula", e.formula),
             ("family", "; ".join(e.family)), ("tier", e.tier),
-            ("regimes", "; ".join(e.regimes)),
+            ("regimes", "\n                 ".join(f"{r} ({REGIMES.get(r, 'unknown code')})"
+                                                 for r in e.regimes)),
             ("designer target", "yes" if e.designer_target else "no"),
             ("notes", e.notes), ("sources", "\n                 ".join(e.sources)),
         ]

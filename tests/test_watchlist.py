@@ -190,6 +190,15 @@ def test_show_finds_entries(query, entry_id):
     assert [e["id"] for e in json.loads(result.output)] == [entry_id]
 
 
+def test_show_prints_every_field_readably():
+    result = CliRunner().invoke(main, ["watchlist", "show", "NPP"])
+    assert result.exit_code == 0, result.output
+    for text in ("npp", "N-Phenethyl-4-piperidone", "39742-60-4", "YDJXNYNKKXZBMP-UHFFFAOYSA-N",
+                 "N-苯乙基-4-哌啶酮", "UN-I (1988 UN Convention, Table I)", "CA-VI-A (Canada",
+                 "precursor", "https://", "designer target"):
+        assert text in result.output, text
+
+
 def test_show_unknown_exits_1():
     result = CliRunner().invoke(main, ["watchlist", "show", "water"])
     assert result.exit_code == 1
