@@ -6,24 +6,51 @@ entries; `validate` finds those in ours. It never raises: each problem is report
 
 from __future__ import annotations
 
+import csv
 from collections import defaultdict
 from dataclasses import dataclass
+from pathlib import Path
 
 from rdkit import Chem, RDLogger
 from rdkit.Chem import AllChem, rdMolDescriptors
 
 from chem.cas import check_digit_ok
+from chem.text import name_key, strip_salt_words
 from chem.watchlist import Watchlist
 
 TIERS = {"precursor", "pre-precursor", "reagent"}
+# Regime codes (chem/data/SOURCES.md) and what each means.
 REGIMES = {
-    "UN-I", "UN-II", "US-ListI", "US-ListII", "US-CII-IP", "US-proposed",
-    "EU-1", "EU-2A", "EU-2B", "EU-3", "EU-4", "EU-listed",
-    "CA-VI-A", "CA-VI-B", "CA-V-temp", "CN-1", "CN-2", "CN-3", "CN-listed", "VN-IVA",
+    "UN-I": "1988 UN Convention, Table I",
+    "UN-II": "1988 UN Convention, Table II",
+    "US-ListI": "US List I chemical, 21 CFR 1310.02(a)",
+    "US-ListII": "US List II chemical, 21 CFR 1310.02(b)",
+    "US-CII-IP": "US Schedule II immediate precursor, 21 CFR 1308.12(g)",
+    "US-proposed": "US: proposed (ANPRM/NPRM only)",
+    "EU-1": "EU Category 1", "EU-2A": "EU Category 2A", "EU-2B": "EU Category 2B",
+    "EU-3": "EU Category 3", "EU-4": "EU Category 4",
+    "EU-listed": "EU scheduled, category not confirmed",
+    "CA-VI-A": "Canada CDSA Schedule VI Part 1 (Class A)",
+    "CA-VI-B": "Canada CDSA Schedule VI Part 2 (Class B)",
+    "CA-V-temp": "Canada CDSA Schedule V temporary order",
+    "CN-1": "China precursor catalogue Category I", "CN-2": "China Category II",
+    "CN-3": "China Category III", "CN-listed": "China: listed, category not known",
+    "VN-IVA": "Vietnam Decree 28/2026 list IVA",
 }
 FAMILIES = {
     "fentanyl", "methamphetamine", "amphetamine", "MDMA", "LSD", "heroin", "cocaine", "GHB",
     "PCP", "ketamine", "methaqualone", "cannabinoid", "nitazene", "other", "general",
+}
+
+
+# Columns each data file must have (the loader reads them by name).
+REQUIRED_COLUMNS = {
+    "watchlist.csv": ("id", "name", "synonyms", "abbreviations", "names_zh", "names_other", "cas",
+                      "salt_cas", "smiles", "inchikey", "formula", "family", "tier", "regimes",
+                      "designer_target", "sources", "notes"),
+    "classes.csv": ("id", "name", "smarts", "entry", "regimes", "source", "notes"),
+    "transforms.csv": ("id", "kind", "rxn", "description"),
+    "abbreviation_clashes.csv": ("abbreviation", "meaning", "cas", "guard_terms"),
 }
 
 
@@ -56,6 +83,13 @@ def _entry_problems(e) -> list[Problem]:
     for cas in e.all_cas:
         if not check_digit_ok(cas):
             bad("cas", f"{cas!r} fails the CAS check digit")
+    for cas, form in e.salt_cas:
+        if not form:
+            bad("salt_cas", f"{cas} has no form (write CAS=form, e.g. =hydrochloride)")
+    for name in e.names_zh:
+        stripped, words = strip_salt_words(name)
+        if words:
+            bad("names_zh", f"{name!r} carries salt words {words} (the matcher strips them)")
     if e.tier not in TIERS:
         bad("tier", f"{e.tier!r} is not one of {sorted(TIERS)}")
     for regime in e.regimes:
@@ -66,9 +100,108 @@ def _entry_problems(e) -> list[Problem]:
             bad("family", f"unknown family {family!r}")
     if not e.sources:
         bad("sources", "no source for this entry")
+    for source in e.sources:
+        if source.count("(") != source.count(")"):
+            bad("sources", f"unbalanced parentheses (a ';' inside a source splits it): {source!r}")
+    for fname in ("synonyms", "abbreviations", "names_zh", "names_other"):
+        for name in getattr(e, fname):
+            if name.count("(") != name.count(")") or name.count("[") != name.count("]"):
+                bad(fname, f"unbalanced brackets in {name!r}")
     if not e.name:
         bad("name", "empty")
     return out
+
+
+def check_files(data_dir: Path | str) -> list[Problem]:
+    """Problems that stop the data loading at all: missing files, bad encoding, missing columns."""
+    data_dir = Path(data_dir)
+    problems: list[Problem] = []
+    for name, columns in REQUIRED_COLUMNS.items():
+        path = data_dir / name
+        if not path.exists():
+            if name == "watchlist.csv":
+                problems.append(Problem(name, "file", f"missing from {data_dir}"))
+            continue
+        try:
+            with path.open(encoding="utf-8", newline="") as fh:
+                header = next(csv.reader(fh), [])
+                rows = sum(1 for _ in fh)
+        except (UnicodeDecodeError, csv.Error) as exc:
+            problems.append(Problem(name, "file", f"unreadable: {exc}"))
+            continue
+        missing = [c for c in columns if c not in header]
+        if missing:
+            problems.append(Problem(name, "header", f"missing columns: {', '.join(missing)}"))
+        if name == "watchlist.csv" and not rows:
+            problems.append(Problem(name, "rows", "no entries"))
+    if not (data_dir / "VERSION").exists():
+        problems.append(Problem("VERSION", "file", f"missing from {data_dir}"))
+    return problems
+
+
+# Entries drawn differently from their record in the PubChem-derived table although it is the same
+# substance (checked by hand; see the rows' notes).
+CROSS_CHECK_EXCEPTIONS = {
+    "hypophosphorous-acid": "the table's record for 6303-21-5 (O=PO) lacks hydrogens",
+    "white-phosphorus": "the table files 'white phosphorus' under elemental [P], the row is P4",
+}
+
+
+def cross_check(wl: Watchlist, dictionary) -> list[Problem]:
+    """Compare every CAS number and English/Spanish name with the offline PubChem-derived table.
+
+    A CAS number (salts by their parent) or name the table knows must denote the row's structure.
+    Catches the commonest errors in published precursor lists: a valid CAS number attached to the
+    wrong compound (3612-20-2, 1-benzyl-4-piperidone, sold as "4-piperidone") and a trade name
+    that belongs to another compound ("piperonylacetone" is not PMK).
+    """
+    from chem.standardize import standardize
+
+    def block(smiles: str, inchikey: str) -> str:
+        return standardize(smiles).connectivity or inchikey[:14]
+
+    problems: list[Problem] = []
+    for e in wl.entries:
+        if e.id in CROSS_CHECK_EXCEPTIONS:
+            continue
+        ours = {e.connectivity, standardize(e.smiles).connectivity if e.smiles else None}
+        for cas in e.all_cas:
+            rec = dictionary.lookup_cas(cas)
+            if rec is not None and rec.smiles and block(rec.smiles, rec.inchikey) not in ours:
+                problems.append(Problem(e.id, "cas", f"{cas} is {rec.name or rec.smiles!r} "
+                                                     f"({rec.inchikey}) in the PubChem-derived "
+                                                     f"table, not this structure"))
+        for name in (e.name, *e.synonyms, *e.names_other):
+            rec = dictionary.lookup_name(name)
+            if rec is not None and rec.smiles and block(rec.smiles, rec.inchikey) not in ours:
+                problems.append(Problem(e.id, "names", f"{name!r} is {rec.name!r} (CAS {rec.cas}) "
+                                                       f"in the PubChem-derived table, not this "
+                                                       f"structure"))
+    return problems
+
+
+def _name_clashes(wl: Watchlist) -> list[Problem]:
+    """A name, synonym or abbreviation on two entries of different structure is ambiguous.
+
+    Stereoisomer rows (same InChIKey connectivity block) may share a stereo-free name.
+    """
+    owners: dict[str, dict[str, str]] = defaultdict(dict)  # key -> {entry id: connectivity}
+    for e in wl.entries:
+        for n in (e.name, *e.synonyms, *e.abbreviations, *e.names_other, *e.names_zh):
+            key = name_key(n)
+            if key:
+                owners[key][e.id] = e.connectivity
+    return [
+        Problem(sorted(ids)[1], "names", f"{key!r} also names {sorted(ids)[0]!r}")
+        for key, ids in owners.items()
+        if len(set(ids.values())) > 1
+    ]
+
+
+def _rule_covers_entry(smarts: str, smiles: str) -> bool:
+    patt = Chem.MolFromSmarts(smarts)
+    mol = Chem.MolFromSmiles(smiles) if smiles else None
+    return patt is None or mol is None or mol.HasSubstructMatch(patt)  # parse errors reported apart
 
 
 def validate(wl: Watchlist) -> list[Problem]:
@@ -96,12 +229,17 @@ def _validate(wl: Watchlist) -> list[Problem]:
             problems.append(Problem(e.id, "inchikey", f"same structure as {keys[e.inchikey]}"))
         keys.setdefault(e.inchikey, e.id)
     problems.extend(Problem(i, "id", f"used by {n} entries") for i, n in ids.items() if n > 1)
+    problems.extend(_name_clashes(wl))
+    entries = wl.by_id()
     for rule in wl.classes:
         if Chem.MolFromSmarts(rule.smarts) is None:
             problems.append(Problem("classes.csv", rule.id, f"SMARTS does not compile: "
                                                             f"{rule.smarts!r}"))
         if rule.entry not in ids:
             problems.append(Problem("classes.csv", rule.id, f"unknown entry {rule.entry!r}"))
+        elif not _rule_covers_entry(rule.smarts, entries[rule.entry].smiles):
+            problems.append(Problem("classes.csv", rule.id,
+                                    f"SMARTS does not match its own entry {rule.entry!r}"))
         for regime in rule.regimes:
             if regime not in REGIMES:
                 problems.append(Problem("classes.csv", rule.id, f"unknown regime {regime!r}"))
@@ -115,8 +253,15 @@ def _validate(wl: Watchlist) -> list[Problem]:
                                                             f"{t.rxn!r}"))
         elif rxn.GetNumReactantTemplates() != 1:
             problems.append(Problem("transforms.csv", t.id, "needs exactly one reactant"))
+    abbreviations = {name_key(a) for e in wl.entries for a in e.abbreviations}
     for c in wl.clashes:
         if c.cas and not check_digit_ok(c.cas):
             problems.append(Problem("abbreviation_clashes.csv", c.abbreviation,
                                     f"{c.cas!r} fails the CAS check digit"))
+        if name_key(c.abbreviation) not in abbreviations:
+            problems.append(Problem("abbreviation_clashes.csv", c.abbreviation,
+                                    "no watchlist entry uses this abbreviation"))
+        if not c.guard_terms:
+            problems.append(Problem("abbreviation_clashes.csv", c.abbreviation,
+                                    "no guard terms"))
     return problems

@@ -15,24 +15,32 @@ def _load(data_dir: str | None):
 
 
 def find_entries(wl, query: str) -> list:
-    """Entries matching an id, a CAS (any form), a name, synonym, abbreviation or foreign name."""
-    from chem.cas import normalize_cas
-    from chem.text import clean_text, name_key
+    """Entries matching an id, a CAS (any form), a name, synonym, abbreviation or foreign name.
 
-    cas = normalize_cas(query)
-    key = name_key(query)
-    zh = clean_text(query).strip()
-    out = []
-    for e in wl.entries:
-        names = (e.name, *e.synonyms, *e.abbreviations, *e.names_other)
-        if (
-            e.id == query.strip().lower()
-            or (cas and cas in e.all_cas)
-            or (key and key in {name_key(n) for n in names})
-            or (zh and zh in {clean_text(n) for n in e.names_zh})
-        ):
-            out.append(e)
-    return out
+    Salt and hydrate words are ignored when the name as written matches nothing
+    ("Norfentanyl HCl", "4-苯胺基哌啶二盐酸盐").
+    """
+    from chem.cas import find_cas, normalize_cas
+    from chem.text import clean_text, name_key, strip_salt_words
+
+    mentions = find_cas(query)
+    cas = normalize_cas(query) or (mentions[0].cas if len(mentions) == 1 else None)
+    for text in dict.fromkeys((query, strip_salt_words(query)[0])):
+        key = name_key(text)
+        zh = clean_text(strip_salt_words(text)[0]).strip()
+        out = []
+        for e in wl.entries:
+            names = (e.name, *e.synonyms, *e.abbreviations, *e.names_other)
+            if (
+                e.id == text.strip().lower()
+                or (cas and cas in e.all_cas)
+                or (key and key in {name_key(n) for n in names})
+                or (zh and zh in {clean_text(n) for n in e.names_zh})
+            ):
+                out.append(e)
+        if out:
+            return out
+    return []
 
 
 @click.group()
@@ -43,12 +51,28 @@ def watchlist() -> None:
 @watchlist.command()
 @click.option("--data-dir", type=click.Path(file_okay=False, exists=True),
               help="Validate this copy of the data files instead of the shipped one.")
-def validate(data_dir: str | None) -> None:
+@click.option("--no-cross-check", is_flag=True,
+              help="Skip comparing each CAS number with the offline PubChem-derived table.")
+def validate(data_dir: str | None, no_cross_check: bool) -> None:
     """Check every entry, class rule and transform; exit 1 on any problem."""
+    from chem.validate import check_files
     from chem.validate import validate as run
+    from chem.watchlist import DATA_DIR
 
+    problems = check_files(data_dir or DATA_DIR)
+    if problems:  # the files cannot be loaded as they are
+        for p in problems:
+            click.echo(str(p))
+        click.echo(f"watchlist data in {data_dir or DATA_DIR} cannot be loaded: "
+                   f"{len(problems)} problem{'s' * (len(problems) != 1)}")
+        raise SystemExit(1)
     wl = _load(data_dir)
     problems = run(wl)
+    if not no_cross_check:
+        from chem.dictionary import default_dictionary
+        from chem.validate import cross_check
+
+        problems += cross_check(wl, default_dictionary())
     for p in problems:
         click.echo(str(p))
     click.echo(f"watchlist {wl.version}: {len(wl.entries)} entries, {len(wl.classes)} class rules, "
@@ -58,12 +82,20 @@ def validate(data_dir: str | None) -> None:
         raise SystemExit(1)
 
 
+_DATA_DIR_OPTION = click.option(
+    "--data-dir", type=click.Path(file_okay=False, exists=True),
+    help="Read this copy of the data files instead of the shipped one.")
+
+
 @watchlist.command()
 @click.argument("query")
 @click.option("--json", "as_json", is_flag=True, help="Print the entries as JSON.")
-def show(query: str, as_json: bool) -> None:
+@_DATA_DIR_OPTION
+def show(query: str, as_json: bool, data_dir: str | None) -> None:
     """Print the entry for an id, CAS number, name, abbreviation or Chinese name."""
-    entries = find_entries(_load(None), query)
+    from chem.validate import REGIMES
+
+    entries = find_entries(_load(data_dir), query)
     if not entries:
         raise click.ClickException(f"no watchlist entry matches {query!r}")
     if as_json:
@@ -78,7 +110,8 @@ def show(query: str, as_json: bool) -> None:
             ("salt CAS", "; ".join(f"{c} ({f})" for c, f in e.salt_cas)),
             ("SMILES", e.smiles), ("InChIKey", e.inchikey), ("formula", e.formula),
             ("family", "; ".join(e.family)), ("tier", e.tier),
-            ("regimes", "; ".join(e.regimes)),
+            ("regimes", "\n                 ".join(f"{r} ({REGIMES.get(r, 'unknown code')})"
+                                                 for r in e.regimes)),
             ("designer target", "yes" if e.designer_target else "no"),
             ("notes", e.notes), ("sources", "\n                 ".join(e.sources)),
         ]
@@ -88,11 +121,31 @@ def show(query: str, as_json: bool) -> None:
         click.echo()
 
 
+def _has_regime(codes: tuple[str, ...], wanted: str) -> bool:
+    """`EU` selects EU-1 ... EU-listed; `UN-I` selects UN-I only (case-insensitive)."""
+    wanted = wanted.strip().lower()
+    return any(c.lower() == wanted or c.lower().startswith(wanted + "-") for c in codes)
+
+
 @watchlist.command("list")
-def list_entries() -> None:
+@click.option("--tier", type=click.Choice(["precursor", "pre-precursor", "reagent"]),
+              help="Only entries of this tier.")
+@click.option("--family", help="Only entries of this drug family (e.g. fentanyl, MDMA).")
+@click.option("--regime", help="Only entries under this regime code or prefix (UN-I, EU, CN, ...).")
+@click.option("--designer", is_flag=True, help="Only designer-precursor targets.")
+@_DATA_DIR_OPTION
+def list_entries(tier: str | None, family: str | None, regime: str | None, designer: bool,
+                 data_dir: str | None) -> None:
     """One line per entry: id, tier, family, regimes, name."""
-    wl = _load(None)
-    for e in wl.entries:
+    wl = _load(data_dir)
+    shown = [
+        e for e in wl.entries
+        if (not tier or e.tier == tier)
+        and (not family or family.lower() in {f.lower() for f in e.family})
+        and (not regime or _has_regime(e.regimes, regime))
+        and (not designer or e.designer_target)
+    ]
+    for e in shown:
         click.echo(f"{e.id:<28} {e.tier:<14} {';'.join(e.family):<28} "
                    f"{';'.join(e.regimes):<40} {e.name}")
-    click.echo(f"watchlist {wl.version}: {len(wl.entries)} entries")
+    click.echo(f"watchlist {wl.version}: {len(shown)} of {len(wl.entries)} entries")
