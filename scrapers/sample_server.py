@@ -45,6 +45,7 @@ def content_type(file: Path, body: bytes, declared: str | None = None) -> str:
 
 class SampleHandler(BaseHTTPRequestHandler):
     server_version = "precursor-watch-samples/1"
+    disable_nagle_algorithm = True  # headers and body go out at once (no 40 ms delayed-ACK stall)
     root: Path = SAMPLES_DIR
 
     def log_message(self, format, *args):  # quiet: tests and demos read their own output
