@@ -45,7 +45,7 @@ RETRY_BACKOFF_BASE = float(os.getenv("PRECURSOR_WATCH_RETRY_BACKOFF", 2.0))
 # HTTP cache for development only; never caches refusals or server errors.
 HTTPCACHE_ENABLED = _env_bool("PRECURSOR_WATCH_HTTPCACHE", False)
 HTTPCACHE_DIR = os.getenv("PRECURSOR_WATCH_HTTPCACHE_DIR", "httpcache")
-HTTPCACHE_IGNORE_HTTP_CODES = [202, 403, 429, 500, 502, 503, 504]
+HTTPCACHE_IGNORE_HTTP_CODES = [202, 403, 429, *range(500, 600)]
 HTTPCACHE_EXPIRATION_SECS = int(os.getenv("PRECURSOR_WATCH_HTTPCACHE_EXPIRATION", 86400))
 
 # Where loopback sample sites are served (set by `precursor-watch crawl --samples/--offline`).
