@@ -91,6 +91,12 @@ def test_429_and_503_are_retried_then_recorded_as_not_fetched(crawl, page, statu
     assert crawl["stats"].get("retry/max_reached", 0) >= 2
 
 
+@pytest.mark.parametrize(("page", "status"), [("forbidden.html", 403), ("challenge.html", 202)])
+def test_refusal_and_challenge_are_not_fetched_never_empty_results(crawl, page, status):
+    assert failures(crawl)[page]["status"] == status
+    assert page not in listings(crawl)
+
+
 def test_huge_page_is_dropped_without_losing_other_items(crawl):
     assert "huge.html" not in listings(crawl)
     assert "huge.html" in failures(crawl)
