@@ -202,6 +202,8 @@ def evidence(key: str, directory: str, out: str | None) -> None:
     for r in records:
         click.echo(f"{r.fetched_at}  HTTP {r.status}  sha256 {r.sha256}  {r.url}", err=True)
         click.echo(f"  {r.warc_file} {r.record_id}", err=True)
+        if r.served_from:
+            click.echo(f"  SAMPLE: served from {r.served_from}, not the live site", err=True)
     latest = records[-1]
     if out:
         Path(out).write_bytes(latest.body)

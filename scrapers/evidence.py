@@ -1,7 +1,9 @@
 """Evidence: every fetched page appended to one WARC file per crawl run.
 
 Each response becomes a WARC `response` record (real URL, fetch time, HTTP headers, body) with a
-`WARC-Payload-SHA256` header; the request's meta gets `evidence` = {warc_file, warc_record_id,
+`WARC-Payload-SHA256` header (and, for pages fetched from a loopback sample server, a
+`WARC-Precursor-Watch-Served-From` header naming the server URL: a sample is never mistaken for the
+live site); the request's meta gets `evidence` = {warc_file, warc_record_id,
 body_sha256, fetched_at} so items can point at the archived copy. `find_records` reads them back.
 """
 
@@ -14,6 +16,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from http import HTTPStatus
 from io import BytesIO
 from pathlib import Path
 
@@ -24,6 +27,15 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 SHA_HEADER = "WARC-Payload-SHA256"
+SERVED_FROM_HEADER = "WARC-Precursor-Watch-Served-From"
+
+
+def status_line(status: int) -> str:
+    """`404 Not Found`: the standard reason phrase (Scrapy keeps only the code)."""
+    try:
+        return f"{status} {HTTPStatus(status).phrase}"
+    except ValueError:
+        return f"{status} Unknown"
 
 
 def new_run_id() -> str:
@@ -58,15 +70,17 @@ class EvidenceMiddleware:
         body = response.body or b""
         sha = hashlib.sha256(body).hexdigest()
         fetched = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-        status_line = f"{response.status} {'OK' if response.status < 400 else 'ERROR'}"
         headers = [(k.decode("latin-1"), b", ".join(v).decode("latin-1"))
                    for k, v in response.headers.items()]
-        http_headers = StatusAndHeaders(status_line, headers, protocol="HTTP/1.1")
+        http_headers = StatusAndHeaders(status_line(response.status), headers, protocol="HTTP/1.1")
+        warc_headers = {"WARC-Date": fetched, SHA_HEADER: sha}
+        if "sample_original" in request.meta:
+            warc_headers[SERVED_FROM_HEADER] = request.url
         with self.lock:
             writer = self._open()
             record = writer.create_warc_record(
                 response.url, "response", payload=BytesIO(body), http_headers=http_headers,
-                warc_headers_dict={"WARC-Date": fetched, SHA_HEADER: sha},
+                warc_headers_dict=warc_headers,
             )
             writer.write_record(record)
             self._fh.flush()  # type: ignore[union-attr]
@@ -95,6 +109,7 @@ class ArchivedPage:
     sha256: str
     status: str
     body: bytes
+    served_from: str = ""  # the loopback sample server URL, for pages that are samples
 
 
 def iter_records(directory: Path | str) -> Iterator[ArchivedPage]:
@@ -115,6 +130,7 @@ def iter_records(directory: Path | str) -> Iterator[ArchivedPage]:
                         or hashlib.sha256(body).hexdigest(),
                         status=rec.http_headers.get_statuscode() if rec.http_headers else "",
                         body=body,
+                        served_from=rec.rec_headers.get_header(SERVED_FROM_HEADER) or "",
                     )
             except Exception:  # a truncated last record (crash mid-write) ends that file
                 continue

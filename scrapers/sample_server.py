@@ -4,12 +4,15 @@
 `scrapers.middlewares.sample_path`). A sidecar `<file>.headers.json` overrides the status and
 headers, or cuts the body short: {"status": 202, "headers": {...}, "truncate_to": N}.
 `/robots.txt` allows everything (the sites' own robots.txt files are served under their hosts).
+Text pages are served with a charset in Content-Type: the sidecar's, else the page's own
+`<meta charset>` / `http-equiv` declaration (GB2312 is served as its superset GBK), else UTF-8.
 Test endpoints under `/_test/`: `status/<code>`, `huge?mb=N`, `truncated`, `binary`.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -18,10 +21,31 @@ from urllib.parse import parse_qs, unquote, urlsplit
 SAMPLES_DIR = Path(__file__).parent / "samples"
 CONTENT_TYPES = {".txt": "text/plain", ".json": "application/json", ".xml": "application/xml",
                  ".css": "text/css", ".js": "application/javascript", ".png": "image/png"}
+META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_-]+)""", re.I)
+CHARSET_ALIASES = {"gb2312": "gbk", "gb_2312-80": "gbk", "utf8": "utf-8"}
+
+
+def content_type(file: Path, body: bytes, declared: str | None = None) -> str:
+    """Content-Type for a sample file: the sidecar's, or by suffix with the page's own charset.
+
+    >>> content_type(Path("a.html"), b'<meta content="text/html; charset=gb2312">')
+    'text/html; charset=gbk'
+    >>> content_type(Path("robots.txt"), b"User-agent: *")
+    'text/plain; charset=utf-8'
+    """
+    if declared:
+        return declared
+    ctype = CONTENT_TYPES.get(file.suffix, "text/html")
+    if not ctype.startswith("text/") and ctype not in ("application/json", "application/xml"):
+        return ctype
+    match = META_CHARSET.search(body[:4096]) if ctype == "text/html" else None
+    charset = match.group(1).decode("ascii").lower() if match else "utf-8"
+    return f"{ctype}; charset={CHARSET_ALIASES.get(charset, charset)}"
 
 
 class SampleHandler(BaseHTTPRequestHandler):
     server_version = "precursor-watch-samples/1"
+    disable_nagle_algorithm = True  # headers and body go out at once (no 40 ms delayed-ACK stall)
     root: Path = SAMPLES_DIR
 
     def log_message(self, format, *args):  # quiet: tests and demos read their own output
@@ -42,8 +66,8 @@ class SampleHandler(BaseHTTPRequestHandler):
             meta = json.loads(sidecar.read_text("utf-8"))
             status, headers = int(meta.get("status", 200)), dict(meta.get("headers", {}))
             truncate_to = meta.get("truncate_to")
-        ctype = headers.pop("Content-Type", None) or CONTENT_TYPES.get(file.suffix, "text/html")
         body = file.read_bytes()
+        ctype = content_type(file, body, headers.pop("Content-Type", None))
         if truncate_to is not None:  # announce the whole body, send a part, hang up
             self.send_response(status)
             self.send_header("Content-Type", ctype)

@@ -48,7 +48,8 @@ def build_site(root: Path, huge_mb: float = 2.0) -> Path:
     (site / "robots.txt").write_text("User-agent: *\nDisallow: /private/\n")
     links = ["/p/npp.html", "/p/anpp.html", "/private/secret.html", "/p/huge.html",
              "/p/truncated.html", "/p/busy.html", "/p/down.html", "/p/binary.bin",
-             "/p/gbk.html", "/p/hostile.html", "/p/missing.html"]
+             "/p/gbk.html", "/p/hostile.html", "/p/missing.html", "/p/forbidden.html",
+             "/p/challenge.html"]
     body = "".join(f'<a href="{u}">{u}</a>' for u in links)
     (site / "search__q%3Dnpp").write_text(f"<html><body>{body}</body></html>")
     (site / "p").mkdir()
@@ -61,7 +62,7 @@ def build_site(root: Path, huge_mb: float = 2.0) -> Path:
     (site / "p/truncated.html").write_text(PRODUCT.format(title="Truncated", cas="79099-07-3")
                                            + " " * 500)
     (site / "p/truncated.html.headers.json").write_text(json.dumps({"truncate_to": 40}))
-    for name, status in (("busy", 429), ("down", 503)):
+    for name, status in (("busy", 429), ("down", 503), ("forbidden", 403), ("challenge", 202)):
         (site / f"p/{name}.html").write_text("<html><body>try later</body></html>")
         (site / f"p/{name}.html.headers.json").write_text(json.dumps({"status": status}))
     (site / "p/binary.bin").write_bytes(bytes(range(256)) * 64)

@@ -91,6 +91,12 @@ def test_429_and_503_are_retried_then_recorded_as_not_fetched(crawl, page, statu
     assert crawl["stats"].get("retry/max_reached", 0) >= 2
 
 
+@pytest.mark.parametrize(("page", "status"), [("forbidden.html", 403), ("challenge.html", 202)])
+def test_refusal_and_challenge_are_not_fetched_never_empty_results(crawl, page, status):
+    assert failures(crawl)[page]["status"] == status
+    assert page not in listings(crawl)
+
+
 def test_huge_page_is_dropped_without_losing_other_items(crawl):
     assert "huge.html" not in listings(crawl)
     assert "huge.html" in failures(crawl)
@@ -116,6 +122,9 @@ def test_every_page_is_in_the_warc_with_a_matching_hash(crawl):
     assert records, "no WARC records"
     for r in records:
         assert hashlib.sha256(r.body).hexdigest() == r.sha256
+        assert r.served_from.startswith("http://127.0.0.1:")  # a sample, never the live site
+        assert "127.0.0.1" not in r.url
+    assert {"200", "429", "503"} <= {r.status for r in records}
     by_id = {r.record_id: r for r in records}
     for item in listings(crawl).values():
         record = by_id[item["warc_record_id"]]
@@ -136,6 +145,7 @@ def test_evidence_command_extracts_an_archived_page(crawl, tmp_path):
     )
     assert result.exit_code == 0, result.output
     assert b"N-Phenethyl-4-piperidone" in out.read_bytes()
+    assert "SAMPLE: served from http://127.0.0.1:" in result.stderr
     by_url = CliRunner().invoke(main, ["evidence", item["url"], "--dir", str(crawl["crawls"])])
     assert "N-Phenethyl-4-piperidone" in by_url.stdout
     missing = CliRunner().invoke(main, ["evidence", "nope", "--dir", str(crawl["crawls"])])

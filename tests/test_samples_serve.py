@@ -70,3 +70,34 @@ def test_scrapy_crawl_slug_against_the_samples(tmp_path):
 
     with sqlite3.connect(tmp_path / "catalog.db") as conn:
         assert conn.execute("select count(*) from listings").fetchone()[0] > 0
+
+
+def test_sample_pages_are_served_with_their_charset():
+    from scrapers.sample_server import start_in_thread
+
+    server, base = start_in_thread()
+    try:
+        gbk = urllib.request.urlopen(
+            f"{base}/china.chemnet.com/product/search.cgi__f%3Dplist%26terms%3D39742-60-4",
+            timeout=5)
+        assert gbk.headers["Content-Type"] == "text/html; charset=gbk"
+        assert "产品搜索结果" in gbk.read().decode("gbk")
+        utf8 = urllib.request.urlopen(f"{base}/www.echemi.com/search.html__keyword%3D39742-60-4",
+                                      timeout=5)
+        assert utf8.headers["Content-Type"] == "text/html; charset=utf-8"
+        robots = urllib.request.urlopen(f"{base}/www.echemi.com/robots.txt", timeout=5)
+        assert robots.headers["Content-Type"] == "text/plain; charset=utf-8"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_every_sample_page_is_labelled_synthetic():
+    from scrapers.sample_server import SAMPLES_DIR
+
+    pages = [p for p in SAMPLES_DIR.rglob("*") if p.is_file()
+             and p.suffix not in (".json", ".txt", ".md")]
+    assert len(pages) > 50
+    unlabelled = [str(p.relative_to(SAMPLES_DIR)) for p in pages
+                  if b"SYNTHETIC SAMPLE" not in p.read_bytes().upper()]
+    assert unlabelled == []
