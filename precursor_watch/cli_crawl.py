@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import dataclasses
+import contextlib
 import importlib
 import json
 import os
@@ -32,9 +32,14 @@ def _parse_args(pairs: tuple[str, ...]) -> dict[str, str]:
     return out
 
 
-def spider_names(settings) -> list[str]:
+def spider_names(settings=None) -> list[str]:
+    """Every spider slug of the project."""
     from scrapy.spiderloader import SpiderLoader
+    from scrapy.utils.project import get_project_settings
 
+    if settings is None:
+        os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "scrapers.settings")
+        settings = get_project_settings()
     return sorted(SpiderLoader.from_settings(settings).list())
 
 
@@ -95,10 +100,7 @@ def run_crawl(spiders: list, samples: str | None, db: str | None, out: str | Non
               type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"]))
 def crawl(spiders, all_spiders, samples, offline, db, out, args, log_level) -> None:
     """Crawl marketplaces (SPIDER slugs, or --all) into the catalog, archiving every page."""
-    from scrapy.utils.project import get_project_settings
-
-    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "scrapers.settings")
-    known = spider_names(get_project_settings())
+    known = spider_names()
     names = known if all_spiders else list(spiders)
     if not names:
         raise click.UsageError(f"name spiders or use --all (known: {', '.join(known)})")
@@ -107,19 +109,14 @@ def crawl(spiders, all_spiders, samples, offline, db, out, args, log_level) -> N
         raise click.UsageError(f"unknown spider(s) {', '.join(unknown)}; known: {', '.join(known)}")
     if samples and offline:
         raise click.UsageError("--samples and --offline exclude each other")
-    server = None
-    if offline:
-        from scrapers.sample_server import start_in_thread
+    from scrapers.sample_server import serving
 
-        server, samples = start_in_thread()
-        click.echo(f"serving bundled samples on {samples}", err=True)
     t0 = time.time()
-    try:
+    with serving() if offline else contextlib.nullcontext(samples) as samples:
+        if offline:
+            click.echo(f"serving bundled samples on {samples}", err=True)
         stats = run_crawl(names, samples, db, out, _parse_args(args),
                           extra_settings={"LOG_LEVEL": log_level})
-    finally:
-        if server:
-            server.shutdown()
     for name, s in stats.items():
         click.echo(
             f"{name:<14} pages {s.get('response_received_count', 0):>4}  "
@@ -152,12 +149,6 @@ def samples_serve(port: int) -> None:
         server.server_close()
 
 
-def _to_json(obj) -> dict:
-    data = dataclasses.asdict(obj)
-    data["type"] = type(obj).__name__.lower()
-    return data
-
-
 @click.command()
 @click.argument("slug")
 @click.argument("page", type=click.Path(exists=True, dir_okay=False))
@@ -167,6 +158,8 @@ def _to_json(obj) -> dict:
 def parse(slug: str, page: str, url: str, kind: str | None) -> None:
     """Print the items and follow-up URLs a spider's parser extracts from one saved page."""
     from scrapy.http import HtmlResponse
+
+    from scrapers.export import item_to_dict
 
     try:
         parser = importlib.import_module(f"scrapers.parsers.{slug}")
@@ -179,7 +172,7 @@ def parse(slug: str, page: str, url: str, kind: str | None) -> None:
     text = HtmlResponse(url=url, body=Path(page).read_bytes()).text  # decode by declared charset
     result = func(url, text)
     for item in (*result.listings, *result.vendors):
-        click.echo(json.dumps(_to_json(item), ensure_ascii=False))
+        click.echo(json.dumps(item_to_dict(item), ensure_ascii=False))
     for follow in result.follow:
         click.echo(json.dumps({"type": "follow", "url": follow.url, "kind": follow.kind}))
     if result.not_fetched:

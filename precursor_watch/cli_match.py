@@ -103,24 +103,16 @@ def demo(db: str) -> None:
     Serves the sample sites on a free loopback port, runs every spider against them through the
     real Scrapy engine (robots.txt, WARC evidence, pipelines), then prints the catalog summary.
     """
-    import os
-
-    from scrapy.utils.project import get_project_settings
-
     from pipelines.report import summary_text
     from pipelines.schema import open_db
     from precursor_watch.cli_crawl import run_crawl, spider_names
-    from scrapers.sample_server import start_in_thread
+    from scrapers.sample_server import serving
 
-    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "scrapers.settings")
-    names = spider_names(get_project_settings())
-    server, samples = start_in_thread()
-    click.echo(f"precursor-watch demo: crawling the bundled sample sites on {samples} "
-               f"with {', '.join(names)}")
-    try:
+    names = spider_names()
+    with serving() as samples:
+        click.echo(f"precursor-watch demo: crawling the bundled sample sites on {samples} "
+                   f"with {', '.join(names)}")
         stats = run_crawl(names, samples, db, None, {}, extra_settings={"LOG_LEVEL": "ERROR"})
-    finally:
-        server.shutdown()
     pages = sum(s.get("response_received_count", 0) for s in stats.values())
     click.echo(f"fetched {pages} pages (archived as WARC under crawls/)\n")
     click.echo(summary_text(open_db(db), db))

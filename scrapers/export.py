@@ -18,6 +18,13 @@ _files: dict[str, list] = {}  # path -> [file handle, users]
 _lock = threading.Lock()
 
 
+def item_to_dict(item) -> dict:
+    """An item as plain data; dataclass items also say their type (listing, vendor, ...)."""
+    if dataclasses.is_dataclass(item):
+        return {**dataclasses.asdict(item), "type": type(item).__name__.lower()}
+    return ItemAdapter(item).asdict()
+
+
 class JsonLinesExportPipeline:
     def __init__(self, path: str):
         self.path = str(Path(path).resolve())
@@ -35,11 +42,7 @@ class JsonLinesExportPipeline:
             entry[1] += 1
 
     def process_item(self, item):
-        if dataclasses.is_dataclass(item):
-            data = {**dataclasses.asdict(item), "type": type(item).__name__.lower()}
-        else:
-            data = ItemAdapter(item).asdict()
-        line = json.dumps(data, ensure_ascii=False, default=str) + "\n"
+        line = json.dumps(item_to_dict(item), ensure_ascii=False, default=str) + "\n"
         with _lock:
             fh = _files[self.path][0]
             fh.write(line)

@@ -14,6 +14,8 @@ from __future__ import annotations
 import json
 import re
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -147,3 +149,13 @@ def start_in_thread(port: int = 0, root: Path = SAMPLES_DIR) -> tuple[ThreadingH
     server = make_server(port, root)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}"
+
+
+@contextmanager
+def serving(root: Path = SAMPLES_DIR) -> Iterator[str]:
+    """Serve the samples on a free loopback port for the duration of a `with` block."""
+    server, base = start_in_thread(root=root)
+    try:
+        yield base
+    finally:
+        server.shutdown()
