@@ -152,17 +152,6 @@ def parent_mol(mol: Chem.Mol, survey: _Survey | None = None) -> tuple[Chem.Mol, 
     return mol, flags
 
 
-_last_parents: dict[str, Chem.Mol] = {}
-
-
-def _remember_parent(text: str, mol: Chem.Mol) -> None:
-    """Hand the parent molecule to the next parent_from_smiles call (saves a re-parse)."""
-    if len(_last_parents) > 1024:
-        _last_parents.clear()
-    _last_parents[text] = mol
-
-
-@lru_cache(maxsize=100_000)
 def standardize(text: str) -> Standardized:
     """SMILES or InChI -> as-sold form and parent. Never raises.
 
@@ -172,16 +161,27 @@ def standardize(text: str) -> Standardized:
     >>> standardize("C1CC(").error
     'unparsable structure'
     """
+    return _standardize(text)[0]
+
+
+def parent_from_smiles(smiles: str) -> Chem.Mol | None:
+    """The parent molecule for substructure work (computed once, with `standardize`)."""
+    return _standardize(smiles)[1]
+
+
+@lru_cache(maxsize=100_000)
+def _standardize(text: str) -> tuple[Standardized, Chem.Mol | None]:
     if not text or not text.strip():
-        return Standardized(text, error="empty structure")
+        return Standardized(text, error="empty structure"), None
     if len(text) > MAX_SMILES_LENGTH:
-        return Standardized(text, error=f"structure longer than {MAX_SMILES_LENGTH} characters")
+        error = f"structure longer than {MAX_SMILES_LENGTH} characters"
+        return Standardized(text, error=error), None
     try:
         mol = _parse(text)
         if mol is None:
-            return Standardized(text, error="unparsable structure")
+            return Standardized(text, error="unparsable structure"), None
         if mol.GetNumHeavyAtoms() > MAX_HEAVY_ATOMS:
-            return Standardized(text, error=f"more than {MAX_HEAVY_ATOMS} heavy atoms")
+            return Standardized(text, error=f"more than {MAX_HEAVY_ATOMS} heavy atoms"), None
         survey = _Survey.of(mol)
         if survey.carbon:
             mol = cleanup(mol, survey)
@@ -190,11 +190,10 @@ def standardize(text: str) -> Standardized:
         smiles = Chem.MolToSmiles(mol)
         parent, flags = parent_mol(mol, survey)
         parent_smiles = Chem.MolToSmiles(parent)
-        _remember_parent(text, parent)
         parent_key = Chem.MolToInchiKey(parent) or None
         inchikey = (Chem.MolToInchiKey(mol) or None) if flags else parent_key
         if not parent_key:
-            return Standardized(text, smiles=smiles, error="no InChIKey for structure")
+            return Standardized(text, smiles=smiles, error="no InChIKey for structure"), None
         return Standardized(
             input=text,
             smiles=smiles,
@@ -203,15 +202,7 @@ def standardize(text: str) -> Standardized:
             parent_inchikey=parent_key,
             formula=rdMolDescriptors.CalcMolFormula(parent),
             flags=tuple(flags),
-        )
+        ), parent
     except Exception as exc:  # RDKit raises a zoo of types on hostile input
-        return Standardized(text, error=f"standardization failed: {type(exc).__name__}: {exc}")
-
-
-@lru_cache(maxsize=100_000)
-def parent_from_smiles(smiles: str) -> Chem.Mol | None:
-    """The parent molecule for substructure work (cached)."""
-    s = standardize(smiles)
-    if not s.ok:
-        return None
-    return _last_parents.pop(smiles, None) or Chem.MolFromSmiles(s.parent_smiles)
+        error = f"standardization failed: {type(exc).__name__}: {exc}"
+        return Standardized(text, error=error), None
