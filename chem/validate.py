@@ -7,6 +7,7 @@ entries; `validate` finds those in ours. It never raises: each problem is report
 from __future__ import annotations
 
 import csv
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,32 +15,17 @@ from pathlib import Path
 from rdkit import Chem, RDLogger
 from rdkit.Chem import AllChem, rdMolDescriptors
 
+from chem import changelog
 from chem.cas import check_digit_ok
 from chem.text import name_key, strip_salt_words
 from chem.watchlist import Watchlist
 
 TIERS = {"precursor", "pre-precursor", "reagent"}
-# Regime codes (chem/data/SOURCES.md) and what each means.
-REGIMES = {
-    "UN-I": "1988 UN Convention, Table I",
-    "UN-II": "1988 UN Convention, Table II",
-    "US-ListI": "US List I chemical, 21 CFR 1310.02(a)",
-    "US-ListII": "US List II chemical, 21 CFR 1310.02(b)",
-    "US-CII-IP": "US Schedule II immediate precursor, 21 CFR 1308.12(g)",
-    "US-proposed": "US: proposed (ANPRM/NPRM only)",
-    "EU-1": "EU Category 1", "EU-2A": "EU Category 2A", "EU-2B": "EU Category 2B",
-    "EU-3": "EU Category 3", "EU-4": "EU Category 4",
-    "EU-listed": "EU scheduled, category not confirmed",
-    "CA-VI-A": "Canada CDSA Schedule VI Part 1 (Class A)",
-    "CA-VI-B": "Canada CDSA Schedule VI Part 2 (Class B)",
-    "CA-V-temp": "Canada CDSA Schedule V temporary order",
-    "CN-1": "China precursor catalogue Category I", "CN-2": "China Category II",
-    "CN-3": "China Category III", "CN-listed": "China: listed, category not known",
-    "VN-IVA": "Vietnam Decree 28/2026 list IVA",
-}
+# Regime codes, their meaning and the date each was last checked: chem/data/regimes.csv.
+STALE_AFTER_MONTHS = 6
 FAMILIES = {
     "fentanyl", "methamphetamine", "amphetamine", "MDMA", "LSD", "heroin", "cocaine", "GHB",
-    "PCP", "ketamine", "methaqualone", "cannabinoid", "nitazene", "other", "general",
+    "PCP", "ketamine", "methaqualone", "cannabinoid", "nitazene", "cathinone", "other", "general",
 }
 
 
@@ -51,7 +37,10 @@ REQUIRED_COLUMNS = {
     "classes.csv": ("id", "name", "smarts", "entry", "regimes", "source", "notes"),
     "transforms.csv": ("id", "kind", "rxn", "description"),
     "abbreviation_clashes.csv": ("abbreviation", "meaning", "cas", "guard_terms"),
+    "regimes.csv": ("code", "jurisdiction", "meaning", "sources", "last_checked", "notes"),
+    "changelog.csv": ("version", "date", "change", "subject", "detail", "source", "confidence"),
 }
+REQUIRED_FILES = ("watchlist.csv", "regimes.csv", "changelog.csv")
 
 
 @dataclass(frozen=True)
@@ -64,7 +53,7 @@ class Problem:
         return f"{self.where}: {self.field}: {self.message}"
 
 
-def _entry_problems(e) -> list[Problem]:
+def _entry_problems(e, regimes) -> list[Problem]:
     out: list[Problem] = []
 
     def bad(field: str, message: str) -> None:
@@ -93,7 +82,7 @@ def _entry_problems(e) -> list[Problem]:
     if e.tier not in TIERS:
         bad("tier", f"{e.tier!r} is not one of {sorted(TIERS)}")
     for regime in e.regimes:
-        if regime not in REGIMES:
+        if regime not in regimes:
             bad("regimes", f"unknown regime code {regime!r}")
     for family in e.family:
         if family not in FAMILIES:
@@ -119,7 +108,7 @@ def check_files(data_dir: Path | str) -> list[Problem]:
     for name, columns in REQUIRED_COLUMNS.items():
         path = data_dir / name
         if not path.exists():
-            if name == "watchlist.csv":
+            if name in REQUIRED_FILES:
                 problems.append(Problem(name, "file", f"missing from {data_dir}"))
             continue
         try:
@@ -220,7 +209,7 @@ def _validate(wl: Watchlist) -> list[Problem]:
     keys: dict[str, str] = {}
     for e in wl.entries:
         ids[e.id] += 1
-        problems.extend(_entry_problems(e))
+        problems.extend(_entry_problems(e, wl.regimes))
         for cas in e.all_cas:
             if cas in cas_owner and cas_owner[cas] != e.id:
                 problems.append(Problem(e.id, "cas", f"{cas} also belongs to {cas_owner[cas]}"))
@@ -241,7 +230,7 @@ def _validate(wl: Watchlist) -> list[Problem]:
             problems.append(Problem("classes.csv", rule.id,
                                     f"SMARTS does not match its own entry {rule.entry!r}"))
         for regime in rule.regimes:
-            if regime not in REGIMES:
+            if regime not in wl.regimes:
                 problems.append(Problem("classes.csv", rule.id, f"unknown regime {regime!r}"))
     for t in wl.transforms:
         try:
@@ -264,4 +253,53 @@ def _validate(wl: Watchlist) -> list[Problem]:
         if not c.guard_terms:
             problems.append(Problem("abbreviation_clashes.csv", c.abbreviation,
                                     "no guard terms"))
+    problems.extend(_regime_problems(wl))
+    problems.extend(Problem("changelog.csv", where, message)
+                    for where, message in changelog.check(wl))
     return problems
+
+
+def _parse_date(value: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _regime_problems(wl: Watchlist) -> list[Problem]:
+    out = []
+    for code, regime in wl.regimes.items():
+        if not regime.meaning or not regime.sources:
+            out.append(Problem("regimes.csv", code, "needs a meaning and its sources"))
+        if _parse_date(regime.last_checked) is None:
+            out.append(Problem("regimes.csv", code, f"last_checked {regime.last_checked!r} is not "
+                                                    f"a date (YYYY-MM-DD)"))
+    return out
+
+
+def months_before(day: dt.date, months: int) -> dt.date:
+    """The same day `months` calendar months earlier (clamped to the month's end)."""
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    month += 1
+    last = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
+    return dt.date(year, month, min(day.day, last))
+
+
+def staleness(wl: Watchlist, today: dt.date) -> list[Problem]:
+    """Warnings, not errors: regimes last checked more than six months before `today`, or in
+    its future. `today` is passed in so the result does not depend on the clock."""
+    cutoff = months_before(today, STALE_AFTER_MONTHS)
+    out = []
+    for code, regime in sorted(wl.regimes.items()):
+        checked = _parse_date(regime.last_checked)
+        if checked is None:
+            continue  # reported by validate
+        if checked < cutoff:
+            out.append(Problem("regimes.csv", code,
+                               f"last checked {checked.isoformat()}, more than "
+                               f"{STALE_AFTER_MONTHS} months before {today.isoformat()}: "
+                               f"re-check it against {regime.sources}"))
+        elif checked > today:
+            out.append(Problem("regimes.csv", code, f"last checked {checked.isoformat()}, after "
+                                                    f"{today.isoformat()}"))
+    return out

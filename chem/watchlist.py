@@ -5,6 +5,8 @@ Files (all CSV, UTF-8, `;` separates list values):
 - classes.csv: class rules (SMARTS) for regulated families, e.g. "4-AP, its amides and carbamates".
 - transforms.csv: reaction SMARTS that unmask designer precursors (deprotection, hydrolysis, ...).
 - abbreviation_clashes.csv: other meanings of vendor abbreviations (4-AP = 4-aminopyridine).
+- regimes.csv: the regime codes, their sources and the date each was last checked against them.
+- changelog.csv: the dated version history (entries added/removed, regime changes).
 - VERSION: the declared watchlist version; the loaded version adds a hash of the data files.
 """
 
@@ -22,6 +24,8 @@ WATCHLIST_FILES = (
     "classes.csv",
     "transforms.csv",
     "abbreviation_clashes.csv",
+    "regimes.csv",
+    "changelog.csv",
     "VERSION",
 )
 
@@ -112,6 +116,29 @@ class AbbreviationClash:
     guard_terms: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class Regime:
+    code: str  # UN-I, US-ListI, CN-EXP-NA, ...
+    jurisdiction: str
+    meaning: str
+    sources: str
+    last_checked: str  # ISO date the regime was last checked against its sources
+    notes: str
+
+
+@dataclass(frozen=True)
+class Change:
+    """One line of the version history (changelog.csv)."""
+
+    version: str
+    date: str  # ISO date of the version
+    change: str  # added | removed | regimes | regime-code-added | regime-code-removed | ...
+    subject: str  # entry id, regime code or transform id
+    detail: str  # regimes at addition, "+CODE;-CODE", or a description
+    source: str
+    confidence: str
+
+
 @dataclass
 class Watchlist:
     version: str
@@ -119,6 +146,13 @@ class Watchlist:
     classes: list[ClassRule] = field(default_factory=list)
     transforms: list[Transform] = field(default_factory=list)
     clashes: list[AbbreviationClash] = field(default_factory=list)
+    regimes: dict[str, Regime] = field(default_factory=dict)
+    changelog: list[Change] = field(default_factory=list)
+
+    @property
+    def declared_version(self) -> str:
+        """The version in VERSION, without the data hash."""
+        return self.version.split("+", 1)[0]
 
     def by_id(self) -> dict[str, Entry]:
         return {e.id: e for e in self.entries}
@@ -175,12 +209,29 @@ def load_watchlist(data_dir: Path | str = DATA_DIR) -> Watchlist:
         )
         for r in _read_csv(data_dir / "abbreviation_clashes.csv")
     ]
+    regimes = {
+        r["code"].strip(): Regime(
+            code=r["code"].strip(),
+            jurisdiction=(r.get("jurisdiction") or "").strip(),
+            meaning=(r.get("meaning") or "").strip(),
+            sources=(r.get("sources") or "").strip(),
+            last_checked=(r.get("last_checked") or "").strip(),
+            notes=(r.get("notes") or "").strip(),
+        )
+        for r in _read_csv(data_dir / "regimes.csv")
+    }
+    changelog = [
+        Change(**{f: (r.get(f) or "").strip() for f in Change.__dataclass_fields__})
+        for r in _read_csv(data_dir / "changelog.csv")
+    ]
     return Watchlist(
         version=f"{declared}+{data_hash(data_dir)[:8]}",
         entries=entries,
         classes=classes,
         transforms=transforms,
         clashes=clashes,
+        regimes=regimes,
+        changelog=changelog,
     )
 
 

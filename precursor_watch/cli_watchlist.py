@@ -1,8 +1,9 @@
-"""`precursor-watch watchlist validate | show | list`: inspect and check the watchlist data."""
+"""`precursor-watch watchlist validate | show | list | changes`: inspect and check the watchlist."""
 
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
 
 import click
@@ -53,9 +54,14 @@ def watchlist() -> None:
               help="Validate this copy of the data files instead of the shipped one.")
 @click.option("--no-cross-check", is_flag=True,
               help="Skip comparing each CAS number with the offline PubChem-derived table.")
-def validate(data_dir: str | None, no_cross_check: bool) -> None:
-    """Check every entry, class rule and transform; exit 1 on any problem."""
-    from chem.validate import check_files
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="Date to measure regime checks against (default: today).")
+def validate(data_dir: str | None, no_cross_check: bool, today: dt.datetime | None) -> None:
+    """Check every entry, class rule, transform and the history; exit 1 on any problem.
+
+    Regimes last checked more than six months ago are warnings (exit status unchanged).
+    """
+    from chem.validate import check_files, staleness
     from chem.validate import validate as run
     from chem.watchlist import DATA_DIR
 
@@ -75,9 +81,13 @@ def validate(data_dir: str | None, no_cross_check: bool) -> None:
         problems += cross_check(wl, default_dictionary())
     for p in problems:
         click.echo(str(p))
+    warnings = staleness(wl, today.date() if today else dt.date.today())
+    for w in warnings:
+        click.echo(f"warning: {w}")
     click.echo(f"watchlist {wl.version}: {len(wl.entries)} entries, {len(wl.classes)} class rules, "
-               f"{len(wl.transforms)} transforms, {len(wl.clashes)} abbreviation clashes; "
-               f"{len(problems)} problem{'s' * (len(problems) != 1)}")
+               f"{len(wl.transforms)} transforms, {len(wl.clashes)} abbreviation clashes, "
+               f"{len(wl.regimes)} regimes; {len(problems)} problem{'s' * (len(problems) != 1)}, "
+               f"{len(warnings)} warning{'s' * (len(warnings) != 1)}")
     if problems:
         raise SystemExit(1)
 
@@ -93,9 +103,8 @@ _DATA_DIR_OPTION = click.option(
 @_DATA_DIR_OPTION
 def show(query: str, as_json: bool, data_dir: str | None) -> None:
     """Print the entry for an id, CAS number, name, abbreviation or Chinese name."""
-    from chem.validate import REGIMES
-
-    entries = find_entries(_load(data_dir), query)
+    wl = _load(data_dir)
+    entries = find_entries(wl, query)
     if not entries:
         raise click.ClickException(f"no watchlist entry matches {query!r}")
     if as_json:
@@ -110,8 +119,7 @@ def show(query: str, as_json: bool, data_dir: str | None) -> None:
             ("salt CAS", "; ".join(f"{c} ({f})" for c, f in e.salt_cas)),
             ("SMILES", e.smiles), ("InChIKey", e.inchikey), ("formula", e.formula),
             ("family", "; ".join(e.family)), ("tier", e.tier),
-            ("regimes", "\n                 ".join(f"{r} ({REGIMES.get(r, 'unknown code')})"
-                                                 for r in e.regimes)),
+            ("regimes", "\n                 ".join(_regime_label(wl, r) for r in e.regimes)),
             ("designer target", "yes" if e.designer_target else "no"),
             ("notes", e.notes), ("sources", "\n                 ".join(e.sources)),
         ]
@@ -119,6 +127,13 @@ def show(query: str, as_json: bool, data_dir: str | None) -> None:
             if value:
                 click.echo(f"{label:>15}  {value}")
         click.echo()
+
+
+def _regime_label(wl, code: str) -> str:
+    regime = wl.regimes.get(code)
+    if regime is None:
+        return f"{code} (unknown code)"
+    return f"{code} ({regime.meaning}; checked {regime.last_checked})"
 
 
 def _has_regime(codes: tuple[str, ...], wanted: str) -> bool:
@@ -149,3 +164,58 @@ def list_entries(tier: str | None, family: str | None, regime: str | None, desig
         click.echo(f"{e.id:<28} {e.tier:<14} {';'.join(e.family):<28} "
                    f"{';'.join(e.regimes):<40} {e.name}")
     click.echo(f"watchlist {wl.version}: {len(shown)} of {len(wl.entries)} entries")
+
+
+@watchlist.command()
+@click.option("--since", metavar="VERSION",
+              help="List every version after this one (default: the newest version only).")
+@click.option("--json", "as_json", is_flag=True, help="Print the changes as JSON.")
+@_DATA_DIR_OPTION
+def changes(since: str | None, as_json: bool, data_dir: str | None) -> None:
+    """Entries added and removed, and regime changes, per watchlist version."""
+    from chem.changelog import changes_since
+
+    wl = _load(data_dir)
+    try:
+        chosen = changes_since(wl.changelog, since)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if as_json:
+        click.echo(json.dumps([{"version": v.version, "date": v.date,
+                                "changes": [dataclasses.asdict(c) for c in v.changes]}
+                               for v in chosen], ensure_ascii=False, indent=2))
+        return
+    names = {e.id: e.name for e in wl.entries}
+    for v in chosen:
+        click.echo(_version_summary(v))
+        for c in v.changes:
+            click.echo(_change_line(c, names))
+    if not chosen:
+        click.echo(f"no changes after {since} (current {wl.declared_version})")
+
+
+def _version_summary(v) -> str:
+    counts = [(len(v.of("added")), "added"), (len(v.of("removed")), "removed"),
+              (len(v.of("regimes")), "regime changes"),
+              (len(v.of("regime-code-added", "regime-code-removed")), "regime codes"),
+              (len(v.of("transform-added", "transform-removed")), "transforms")]
+    return f"{v.version} ({v.date}): " + ", ".join(f"{n} {what}" for n, what in counts if n)
+
+
+def _change_line(c, names: dict[str, str]) -> str:
+    confidence = f"confidence {c.confidence}" if c.confidence else ""
+    why = "; ".join(x for x in (c.source, confidence) if x)
+    why = f"  [{why}]" if why else ""
+    if c.change == "added":
+        return f"  + {c.subject}  {names.get(c.subject, '')}  ({c.detail}){why}"
+    if c.change == "removed":
+        return f"  - {c.subject}{why}"
+    if c.change == "regimes":
+        return f"  ~ {c.subject}  {names.get(c.subject, '')}: regimes {c.detail}{why}"
+    if c.change.startswith("regime-code"):
+        sign = "+" if c.change.endswith("added") else "-"
+        return f"  {sign} regime code {c.subject}: {c.detail}{why}"
+    if c.change.startswith("transform"):
+        sign = "+" if c.change.endswith("added") else "-"
+        return f"  {sign} transform {c.subject}: {c.detail}{why}"
+    return f"  * {c.subject}: {c.detail}"
