@@ -133,7 +133,7 @@ def _regime_label(wl, code: str) -> str:
     regime = wl.regimes.get(code)
     if regime is None:
         return f"{code} (unknown code)"
-    return f"{code} ({regime.meaning}; checked {regime.last_checked})"
+    return f"{code} ({regime.meaning}), last checked {regime.last_checked}"
 
 
 def _has_regime(codes: tuple[str, ...], wanted: str) -> bool:

@@ -218,7 +218,8 @@ def test_list_prints_every_entry(wl):
         (["--family", "mdma"], {"pmk", "safrole"}, {"npp", "p2p"}),
         (["--regime", "EU"], {"npp", "red-phosphorus"}, {"cannabidiol"}),
         (["--regime", "UN-I"], {"npp"}, {"acetone"}),  # UN-I does not select UN-II
-        (["--regime", "ca-v-temp"], {"phenethyl-bromide"}, {"npp"}),
+        (["--regime", "ca-vi-listed"], {"phenethyl-bromide", "phenethyl-iodide"}, {"npp"}),
+        (["--regime", "CA-VI"], {"npp", "phenethyl-chloride"}, {"p2np"}),
         (["--designer", "--family", "fentanyl"], {"boc-4-ap", "cbz-4-piperidone"},
          {"piperidine", "propionyl-chloride"}),
     ],
