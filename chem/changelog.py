@@ -154,3 +154,8 @@ def changes_since(log: list[Change], since: str | None = None) -> list[VersionCh
         raise ValueError(f"unknown watchlist version {since!r}; known: {', '.join(names)}")
     start = names.index(since) + 1 if since is not None else 0
     return [VersionChanges(v, d, [c for c in log if c.version == v]) for v, d in known[start:]]
+
+
+def added_in(log: list[Change]) -> dict[str, str]:
+    """Entry id -> the version that (last) added it."""
+    return {c.subject: c.version for c in log if c.change == "added"}

@@ -39,11 +39,17 @@ def rescan(db_path: str) -> None:
         f"watchlist {r['watchlist_version']} in {time.perf_counter() - t0:.1f}s: "
         f"{r['hits_new']} new hits, {r['hits_retracted']} retracted (run {r['run']})")
     if r["hits_new"]:
+        from chem.changelog import added_in
+        from chem.watchlist import default_watchlist
+
+        wl = default_watchlist()
+        fresh = {e for e, v in added_in(wl.changelog).items() if v == wl.declared_version}
         rows = db.execute(
             "select h.entry, count(*) as listings from hits h where h.first_run = ?"
             " group by h.entry order by listings desc", [r["run"]]).fetchall()
         for entry, n in rows:
-            click.echo(f"  new: {entry}: {n} listings")
+            note = f" (entry added in {wl.declared_version})" if entry in fresh else ""
+            click.echo(f"  new: {entry}: {n} listings{note}")
 
 
 @click.command()

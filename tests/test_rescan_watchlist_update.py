@@ -77,8 +77,9 @@ def test_rescan_after_the_update_reports_the_new_hits(tmp_path, matcher):
     assert f"matched against watchlist {matcher.watchlist.version}" in result.output
     # exactly the two new listings: the bromoketone by name, the keto ester as a designer NPP
     assert "2 new hits, 0 retracted" in result.output
-    assert "  new: 2-bromo-p-methylpropiophenone: 1 listings" in result.output
-    assert "  new: npp: 1 listings" in result.output
+    assert ("  new: 2-bromo-p-methylpropiophenone: 1 listings (entry added in 2026.12.1)"
+            in result.output.splitlines())
+    assert "  new: npp: 1 listings" in result.output.splitlines()  # an old entry, new route
 
     db = open_db(db_path)
     new = db.execute("select listing, entry, match, watchlist_version from hits"
