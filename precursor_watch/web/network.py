@@ -7,7 +7,7 @@ import sqlite3
 from xml.sax.saxutils import escape, quoteattr
 
 from pipelines.countries import country_code
-from precursor_watch.web.queries import as_list, rows
+from pipelines.hit_queries import as_list, rows
 
 
 def networks(conn: sqlite3.Connection, network: int | None = None) -> list[dict]:

@@ -4,20 +4,16 @@ the network live in `dossier.py` and `network.py`."""
 
 from __future__ import annotations
 
-import re
 import sqlite3
 
-from precursor_watch.web.queries import (
+from pipelines.hit_queries import (
     HIT_ROW_SQL,
     fts_query,
-    latest_crawl,
     rows,
-    runs_of_crawl,
+    since_clause,
     tidy_hit,
 )
 from precursor_watch.web.resolve import resolve
-
-DATE = re.compile(r"^\d{4}-\d{2}-\d{2}([T ][0-9:.]+Z?)?$")
 
 
 def _in(values) -> str:
@@ -89,18 +85,16 @@ def group_by_vendor(listings: list[dict]) -> list[dict]:
 
 
 def new_since(conn: sqlite3.Connection, since: str | None, limit: int = 1000) -> dict:
-    """Hits first detected since a date, or by every run of one crawl ('latest' = the last)."""
+    """Hits first detected since a date, or since a crawl run (every spider of it; 'latest' =
+    the last crawl)."""
     since = (since or "latest").strip()
-    if DATE.match(since):
-        where, params, runs = " and h.first_detected >= ?", [since], []
-        crawl = None
-    else:
-        crawl, runs = latest_crawl(conn) if since == "latest" else (since, runs_of_crawl(
-            conn, since))
-        where, params = f" and h.first_run in ({_in(runs)})", list(runs)
+    try:
+        where, params, info = since_clause(conn, since)
+    except ValueError as exc:
+        return {"since": since, "crawl": None, "runs": [], "hits": [], "error": str(exc)}
     hits = rows(conn, HIT_ROW_SQL + where + " order by h.first_detected desc, h.score desc"
                 " limit ?", [*params, limit])
-    return {"since": since, "crawl": crawl, "runs": runs, "hits": [tidy_hit(r) for r in hits]}
+    return {**info, "hits": [tidy_hit(r) for r in hits]}
 
 
 def search(conn: sqlite3.Connection, query: str, limit: int = 100) -> dict:

@@ -12,9 +12,10 @@ from datasette import hookimpl
 from datasette.utils import tilde_encode
 from datasette.utils.asgi import Forbidden, NotFound, Response
 
+from pipelines import archived as archive
 from pipelines.countries import country_code, country_label
 from pipelines.drawing import DrawingError, structure_svg
-from precursor_watch.web import archive, cells, pages
+from precursor_watch.web import cells, pages
 from precursor_watch.web.dossier import dossier
 from precursor_watch.web.network import graph, networks, to_gexf, to_graphml
 from precursor_watch.web.renderers import OUTPUT_RENDERERS

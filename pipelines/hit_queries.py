@@ -4,6 +4,7 @@ listing, entry, evidence), crawl-run grouping and full-text query quoting."""
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 
 from pipelines.countries import country_code, country_label
@@ -116,3 +117,22 @@ def latest_crawl(conn: sqlite3.Connection) -> tuple[str | None, list[int]]:
 
 def _like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def since_clause(conn: sqlite3.Connection, since: str | None) -> tuple[str, list, dict]:
+    """SQL (`and ...` on hits h) for hits first detected since a date, or since a crawl run
+    (every spider of it, and anything later); 'latest' is the last crawl. Unknown run: error."""
+    since = (since or "").strip()
+    if not since:
+        return "", [], {"since": None, "crawl": None, "runs": []}
+    if DATE.match(since):
+        return " and h.first_detected >= ?", [since], {"since": since, "crawl": None, "runs": []}
+    crawl, runs = latest_crawl(conn) if since == "latest" else (since, runs_of_crawl(conn, since))
+    if not runs:
+        raise ValueError(f"--since {since!r} is neither a date (YYYY-MM-DD) nor a crawl run "
+                         "in this catalog")
+    return (" and h.first_run >= ?", [min(runs)],
+            {"since": since, "crawl": crawl, "runs": runs})
+
+
+DATE = re.compile(r"^\d{4}-\d{2}-\d{2}([T ][0-9:.]+Z?)?$")
