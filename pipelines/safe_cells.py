@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Sequence
+from datetime import date, datetime
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -57,7 +58,7 @@ def safe_xlsx(columns: Sequence[str], rows: Iterable[Sequence], sheet: str = "ro
 
 
 def _xlsx_value(v):
-    if v is None or isinstance(v, bool | int | float):
+    if v is None or isinstance(v, bool | int | float | date | datetime):
         return v
     text = str(v)
     # Control characters other than tab/newline are not allowed in XLSX cells.

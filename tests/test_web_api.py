@@ -11,10 +11,10 @@ from urllib.parse import quote
 
 import pytest
 import yaml
+from webkit import fetch, get_json
 
 from precursor_watch.web.server import METADATA
 from scrapers.evidence import iter_records
-from webkit import fetch, get_json
 
 BOC = "boc-4-piperidone"
 
@@ -182,7 +182,6 @@ def test_robots_blocked_and_readable_cells(sample_server, sample_catalog):
 @pytest.mark.parametrize("fmt", ["safecsv", "xlsx"])
 def test_safe_output_renderer_neutralizes_formulas(tmp_path, matcher, fmt):
     from openpyxl import load_workbook
-
     from webkit import HOSTILE_PRICE, HOSTILE_TITLE, known_catalog, serving
 
     db = known_catalog(tmp_path / "known.db", matcher)
@@ -207,7 +206,6 @@ def test_safe_output_renderer_neutralizes_formulas(tmp_path, matcher, fmt):
 
 def test_password_protection(tmp_path, matcher):
     from datasette_auth_passwords.utils import hash_password
-
     from webkit import known_catalog, serving
 
     db = known_catalog(tmp_path / "known.db", matcher)
