@@ -11,6 +11,7 @@ from pathlib import Path
 from datasette import hookimpl
 from datasette.utils import tilde_encode
 from datasette.utils.asgi import Forbidden, NotFound, Response
+from markupsafe import Markup
 
 from pipelines import archived as archive
 from pipelines.countries import country_code, country_label
@@ -160,6 +161,13 @@ def evidence_roots(datasette, db) -> list[Path]:
     return roots + [Path.cwd()]
 
 
+def script_json(value) -> Markup:
+    """JSON for a <script type="application/json"> block: '<', '>' and '&' escaped as \\u
+    sequences, so scraped text can never close the element."""
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
 async def robots_view(request):
     return Response.text("User-agent: *\nDisallow: /\n")
 
@@ -188,7 +196,7 @@ def prepare_connection(conn):
 @hookimpl
 def prepare_jinja2_environment(env):
     env.filters["pw_list"] = cells.as_text_list
-    env.filters["pw_json"] = lambda v: json.dumps(v, ensure_ascii=False, default=str)
+    env.filters["pw_json"] = script_json
     env.filters["pw_quote"] = cells.quote
     env.filters["pw_tilde"] = tilde_encode
 
@@ -199,8 +207,8 @@ def render_cell(row, value, column, table, database, datasette):
 
 
 @hookimpl
-def extra_css_urls():
-    return ["/-/static-plugins/precursor_watch_web/pw.css"]
+def extra_css_urls(datasette):
+    return [datasette.urls.static_plugins("precursor-watch", "pw.css")]
 
 
 @hookimpl

@@ -6,7 +6,7 @@
   var COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2"];
 
   function layout(nodes, edges, width, height) {
-    var n = nodes.length, k = Math.sqrt((width * height) / Math.max(n, 1)) * 0.7;
+    var n = nodes.length, k = Math.sqrt((width * height) / Math.max(n, 1)) * 0.45;
     var index = {};
     nodes.forEach(function (d, i) {
       index[d.id] = i;
@@ -31,6 +31,10 @@
         var f = d / k;
         dx[l[0]] -= x * f; dy[l[0]] -= y * f; dx[l[1]] += x * f; dy[l[1]] += y * f;
       });
+      for (i = 0; i < n; i++) {  // gravity keeps separate networks on the canvas
+        dx[i] += (width / 2 - nodes[i].x) * 0.05;
+        dy[i] += (height / 2 - nodes[i].y) * 0.05;
+      }
       for (i = 0; i < n; i++) {
         var len = Math.max(Math.sqrt(dx[i] * dx[i] + dy[i] * dy[i]), 0.01);
         var m = Math.min(len, t);
@@ -54,10 +58,27 @@
     if (!svg || !source) return;
     var g = JSON.parse(source.textContent);
     var width = +svg.getAttribute("width"), height = +svg.getAttribute("height");
-    var links = layout(g.nodes, g.edges, width, height);
-    links.forEach(function (l) {
-      var a = g.nodes[l[0]], b = g.nodes[l[1]];
-      el("line", { x1: a.x, y1: a.y, x2: b.x, y2: b.y, "class": "pw-edge" }, svg);
+    // One cell of a grid per network, laid out on its own.
+    var net = {};
+    g.edges.forEach(function (e) { net[e.source] = e.network; net[e.target] = e.network; });
+    var groups = {};
+    g.nodes.forEach(function (d) {
+      var key = String(net[d.id] || 0);
+      (groups[key] = groups[key] || []).push(d);
+    });
+    var keys = Object.keys(groups), cols = Math.ceil(Math.sqrt(keys.length));
+    var rowsN = Math.ceil(keys.length / cols), cw = width / cols, ch = height / rowsN;
+    keys.forEach(function (key, i) {
+      var members = groups[key], ids = {};
+      members.forEach(function (d) { ids[d.id] = true; });
+      var own = g.edges.filter(function (e) { return ids[e.source] && ids[e.target]; });
+      var links = layout(members, own, cw, ch);
+      var ox = (i % cols) * cw, oy = Math.floor(i / cols) * ch;
+      members.forEach(function (d) { d.x += ox; d.y += oy; });
+      links.forEach(function (l) {
+        var a = members[l[0]], b = members[l[1]];
+        el("line", { x1: a.x, y1: a.y, x2: b.x, y2: b.y, "class": "pw-edge" }, svg);
+      });
     });
     g.nodes.forEach(function (d) {
       var group = el("g", { "class": "pw-node pw-" + d.type }, svg);
