@@ -9,15 +9,26 @@ from xml.sax.saxutils import escape, quoteattr
 from pipelines.countries import country_code
 from pipelines.hit_queries import as_list, rows
 
+MAX_NETWORKS = 60  # the largest networks drawn and listed when none is chosen
 
-def networks(conn: sqlite3.Connection, network: int | None = None) -> list[dict]:
-    """Networks of two or more vendors: members (names from every profile) and shared ids."""
-    where = "where n.size > 1" + (" and n.network = ?" if network is not None else "")
+
+def _largest(conn: sqlite3.Connection, limit: int) -> list[int]:
+    return [r[0] for r in conn.execute(
+        "select network from vendor_networks where size > 1 group by network"
+        " order by max(size) desc, network limit ?", [limit])]
+
+
+def networks(conn: sqlite3.Connection, network: int | None = None,
+             limit: int = MAX_NETWORKS) -> list[dict]:
+    """Networks of two or more vendors (the largest `limit` when none is chosen): members and
+    the identifiers they share."""
+    chosen = [network] if network is not None else _largest(conn, limit)
+    where = f"where n.size > 1 and n.network in ({','.join('?' * len(chosen)) or 'null'})"
     nets = rows(conn, f"""
 select n.network, n.size, max(n.platforms) as platforms, max(n.linked_by) as linked_by,
   json_group_array(json_object('vendor', v.id, 'name', v.name, 'country', v.country)) as members
 from vendor_networks n join vendors v on v.id = n.vendor {where}
-group by n.network order by n.size desc, n.network""", [network] if network is not None else [])
+group by n.network order by n.size desc, n.network""", chosen)
     for n in nets:
         n["linked_by"] = as_list(n["linked_by"])
         n["members"] = sorted(as_list(n["members"]), key=lambda m: m["name"] or "")
@@ -26,17 +37,21 @@ group by n.network order by n.size desc, n.network""", [network] if network is n
     return nets
 
 
-def graph(conn: sqlite3.Connection, network: int | None = None) -> dict:
-    """Nodes (vendors, identifiers) and edges (vendor uses identifier) of shared identifiers."""
-    where = "and n.network = ?" if network is not None else ""
+def graph(conn: sqlite3.Connection, network: int | None = None,
+          limit: int | None = MAX_NETWORKS) -> dict:
+    """Nodes (vendors, identifiers) and edges (vendor uses identifier) of shared identifiers,
+    for one network, the largest `limit` networks, or all (limit None: the exports)."""
+    chosen = [network] if network is not None else (
+        _largest(conn, limit) if limit is not None else None)
+    where = "" if chosen is None else f"and n.network in ({','.join('?' * len(chosen)) or 'null'})"
     edges = rows(conn, f"""
 select distinct p.vendor, i.kind, i.value, n.network
-from vendor_identifiers i join vendor_profiles p on p.id = i.vendor_profile
-join vendor_networks n on n.vendor = p.vendor and n.size > 1 {where}
-where (i.kind, i.value) in (
-  select j.kind, j.value from vendor_identifiers j join vendor_profiles q
-    on q.id = j.vendor_profile group by j.kind, j.value having count(distinct q.vendor) > 1)
-order by n.network, p.vendor""", [network] if network is not None else [])
+from vendor_networks n join vendor_profiles p on p.vendor = n.vendor
+join vendor_identifiers i on i.vendor_profile = p.id
+where n.size > 1 {where} and exists (
+  select 1 from vendor_identifiers j join vendor_profiles q on q.id = j.vendor_profile
+  where j.kind = i.kind and j.value = i.value and q.vendor != p.vendor)
+order by n.network, p.vendor""", chosen or [])
     vendors = {r["vendor"] for r in edges}
     names = {r["vendor"]: r for r in rows(
         conn, f"select v.id as vendor, v.name, v.country, n.network from vendors v join"

@@ -75,11 +75,12 @@ async def network_view(datasette, request):
     net = request.args.get("network")
     net_id = int(net) if net and net.isdigit() else None
     fmt = request.url_vars.get("fmt")
-    g = await db.execute_fn(lambda c: graph(c, net_id))
     if fmt in (".graphml", ".gexf"):
+        g = await db.execute_fn(lambda c: graph(c, net_id, limit=None))
         text = to_graphml(g) if fmt == ".graphml" else to_gexf(g)
         return Response(text, content_type="application/xml; charset=utf-8", headers={
             "content-disposition": f'attachment; filename="vendor-networks{fmt}"'})
+    g = await db.execute_fn(lambda c: graph(c, net_id))
     data = {"network": net_id, "networks": await db.execute_fn(lambda c: networks(c, net_id)),
             "graph": g}
     return await _page(datasette, request, "pw_network.html", data, "Vendor networks")
