@@ -29,6 +29,15 @@ left join evidence e on e.id = l.evidence
 left join watchlist_entries w on w.id = h.entry
 where h.current = 1"""
 
+def picked_hits(conn: sqlite3.Connection, pick_sql: str, params: list, order: str) -> list[dict]:
+    """Hit rows for the hits `pick_sql` selects (a query returning hits' rowids as `rid`,
+    already ordered and limited), so the joins run on those rows only."""
+    head, _, tail = HIT_ROW_SQL.partition("from hits h")
+    sql = (f"{head}from ({pick_sql}) k join hits h on h.rowid = k.rid"
+           f"{tail.replace('where h.current = 1', '')} order by {order}")
+    return rows(conn, sql, params)
+
+
 JSON_LIST_COLUMNS = ("family", "regimes", "shipping_claims", "payment_claims")
 
 

@@ -190,6 +190,7 @@ INDEXES: list[tuple[str, tuple[str, ...], bool]] = [
     ("hits", ("first_run",), False),
     ("hits", ("watchlist_version",), False),
     ("hits", ("current",), False),
+    ("hits", ("first_detected",), False),
 ]
 
 FTS_CONFIG: dict[str, tuple[str, ...]] = {

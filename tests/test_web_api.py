@@ -213,3 +213,19 @@ def test_password_protection(tmp_path, matcher):
         assert fetch(f"{base}/known/listings.json")[0] == 403
         assert fetch(f"{base}/-/who-sells.json?q=NPP")[0] == 403
         assert fetch(f"{base}/-/login")[0] == 200
+
+
+def test_table_pages_hide_internal_columns_and_link_rows(sample_server, sample_catalog):
+    db = sample_catalog.stem
+    _, _, page = fetch(f"{sample_server}/{db}/listings")  # redirected with _nocol=...
+    html = page.decode()
+    assert 'data-column="record_hash"' not in html and 'data-column="chem_key"' not in html
+    assert 'data-column="title"' in html and "archived copy" in html
+    # Asking for columns explicitly is left alone.
+    _, _, page = fetch(f"{sample_server}/{db}/listings?_col=record_hash")
+    assert 'data-column="record_hash"' in page.decode()
+    _, _, page = fetch(f"{sample_server}/{db}/hits")
+    html = page.decode()
+    assert "/-/structure/" in html and "/watchlist_entries/" in html
+    _, _, page = fetch(f"{sample_server}/{db}/vendor_profiles")
+    assert '<a href="/-/vendor/' in page.decode()

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from urllib.parse import quote as _quote
 
+from datasette.utils import tilde_encode
 from markupsafe import Markup, escape
 
 from pipelines.countries import country_label
@@ -46,6 +47,8 @@ def structure_img(datasette, key: str) -> Markup:
 
 
 def render(row, value, column, table, database, datasette):
+    if isinstance(value, dict) and "value" in value:  # an expanded foreign key
+        value = value["value"]
     if value is None:
         return None
     if isinstance(value, str) and value and (
@@ -59,6 +62,8 @@ def render(row, value, column, table, database, datasette):
         return Markup(f'<a href="{escape(href)}">archived copy</a>')
     if column in VENDOR_COLUMNS and isinstance(value, int) and table not in ("vendors",):
         return _vendor_link(datasette, database, value)
+    if table == "hits" and column == "entry" and isinstance(value, str):
+        return _entry_cell(datasette, database, value)
     items = _json_list(value)
     if items is not None:
         if all(isinstance(i, str | int | float) for i in items):
@@ -74,4 +79,18 @@ def _vendor_link(datasette, database, vendor: int):
         name = row[0] if row and row[0] else f"vendor {vendor}"
         href = datasette.urls.path(f"/-/vendor/{vendor}")
         return Markup(f'<a href="{escape(href)}">{escape(name)}</a>')
+    return inner
+
+
+def _entry_cell(datasette, database, entry: str):
+    """A hit's watchlist entry: its name linked to the entry, with the structure drawing."""
+    async def inner():
+        db = datasette.get_database(database)
+        row = (await db.execute("select name, inchikey from watchlist_entries where id = ?",
+                                [entry])).first()
+        href = datasette.urls.row(database, "watchlist_entries", tilde_encode(entry))
+        name = row[0] if row and row[0] else entry
+        link = Markup(f'<a href="{escape(href)}">{escape(name)}</a>')
+        return link + Markup("<br>") + structure_img(datasette, row[1]) if row and row[1] \
+            else link
     return inner

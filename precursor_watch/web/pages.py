@@ -7,8 +7,8 @@ from __future__ import annotations
 import sqlite3
 
 from pipelines.hit_queries import (
-    HIT_ROW_SQL,
     fts_query,
+    picked_hits,
     rows,
     since_clause,
     tidy_hit,
@@ -26,11 +26,15 @@ def who_sells(conn: sqlite3.Connection, query: str, limit: int = 1000) -> dict:
     out = {"query": query, "resolved": res.as_dict(), "vendors": [], "listings": []}
     if not (res.entries or res.inchikeys):
         return out
-    hit_rows = rows(conn, HIT_ROW_SQL + f" and (h.entry in ({_in(res.entries)})"
-                    f" or h.listing in (select listing from listing_substances"
-                    f" where substance in ({_in(res.inchikeys)})))"
-                    " order by h.score desc limit ?",
-                    [*res.entries, *res.inchikeys, limit])
+    order = "h.score desc, h.listing"
+    hit_rows = picked_hits(conn, f"""
+select rid from (
+  select rowid as rid, score, listing from hits where current = 1
+    and entry in ({_in(res.entries)})
+  union
+  select h.rowid, h.score, h.listing from listing_substances ls join hits h
+    on h.listing = ls.listing and h.current = 1 where ls.substance in ({_in(res.inchikeys)}))
+order by score desc, listing limit ?""", [*res.entries, *res.inchikeys, limit], order)
     # Listings resolved to the structure but not on the watchlist (no hit row): still sold.
     seen = {r["listing"] for r in hit_rows}
     plain = rows(conn, _PLAIN_LISTINGS.format(keys=_in(res.inchikeys)),
@@ -38,6 +42,7 @@ def who_sells(conn: sqlite3.Connection, query: str, limit: int = 1000) -> dict:
     listings = [tidy_hit(r) for r in hit_rows] + [
         tidy_hit(r) for r in plain if r["listing"] not in seen]
     out["listings"] = listings
+    out["truncated"] = len(hit_rows) >= limit or len(plain) >= limit
     out["vendors"] = group_by_vendor(listings)
     return out
 
@@ -92,8 +97,9 @@ def new_since(conn: sqlite3.Connection, since: str | None, limit: int = 1000) ->
         where, params, info = since_clause(conn, since)
     except ValueError as exc:
         return {"since": since, "crawl": None, "runs": [], "hits": [], "error": str(exc)}
-    hits = rows(conn, HIT_ROW_SQL + where + " order by h.first_detected desc, h.score desc"
-                " limit ?", [*params, limit])
+    order = "h.first_detected desc, h.score desc"
+    hits = picked_hits(conn, f"select h.rowid as rid from hits h where h.current = 1{where}"
+                       f" order by {order} limit ?", [*params, limit], order)
     return {**info, "hits": [tidy_hit(r) for r in hits]}
 
 

@@ -16,6 +16,7 @@ from markupsafe import Markup
 from pipelines import archived as archive
 from pipelines.countries import country_code, country_label
 from pipelines.drawing import DrawingError, structure_svg
+from pipelines.hit_queries import has_column
 from precursor_watch.web import cells, pages
 from precursor_watch.web.dossier import dossier
 from precursor_watch.web.network import graph, networks, to_gexf, to_graphml
@@ -95,13 +96,19 @@ async def new_since_view(datasette, request):
 
 
 def _crawl_choices(conn) -> list[str]:
-    out = []
-    for (wf,) in conn.execute("select distinct warc_file from evidence where warc_file is not"
-                              " null order by run desc limit 50"):
-        folder = wf.replace("\\", "/").rsplit("/", 2)[-2] if "/" in wf else None
-        if folder and folder not in out:
-            out.append(folder)
-    return out
+    """Recent crawl invocations: crawl_id, else the evidence folder of each run."""
+    out: list[str] = []
+    cid = "crawl_id" if has_column(conn, "crawl_runs", "crawl_id") else "null"
+    for run, crawl_id in conn.execute(
+            f"select id, {cid} from crawl_runs order by id desc limit 200"):
+        if not crawl_id:
+            wf = conn.execute("select warc_file from evidence where run = ? and warc_file is"
+                              " not null limit 1", [run]).fetchone()
+            wf = wf[0].replace("\\", "/") if wf else ""
+            crawl_id = wf.rsplit("/", 2)[-2] if wf.count("/") >= 1 else None
+        if crawl_id and crawl_id not in out:
+            out.append(crawl_id)
+    return out[:50]
 
 
 async def search_view(datasette, request):
@@ -223,10 +230,31 @@ def register_output_renderer():
     return OUTPUT_RENDERERS
 
 
+def _hidden_redirect(datasette, scope) -> str | None:
+    """For a table page opened without column choices: the same page without the table's
+    internal columns (hashes, run ids, normalized keys), as configured in metadata.yml."""
+    if scope.get("type") != "http" or scope.get("method") != "GET":
+        return None
+    parts = scope.get("path", "").strip("/").split("/")
+    if len(parts) != 2 or "." in parts[1]:
+        return None
+    hidden = (datasette.plugin_config("precursor-watch") or {}).get("hidden_columns", {})
+    cols = hidden.get(parts[1])
+    query = scope.get("query_string", b"").decode("latin-1")
+    if not cols or "_col=" in query or "_nocol=" in query:
+        return None
+    extra = "&".join(f"_nocol={c}" for c in cols)
+    return f"{scope.get('root_path', '')}{scope['path']}?{query + '&' if query else ''}{extra}"
+
+
 @hookimpl
-def asgi_wrapper():
+def asgi_wrapper(datasette):
     def wrap(app):
         async def add_robots_header(scope, receive, send):
+            target = _hidden_redirect(datasette, scope)
+            if target:
+                await Response.redirect(target).asgi_send(send)
+                return
             async def wrapped_send(event):
                 if event["type"] == "http.response.start":
                     headers = list(event.get("headers", []))

@@ -29,7 +29,7 @@ def metadata_for(db_path: Path, password_hash: str | None = None, user: str = DE
     md["databases"] = {db_path.stem: databases.get("catalog", {})}
     plugins = md.setdefault("plugins", {})
     if evidence_root is not None:
-        plugins["precursor-watch"] = {"evidence_root": str(evidence_root)}
+        plugins.setdefault("precursor-watch", {})["evidence_root"] = str(evidence_root)
     if password_hash:
         plugins["datasette-auth-passwords"] = {f"{user}_password_hash": password_hash}
         md["allow"] = {"id": user}
