@@ -202,6 +202,10 @@ def test_safe_output_renderer_neutralizes_formulas(tmp_path, matcher, fmt):
             assert all(c.data_type != "f" for row in ws.iter_rows() for c in row)
     if fmt == "safecsv":
         assert HOSTILE_TITLE in body.decode()  # kept as text, for the analyst
+        # Datasette's own CSV links lead to the safe output too.
+        with serving(db) as base:
+            status, _, plain = fetch(f"{base}/known/listings.csv?_size=max")
+        assert status == 200 and plain == body
 
 
 def test_password_protection(tmp_path, matcher):

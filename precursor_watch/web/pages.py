@@ -27,14 +27,10 @@ def who_sells(conn: sqlite3.Connection, query: str, limit: int = 1000) -> dict:
     if not (res.entries or res.inchikeys):
         return out
     order = "h.score desc, h.listing"
-    hit_rows = picked_hits(conn, f"""
-select rid from (
-  select rowid as rid, score, listing from hits where current = 1
-    and entry in ({_in(res.entries)})
-  union
-  select h.rowid, h.score, h.listing from listing_substances ls join hits h
-    on h.listing = ls.listing and h.current = 1 where ls.substance in ({_in(res.inchikeys)}))
-order by score desc, listing limit ?""", [*res.entries, *res.inchikeys, limit], order)
+    hit_rows = picked_hits(
+        conn, f"select rowid as rid from hits where current = 1 and entry in"
+        f" ({_in(res.entries)}) order by score desc, listing limit ?",
+        [*res.entries, limit], order) if res.entries else []
     # Listings resolved to the structure but not on the watchlist (no hit row): still sold.
     seen = {r["listing"] for r in hit_rows}
     plain = rows(conn, _PLAIN_LISTINGS.format(keys=_in(res.inchikeys)),

@@ -230,6 +230,15 @@ def register_output_renderer():
     return OUTPUT_RENDERERS
 
 
+def _csv_redirect(scope) -> str | None:
+    """Datasette's own CSV export keeps formula cells; its links go to the safe renderer."""
+    if scope.get("type") != "http" or not scope.get("path", "").endswith(".csv"):
+        return None
+    query = scope.get("query_string", b"").decode("latin-1")
+    path = scope["path"][:-4] + ".safecsv"
+    return f"{scope.get('root_path', '')}{path}{'?' + query if query else ''}"
+
+
 def _hidden_redirect(datasette, scope) -> str | None:
     """For a table page opened without column choices: the same page without the table's
     internal columns (hashes, run ids, normalized keys), as configured in metadata.yml."""
@@ -251,7 +260,7 @@ def _hidden_redirect(datasette, scope) -> str | None:
 def asgi_wrapper(datasette):
     def wrap(app):
         async def add_robots_header(scope, receive, send):
-            target = _hidden_redirect(datasette, scope)
+            target = _csv_redirect(scope) or _hidden_redirect(datasette, scope)
             if target:
                 await Response.redirect(target).asgi_send(send)
                 return
