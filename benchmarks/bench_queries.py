@@ -71,39 +71,46 @@ def generate(path: Path, n_listings: int, n_vendors: int, seed: int = 7) -> None
                    for v in range(1, n_vendors + 1) if v % 10 < 4])
     batch = 50_000
     for start in range(0, n_listings, batch):
-        rows, ev, subs, hits = [], [], [], []
-        for i in range(start, min(start + batch, n_listings)):
-            v = rnd.randint(1, n_vendors)
-            lid = f"p{v % 7}:L{i}"
-            is_hit = i % 20 == 0
-            e = ENTRIES[i % 3] if is_hit else None
-            title = f"{e[2]} 99% CAS {e[3]}" if e else f"compound {i % 2000} powder {i}"
-            run = rnd.randint(1, 14)
-            rows.append((lid, f"p{v % 7}", f"L{i}", f"https://p{v % 7}.example/L{i}",
-                         f"p{v % 7}:{v}", title, "USD 10/kg", "active", NOW, NOW, run, run,
-                         f"e{i}"))
-            ev.append((f"e{i}", f"https://p{v % 7}.example/L{i}", NOW,
-                       f"crawls/run{(run - 1) // 7}/pages.warc.gz", f"e{i}", f"{i:064x}", run))
-            key = e[1] if e else f"SUBST{i % 2000:09d}-UHFFFAOYSA-N"
-            subs.append((lid, key, "cas", 0.95, title[:20], "bench"))
-            if e:
-                hits.append((lid, e[0], "cas", 1.0, "bench", NOW, "bench", run, 1))
-        c.executemany("INSERT INTO listings (id, platform, listing_id, url, vendor_profile,"
-                      " title, price_text, status, first_seen, last_seen, first_run, last_run,"
-                      " evidence) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
-        c.executemany("INSERT INTO evidence (id, url, fetched_at, warc_file, warc_record_id,"
-                      " sha256, run) VALUES (?,?,?,?,?,?,?)", ev)
-        c.executemany("INSERT INTO listing_substances (listing, substance, how, confidence,"
-                      " name, evidence) VALUES (?,?,?,?,?,?)", subs)
-        c.executemany("INSERT INTO hits (listing, entry, match, score, evidence, first_detected,"
-                      " watchlist_version, first_run, current) VALUES (?,?,?,?,?,?,?,?,?)", hits)
-        index_listings_fts(db, [r[0] for r in rows])
+        _listings(db, rnd, range(start, min(start + batch, n_listings)), n_vendors)
     for t in ("vendors", "vendor_profiles", "substances"):
         c.execute(f"INSERT INTO {t}_fts({t}_fts) VALUES ('rebuild')")
     c.execute("COMMIT")
     c.execute("ANALYZE")
     c.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     c.close()
+
+
+def _listings(db, rnd: random.Random, ids: range, n_vendors: int) -> None:
+    """One batch of listings (every 20th a watchlist hit) with evidence and substances."""
+    c = db.conn
+    rows, ev, subs, hits = [], [], [], []
+    for i in ids:
+        v = rnd.randint(1, n_vendors)
+        lid = f"p{v % 7}:L{i}"
+        is_hit = i % 20 == 0
+        e = ENTRIES[i % 3] if is_hit else None
+        title = f"{e[2]} 99% CAS {e[3]}" if e else f"compound {i % 2000} powder {i}"
+        run = rnd.randint(1, 14)
+        rows.append((lid, f"p{v % 7}", f"L{i}", f"https://p{v % 7}.example/L{i}",
+                     f"p{v % 7}:{v}", title, "USD 10/kg", "active", NOW, NOW, run, run,
+                     f"e{i}"))
+        ev.append((f"e{i}", f"https://p{v % 7}.example/L{i}", NOW,
+                   f"crawls/run{(run - 1) // 7}/pages.warc.gz", f"e{i}", f"{i:064x}", run))
+        key = e[1] if e else f"SUBST{i % 2000:09d}-UHFFFAOYSA-N"
+        subs.append((lid, key, "cas", 0.95, title[:20], "bench"))
+        if e:
+            detected = f"2026-11-{16 + run:02d}T{i % 24:02d}:00:00Z"  # runs a day apart
+            hits.append((lid, e[0], "cas", 1.0, "bench", detected, "bench", run, 1))
+    c.executemany("INSERT INTO listings (id, platform, listing_id, url, vendor_profile,"
+                  " title, price_text, status, first_seen, last_seen, first_run, last_run,"
+                  " evidence) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+    c.executemany("INSERT INTO evidence (id, url, fetched_at, warc_file, warc_record_id,"
+                  " sha256, run) VALUES (?,?,?,?,?,?,?)", ev)
+    c.executemany("INSERT INTO listing_substances (listing, substance, how, confidence,"
+                  " name, evidence) VALUES (?,?,?,?,?,?)", subs)
+    c.executemany("INSERT INTO hits (listing, entry, match, score, evidence, first_detected,"
+                  " watchlist_version, first_run, current) VALUES (?,?,?,?,?,?,?,?,?)", hits)
+    index_listings_fts(db, [r[0] for r in rows])
 
 
 def timed(url: str, repeat: int) -> list[float]:
@@ -141,7 +148,7 @@ def main() -> None:
         "who-sells (SMILES)": "/-/who-sells.json?q=" + quote("O=C1CCN(C(=O)OC(C)(C)C)CC1"),
         "vendor dossier": f"/-/vendor/{v}.json",
         "new since (latest crawl)": "/-/new-since.json?since=latest",
-        "new since (date)": "/-/new-since.json?since=2026-11-30",
+        "new since (date)": "/-/new-since.json?since=2026-11-25",
         "network": "/-/network.json",
         "network (one)": "/-/network.json?network=8",
         "search": "/-/search.json?q=piperidone",
@@ -150,7 +157,7 @@ def main() -> None:
         "query find_identifier": f"/{name}/find_identifier.json?value=sales1234",
         "query vendor_dossier": f"/{name}/vendor_dossier.json?vendor={v}",
         "query listing_history": f"/{name}/listing_history.json?listing=p0:L7",
-        "query new_hits_since": f"/{name}/new_hits_since.json?since=2026-11-30",
+        "query new_hits_since": f"/{name}/new_hits_since.json?since=2026-11-25",
     }
     worst = 0.0
     with serving(path) as base:
