@@ -233,3 +233,22 @@ def test_table_pages_hide_internal_columns_and_link_rows(sample_server, sample_c
     assert "/-/structure/" in html and "/watchlist_entries/" in html
     _, _, page = fetch(f"{sample_server}/{db}/vendor_profiles")
     assert '<a href="/-/vendor/' in page.decode()
+
+
+def test_serve_refuses_a_missing_catalog_and_serves_immutable(tmp_path, matcher):
+    import subprocess
+    import sys
+
+    from webkit import known_catalog, serving
+
+    r = subprocess.run([sys.executable, "-m", "precursor_watch", "serve", "--db",
+                        str(tmp_path / "none.db")], capture_output=True, text=True, timeout=60)
+    assert r.returncode != 0 and "no catalog at" in r.stderr
+    db = known_catalog(tmp_path / "known.db", matcher)
+    with serving(db, "--immutable") as base:
+        rows = get_json(f"{base}/known/analyst_hits.json?_shape=array")
+        assert {r["entry"] for r in rows} >= {"npp", "boc-4-piperidone"}
+        _, _, page = fetch(f"{base}/known/analyst_hits")
+        assert "/known/listings/shop~3Aa1" in page.decode()  # hit rows link their listing
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.decode()
+        assert "<script>alert(1)</script>" not in page.decode()

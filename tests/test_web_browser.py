@@ -99,3 +99,18 @@ def test_archived_evidence_page_runs_no_script(page, sample_server, sample_catal
     assert page.title() != "script ran"
     assert all(u.startswith(sample_server) for u in requests)
     shot(page, "evidence")
+
+
+def test_hostile_listing_text_is_shown_not_run(page, tmp_path_factory, matcher):
+    from webkit import HOSTILE_TITLE, known_catalog, serving
+
+    db = known_catalog(tmp_path_factory.mktemp("hostile") / "known.db", matcher)
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    with serving(db) as base:
+        for path in ("/-/who-sells?q=NPP", "/-/search?q=NPP", "/-/vendor/1",
+                     "/known/analyst_hits", "/known/listings"):
+            page.goto(base + path)
+            assert page.get_by_text(HOSTILE_TITLE).first.is_visible(), path
+        shot(page, "hostile-listings")
+    assert dialogs == []

@@ -47,10 +47,15 @@ def structure_img(datasette, key: str) -> Markup:
 
 
 def render(row, value, column, table, database, datasette):
-    if isinstance(value, dict) and "value" in value:  # an expanded foreign key
+    foreign_key = isinstance(value, dict) and "value" in value
+    if foreign_key:  # an expanded foreign key: Datasette links it by its label
         value = value["value"]
     if value is None:
         return None
+    if column == "listing" and not foreign_key and isinstance(value, str) \
+            and table != "listings":
+        href = datasette.urls.row(database, "listings", tilde_encode(value))
+        return Markup(f'<a href="{escape(href)}">{escape(value)}</a>')
     if isinstance(value, str) and value and (
             STRUCTURE_TABLES.get(table) == column or column in STRUCTURE_COLUMNS) \
             and len(value) == 27 and value[14] == "-":
