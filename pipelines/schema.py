@@ -173,6 +173,7 @@ INDEXES: list[tuple[str, tuple[str, ...], bool]] = [
     ("vendor_networks", ("network",), False),
     ("vendor_networks", ("size",), False),
     ("listings", ("platform", "listing_id"), False),
+    ("listings", ("id", "vendor_profile"), False),  # covers hit -> vendor joins (analyst pages)
     ("listings", ("url",), False),
     ("listings", ("vendor_profile",), False),
     ("listings", ("spider", "status"), False),

@@ -20,7 +20,7 @@ def _in(values) -> str:
     return ",".join("?" * len(values)) or "null"
 
 
-def who_sells(conn: sqlite3.Connection, query: str, limit: int = 1000) -> dict:
+def who_sells(conn: sqlite3.Connection, query: str, limit: int = 500) -> dict:
     """Vendors offering what `query` denotes, one row per vendor with its listings."""
     res = resolve(query)
     out = {"query": query, "resolved": res.as_dict(), "vendors": [], "listings": []}
