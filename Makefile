@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test lint bench clean
+.PHONY: setup demo serve test lint bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,6 +17,12 @@ setup: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/precursor-watch demo
 
+# Datasette for analysts on http://127.0.0.1:8001 (DB=path, PORT=n to change).
+DB ?= catalog.db
+PORT ?= 8001
+serve: $(STAMP)
+	$(BIN)/precursor-watch serve --db $(DB) --port $(PORT)
+
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
@@ -28,4 +34,4 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_match.py
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache
+	rm -rf $(VENV) build *.egg-info .pytest_cache tests/artifacts

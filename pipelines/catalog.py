@@ -336,7 +336,8 @@ class CatalogWriter:
         self.db.conn.execute(
             "INSERT OR IGNORE INTO evidence (id, url, fetched_at, warc_file, warc_record_id,"
             " sha256, run) VALUES (?,?,?,?,?,?,?)",
-            [eid, rec.get("url") or rec.get("profile_url"),
+            # The capture's own URL; a listing's or profile's URL only for older items.
+            [eid, rec.get("page_url") or rec.get("url") or rec.get("profile_url"),
              rec.get("fetched_at") or now, rec.get("warc_file"), rec.get("warc_record_id"),
              rec.get("body_sha256"), self.run_id],
         )

@@ -52,7 +52,7 @@ def region_for(country: str | None) -> str | None:
     if not country:
         return None
     c = " ".join(country.strip().lower().split())
-    if len(c) == 2 and c.isalpha() and c != "us":
+    if len(c) == 2 and c.isascii() and c.isalpha() and c != "us":
         return c.upper()
     return _regions().get(c)
 

@@ -126,12 +126,7 @@ def networks(db, limit: int = 10) -> list[dict]:
 def summary_text(db, db_path: str | Path = "catalog.db") -> str:
     """The demo's closing summary: listings, vendors, hits by entry, networks, how to browse."""
     t = totals(db)
-    metadata = Path(__file__).resolve().parent.parent / "datasette" / "metadata.yml"
-    browse = f"datasette {db_path}"
-    if metadata.exists():
-        cwd = Path.cwd()
-        shown = metadata.relative_to(cwd) if metadata.is_relative_to(cwd) else metadata
-        browse += f" -m {shown}"
+    browse = f".venv/bin/precursor-watch serve --db {db_path}"
     return "\n".join([
         f"Listings: {t['listings']} ({t['active']} active, {t['gone']} gone) on "
         f"{t['platforms']} platforms; {t['listings_with_hits']} with watchlist hits",
@@ -142,6 +137,7 @@ def summary_text(db, db_path: str | Path = "catalog.db") -> str:
         table(hits_by_entry(db)),
         "\nVendor networks (shared phone / email / website / address):",
         table(networks(db), width=100),
-        f"\nBrowse: {browse}   (then open http://127.0.0.1:8001)",
-        f"Counts: precursor-watch stats --db {db_path}",
+        f"\nBrowse: {browse}   (or `make serve`; then open http://127.0.0.1:8001)",
+        f"Report: .venv/bin/precursor-watch report --db {db_path} --format html -o report.html",
+        f"Counts: .venv/bin/precursor-watch stats --db {db_path}",
     ])

@@ -26,7 +26,7 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...], list[tuple[str, 
             "listings_seen": int, "listings_new": int, "listings_changed": int,
             "listings_reappeared": int, "listings_gone": int, "gone_note": str,
             "vendors_seen": int, "vendors_new": int, "hits_new": int, "hits_retracted": int,
-            "stats": str,
+            "stats": str, "crawl_id": str,
         },
         "id",
         [],
@@ -154,6 +154,7 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...], list[tuple[str, 
 
 INDEXES: list[tuple[str, tuple[str, ...], bool]] = [
     ("crawl_runs", ("spider", "started"), False),
+    ("crawl_runs", ("crawl_id",), False),
     ("watchlist_entries", ("inchikey",), False),
     ("vendors", ("name_norm",), False),
     ("vendors", ("merged_into",), False),
@@ -172,6 +173,7 @@ INDEXES: list[tuple[str, tuple[str, ...], bool]] = [
     ("vendor_networks", ("network",), False),
     ("vendor_networks", ("size",), False),
     ("listings", ("platform", "listing_id"), False),
+    ("listings", ("id", "vendor_profile"), False),  # covers hit -> vendor joins (analyst pages)
     ("listings", ("url",), False),
     ("listings", ("vendor_profile",), False),
     ("listings", ("spider", "status"), False),
@@ -189,6 +191,7 @@ INDEXES: list[tuple[str, tuple[str, ...], bool]] = [
     ("hits", ("first_run",), False),
     ("hits", ("watchlist_version",), False),
     ("hits", ("current",), False),
+    ("hits", ("first_detected",), False),
 ]
 
 FTS_CONFIG: dict[str, tuple[str, ...]] = {
@@ -259,7 +262,13 @@ select h.listing, l.title, l.platform, l.url, p.vendor, p.name as vendor_name, h
 from hits h
 join listings l on l.id = h.listing
 left join vendor_profiles p on p.id = l.vendor_profile
-where h.first_run = (select max(id) from crawl_runs)
+where h.first_run in (
+  -- every per-spider run of the last invocation: its crawl_id, else runs overlapping it in time
+  select r.id from crawl_runs r, (select id, crawl_id, started, coalesce(finished, started) as
+    finished from crawl_runs order by id desc limit 1) last
+  where r.id = last.id or r.crawl_id = last.crawl_id
+    or (last.crawl_id is null and r.started <= last.finished
+        and coalesce(r.finished, r.started) >= last.started))
 order by h.score desc""",
     "vendors_multi_platform": """
 select v.id as vendor, v.name, v.country, count(distinct p.platform) as platforms,

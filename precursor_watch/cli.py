@@ -14,7 +14,7 @@ def main() -> None:
 
 
 def _register() -> None:
-    from precursor_watch import cli_catalog, cli_crawl, cli_match, cli_watchlist
+    from precursor_watch import cli_catalog, cli_crawl, cli_match, cli_watchlist, cli_web
 
     main.add_command(cli_match.match)
     main.add_command(cli_match.demo)
@@ -27,6 +27,8 @@ def _register() -> None:
     main.add_command(cli_catalog.stats)
     main.add_command(cli_catalog.ingest)
     main.add_command(cli_catalog.summary)
+    main.add_command(cli_web.serve)
+    main.add_command(cli_web.report)
 
 
 _register()

@@ -89,6 +89,7 @@ class EvidenceMiddleware:
             "warc_record_id": record.rec_headers.get_header("WARC-Record-ID"),
             "body_sha256": sha,
             "fetched_at": fetched,
+            "page_url": response.url,
         }
         return response
 

@@ -34,6 +34,7 @@ class Listing:
     body_sha256: str | None = None
     warc_file: str | None = None
     warc_record_id: str | None = None
+    page_url: str | None = None  # the archived page's own URL (WARC-Target-URI)
 
 
 @dataclass
@@ -57,6 +58,7 @@ class Vendor:
     body_sha256: str | None = None
     warc_file: str | None = None
     warc_record_id: str | None = None
+    page_url: str | None = None  # the archived page's own URL (WARC-Target-URI)
 
 
 @dataclass

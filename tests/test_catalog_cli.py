@@ -41,7 +41,7 @@ def test_ingest_stats_summary_rescan(tmp_path, matcher):
     assert "Listings: 8 (8 active, 0 gone) on 2 platforms" in r.stdout
     assert "npp" in r.stdout
     assert "phone:+8613100000001" in r.stdout  # the Wuhan / Amarvel network
-    assert f"datasette {db}" in r.stdout
+    assert f"precursor-watch serve --db {db}" in r.stdout
 
     r = runner.invoke(main, ["rescan", "--db", db])
     assert r.exit_code == 0, r.output

@@ -8,13 +8,11 @@ import subprocess
 import sys
 import time
 import urllib.request
-from pathlib import Path
 
 from pipelines.catalog import CatalogWriter
 from pipelines.schema import open_db
 from pipelines.validate import check
-
-METADATA = Path(__file__).parent.parent / "datasette" / "metadata.yml"
+from precursor_watch.web.server import METADATA
 
 
 def free_port() -> int:

@@ -126,7 +126,7 @@ class MarketplaceSpider(scrapy.Spider):
 
     def stamp(self, item: Listing | Vendor, evidence: dict):
         changes = {"platform": item.platform or self.platform}
-        for key in ("fetched_at", "body_sha256", "warc_file", "warc_record_id"):
+        for key in ("fetched_at", "body_sha256", "warc_file", "warc_record_id", "page_url"):
             if evidence.get(key) and not getattr(item, key, None):
                 changes[key] = evidence[key]
         return dataclasses.replace(item, **changes)

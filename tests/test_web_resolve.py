@@ -1,0 +1,36 @@
+"""What an analyst types into "Who sells X?" resolves to watchlist entries and structures with
+the project's chemistry: names, synonyms, abbreviations, Chinese names, CAS numbers in any
+written form and SMILES of one substance resolve alike; class and designer relatives do not
+count as the substance itself."""
+
+from __future__ import annotations
+
+import pytest
+
+from precursor_watch.web.resolve import resolve
+
+
+@pytest.mark.parametrize("query, entry", [
+    ("BMK methyl glycidate", "bmk-methyl-glycidate"),
+    ("CAS 80532-66-7", "bmk-methyl-glycidate"),
+    ("80532 66 7", "bmk-methyl-glycidate"),
+    ("COC(=O)C1(C)OC1c1ccccc1", "bmk-methyl-glycidate"),
+    ("1-boc-4-piperidone", "boc-4-piperidone"),
+    ("N-Boc-4-哌啶酮", "boc-4-piperidone"),
+    ("O=C1CCN(C(=O)OC(C)(C)C)CC1", "boc-4-piperidone"),
+    ("NPP", "npp"),
+    ("1-苯乙基-4-哌啶酮", "npp"),
+])
+def test_queries_resolve_to_the_entry(query, entry):
+    assert resolve(query).entries == [entry]
+
+
+def test_unlisted_substance_resolves_to_its_structure_only():
+    r = resolve("piperonyl butoxide")
+    assert r.entries == [] and r.inchikeys == ["FIPWRIJSWJWJAI-UHFFFAOYSA-N"]
+
+
+def test_nothing_for_noise():
+    r = resolve("   ")
+    assert r.entries == [] and r.inchikeys == []
+    assert resolve("qwzx plorp").entries == []
