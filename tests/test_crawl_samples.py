@@ -29,7 +29,7 @@ def sample_crawl(tmp_path_factory):
 def spiders():
     from scrapy.utils.project import get_project_settings
 
-    from precursor_watch.cli_crawl import spider_names
+    from scrapers.crawl import spider_names
 
     return spider_names(get_project_settings())
 
