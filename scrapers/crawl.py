@@ -207,6 +207,7 @@ def run_crawl(spiders: list, samples: str | None = None, db: str | None = None,
     process = CrawlerProcess(settings)
     crawlers: dict[str, Crawler] = {}
     failures: dict[str, str] = {}
+    keep: list = []
     try:
         for spider in spiders:
             cls = process.spider_loader.load(spider) if isinstance(spider, str) else spider
@@ -218,7 +219,8 @@ def run_crawl(spiders: list, samples: str | None = None, db: str | None = None,
             process._initialized_reactor = True
             crawler = process.create_crawler(Crawler(cls, own, init_reactor=first))
             if not redis_url:
-                crawler.signals.connect(_mark_clean(jobdir), signal=signals.spider_closed)
+                keep.append(_mark_clean(jobdir))  # signal receivers are weak references
+                crawler.signals.connect(keep[-1], signal=signals.spider_closed)
             crawlers[cls.name] = crawler
             d = process.crawl(crawler, **(spider_args or {}))
             d.addErrback(_record_failure(failures, cls.name))
