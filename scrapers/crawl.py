@@ -127,9 +127,11 @@ def crawl_settings(run_id: str, *, samples: str | None = None, db: str | None = 
     put("PRECURSOR_WATCH_OUT", out or str(folder / "items.jsonl"))
     pipelines = dict(settings.getdict("ITEM_PIPELINES"))
     if redis_url:
-        from scrapers.redis_queue import redis_settings
+        from scrapers.redis_queue import PIPELINE, quiet_scrapy_redis, redis_settings
 
-        pipelines = {}  # items go to the Redis queue; one `ingest --redis` writer fills the catalog
+        quiet_scrapy_redis()
+        # Items go to the Redis queue; one `ingest --redis` writer fills the catalog.
+        pipelines = {PIPELINE: 800}
         for key, value in redis_settings(redis_url, run_id).items():
             put(key, value)
     pipelines["scrapers.export.JsonLinesExportPipeline"] = 900

@@ -118,12 +118,19 @@ def baseline(db_path: str | Path | None, spider: str, runs: int = 5) -> dict | N
 
 
 def evaluate(stats: dict, counts: Counts, base: dict | None, *, min_listings: int = 0,
-             coverage_drop: float = 0.2, fail_rate: float = 0.5) -> list[Check]:
-    """The health checks of one spider run (pure: stats and counts in, checks out)."""
+             coverage_drop: float = 0.2, fail_rate: float = 0.5,
+             shared_frontier: bool = False) -> list[Check]:
+    """The health checks of one spider run (pure: stats and counts in, checks out).
+
+    `shared_frontier`: other crawler processes share the requests (Redis); a process whose
+    requests were all taken by the others fetched nothing and is not failed for it."""
     pages = int(stats.get("response_received_count", 0))
     requests = int(stats.get("scheduler/dequeued", 0)) or pages
-    checks = [Check("fetched", "ok" if pages else "failed", pages, 1,
-                    f"{pages} pages fetched")]
+    taken = shared_frontier and not pages  # failed requests still fail the `errors` check
+    checks = [Check("fetched", "ok" if pages or taken else "failed", pages, 1,
+                    f"{pages} pages fetched"
+                    + (" (shared frontier: the other crawlers took the requests)" if taken
+                       else ""))]
     floor = min_listings or (int(base["listings"] * 0.5) if base else 0)
     checks.append(Check(
         "listings_floor", "failed" if counts.listings < floor else "ok", counts.listings, floor,
@@ -183,6 +190,9 @@ class HealthMonitor:
         self.coverage_drop = s.getfloat("PRECURSOR_WATCH_COVERAGE_DROP", 0.2)
         self.fail_rate = s.getfloat("PRECURSOR_WATCH_FAIL_RATE", 0.5)
         self.db_path = s.get("PRECURSOR_WATCH_DB")
+        self.shared = "scrapy_redis" in str(s.get("SCHEDULER"))
+        if self.shared:  # the crawlers of a Redis run have no catalog: floors must be set
+            self.db_path = None
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -205,7 +215,7 @@ class HealthMonitor:
         values = stats.get_stats()
         checks = evaluate(values, self.counts, baseline(self.db_path, spider.name),
                           min_listings=self.min_listings, coverage_drop=self.coverage_drop,
-                          fail_rate=self.fail_rate)
+                          fail_rate=self.fail_rate, shared_frontier=self.shared)
         status = verdict(checks) if reason == "finished" else "interrupted"
         report = {"status": status, "reason": reason, "counts": asdict(self.counts),
                   "coverage": self.counts.coverage(), "checks": [asdict(c) for c in checks]}

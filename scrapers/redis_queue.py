@@ -12,10 +12,19 @@ from __future__ import annotations
 
 import json
 import uuid
+import warnings
 
 from scrapers.export import item_to_dict
 
 ITEMS_KEY = "precursor-watch:items"
+PIPELINE = "scrapers.redis_queue.RedisItemPipeline"
+
+
+def quiet_scrapy_redis() -> None:
+    """scrapy-redis 0.9 still passes `spider=` to the stats collector: one warning per request."""
+    from scrapy.exceptions import ScrapyDeprecationWarning
+
+    warnings.filterwarnings("ignore", category=ScrapyDeprecationWarning, module="scrapy_redis")
 
 
 def redis_settings(url: str, run_id: str) -> dict:
