@@ -201,7 +201,11 @@ def evidence(key: str, directory: str, out: str | None) -> None:
     """Print or extract an archived page by URL, SHA-256 of its body, or WARC record id."""
     from scrapers.evidence import find_records
 
-    records = find_records(directory, key)
+    problems: list = []
+    records = find_records(directory, key, problems)
+    for p in problems:
+        click.echo(f"warning: damaged record skipped in {p.warc_file} at byte {p.offset}:"
+                   f" {p.error[:120]}", err=True)
     if not records:
         raise click.ClickException(f"no archived page for {key!r} under {directory}")
     for r in records:
