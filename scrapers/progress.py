@@ -2,8 +2,8 @@
 
 Enabled by the setting `PRECURSOR_WATCH_PROGRESS` (the crawl command sets it when standard error
 is a terminal; cron and systemd get quiet logs instead). All spiders of a process share one
-`Board`, redrawn in place once a second. The bar is pages fetched over requests scheduled so far
-(the total grows as a crawl discovers pages).
+`Board`, redrawn in place once a second. The bar is pages fetched over pages fetched plus requests
+still queued (the total grows as a crawl discovers pages).
 """
 
 from __future__ import annotations
@@ -93,7 +93,8 @@ class Progress:
         if row is None:
             return
         row.pages = int(stats.get("response_received_count", 0))
-        row.scheduled = int(stats.get("scheduler/enqueued", 0)) or row.pages
+        waiting = int(stats.get("scheduler/enqueued", 0)) - int(stats.get("scheduler/dequeued", 0))
+        row.scheduled = row.pages + max(waiting, 0)  # fetched + still queued
         row.items = int(stats.get("item_scraped_count", 0))
         row.errors = (int(stats.get("log_count/ERROR", 0))
                       + int(stats.get("precursor_watch/not_fetched", 0)))
