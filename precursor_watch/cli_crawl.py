@@ -66,6 +66,11 @@ def crawl(spiders, all_spiders, samples, offline, db_path, out, args, log_level,
 
     if samples and offline:
         raise click.UsageError("--samples and --offline exclude each other")
+    if run_id and not redis_url:
+        raise click.UsageError("--run-id joins a --redis run (a new crawl gets a new run id)")
+    if redis_url and report_dir:
+        raise click.UsageError("--report-dir needs the catalog, and crawlers of a --redis run"
+                               " do not write it")
     spider_args = _parse_args(args)
     earlier: dict[str, str] = {}
     if resume:
