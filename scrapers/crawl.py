@@ -134,7 +134,9 @@ def crawl_settings(run_id: str, *, samples: str | None = None, db: str | None = 
         pipelines = {PIPELINE: 800}
         for key, value in redis_settings(redis_url, run_id).items():
             put(key, value)
-    pipelines["scrapers.export.JsonLinesExportPipeline"] = 900
+    # Exported just before the catalog writer: an item the catalog could not take is still in
+    # items.jsonl (and can be loaded later with `ingest`).
+    pipelines["scrapers.export.JsonLinesExportPipeline"] = 290
     put("ITEM_PIPELINES", pipelines)
     for key, value in (extra or {}).items():
         put(key, value)

@@ -60,6 +60,10 @@ class Counts:
     bans: int = 0
     searches: int = 0
     searches_ok: int = 0
+    pages: int = 0  # earlier segments of a resumed run only (this segment's are in the stats)
+
+    def __add__(self, other: Counts) -> Counts:
+        return Counts(**{k: v + getattr(other, k) for k, v in asdict(self).items()})
 
     def coverage(self) -> dict[str, float]:
         out = {}
@@ -117,6 +121,28 @@ def baseline(db_path: str | Path | None, spider: str, runs: int = 5) -> dict | N
             "coverage": past[0].get("coverage", {})}
 
 
+def earlier_counts(db_path: str | Path | None, crawl_id: str, spider: str) -> Counts:
+    """What the earlier segments of a resumed run (same run id and spider) counted."""
+    total = Counts()
+    if not db_path or not crawl_id or not Path(db_path).exists():
+        return total
+    try:
+        con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=10)
+        try:
+            rows = con.execute("SELECT monitors FROM crawl_runs WHERE crawl_id = ? AND spider = ?"
+                               " AND monitors IS NOT NULL", [crawl_id, spider]).fetchall()
+        finally:
+            con.close()
+    except sqlite3.Error as exc:
+        log.warning("earlier segments of %s %s unavailable: %s", crawl_id, spider, exc)
+        return total
+    for (raw,) in rows:
+        report = json.loads(raw)
+        part = report.get("segment") or {}
+        total = total + Counts(**{k: v for k, v in part.items() if k in Counts.__annotations__})
+    return total
+
+
 def evaluate(stats: dict, counts: Counts, base: dict | None, *, min_listings: int = 0,
              coverage_drop: float = 0.2, fail_rate: float = 0.5,
              shared_frontier: bool = False) -> list[Check]:
@@ -124,8 +150,8 @@ def evaluate(stats: dict, counts: Counts, base: dict | None, *, min_listings: in
 
     `shared_frontier`: other crawler processes share the requests (Redis); a process whose
     requests were all taken by the others fetched nothing and is not failed for it."""
-    pages = int(stats.get("response_received_count", 0))
-    requests = int(stats.get("scheduler/dequeued", 0)) or pages
+    pages = int(stats.get("response_received_count", 0)) + counts.pages
+    requests = int(stats.get("scheduler/dequeued", 0)) + counts.pages or pages
     taken = shared_frontier and not pages  # failed requests still fail the `errors` check
     checks = [Check("fetched", "ok" if pages or taken else "failed", pages, 1,
                     f"{pages} pages fetched"
@@ -190,6 +216,7 @@ class HealthMonitor:
         self.coverage_drop = s.getfloat("PRECURSOR_WATCH_COVERAGE_DROP", 0.2)
         self.fail_rate = s.getfloat("PRECURSOR_WATCH_FAIL_RATE", 0.5)
         self.db_path = s.get("PRECURSOR_WATCH_DB")
+        self.run_id = s.get("PRECURSOR_WATCH_RUN_ID")
         self.shared = "scrapy_redis" in str(s.get("SCHEDULER"))
         if self.shared:  # the crawlers of a Redis run have no catalog: floors must be set
             self.db_path = None
@@ -213,12 +240,17 @@ class HealthMonitor:
     def spider_closed(self, spider, reason: str) -> None:
         stats = self.crawler.stats
         values = stats.get_stats()
-        checks = evaluate(values, self.counts, baseline(self.db_path, spider.name),
+        earlier = earlier_counts(self.db_path, self.run_id, spider.name)
+        counts = self.counts + earlier  # a resumed run is judged as a whole
+        checks = evaluate(values, counts, baseline(self.db_path, spider.name),
                           min_listings=self.min_listings, coverage_drop=self.coverage_drop,
                           fail_rate=self.fail_rate, shared_frontier=self.shared)
         status = verdict(checks) if reason == "finished" else "interrupted"
-        report = {"status": status, "reason": reason, "counts": asdict(self.counts),
-                  "coverage": self.counts.coverage(), "checks": [asdict(c) for c in checks]}
+        segment = {**asdict(self.counts), "pages": int(values.get("response_received_count", 0))}
+        whole = {**asdict(counts), "pages": segment["pages"] + earlier.pages}
+        # counts: the whole run (all segments of a resumed run); segment: this process's part
+        report = {"status": status, "reason": reason, "counts": whole, "segment": segment,
+                  "coverage": counts.coverage(), "checks": [asdict(c) for c in checks]}
         stats.set_value(STATUS_KEY, status)
         stats.set_value(CHECKS_KEY, json.dumps(report, sort_keys=True))
         for c in checks:

@@ -212,3 +212,24 @@ def test_health_checks_table():
               "robotstxt/forbidden": 5}
     checks = {c.check: c.result for c in evaluate(robots, Counts(), None)}
     assert checks["robots"] == "failed"
+
+
+def test_a_resumed_segment_is_judged_with_its_earlier_segments(tmp_path):
+    from pipelines.schema import open_db
+    from scrapers.monitor import Counts, earlier_counts, evaluate, verdict
+
+    db = open_db(tmp_path / "c.db")
+    segment = {"listings": 9, "listings_named": 9, "listings_cas": 9, "searches": 4,
+               "searches_ok": 4, "pages": 30}
+    db.execute("insert into crawl_runs (crawl_id, spider, status, monitors) values"
+               " ('RUN', 'chemnet', 'interrupted', ?)", [json.dumps({"segment": segment})])
+    db.close()
+    earlier = earlier_counts(tmp_path / "c.db", "RUN", "chemnet")
+    assert earlier == Counts(**segment)
+    assert earlier_counts(tmp_path / "c.db", "OTHER", "chemnet") == Counts()
+    # The last few requests after the resume: no search answered, one listing, 2 pages.
+    rest = Counts(listings=1, listings_named=1, listings_cas=1, searches=3)
+    stats = {"response_received_count": 2, "scheduler/dequeued": 2}
+    base = {"listings": 10, "coverage": {}}
+    assert verdict(evaluate(stats, rest, base)) == "failed"
+    assert verdict(evaluate(stats, rest + earlier, base)) == "finished"
