@@ -114,5 +114,10 @@ def demo(db: str) -> None:
                    f"with {', '.join(names)}")
         result = run_crawl(names, samples, db, None, {}, extra_settings={"LOG_LEVEL": "ERROR"})
     pages = sum(s.get("response_received_count", 0) for s in result.stats.values())
-    click.echo(f"fetched {pages} pages (archived as WARC under crawls/)\n")
+    click.echo(f"fetched {pages} pages (archived as WARC under crawls/{result.run_id}/)")
+    for name, run in result.spiders.items():
+        if run.status != "finished":
+            failed = ", ".join(run.summary()["failed_checks"])
+            click.echo(f"  {name}: {run.status} ({failed})")
+    click.echo("")
     click.echo(summary_text(open_db(db), db))

@@ -106,8 +106,9 @@ def baseline(db_path: str | Path | None, spider: str, runs: int = 5) -> dict | N
         con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=10)
         try:
             rows = con.execute(
-                "SELECT monitors FROM crawl_runs WHERE spider = ? AND status = 'finished'"
-                " AND monitors IS NOT NULL ORDER BY id DESC LIMIT ?", [spider, runs]).fetchall()
+                "SELECT monitors FROM crawl_runs WHERE spider = ? AND status IN"
+                " ('finished', 'degraded') AND monitors IS NOT NULL ORDER BY id DESC LIMIT ?",
+                [spider, runs]).fetchall()
         finally:
             con.close()
     except sqlite3.Error as exc:  # a catalog without the column yet, or locked: no baseline
