@@ -257,7 +257,7 @@ def _record_failure(failures: dict, name: str):
 
 
 def _verdict(name: str, crawler, error: str | None) -> SpiderRun:
-    stats = crawler.stats.get_stats() if crawler.stats else {}
+    stats = crawler.stats.get_stats() if crawler.crawling or crawler.spider else {}
     health = json.loads(stats.get("precursor_watch/health/checks") or "{}")
     status = stats.get("precursor_watch/health/status")
     if error or not status:

@@ -233,3 +233,14 @@ def test_a_resumed_segment_is_judged_with_its_earlier_segments(tmp_path):
     base = {"listings": 10, "coverage": {}}
     assert verdict(evaluate(stats, rest, base)) == "failed"
     assert verdict(evaluate(stats, rest + earlier, base)) == "finished"
+
+
+def test_a_spider_that_errors_out_fails_the_run_and_is_recorded(tmp_path):
+    proc = cli(tmp_path, "crawl", "hxchem", "vendorsite", "-a", "max_queries=abc",
+               "--offline", "--db", "c.db")
+    assert proc.returncode == 1, proc.stderr[-2000:]
+    assert "spider hxchem could not run: ValueError" in proc.stderr
+    got = rows(tmp_path / "c.db", "select spider, status, finish_reason from crawl_runs"
+               " order by spider")
+    assert [(s, st) for s, st, _ in got] == [("hxchem", "failed"), ("vendorsite", "failed")]
+    assert all(reason.startswith("ValueError") for _, _, reason in got)
