@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from precursor_watch.config import DB_OPTION, announce_new, db_source
-from scrapers.crawl import QUIET_FORMAT
+from scrapers.crawl import EXIT_CODES, QUIET_FORMAT, worst
 
 
 def _parse_args(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -99,6 +99,8 @@ def crawl(spiders, all_spiders, samples, offline, db_path, out, args, log_level,
             names, earlier = resume_plan(db, resume, names)
             click.echo(f"resuming {resume}: {', '.join(names) or 'nothing left to run'}"
                        + (f" (complete: {', '.join(earlier)})" if earlier else ""), err=True)
+            if not names:
+                sys.exit(EXIT_CODES[worst(earlier.values())])
         t0 = time.time()
         tty = sys.stderr.isatty()
         extra = {"LOG_LEVEL": log_level, "PRECURSOR_WATCH_PROGRESS": tty}
