@@ -90,7 +90,35 @@ def should_notify(summary: dict, new_hit_count: int) -> bool:
 
 
 def notify(command: str, text: str, timeout: float = 120) -> int:
-    """Run `command` (a shell command line) with `text` on standard input; its exit status."""
-    proc = subprocess.run(command, shell=True, input=text, text=True, timeout=timeout,
-                          check=False)
+    """Run `command` (a shell command line) with `text` on standard input; its exit status
+    (124 when it did not finish within `timeout` seconds)."""
+    try:
+        proc = subprocess.run(command, shell=True, input=text, text=True, timeout=timeout,
+                              check=False)
+    except subprocess.TimeoutExpired:
+        return 124  # as timeout(1): the command did not finish in time
     return proc.returncode
+
+
+def after_run(summary: dict, db_path: str | None, report_dir: str | None,
+              notify_cmd: str | None) -> list[str]:
+    """What follows a crawl: per-spider lines, the report, the notification (lines to print)."""
+    lines = [" ".join(f"{k}={v}" for k, v in s.items() if k != "failed_checks")
+             + f" failed_checks={','.join(s['failed_checks']) or '-'}"
+             for s in summary["spiders"]]
+    hits = 0
+    if db_path and Path(db_path).exists():
+        from pipelines.schema import open_db
+
+        catalog = open_db(db_path)
+        try:
+            hits = len(new_hits(catalog, summary["run_id"]))
+            if report_dir:
+                lines += [f"report: {p}" for p in write_report(report_dir, summary, catalog)]
+        finally:
+            catalog.close()
+    if notify_cmd and should_notify(summary, hits):
+        code = notify(notify_cmd, summary_text(summary, hits))
+        if code:
+            lines.append(f"--notify-cmd exited {code}")
+    return lines

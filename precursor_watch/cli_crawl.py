@@ -112,39 +112,17 @@ def crawl(spiders, all_spiders, samples, offline, db_path, out, args, log_level,
             result = run_crawl(names, samples, db, out, spider_args, run_id=run_id,
                                extra_settings=extra, resume=bool(resume), redis_url=redis_url)
         result.earlier = earlier
-        after_run(result, db if not redis_url else None, report_dir, notify_cmd)
+        from pipelines.run_report import after_run
+
+        for line in after_run(result.summary(), db if not redis_url else None, report_dir,
+                              notify_cmd):
+            click.echo(line, err=True)
     finally:
         if lock is not None:
             lock.release()
     click.echo(f"crawl {result.run_id} {result.status} in {time.time() - t0:.1f} s"
                f" (folder {result.run_dir})", err=True)
     sys.exit(result.exit_code)
-
-
-def after_run(result, db: str | None, report_dir: str | None, notify_cmd: str | None) -> None:
-    """Per-spider summary lines, the run report and the notification."""
-    from pipelines.run_report import new_hits, notify, should_notify, summary_text, write_report
-
-    summary = result.summary()
-    for s in summary["spiders"]:
-        click.echo(" ".join(f"{k}={v}" for k, v in s.items() if k != "failed_checks")
-                   + f" failed_checks={','.join(s['failed_checks']) or '-'}", err=True)
-    hits = 0
-    if db and os.path.exists(db):
-        from pipelines.schema import open_db
-
-        catalog = open_db(db)
-        try:
-            hits = len(new_hits(catalog, result.run_id))
-            if report_dir:
-                for path in write_report(report_dir, summary, catalog):
-                    click.echo(f"report: {path}", err=True)
-        finally:
-            catalog.close()
-    if notify_cmd and should_notify(summary, hits):
-        code = notify(notify_cmd, summary_text(summary, hits))
-        if code:
-            click.echo(f"--notify-cmd exited {code}", err=True)
 
 
 @click.group()
