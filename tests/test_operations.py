@@ -244,3 +244,28 @@ def test_a_spider_that_errors_out_fails_the_run_and_is_recorded(tmp_path):
                " order by spider")
     assert [(s, st) for s, st, _ in got] == [("hxchem", "failed"), ("vendorsite", "failed")]
     assert all(reason.startswith("ValueError") for _, _, reason in got)
+
+
+def test_datasette_shows_each_runs_health_checks(tmp_path):
+    import asyncio
+
+    from datasette.app import Datasette
+
+    from pipelines.schema import open_db
+
+    db = open_db(tmp_path / "c.db")
+    checks = {"checks": [{"check": "coverage", "result": "failed", "value": 0.6, "limit": 0.2,
+                          "detail": "listing_cas 40%; listing_cas dropped 60%"}]}
+    db.execute("insert into crawl_runs (crawl_id, spider, status, monitors) values"
+               " ('RUN-9', 'chemnet', 'failed', ?)", [json.dumps(checks)])
+    db.close()
+
+    async def fetch():
+        ds = Datasette([str(tmp_path / "c.db")])
+        resp = await ds.client.get("/c/run_monitors.json?_shape=array")
+        return resp.status_code, resp.json()
+
+    status, data = asyncio.run(fetch())
+    assert status == 200
+    assert [(r["crawl_id"], r["spider"], r["check"], r["result"]) for r in data] == [
+        ("RUN-9", "chemnet", "coverage", "failed")]
