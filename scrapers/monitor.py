@@ -186,9 +186,12 @@ def evaluate(stats: dict, counts: Counts, base: dict | None, *, min_listings: in
     checks.append(Check("robots", "failed" if denied and not pages - _robots_pages(stats)
                         else "ok", denied, None, f"{denied} requests denied by robots.txt"))
     if counts.searches:
+        # With a shared frontier this process saw only its share of the searches: degraded.
+        dead = "degraded" if shared_frontier else "failed"
         checks.append(Check(
-            "search_endpoint", "failed" if not counts.searches_ok else "ok", counts.searches_ok,
-            1, f"{counts.searches_ok} of {counts.searches} search pages answered 200"))
+            "search_endpoint", dead if not counts.searches_ok else "ok", counts.searches_ok,
+            1, f"{counts.searches_ok} of {counts.searches} search pages answered 200"
+            + (" (this crawler's share)" if shared_frontier else "")))
     return checks
 
 

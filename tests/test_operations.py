@@ -269,3 +269,13 @@ def test_datasette_shows_each_runs_health_checks(tmp_path):
     assert status == 200
     assert [(r["crawl_id"], r["spider"], r["check"], r["result"]) for r in data] == [
         ("RUN-9", "chemnet", "coverage", "failed")]
+
+
+def test_shared_frontier_share_without_answered_searches_is_degraded_not_failed():
+    from scrapers.monitor import Counts, evaluate, verdict
+
+    stats = {"response_received_count": 5, "scheduler/dequeued": 5}
+    share = Counts(listings=2, listings_named=2, listings_cas=2, searches=4)
+    assert verdict(evaluate(stats, share, None)) == "failed"
+    assert verdict(evaluate(stats, share, None, shared_frontier=True)) == "degraded"
+    assert verdict(evaluate({}, Counts(), None, shared_frontier=True)) == "finished"
