@@ -215,14 +215,10 @@ def run_crawl(spiders: list, samples: str | None = None, db: str | None = None,
     try:
         for spider in spiders:
             cls = process.spider_loader.load(spider) if isinstance(spider, str) else spider
-            own = settings.copy()
+            crawler = process.create_crawler(cls)  # its settings are its own copy until crawl()
             if not redis_url:
                 jobdir = _prepare_jobdir(folder, cls.name, resume)
-                own.set("JOBDIR", str(jobdir), priority="cmdline")
-            first = not crawlers  # the first crawler installs the reactor (as Scrapy's own)
-            process._initialized_reactor = True
-            crawler = process.create_crawler(Crawler(cls, own, init_reactor=first))
-            if not redis_url:
+                crawler.settings.set("JOBDIR", str(jobdir), priority="cmdline")
                 keep.append(_mark_clean(jobdir))  # signal receivers are weak references
                 crawler.signals.connect(keep[-1], signal=signals.spider_closed)
             crawlers[cls.name] = crawler
