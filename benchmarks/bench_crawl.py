@@ -40,9 +40,9 @@ FAST = {
 
 OURS = """
 import json
-from precursor_watch.cli_crawl import run_crawl
+from scrapers.crawl import run_crawl
 stats = run_crawl(["hxchem"], {samples!r}, None, {out!r}, {{"query": "all"}},
-                  extra_settings={settings!r})
+                  extra_settings={settings!r}).stats
 s = stats["hxchem"]
 print(json.dumps({{"pages": s.get("response_received_count", 0),
                   "seconds": s["elapsed_time_seconds"], "items": s.get("item_scraped_count", 0)}}))

@@ -35,6 +35,7 @@ from pipelines.records import (
     to_json,
     vendor_hash,
 )
+from pipelines.runs import earlier_segments, identity
 from pipelines.schema import DEFAULT_DB, index_listings_fts, open_db
 from scrapers.items import NotFetched
 
@@ -95,6 +96,7 @@ class CatalogWriter:
         batch_size: int = 1000,
         flush_seconds: float = 5.0,
         resolve_entities: bool = True,
+        crawl_id: str | None = None,
     ):
         self.db = db if isinstance(db, sqlite_utils.Database) else open_db(db or DEFAULT_DB)
         self.kind = kind
@@ -105,6 +107,7 @@ class CatalogWriter:
         self.batch_size = batch_size
         self.flush_seconds = flush_seconds
         self.resolve_entities = resolve_entities
+        self.crawl_id = crawl_id  # the invocation's run id, shared by its spiders' rows
         self.run_id: int | None = None
         self.counts = dict.fromkeys(
             ("items", "listings_seen", "listings_new", "listings_changed", "listings_reappeared",
@@ -123,11 +126,14 @@ class CatalogWriter:
         with self.transaction():
             if self.watchlist is not None:
                 save_watchlist(self.db, self.watchlist, now)
+            proc = identity()
             cur = self.db.execute(
                 "INSERT INTO crawl_runs (kind, spider, platform, source, started, status,"
-                " watchlist_version) VALUES (?, ?, ?, ?, ?, 'running', ?)",
+                " watchlist_version, crawl_id, host, pid, pid_started)"
+                " VALUES (?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?)",
                 [self.kind, self.spider, self.platform, self.source, now,
-                 self.watchlist.version if self.watchlist is not None else None],
+                 self.watchlist.version if self.watchlist is not None else None,
+                 self.crawl_id, proc["host"], proc["pid"], proc["pid_started"]],
             )
             self.run_id = cur.lastrowid
         return self.run_id
@@ -168,7 +174,8 @@ class CatalogWriter:
 
     def close(self, *, status: str = "finished", finish_reason: str | None = "finished",
               errors: int = 0, dropped: int = 0, not_fetched: int = 0,
-              stats: dict | None = None, mark_gone: bool | None = None) -> dict:
+              stats: dict | None = None, mark_gone: bool | None = None,
+              monitors: str | None = None) -> dict:
         """Flush, mark unseen listings gone (clean crawl runs only), resolve vendors, close run."""
         if self.run_id is None:
             self.open()
@@ -178,23 +185,27 @@ class CatalogWriter:
             mark_gone = self.kind == "crawl"
         gone, note = 0, None
         with self.transaction():
+            # A resumed run: its earlier segments (same crawl id and spider) count as this run.
+            before = earlier_segments(self.db, self.crawl_id, self.spider, self.run_id)
             if not mark_gone:
                 note = "not a complete crawl"
             elif not self.spider:
                 note = "no spider name"
             elif status != "finished" or finish_reason != "finished":
-                note = f"run ended {finish_reason or status}"
-            elif errors:
-                note = f"{errors} errors during the run"
-            elif not_fetched:
-                note = f"{not_fetched} pages not fetched"
-            elif not self.counts["listings_seen"]:
+                note = f"run ended {finish_reason}" if finish_reason != "finished" \
+                    else f"run {status}"
+            elif errors or before["errors"]:
+                note = f"{errors + before['errors']} errors during the run"
+            elif not_fetched or before["not_fetched"]:
+                note = f"{not_fetched + before['not_fetched']} pages not fetched"
+            elif not self.counts["listings_seen"] and not before["segments"]:
                 note = "run saw no listings"
             else:
                 gone = self.db.execute(
                     "UPDATE listings SET status = 'gone', gone_at = ? WHERE spider = ?"
-                    " AND status = 'active' AND (last_run IS NULL OR last_run != ?)",
-                    [now, self.spider, self.run_id],
+                    " AND status = 'active' AND (last_run IS NULL OR last_run NOT IN"
+                    " (SELECT id FROM crawl_runs WHERE id = ? OR (crawl_id = ? AND spider = ?)))",
+                    [now, self.spider, self.run_id, self.crawl_id, self.spider],
                 ).rowcount
             if self.resolve_entities and (self.counts["vendors_seen"] or self.counts["items"]):
                 entities.resolve(self.db, now=now)
@@ -202,15 +213,15 @@ class CatalogWriter:
                 "UPDATE crawl_runs SET finished = ?, status = ?, finish_reason = ?, items = ?,"
                 " dropped = ?, errors = ?, not_fetched = ?, listings_seen = ?, listings_new = ?,"
                 " listings_changed = ?, listings_reappeared = ?, listings_gone = ?, gone_note = ?,"
-                " vendors_seen = ?, vendors_new = ?, hits_new = ?, hits_retracted = ?, stats = ?"
-                " WHERE id = ?",
+                " vendors_seen = ?, vendors_new = ?, hits_new = ?, hits_retracted = ?, stats = ?,"
+                " monitors = coalesce(?, monitors) WHERE id = ?",
                 [now, status, finish_reason, self.counts["items"], dropped, errors, not_fetched,
                  self.counts["listings_seen"], self.counts["listings_new"],
                  self.counts["listings_changed"], self.counts["listings_reappeared"], gone, note,
                  self.counts["vendors_seen"], self.counts["vendors_new"],
                  self.counts["hits_new"], self.counts["hits_retracted"],
                  json.dumps(stats, default=str, sort_keys=True) if stats else None,
-                 self.run_id],
+                 monitors, self.run_id],
             )
         return {"run": self.run_id, **self.counts, "listings_gone": gone, "gone_note": note}
 
@@ -577,6 +588,7 @@ class CatalogWriterPipeline:
             watchlist=default_watchlist(),
             batch_size=s.getint("CATALOG_BATCH_SIZE", 1000),
             flush_seconds=s.getfloat("CATALOG_FLUSH_SECONDS", 5.0),
+            crawl_id=s.get("PRECURSOR_WATCH_RUN_ID") or None,
         )
         self.writer.open()
         from twisted.internet import task
@@ -608,8 +620,12 @@ class CatalogWriterPipeline:
 
     def spider_closed(self, spider, reason: str) -> None:
         stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
+        # The verdict of scrapers.monitor.HealthMonitor (it closes first): a degraded or failed
+        # run never marks listings gone.
+        health = stats.get("precursor_watch/health/status")
         result = self.writer.close(
-            status="finished" if reason == "finished" else "stopped",
+            status=health or ("finished" if reason == "finished" else "interrupted"),
+            monitors=stats.get("precursor_watch/health/checks"),
             finish_reason=reason,
             errors=int(stats.get("log_count/ERROR", 0)),
             dropped=int(stats.get("item_dropped_count", 0)),

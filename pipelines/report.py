@@ -33,15 +33,21 @@ left join (select distinct p.vendor from hits h join listings l on l.id = h.list
   join vendor_profiles p on p.id = l.vendor_profile where h.current = 1) hp on hp.vendor = v.id
 where v.merged_into is null group by 1 order by vendors desc""",
     "runs": """
-select id, kind, coalesce(spider, source, '') as what, started, status,
-  listings_seen as seen, listings_new as new, listings_changed as changed,
-  listings_gone as gone, hits_new, watchlist_version
-from crawl_runs order by id desc limit 5""",
+select id, crawl_id, kind, coalesce(spider, source, '') as what, started, status,
+  cast(round((julianday(finished) - julianday(started)) * 86400) as integer) as seconds,
+  coalesce(json_extract(stats, '$.response_received_count'), 0) as pages, items,
+  listings_seen as seen, listings_new as new, listings_gone as gone, hits_new, errors,
+  json_extract(monitors, '$.counts.bans') as bans,
+  (select group_concat(json_extract(c.value, '$.check') || ' ' || json_extract(c.value,
+     '$.result'), ', ') from json_each(crawl_runs.monitors, '$.checks') c
+   where json_extract(c.value, '$.result') != 'ok') as monitors
+from crawl_runs where monitors is null or json_valid(monitors)
+order by id desc limit 10""",
 }
 
 
 def totals(db) -> dict:
-    one = lambda sql: db.execute(sql).fetchone()[0]  # noqa: E731
+    one = lambda sql: (db.execute(sql).fetchone() or [None])[0]  # noqa: E731
     return {
         "listings": one("select count(*) from listings"),
         "active": one("select count(*) from listings where status = 'active'"),

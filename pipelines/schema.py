@@ -26,7 +26,10 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...], list[tuple[str, 
             "listings_seen": int, "listings_new": int, "listings_changed": int,
             "listings_reappeared": int, "listings_gone": int, "gone_note": str,
             "vendors_seen": int, "vendors_new": int, "hits_new": int, "hits_retracted": int,
-            "stats": str, "crawl_id": str,
+            "stats": str,
+            # operations (pipelines/runs.py, scrapers/monitor.py): the invocation's run id
+            # (also its crawls/<crawl_id>/ folder), the process, the health checks' verdict
+            "crawl_id": str, "host": str, "pid": int, "pid_started": str, "monitors": str,
         },
         "id",
         [],
@@ -311,6 +314,14 @@ left join hit_listings hl on hl.network = n.network
 where n.size > 1
 group by n.network
 order by n.size desc, listings_with_hits desc""",
+    "run_monitors": """
+select r.id as run, r.crawl_id, r.spider, r.status, r.started,
+  json_extract(c.value, '$.check') as "check", json_extract(c.value, '$.result') as result,
+  json_extract(c.value, '$.value') as value, json_extract(c.value, '$.limit') as "limit",
+  json_extract(c.value, '$.detail') as detail
+from crawl_runs r, json_each(r.monitors, '$.checks') c
+where r.monitors is not null and json_valid(r.monitors)
+order by r.id desc""",
     "listing_hits": """
 select h.listing, l.platform, l.title, l.price_text, l.status, l.first_seen, l.last_seen,
   p.vendor, p.name as vendor_name, p.country, h.entry, w.name as entry_name, w.family,
@@ -335,6 +346,9 @@ def open_db(path: str | os.PathLike | None = None) -> sqlite_utils.Database:
     db.execute("PRAGMA cache_size = -65536")  # 64 MB page cache for batch upserts
     db.execute("PRAGMA foreign_keys = OFF")  # rows may arrive before what they point at
     ensure_db_shape(db)
+    from pipelines.runs import mark_interrupted
+
+    mark_interrupted(db)  # rows left `running` by a crawl process that died
     return db
 
 

@@ -9,12 +9,7 @@ import time
 
 import click
 
-from pipelines.schema import DEFAULT_DB
-
-DB_OPTION = click.option(
-    "--db", "db_path", type=click.Path(dir_okay=False),
-    default=lambda: os.environ.get("PRECURSOR_WATCH_DB", DEFAULT_DB), show_default="catalog.db",
-    help="Catalog file (env PRECURSOR_WATCH_DB).")
+from precursor_watch.config import DB_OPTION, announce_new, db_source
 
 
 def _open_existing(db_path: str):
@@ -68,11 +63,32 @@ def stats(db_path: str, as_json: bool) -> None:
 
 
 @click.command()
-@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.argument("file", type=click.Path(exists=True, dir_okay=False), required=False)
 @DB_OPTION
 @click.option("--platform", help="Platform for lines that do not name one.")
-def ingest(file: str, db_path: str, platform: str | None) -> None:
-    """Load listings/vendors from FILE.jsonl (item schema) through the pipelines."""
+@click.option("--redis", "redis_url", metavar="URL",
+              help="Drain the item queue of `crawl --redis` runs on this Redis instead of FILE.")
+@click.option("--wait", type=float, default=0.0, show_default=True, metavar="SECONDS",
+              help="With --redis: how long to wait for more items once the queue is empty.")
+def ingest(file: str | None, db_path: str, platform: str | None, redis_url: str | None,
+           wait: float) -> None:
+    """Load listings/vendors from FILE.jsonl (item schema), or a Redis queue, via the pipelines."""
+    from pipelines.runs import CatalogLock, CatalogLocked
+
+    if bool(file) == bool(redis_url):
+        raise click.UsageError("give FILE or --redis URL (one of them)")
+    announce_new(db_path, db_source())
+    try:
+        with CatalogLock(db_path, "ingest"):
+            if redis_url:
+                _ingest_redis(redis_url, db_path, wait)
+            else:
+                _ingest_file(file, db_path, platform)
+    except CatalogLocked as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def _ingest_file(file: str, db_path: str, platform: str | None) -> None:
     from pipelines.ingest import ingest_jsonl
     from pipelines.schema import open_db
 
@@ -88,6 +104,26 @@ def ingest(file: str, db_path: str, platform: str | None) -> None:
         f"{len(r.rejected)} lines skipped -> {db_path}")
     if r.rejected and not (r.listings or r.vendors):
         sys.exit(1)
+
+
+def _ingest_redis(url: str, db_path: str, wait: float) -> None:
+    from pipelines.redis_ingest import drain
+    from pipelines.schema import open_db
+    from scrapers.redis_queue import ITEMS_KEY, connect
+
+    t0 = time.perf_counter()
+    server = connect(url)
+    try:
+        r = drain(server, open_db(db_path), key=ITEMS_KEY, wait=wait, source=url)
+    finally:
+        server.close()
+    for reason in r.rejected:
+        click.echo(f"redis: skipped: {reason}", err=True)
+    click.echo(
+        f"ingest: {r.items} queue items ({r.listings} listings, {r.vendors} vendors,"
+        f" {r.not_fetched} pages not fetched) in {r.batches} transactions,"
+        f" {time.perf_counter() - t0:.1f}s ({r.run['listings_new']} new;"
+        f" {r.run['hits_new']} new hits); {len(r.rejected)} skipped -> {db_path}")
 
 
 @click.command()

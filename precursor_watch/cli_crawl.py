@@ -12,14 +12,8 @@ from pathlib import Path
 
 import click
 
-SAMPLE_SETTINGS = {
-    # Loopback sample sites: nobody to be polite to, so no delays (robots.txt is still obeyed).
-    "DOWNLOAD_DELAY": 0,
-    "AUTOTHROTTLE_ENABLED": False,
-    "RETRY_BACKOFF_BASE": 0.05,
-    "CONCURRENT_REQUESTS_PER_DOMAIN": 4,
-}
-SAMPLE_VENDOR_DOMAINS = Path(__file__).resolve().parents[1] / "scrapers/samples/vendor-domains.txt"
+from precursor_watch.config import DB_OPTION, announce_new, db_source
+from scrapers.crawl import EXIT_CODES, QUIET_FORMAT, worst
 
 
 def _parse_args(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -32,74 +26,9 @@ def _parse_args(pairs: tuple[str, ...]) -> dict[str, str]:
     return out
 
 
-def spider_names(settings=None) -> list[str]:
-    """Every spider slug of the project."""
-    from scrapy.spiderloader import SpiderLoader
-    from scrapy.utils.project import get_project_settings
+def _choose_spiders(spiders, all_spiders: bool) -> list[str]:
+    from scrapers.crawl import spider_names
 
-    if settings is None:
-        os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "scrapers.settings")
-        settings = get_project_settings()
-    return sorted(SpiderLoader.from_settings(settings).list())
-
-
-def run_crawl(spiders: list, samples: str | None, db: str | None, out: str | None,
-              spider_args: dict[str, str], run_id: str | None = None,
-              extra_settings: dict | None = None) -> dict:
-    """Run the spiders in one Scrapy process; returns {spider: stats}."""
-    from scrapy.crawler import CrawlerProcess
-    from scrapy.utils.project import get_project_settings
-
-    from scrapers.evidence import new_run_id
-
-    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "scrapers.settings")
-    settings = get_project_settings()
-    run_id = run_id or new_run_id()
-    settings.set("PRECURSOR_WATCH_RUN_ID", run_id, priority="cmdline")
-    if samples:
-        settings.set("PRECURSOR_WATCH_SAMPLES", samples, priority="cmdline")
-        for key, value in SAMPLE_SETTINGS.items():
-            settings.set(key, value, priority="cmdline")
-        if not settings.get("VENDORSITE_DOMAINS_FILE"):
-            settings.set("VENDORSITE_DOMAINS_FILE", str(SAMPLE_VENDOR_DOMAINS), priority="cmdline")
-    if db:
-        settings.set("PRECURSOR_WATCH_DB", db, priority="cmdline")
-    pipelines = dict(settings.getdict("ITEM_PIPELINES"))
-    try:
-        catalog = importlib.import_module("pipelines")
-        pipelines.update(getattr(catalog, "CATALOG_PIPELINES", {}))
-    except ImportError:
-        pass
-    evidence_dir = Path(settings.get("PRECURSOR_WATCH_EVIDENCE_DIR"))
-    settings.set("PRECURSOR_WATCH_OUT", out or str(evidence_dir / run_id / "items.jsonl"),
-                 priority="cmdline")
-    pipelines["scrapers.export.JsonLinesExportPipeline"] = 900
-    settings.set("ITEM_PIPELINES", pipelines, priority="cmdline")
-    for key, value in (extra_settings or {}).items():
-        settings.set(key, value, priority="cmdline")
-    process = CrawlerProcess(settings)
-    crawlers = []
-    for name in spiders:  # slugs, or spider classes (tests)
-        crawler = process.create_crawler(name)
-        crawlers.append(crawler)
-        process.crawl(crawler, **spider_args)
-    process.start()
-    return {c.spider.name: c.stats.get_stats() for c in crawlers if c.spider}
-
-
-@click.command()
-@click.argument("spiders", nargs=-1)
-@click.option("--all", "all_spiders", is_flag=True, help="Run every spider.")
-@click.option("--samples", metavar="URL", help="Point every spider at a sample server.")
-@click.option("--offline", is_flag=True, help="Serve the bundled samples in-process; crawl them.")
-@click.option("--db", type=click.Path(dir_okay=False), envvar="PRECURSOR_WATCH_DB",
-              default="catalog.db", show_default=True, help="Catalog database.")
-@click.option("--out", type=click.Path(dir_okay=False), help="Also write items as JSON Lines.")
-@click.option("-a", "args", multiple=True, metavar="KEY=VALUE", help="Spider argument.")
-@click.option("--log-level", default="WARNING", show_default=True,
-              type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"]))
-def crawl(spiders, all_spiders, samples, offline, db, out, args, log_level) -> None:
-    """Crawl marketplaces (SPIDER slugs, or --all) into the catalog, archiving every page."""
     known = spider_names()
     names = known if all_spiders else list(spiders)
     if not names:
@@ -107,25 +36,93 @@ def crawl(spiders, all_spiders, samples, offline, db, out, args, log_level) -> N
     unknown = [n for n in names if n not in known]
     if unknown:
         raise click.UsageError(f"unknown spider(s) {', '.join(unknown)}; known: {', '.join(known)}")
-    if samples and offline:
-        raise click.UsageError("--samples and --offline exclude each other")
+    return names
+
+
+@click.command()
+@click.argument("spiders", nargs=-1)
+@click.option("--all", "all_spiders", is_flag=True, help="Run every spider.")
+@click.option("--samples", metavar="URL", help="Point every spider at a sample server.")
+@click.option("--offline", is_flag=True, help="Serve the bundled samples in-process; crawl them.")
+@DB_OPTION
+@click.option("--out", type=click.Path(dir_okay=False), help="Also write items as JSON Lines.")
+@click.option("-a", "args", multiple=True, metavar="KEY=VALUE", help="Spider argument.")
+@click.option("--log-level", default="WARNING", show_default=True,
+              type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"]))
+@click.option("--resume", metavar="RUN", help="Continue the interrupted run RUN.")
+@click.option("--redis", "redis_url", metavar="URL",
+              help="Share the frontier on Redis; items go to its queue (see `ingest --redis`).")
+@click.option("--run-id", metavar="RUN", help="Join run RUN (other crawlers of a --redis run).")
+@click.option("--report-dir", type=click.Path(file_okay=False),
+              help="Write the new-hits report of this run here (JSON and CSV).")
+@click.option("--notify-cmd", metavar="CMD",
+              help="Run CMD with the run summary on stdin when there are new hits or a failure.")
+def crawl(spiders, all_spiders, samples, offline, db_path, out, args, log_level, resume,
+          redis_url, run_id, report_dir, notify_cmd) -> None:
+    """Crawl marketplaces (SPIDER slugs, or --all) into the catalog, archiving every page."""
+    from pipelines.runs import CatalogLock, CatalogLocked
+    from scrapers.crawl import load_invocation, project_settings, resume_plan, run_crawl
     from scrapers.sample_server import serving
 
-    t0 = time.time()
-    with serving() if offline else contextlib.nullcontext(samples) as samples:
-        if offline:
-            click.echo(f"serving bundled samples on {samples}", err=True)
-        stats = run_crawl(names, samples, db, out, _parse_args(args),
-                          extra_settings={"LOG_LEVEL": log_level})
-    for name, s in stats.items():
-        click.echo(
-            f"{name:<14} pages {s.get('response_received_count', 0):>4}  "
-            f"listings {s.get('precursor_watch/listings', 0):>4}  "
-            f"vendors {s.get('precursor_watch/vendors', 0):>4}  "
-            f"not fetched {s.get('precursor_watch/not_fetched', 0):>3}",
-            err=True,
-        )
-    click.echo(f"crawl finished in {time.time() - t0:.1f} s", err=True)
+    if samples and offline:
+        raise click.UsageError("--samples and --offline exclude each other")
+    if run_id and not redis_url:
+        raise click.UsageError("--run-id joins a --redis run (a new crawl gets a new run id)")
+    if redis_url and report_dir:
+        raise click.UsageError("--report-dir needs the catalog, and crawlers of a --redis run"
+                               " do not write it")
+    spider_args = _parse_args(args)
+    earlier: dict[str, str] = {}
+    if resume:
+        if spiders or all_spiders or run_id:
+            raise click.UsageError("--resume RUN takes the spiders and arguments of RUN")
+        try:
+            saved = load_invocation(project_settings().get("PRECURSOR_WATCH_EVIDENCE_DIR"),
+                                    resume)
+        except FileNotFoundError as exc:
+            raise click.ClickException(str(exc)) from exc
+        names, spider_args, redis_url = saved["spiders"], saved["spider_args"], saved["redis"]
+        samples = samples or (None if offline else saved.get("samples"))
+        run_id = resume
+    else:
+        names = _choose_spiders(spiders, all_spiders)
+    db, source = db_path, db_source()
+    lock = None
+    if not redis_url:  # with Redis the crawlers do not write the catalog
+        announce_new(db, source)
+        try:
+            lock = CatalogLock(db, "crawl").acquire()
+        except CatalogLocked as exc:
+            raise click.ClickException(f"{exc}; not starting a second crawl") from exc
+    try:
+        if resume and not redis_url:
+            names, earlier = resume_plan(db, resume, names)
+            click.echo(f"resuming {resume}: {', '.join(names) or 'nothing left to run'}"
+                       + (f" (complete: {', '.join(earlier)})" if earlier else ""), err=True)
+            if not names:
+                sys.exit(EXIT_CODES[worst(earlier.values())])
+        t0 = time.time()
+        tty = sys.stderr.isatty()
+        extra = {"LOG_LEVEL": log_level, "PRECURSOR_WATCH_PROGRESS": tty}
+        if not tty:
+            extra["LOG_FORMAT"] = QUIET_FORMAT
+        with serving() if offline else contextlib.nullcontext(samples) as samples:
+            if offline:
+                click.echo(f"serving bundled samples on {samples}", err=True)
+            result = run_crawl(names, samples, db, out, spider_args, run_id=run_id,
+                               extra_settings=extra, resume=bool(resume), redis_url=redis_url)
+        result.earlier = earlier
+        from pipelines.run_report import after_run
+
+        for line in after_run(result.summary(), db if not redis_url else None, report_dir,
+                              notify_cmd):
+            click.echo(line, err=True)
+    finally:
+        if lock is not None:
+            lock.release()
+    click.echo(f"crawl {result.run_id} {result.status} in {time.time() - t0:.1f} s"
+               f" (folder {result.run_dir})", err=True)
+    sys.exit(result.exit_code)
 
 
 @click.group()
@@ -189,7 +186,11 @@ def evidence(key: str, directory: str, out: str | None) -> None:
     """Print or extract an archived page by URL, SHA-256 of its body, or WARC record id."""
     from scrapers.evidence import find_records
 
-    records = find_records(directory, key)
+    problems: list = []
+    records = find_records(directory, key, problems)
+    for p in problems:
+        click.echo(f"warning: damaged record skipped in {p.warc_file} at byte {p.offset}:"
+                   f" {p.error[:120]}", err=True)
     if not records:
         raise click.ClickException(f"no archived page for {key!r} under {directory}")
     for r in records:

@@ -105,14 +105,19 @@ def demo(db: str) -> None:
     """
     from pipelines.report import summary_text
     from pipelines.schema import open_db
-    from precursor_watch.cli_crawl import run_crawl, spider_names
+    from scrapers.crawl import run_crawl, spider_names
     from scrapers.sample_server import serving
 
     names = spider_names()
     with serving() as samples:
         click.echo(f"precursor-watch demo: crawling the bundled sample sites on {samples} "
                    f"with {', '.join(names)}")
-        stats = run_crawl(names, samples, db, None, {}, extra_settings={"LOG_LEVEL": "ERROR"})
-    pages = sum(s.get("response_received_count", 0) for s in stats.values())
-    click.echo(f"fetched {pages} pages (archived as WARC under crawls/)\n")
+        result = run_crawl(names, samples, db, None, {}, extra_settings={"LOG_LEVEL": "ERROR"})
+    pages = sum(s.get("response_received_count", 0) for s in result.stats.values())
+    click.echo(f"fetched {pages} pages (archived as WARC under crawls/{result.run_id}/)")
+    for name, run in result.spiders.items():
+        if run.status != "finished":
+            failed = ", ".join(run.summary()["failed_checks"])
+            click.echo(f"  {name}: {run.status} ({failed})")
+    click.echo("")
     click.echo(summary_text(open_db(db), db))

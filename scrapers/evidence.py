@@ -10,9 +10,11 @@ body_sha256, fetched_at} so items can point at the archived copy. `find_records`
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import threading
 import uuid
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -23,9 +25,11 @@ from pathlib import Path
 from scrapy import signals
 from scrapy.http import Request, Response
 from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+log = logging.getLogger(__name__)
 SHA_HEADER = "WARC-Payload-SHA256"
 SERVED_FROM_HEADER = "WARC-Precursor-Watch-Served-From"
 
@@ -113,35 +117,88 @@ class ArchivedPage:
     served_from: str = ""  # the loopback sample server URL, for pages that are samples
 
 
-def iter_records(directory: Path | str) -> Iterator[ArchivedPage]:
-    """Every archived response under `directory` (all runs), oldest file first."""
+GZIP_MAGIC = b"\x1f\x8b\x08"
+# What a damaged WARC raises: warcio's own error, a cut-off or corrupt gzip member, bad headers.
+BAD_RECORD = (ArchiveLoadFailed, EOFError, zlib.error, OSError, ValueError)
+
+
+@dataclass
+class ReadProblem:
+    warc_file: str
+    offset: int
+    error: str
+
+
+def iter_records(directory: Path | str,
+                 problems: list[ReadProblem] | None = None) -> Iterator[ArchivedPage]:
+    """Every archived response under `directory` (all runs), oldest file first.
+
+    A damaged record (e.g. cut short when a crawl was killed, then appended to on resume) is
+    skipped: it is logged, appended to `problems`, and reading goes on at the next record."""
     for path in sorted(Path(directory).rglob("*.warc.gz")):
         with path.open("rb") as fh:
-            try:
-                for rec in ArchiveIterator(fh):
-                    if rec.rec_type != "response":
-                        continue
-                    body = rec.content_stream().read()
-                    yield ArchivedPage(
-                        warc_file=str(path),
-                        record_id=rec.rec_headers.get_header("WARC-Record-ID") or "",
-                        url=rec.rec_headers.get_header("WARC-Target-URI") or "",
-                        fetched_at=rec.rec_headers.get_header("WARC-Date") or "",
-                        sha256=rec.rec_headers.get_header(SHA_HEADER)
-                        or hashlib.sha256(body).hexdigest(),
-                        status=rec.http_headers.get_statuscode() if rec.http_headers else "",
-                        body=body,
-                        served_from=rec.rec_headers.get_header(SERVED_FROM_HEADER) or "",
-                    )
-            except Exception:  # a truncated last record (crash mid-write) ends that file
-                continue
+            offset = 0
+            while offset is not None:
+                offset = yield from _read_from(path, fh, offset, problems)
 
 
-def find_records(directory: Path | str, key: str) -> list[ArchivedPage]:
+def _read_from(path: Path, fh, start: int, problems: list[ReadProblem] | None):
+    """Records from byte `start`; returns where to go on after a damaged record (None: done)."""
+    fh.seek(start)
+    records = ArchiveIterator(fh)
+    at, read_through = start, False
+    try:
+        for rec in records:
+            at, read_through = start + records.offset, False
+            if rec.rec_type == "response":
+                yield _page(path, rec)
+            read_through = True
+        return None
+    except BAD_RECORD as exc:
+        if read_through:  # the damage is in a later record: go on from there, report it there
+            return _next_member(fh, at + 1)
+        problem = ReadProblem(str(path), at, f"{type(exc).__name__}: {exc}")
+        log.warning("evidence: damaged WARC record in %s at byte %d (%s); skipped",
+                    path, at, problem.error)
+        if problems is not None:
+            problems.append(problem)
+        return _next_member(fh, at + 1)
+
+
+def _next_member(fh, pos: int) -> int | None:
+    """Offset of the next gzip member (each WARC record is one) at or after `pos`."""
+    fh.seek(pos)
+    tail = b""
+    while chunk := fh.read(1 << 20):
+        buf = tail + chunk
+        found = buf.find(GZIP_MAGIC)
+        if found >= 0:
+            return pos - len(tail) + found
+        pos += len(chunk)
+        tail = buf[-2:]
+    return None
+
+
+def _page(path: Path, rec) -> ArchivedPage:
+    body = rec.content_stream().read()
+    return ArchivedPage(
+        warc_file=str(path),
+        record_id=rec.rec_headers.get_header("WARC-Record-ID") or "",
+        url=rec.rec_headers.get_header("WARC-Target-URI") or "",
+        fetched_at=rec.rec_headers.get_header("WARC-Date") or "",
+        sha256=rec.rec_headers.get_header(SHA_HEADER) or hashlib.sha256(body).hexdigest(),
+        status=rec.http_headers.get_statuscode() if rec.http_headers else "",
+        body=body,
+        served_from=rec.rec_headers.get_header(SERVED_FROM_HEADER) or "",
+    )
+
+
+def find_records(directory: Path | str, key: str,
+                 problems: list[ReadProblem] | None = None) -> list[ArchivedPage]:
     """Archived pages whose URL or body SHA-256 (or record id) equals `key`."""
     key = key.strip()
     return [
-        p for p in iter_records(directory)
+        p for p in iter_records(directory, problems)
         if key in (p.url, p.sha256, p.record_id) or (len(key) >= 12 and p.sha256.startswith(key))
     ]
 

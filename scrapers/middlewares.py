@@ -46,10 +46,10 @@ class SampleSiteMiddleware:
         return cls(crawler.settings.get("PRECURSOR_WATCH_SAMPLES", ""))
 
     def process_request(self, request: Request):
-        if not self.base or "sample_original" in request.meta:
-            return None
-        if urlsplit(request.url).netloc == self.netloc:
-            return None  # already addressed to the sample server
+        if not self.base or urlsplit(request.url).netloc == self.netloc:
+            return None  # already addressed to this sample server
+        if "sample_original" in request.meta:  # addressed to an earlier server (resumed JOBDIR)
+            request = request.replace(url=request.meta["sample_original"])
         meta = {
             **request.meta,
             "sample_original": request.url,

@@ -65,6 +65,15 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapers.evidence.EvidenceMiddleware": 890,
     "scrapers.middlewares.SampleSiteMiddleware": 950,
 }
+# Health checks after every spider run (verdict read by the catalog writer); progress display.
+EXTENSIONS = {
+    "scrapers.monitor.HealthMonitor": 500,
+    "scrapers.progress.Progress": 510,
+}
+PRECURSOR_WATCH_MIN_LISTINGS = int(os.getenv("PRECURSOR_WATCH_MIN_LISTINGS", 0))
+PRECURSOR_WATCH_COVERAGE_DROP = float(os.getenv("PRECURSOR_WATCH_COVERAGE_DROP", 0.2))
+PRECURSOR_WATCH_FAIL_RATE = float(os.getenv("PRECURSOR_WATCH_FAIL_RATE", 0.5))
+
 # validate -> chemistry -> catalog writer (pipelines.CATALOG_PIPELINES), so `scrapy crawl SLUG`
 # fills the catalog at PRECURSOR_WATCH_DB just as `precursor-watch crawl` does.
 ITEM_PIPELINES: dict[str, int] = {

@@ -17,9 +17,9 @@ RUNNER = """
 import json, sys
 sys.path.insert(0, {tests!r})
 from sitekit import TestsiteSpider
-from precursor_watch.cli_crawl import run_crawl
+from scrapers.crawl import run_crawl
 stats = run_crawl([TestsiteSpider], {samples!r}, None, {out!r}, {{"cas": "npp"}},
-                  extra_settings={settings!r})
+                  extra_settings={settings!r}).stats
 print(json.dumps({{k: v for k, v in stats["testsite"].items() if isinstance(v, (int, str))}}))
 """
 
