@@ -26,7 +26,7 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...], list[tuple[str, 
             "listings_seen": int, "listings_new": int, "listings_changed": int,
             "listings_reappeared": int, "listings_gone": int, "gone_note": str,
             "vendors_seen": int, "vendors_new": int, "hits_new": int, "hits_retracted": int,
-            "stats": str,
+            "stats": str, "rejected": int, "repaired": int,
         },
         "id",
         [],
@@ -68,7 +68,7 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...], list[tuple[str, 
             "website": str, "phones": str, "emails": str, "handles": str,
             "years_on_platform": str, "badges": str, "stub": int, "first_seen": str,
             "last_seen": str, "times_seen": int, "last_run": int, "record_hash": str,
-            "evidence": str,
+            "evidence": str, "repairs": str,
         },
         "id",
         [("vendor", "vendors", "id"), ("last_run", "crawl_runs", "id"),
@@ -105,7 +105,7 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...], list[tuple[str, 
             "instructions_offered": int, "status": str, "first_seen": str, "last_seen": str,
             "gone_at": str, "times_seen": int, "spider": str, "first_run": int, "last_run": int,
             "version": int, "record_hash": str, "chem_key": str, "chem_version": str,
-            "evidence": str,
+            "evidence": str, "repairs": str,
         },
         "id",
         [("vendor_profile", "vendor_profiles", "id"), ("first_run", "crawl_runs", "id"),
@@ -150,6 +150,15 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...], list[tuple[str, 
         [("listing", "listings", "id"), ("entry", "watchlist_entries", "id"),
          ("first_run", "crawl_runs", "id")],
     ),
+    # Records that could not be stored (or read), with the reason: one bad record costs itself.
+    "rejected": (
+        {
+            "id": int, "run": int, "kind": str, "item_key": str, "source": str, "reason": str,
+            "record": str, "rejected_at": str,
+        },
+        "id",
+        [("run", "crawl_runs", "id")],
+    ),
 }
 
 INDEXES: list[tuple[str, tuple[str, ...], bool]] = [
@@ -189,6 +198,7 @@ INDEXES: list[tuple[str, tuple[str, ...], bool]] = [
     ("hits", ("first_run",), False),
     ("hits", ("watchlist_version",), False),
     ("hits", ("current",), False),
+    ("rejected", ("run",), False),
 ]
 
 FTS_CONFIG: dict[str, tuple[str, ...]] = {
