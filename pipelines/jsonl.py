@@ -18,6 +18,7 @@ from typing import BinaryIO
 MAX_LINE_BYTES = int(os.getenv("PRECURSOR_WATCH_MAX_LINE_BYTES", 16 * 1024 * 1024))
 MAX_DEPTH = 64
 MAX_NUMBER_CHARS = 64
+EXCERPT_BYTES = 2000
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
 _BRACKETS = re.compile(r"[\[\]{}]")
 
@@ -27,6 +28,13 @@ class Line:
     lineno: int
     obj: dict | None = None
     error: str | None = None
+    excerpt: str | None = None  # for an error: the line's start, bad bytes as \x.. escapes
+
+
+def _error(lineno: int, message: str, raw: bytes) -> Line:
+    return Line(lineno, error=message,
+                excerpt=raw[:EXCERPT_BYTES].decode("utf-8", "backslashreplace")
+                .encode("utf-8", "backslashreplace").decode("utf-8"))
 
 
 class _BadNumber(ValueError):
@@ -75,23 +83,23 @@ def parse_line(raw: bytes, lineno: int) -> Line:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        return Line(lineno, error=f"invalid UTF-8 at byte {exc.start + 1}")
+        return _error(lineno, f"invalid UTF-8 at byte {exc.start + 1}", raw)
     if lineno == 1:
         text = text.removeprefix("\ufeff")
     if not text.strip():
         return Line(lineno)
     if (depth := nesting_depth(text)) > MAX_DEPTH:
-        return Line(lineno, error=f"JSON nested {depth} deep (more than {MAX_DEPTH})")
+        return _error(lineno, f"JSON nested {depth} deep (more than {MAX_DEPTH})", raw)
     try:
         obj = _DECODER.decode(text)
     except _BadNumber as exc:
-        return Line(lineno, error=str(exc))
+        return _error(lineno, str(exc), raw)
     except json.JSONDecodeError as exc:
-        return Line(lineno, error=f"not JSON ({exc.msg}, column {exc.colno})")
+        return _error(lineno, f"not JSON ({exc.msg}, column {exc.colno})", raw)
     except (ValueError, RecursionError) as exc:
-        return Line(lineno, error=f"not JSON ({type(exc).__name__}: {str(exc)[:100]})")
+        return _error(lineno, f"not JSON ({type(exc).__name__}: {str(exc)[:100]})", raw)
     if not isinstance(obj, dict):
-        return Line(lineno, error="expected a JSON object")
+        return _error(lineno, "expected a JSON object", raw)
     return Line(lineno, obj)
 
 
