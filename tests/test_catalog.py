@@ -195,7 +195,7 @@ def test_ingest_feed_hits_substances_and_bad_lines(tmp_path, chemistry):
     r = ingest_jsonl(FEED, db, chemistry=chemistry)
     assert [n for n, _ in r.rejected] == [14, 15, 16]
     assert r.rejected[0][1] == "listing without url"
-    assert r.rejected[1][1].startswith("invalid JSON")
+    assert r.rejected[1][1].startswith("not JSON")
     assert (r.listings, r.vendors) == (8, 5)
     hits = set(rows(db, "select listing, entry from hits where current = 1"))
     assert ("chemmarket:1001", "npp") in hits
