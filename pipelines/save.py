@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from operator import itemgetter
 
 from pipelines.records import VERSIONED_FIELDS, to_json
 from pipelines.schema import TABLES
@@ -36,7 +37,14 @@ def column_value(field: str, value):
 
 
 def content(rec: dict, fields: Iterable[str]) -> dict:
-    return {f: column_value(f, rec.get(f)) for f in fields}
+    """The record's values for `fields`, as stored (see column_value)."""
+    get = rec.get
+    out = {f: get(f) for f in fields}
+    for f in _JSON_FIELDS.intersection(out):
+        out[f] = to_json(out[f])
+    if "instructions_offered" in out:
+        out["instructions_offered"] = int(bool(out["instructions_offered"]))
+    return out
 
 
 def _check(table: str, cols: Iterable[str]) -> None:
@@ -51,9 +59,10 @@ def insert(conn, table: str, rows: list[dict], *, verb: str = "INSERT", tail: st
         return
     cols = list(rows[0])
     _check(table, cols)
+    values = itemgetter(*cols) if len(cols) > 1 else (lambda r: (r[cols[0]],))
     conn.executemany(
         f"{verb} INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))}) {tail}",
-        [tuple(r[c] for c in cols) for r in rows])
+        [values(r) for r in rows])
 
 
 def update(conn, table: str, rows: list[dict], *, key: str = "id", exprs: dict | None = None,

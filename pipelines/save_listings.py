@@ -63,7 +63,8 @@ def save_listings(w, listings: dict[str, dict], now: str) -> None:
         evidence = save_evidence(w.db.conn, rec, run, now)
         body = content(rec, LISTING_CONTENT)
         version_row = {"listing": key, "seen_at": seen_at, "run": run, "record_hash": h,
-                       **content(rec, VERSION_CONTENT), "evidence": evidence}
+                       **{f: body[f] if f in body else rec.get(f) for f in VERSION_CONTENT},
+                       "evidence": evidence}
         old = existing.get(key)
         if old is None:
             inserts.append({

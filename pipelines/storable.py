@@ -79,33 +79,40 @@ def make_storable(rec: dict) -> dict:
     not modified."""
     repairs: list[str] = list(rec.get("repairs") or [])
     out: dict = {}
+    bad = _BAD.search
     for key, value in rec.items():
-        if key == "repairs":
-            continue
-        if not isinstance(key, str) or has_unstorable(key):
-            raise Unstorable(f"field name {key!r} is not storable text")
-        if value is None or isinstance(value, float):
+        # The common case first: a field name and a text value with nothing to replace.
+        if type(value) is str and type(key) is str and bad(value) is None and bad(key) is None:
             out[key] = value
-            continue
-        if key in IDENTITY_FIELDS:
-            if isinstance(value, dict | list | tuple):
-                raise Unstorable(f"{key} is {_kind(value)}, not text")
-            value = str(value) if not isinstance(value, str) else value
-            if has_unstorable(value):
-                raise Unstorable(f"{key} contains a lone surrogate or NUL")
-            out[key] = value
-            continue
-        if key not in STRUCTURED_FIELDS and isinstance(value, dict | list | tuple):
-            raise Unstorable(f"{key} is {_kind(value)}, not text")
-        if isinstance(value, bool) and key not in ("instructions_offered",):
-            value = str(value).lower()
-        elif isinstance(value, int) and key not in STRUCTURED_FIELDS and (
-                key != "price_amount" or abs(value) > MAX_INT):
-            value = str(value)
-        out[key] = _clean_value(value, key, repairs)
+        elif key != "repairs":
+            out[key] = _storable_field(key, value, repairs)
     if repairs:
         out["repairs"] = repairs
     return out
+
+
+def _storable_field(key, value, repairs: list[str]):
+    if not isinstance(key, str) or has_unstorable(key):
+        raise Unstorable(f"field name {key!r} is not storable text")
+    if value is None or isinstance(value, float):
+        return value
+    if key in IDENTITY_FIELDS:
+        if isinstance(value, dict | list | tuple):
+            raise Unstorable(f"{key} is {_kind(value)}, not text")
+        value = value if isinstance(value, str) else str(value)
+        if has_unstorable(value):
+            raise Unstorable(f"{key} contains a lone surrogate or NUL")
+        return value
+    if key not in STRUCTURED_FIELDS and isinstance(value, dict | list | tuple):
+        raise Unstorable(f"{key} is {_kind(value)}, not text")
+    if isinstance(value, bool) and key != "instructions_offered":
+        value = str(value).lower()
+    elif isinstance(value, int) and key not in STRUCTURED_FIELDS and (
+            key != "price_amount" or abs(value) > MAX_INT):
+        value = str(value)
+    if isinstance(value, list) and all(type(v) is str and not has_unstorable(v) for v in value):
+        return value
+    return _clean_value(value, key, repairs)
 
 
 def _kind(value: Any) -> str:
