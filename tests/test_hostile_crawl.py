@@ -29,13 +29,16 @@ stats = run_crawl(["vendorsite"], {samples!r}, {db!r}, {out!r}, {{"domains": {do
 print(json.dumps({{k: v for k, v in stats["vendorsite"].items() if isinstance(v, (int, str))}}))
 """
 
+# Peak resident memory of this process image (VmHWM: unlike ru_maxrss, not inherited from the
+# process that forked it).
 PEAK = """
-import resource, sys
+import sys
 from precursor_watch.cli import main
 try:
     main(sys.argv[1:], standalone_mode=False)
 finally:
-    print("PEAK_KB", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)
+    hwm = [ln for ln in open("/proc/self/status") if ln.startswith("VmHWM:")][0]
+    print("PEAK_KB", hwm.split()[1], file=sys.stderr)
 """
 
 
