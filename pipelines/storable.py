@@ -79,13 +79,20 @@ def make_storable(rec: dict) -> dict:
     not modified."""
     repairs: list[str] = list(rec.get("repairs") or [])
     out: dict = {}
-    bad = _BAD.search
+    texts: list[str] = []  # plain text values, checked all at once (the common case)
     for key, value in rec.items():
-        # The common case first: a field name and a text value with nothing to replace.
-        if type(value) is str and type(key) is str and bad(value) is None and bad(key) is None:
+        if key == "repairs":
+            continue
+        if type(value) is str and type(key) is str:
             out[key] = value
-        elif key != "repairs":
+            texts.append(key)
+            texts.append(value)
+        else:
             out[key] = _storable_field(key, value, repairs)
+    if _BAD.search("".join(texts)) is not None:  # rare: find and handle the field(s)
+        for key, value in list(out.items()):
+            if type(value) is str:
+                out[key] = _storable_field(key, value, repairs)
     if repairs:
         out["repairs"] = repairs
     return out
