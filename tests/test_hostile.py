@@ -31,7 +31,7 @@ from pipelines.validate import check
 from scrapers.parsers.base import Page
 
 ROOT = Path(__file__).resolve().parents[1]
-FUZZ = settings(max_examples=60, deadline=None, derandomize=True,
+FUZZ = settings(max_examples=60, deadline=None, derandomize=True, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 def feed() -> bytes:
     lines = []
