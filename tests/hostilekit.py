@@ -1,7 +1,8 @@
 """A hostile vendor website for loopback crawl tests (served by the sample server, loopback only).
 
 `www.hostile-shop.example`: 40 JSON-LD product pages, one whose name carries a lone surrogate
-(repaired) and one whose SKU is a lone surrogate (rejected); a gzip-served product page; a gzip
+(repaired) and one whose SKU is a lone surrogate (rejected); a gzip-served product page; a page
+with NUL and control bytes (and a NUL in its product name); a page nested 20,000 deep; a gzip
 bomb; a 503 asking for Retry-After 3600; a redirect to another service. `www.slow-shop.example`:
 robots.txt with `Crawl-delay: 2` and three pages.
 """
@@ -50,7 +51,8 @@ def build(root: Path, bomb_mb: int = 400) -> Path:
     shop = root / SHOP
     (shop / "p").mkdir(parents=True)
     links = [f"/p/{i}.html" for i in range(N_PRODUCTS)]
-    links += ["/p/gz.html", "/p/bomb.html", "/p/later.html", "/p/away.html"]
+    links += ["/p/gz.html", "/p/bomb.html", "/p/later.html", "/p/away.html", "/p/nul.html",
+              "/p/deep.html"]
     (shop / "index.html").write_text(
         "<html><body>" + "".join(f'<a href="{u}">{u}</a>' for u in links) + "</body></html>")
     for i in range(N_PRODUCTS):
@@ -61,6 +63,10 @@ def build(root: Path, bomb_mb: int = 400) -> Path:
     bomb = shop / "p/bomb.html"
     bomb.write_bytes(gzip_bomb(bomb_mb))
     sidecar(bomb, headers={"Content-Encoding": "gzip", "Content-Type": "text/html"})
+    nul = PRODUCT.format(jsonld=product_jsonld(300).replace("Product 300", "Product\\u0000 300"))
+    (shop / "p/nul.html").write_bytes(nul.replace("<h1>", "<h1>\x00\x01").encode())
+    (shop / "p/deep.html").write_text(PRODUCT.format(jsonld=product_jsonld(301)).replace(
+        "<h1>product</h1>", "<div>" * 20_000 + "deep" + "</div>" * 20_000))
     later = shop / "p/later.html"
     later.write_text("<html><body>busy</body></html>")
     sidecar(later, status=503, headers={"Retry-After": "3600"})

@@ -71,13 +71,16 @@ def test_surrogate_pages_cost_only_themselves_and_the_run_is_degraded(crawl):
     db = crawl["db"]
     ids = {r[0] for r in db.execute("select listing_id from listings")}
     expected = {f"P{i}" for i in range(hostilekit.N_PRODUCTS) if i != hostilekit.SURROGATE_SKU}
-    assert expected | {"P100"} == ids  # every other product page, and the gzip-served one
+    assert expected | {"P100", "P300", "P301"} == ids  # and the gzip, NUL and deep pages
     assert db.execute("select title, repairs from listings where listing_id = ?",
                       [f"P{hostilekit.SURROGATE_NAME}"]).fetchone() == (
         "Piperidine \ufffd 99%", json.dumps(["title: 1 lone surrogate replaced",
                                              "product_name: 1 lone surrogate replaced"]))
+    assert db.execute("select title, repairs from listings where listing_id = 'P300'"
+                      ).fetchone() == ("Product\ufffd 300 99%", json.dumps(
+                          ["title: 1 NUL replaced", "product_name: 1 NUL replaced"]))
     assert db.execute("select status, rejected, repaired from crawl_runs").fetchall() == [
-        ("degraded", 1, 1)]
+        ("degraded", 1, 2)]
     reason, record = db.execute("select reason, record from rejected").fetchone()
     assert reason == "invalid item: listing_id contains a lone surrogate or NUL"
     assert json.loads(record)["url"].endswith(f"/p/{hostilekit.SURROGATE_SKU}.html")
