@@ -166,3 +166,18 @@ def test_match_reads_standard_input_as_bytes():
 
     lines = list(_read_jsonl(io.BytesIO(b'{"id": 1, "title": "x"}\n\xff\n')))
     assert lines[0][1]["id"] == 1 and lines[1][2] == "line 2: invalid UTF-8 at byte 1"
+
+
+@settings(max_examples=25, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(st.dictionaries(st.sampled_from(["title", "name", "cas", "smiles", "description"]),
+                       st.text(max_size=40), min_size=1, max_size=4))
+def test_fuzz_match_answers_any_text_listing(matcher, fields):
+    from pipelines.chemistry import safe_match
+
+    listing, error = match_listing({"id": "fuzz", **fields}, 1)
+    assert error is None
+    (result,) = safe_match(matcher, [listing])
+    line = result.as_dict()
+    assert line["id"] == "fuzz"
+    json.dumps(line, ensure_ascii=False).encode("utf-8")  # the answer prints as UTF-8
