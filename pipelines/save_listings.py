@@ -9,6 +9,7 @@ a `listing_versions` row is written only when the record's hash changes. `w` is 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, field
 
 from pipelines.records import (
     VERSIONED_FIELDS,
@@ -45,70 +46,85 @@ def _stubs(w, listings: dict[str, dict], now: str) -> None:
         save_profiles(w, stubs, now)
 
 
+@dataclass
+class _Rows:
+    """What one batch of listings writes, table by table."""
+
+    inserts: list[dict] = field(default_factory=list)
+    updates: list[dict] = field(default_factory=list)
+    sightings: list[dict] = field(default_factory=list)
+    versions: list[dict] = field(default_factory=list)
+    chem_todo: list[tuple[str, dict, bool]] = field(default_factory=list)
+
+
 def save_listings(w, listings: dict[str, dict], now: str) -> None:
     if not listings:
         return
     _stubs(w, listings, now)
-    run = w.run_id
     existing = {r["id"]: r for r in w.existing(
         "SELECT id, record_hash, last_run, status, version, chem_key, chem_version"
         " FROM listings WHERE id IN ({marks})", list(listings))}
-    inserts, updates, sightings, versions, chem_todo = [], [], [], [], []
+    rows = _Rows()
     for key, rec in listings.items():
-        h = record_hash(rec)
-        ck = rec.get("chem_key") or chem_key(rec)
-        chem = rec.get("chemistry")
-        chem_version = chem["watchlist_version"] if chem else None
-        seen_at = rec.get("fetched_at") or now
-        evidence = save_evidence(w.db.conn, rec, run, now)
-        body = content(rec, LISTING_CONTENT)
-        version_row = {"listing": key, "seen_at": seen_at, "run": run, "record_hash": h,
-                       **{f: body[f] if f in body else rec.get(f) for f in VERSION_CONTENT},
-                       "evidence": evidence}
-        old = existing.get(key)
-        if old is None:
-            inserts.append({
-                "id": key, "platform": rec["platform"], "listing_id": rec.get("listing_id"),
-                "url": rec["url"], "vendor_profile": rec["_profile"], **body, "status": "active",
-                "first_seen": seen_at, "last_seen": seen_at, "times_seen": 1,
-                "spider": w.spider, "first_run": run, "last_run": run, "version": 1,
-                "record_hash": h, "chem_key": ck, "chem_version": chem_version,
-                "evidence": evidence, "repairs": column_value("repairs", rec.get("repairs"))})
-            versions.append({**version_row, "version": 1, "changed": None})
-            w.counts["listings_new"] += 1
-            if chem:
-                chem_todo.append((key, chem, False))
-        else:
-            changed = old["record_hash"] != h
-            version = old["version"] + changed
-            sighting = {"url": rec["url"], "last_seen": seen_at,
-                        "times_seen": int(old["last_run"] != run), "spider": w.spider,
-                        "last_run": run, "chem_version": chem_version or old["chem_version"],
-                        "evidence": evidence, "id": key}
-            if changed:
-                versions.append({**version_row, "version": version,
-                                 "changed": json.dumps(changed_fields(w.db, key, version_row))})
-                w.counts["listings_changed"] += 1
-                updates.append({**sighting, "vendor_profile": rec["_profile"], **body,
-                                "version": version, "record_hash": h, "chem_key": ck,
-                                "repairs": column_value("repairs", rec.get("repairs"))})
-            else:  # unchanged: only the sighting is recorded
-                sightings.append(sighting)
-            if old["status"] == "gone":
-                w.counts["listings_reappeared"] += 1
-            if chem and (old["chem_key"] != ck or old["chem_version"] != chem_version):
-                chem_todo.append((key, chem, True))
+        _plan(w, key, rec, existing.get(key), now, rows)
         w.counts["listings_seen"] += 1
     conn = w.db.conn
-    insert(conn, "listings", inserts)
-    index_listings_fts(w.db, [row["id"] for row in inserts])
+    insert(conn, "listings", rows.inserts)
+    index_listings_fts(w.db, [row["id"] for row in rows.inserts])
     seen = {"times_seen": "times_seen + ?", "evidence": "coalesce(?, evidence)"}
     active = {"status": "'active'", "gone_at": "NULL"}
-    update(conn, "listings", sightings, exprs=seen, fixed=active)
-    update(conn, "listings", updates, exprs=seen, fixed=active)
-    insert(conn, "listing_versions", versions)
-    if chem_todo:
-        save_chemistry(w, chem_todo, now)
+    update(conn, "listings", rows.sightings, exprs=seen, fixed=active)
+    update(conn, "listings", rows.updates, exprs=seen, fixed=active)
+    insert(conn, "listing_versions", rows.versions)
+    if rows.chem_todo:
+        save_chemistry(w, rows.chem_todo, now)
+
+
+def _plan(w, key: str, rec: dict, old: dict | None, now: str, rows: _Rows) -> None:
+    """The rows one listing record adds: a new listing, a changed one (new version) or a
+    sighting of an unchanged one; and its chemistry when the text or watchlist changed."""
+    run = w.run_id
+    h = record_hash(rec)
+    ck = rec.get("chem_key") or chem_key(rec)
+    chem = rec.get("chemistry")
+    chem_version = chem["watchlist_version"] if chem else None
+    seen_at = rec.get("fetched_at") or now
+    evidence = save_evidence(w.db.conn, rec, run, now)
+    body = content(rec, LISTING_CONTENT)
+    repairs = column_value("repairs", rec.get("repairs"))
+    version_row = {"listing": key, "seen_at": seen_at, "run": run, "record_hash": h,
+                   **{f: body[f] if f in body else rec.get(f) for f in VERSION_CONTENT},
+                   "evidence": evidence}
+    if old is None:
+        rows.inserts.append({
+            "id": key, "platform": rec["platform"], "listing_id": rec.get("listing_id"),
+            "url": rec["url"], "vendor_profile": rec["_profile"], **body, "status": "active",
+            "first_seen": seen_at, "last_seen": seen_at, "times_seen": 1, "spider": w.spider,
+            "first_run": run, "last_run": run, "version": 1, "record_hash": h, "chem_key": ck,
+            "chem_version": chem_version, "evidence": evidence, "repairs": repairs})
+        rows.versions.append({**version_row, "version": 1, "changed": None})
+        w.counts["listings_new"] += 1
+        if chem:
+            rows.chem_todo.append((key, chem, False))
+        return
+    sighting = {"url": rec["url"], "last_seen": seen_at,
+                "times_seen": int(old["last_run"] != run), "spider": w.spider, "last_run": run,
+                "chem_version": chem_version or old["chem_version"], "evidence": evidence,
+                "id": key}
+    if old["record_hash"] != h:
+        version = old["version"] + 1
+        rows.versions.append({**version_row, "version": version,
+                              "changed": json.dumps(changed_fields(w.db, key, version_row))})
+        w.counts["listings_changed"] += 1
+        rows.updates.append({**sighting, "vendor_profile": rec["_profile"], **body,
+                             "version": version, "record_hash": h, "chem_key": ck,
+                             "repairs": repairs})
+    else:  # unchanged: only the sighting is recorded
+        rows.sightings.append(sighting)
+    if old["status"] == "gone":
+        w.counts["listings_reappeared"] += 1
+    if chem and (old["chem_key"] != ck or old["chem_version"] != chem_version):
+        rows.chem_todo.append((key, chem, True))
 
 
 def changed_fields(db, key: str, new: dict) -> list[str]:
