@@ -187,7 +187,13 @@ def _merge(db, now: str) -> tuple[int, int]:
             " WHERE id = ?)), last_seen = max(last_seen, (SELECT last_seen FROM vendors"
             " WHERE id = ?)) WHERE id = ?", [gone, gone, keep])
         merged += 1
-    # Same distinctive name on different platforms but no shared contact: for an analyst.
+    return merged, _candidates(db, names, platforms, decided, now)
+
+
+def _candidates(db, names: dict[int, set[str]], platforms: dict[int, set[str]],
+                decided: set, now: str) -> int:
+    """Same distinctive name on different platforms but no shared contact: rows for an
+    analyst, through name blocks (see MAX_BLOCK), so their number grows linearly."""
     live = {v for (v,) in db.execute("SELECT DISTINCT vendor FROM vendor_profiles").fetchall()}
     by_core: dict[str, set[int]] = defaultdict(set)
     for vendor, ns in names.items():
@@ -205,8 +211,7 @@ def _merge(db, now: str) -> tuple[int, int]:
     db.conn.executemany(
         "INSERT INTO vendor_merges (kept, merged, decision, reason, name_score, shared,"
         " decided_at) VALUES (?, ?, 'candidate', ?, 100, '[]', ?)", rows)
-    candidates = len(rows)
-    return merged, candidates
+    return len(rows)
 
 
 def _candidate_pairs(core: str, vendors: list[int], platforms: dict[int, set[str]]):
