@@ -161,9 +161,9 @@ class CatalogWriter:
                 self._forget_caches()
                 raise
         if self._rejects:
-            rows, self._rejects = self._rejects, []
             with self.transaction():
-                save_rejected(self.db.conn, rows)
+                save_rejected(self.db.conn, self._rejects)
+            self._rejects = []  # only once stored (a locked database keeps them for later)
 
     def _write(self, vendors: dict[str, dict], listings: dict[str, dict], now: str) -> None:
         if vendors:
