@@ -151,14 +151,14 @@ class CatalogWriter:
                 self._forget_caches()
                 log.warning("catalog batch of %d records failed (%s: %s); writing them one by"
                             " one", len(listings) + len(vendors), type(exc).__name__, exc)
-                self._write_one_by_one(vendors, listings)
+                try:
+                    self._write_one_by_one(vendors, listings)
+                except Exception:
+                    self._keep(listings, vendors, counts)
+                    raise
             except Exception:
-                # Not the data (locked, disk full): keep the records (newer ones win) for the
-                # next flush.
-                self._listings = {**listings, **self._listings}
-                self._vendors = {**vendors, **self._vendors}
-                self.counts = counts
-                self._forget_caches()
+                # Not the data (locked, disk full): keep the records for the next flush.
+                self._keep(listings, vendors, counts)
                 raise
         if self._rejects:
             with self.transaction():
@@ -194,6 +194,13 @@ class CatalogWriter:
                         rec, reason, self.run_id, now, key=key,
                         source=rec.get("url") or rec.get("profile_url"))])
                 self.db.execute("RELEASE one_record")
+
+    def _keep(self, listings: dict, vendors: dict, counts: dict) -> None:
+        """Put a batch that could not be written back (newer records win) for the next flush."""
+        self._listings = {**listings, **self._listings}
+        self._vendors = {**vendors, **self._vendors}
+        self.counts = counts
+        self._forget_caches()
 
     def _forget_caches(self) -> None:
         """After a rollback the per-run caches may name rows that were never written."""
