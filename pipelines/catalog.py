@@ -6,8 +6,11 @@
 - vendor profiles get a canonical vendor and normalized contact identifiers;
 - chemistry payloads become substances, listing_substances and hits (new hits counted per run);
 - a `crawl_runs` row is opened at start and closed at the end; a run that finished cleanly marks
-  the listings of its spider that it did not see as `gone`.
-A crash loses at most the records buffered since the last flush; the catalog is never half-written.
+  the listings of its spider that it did not see as `gone`;
+- a record that cannot be stored costs only itself: it goes to `rejected` with the reason, and the
+  run ends `degraded` (`run_status`).
+The rows of each table are built by `pipelines/save*.py`. A crash loses at most the records
+buffered since the last flush; the catalog is never half-written.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import sqlite3
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,66 +27,40 @@ import sqlite_utils
 from scrapy import signals
 
 from pipelines import entities
-from pipelines.identifiers import region_for, vendor_identifiers
-from pipelines.records import (
-    VERSIONED_FIELDS,
-    chem_key,
-    listing_key,
-    listing_vendor_id,
-    merge_vendor,
-    profile_key,
-    record_hash,
-    to_json,
-    vendor_hash,
-)
+from pipelines.records import as_record, listing_key, merge_vendor, profile_key
 from pipelines.runs import earlier_segments, identity
-from pipelines.schema import DEFAULT_DB, index_listings_fts, open_db
+from pipelines.save import rejected_row, save_rejected, save_watchlist, update
+from pipelines.save_listings import CHUNK, save_chemistry, save_listings
+from pipelines.save_vendors import save_profiles
+from pipelines.schema import DEFAULT_DB, open_db
 from scrapers.items import NotFetched
 
 log = logging.getLogger(__name__)
-CHUNK = 500  # SQLite host parameters per IN (...) lookup
+# Errors a record's own data causes (a value SQLite cannot bind, a constraint, bad text): the
+# batch is retried record by record. Anything else (sqlite3.OperationalError: locked, disk) is not.
+RECORD_ERRORS = (ValueError, TypeError, KeyError, OverflowError, UnicodeError, RecursionError,
+                 sqlite3.InterfaceError, sqlite3.IntegrityError, sqlite3.DataError,
+                 sqlite3.ProgrammingError)
 
 
 def utcnow() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def _chunks(seq: list, n: int = CHUNK):
-    for i in range(0, len(seq), n):
-        yield seq[i:i + n]
-
-
-def save_watchlist(db: sqlite_utils.Database, watchlist, now: str) -> None:
-    """Record the watchlist version in force and its entries (entries no longer listed: in_force 0).
-
-    Runs inside the caller's transaction."""
-    version = watchlist.version
-    db.execute(
-        "INSERT INTO watchlist_versions (version, first_loaded, last_loaded, entries) "
-        "VALUES (?, ?, ?, ?) ON CONFLICT(version) DO UPDATE SET last_loaded = excluded.last_loaded",
-        [version, now, now, len(watchlist.entries)],
-    )
-    db.execute("UPDATE watchlist_entries SET in_force = 0 WHERE watchlist_version != ?", [version])
-    rows = [
-        [e.id, e.name, e.inchikey, e.smiles, e.formula, json.dumps(list(e.all_cas)),
-         json.dumps(list(e.family)), json.dumps(list(e.regimes)), e.tier,
-         int(e.designer_target), version, version]
-        for e in watchlist.entries
-    ]
-    db.conn.executemany(
-        "INSERT INTO watchlist_entries (id, name, inchikey, smiles, formula, cas, family, regimes,"
-        " tier, designer_target, first_version, watchlist_version, in_force)"
-        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,1) ON CONFLICT(id) DO UPDATE SET name=excluded.name,"
-        " inchikey=excluded.inchikey, smiles=excluded.smiles, formula=excluded.formula,"
-        " cas=excluded.cas, family=excluded.family, regimes=excluded.regimes, tier=excluded.tier,"
-        " designer_target=excluded.designer_target,"
-        " watchlist_version=excluded.watchlist_version, in_force=1",
-        rows,
-    )
+def run_status(status: str, rejected: int, repaired: int) -> str:
+    """The status a run ends with: one that would be `finished` but lost records (rejected) or
+    stored them altered (repaired to be storable) is `degraded`, never silently `finished`."""
+    if status == "finished" and (rejected or repaired):
+        return "degraded"
+    return status
 
 
 class CatalogWriter:
-    """Batched, transactional writes of listing and vendor records for one run."""
+    """Batched, transactional writes of listing and vendor records for one run.
+
+    A batch that fails on its data is written again record by record (a savepoint each): what can
+    be stored is stored, the rest goes to `rejected` with the reason. A batch that fails for
+    another reason (the database locked, the disk full) is kept for the next flush."""
 
     def __init__(
         self,
@@ -111,12 +89,14 @@ class CatalogWriter:
         self.run_id: int | None = None
         self.counts = dict.fromkeys(
             ("items", "listings_seen", "listings_new", "listings_changed", "listings_reappeared",
-             "vendors_seen", "vendors_new", "hits_new", "hits_retracted"), 0)
+             "vendors_seen", "vendors_new", "hits_new", "hits_retracted", "rejected",
+             "repaired"), 0)
         self._listings: dict[str, dict] = {}
         self._vendors: dict[str, dict] = {}
+        self._rejects: list[dict] = []
         self._last_flush = time.monotonic()
-        self._substance_names: dict[str, set[str]] = {}
-        self._profiles_done: set[str] = set()
+        self.substance_names: dict[str, set[str]] = {}
+        self.profiles_done: set[str] = set()
 
     # ------------------------------------------------------------------ run lifecycle
     def open(self) -> int:
@@ -127,15 +107,14 @@ class CatalogWriter:
             if self.watchlist is not None:
                 save_watchlist(self.db, self.watchlist, now)
             proc = identity()
-            cur = self.db.execute(
+            self.run_id = self.db.execute(
                 "INSERT INTO crawl_runs (kind, spider, platform, source, started, status,"
                 " watchlist_version, crawl_id, host, pid, pid_started)"
                 " VALUES (?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?)",
                 [self.kind, self.spider, self.platform, self.source, now,
                  self.watchlist.version if self.watchlist is not None else None,
                  self.crawl_id, proc["host"], proc["pid"], proc["pid_started"]],
-            )
-            self.run_id = cur.lastrowid
+            ).lastrowid
         return self.run_id
 
     def add(self, rec: dict) -> None:
@@ -143,6 +122,8 @@ class CatalogWriter:
         if self.run_id is None:
             self.open()
         self.counts["items"] += 1
+        if rec.get("repairs"):
+            self.counts["repaired"] += 1
         if rec.get("item_type") == "vendor":
             key = profile_key(rec["platform"], rec["vendor_id"])
             prev = self._vendors.get(key)
@@ -153,36 +134,101 @@ class CatalogWriter:
                 or time.monotonic() - self._last_flush >= self.flush_seconds):
             self.flush()
 
+    def reject(self, record, reason: str, *, source: str | None = None,
+               kind: str | None = None) -> None:
+        """Record something that will not be stored (an unreadable line, an invalid item)."""
+        if self.run_id is None:
+            self.open()
+        self.counts["rejected"] += 1
+        self._rejects.append(rejected_row(record, reason, self.run_id, utcnow(), source=source,
+                                          kind=kind))
+
     def flush(self) -> None:
         listings, self._listings = self._listings, {}
         vendors, self._vendors = self._vendors, {}
         self._last_flush = time.monotonic()
-        if not listings and not vendors:
-            return
-        now = utcnow()
-        counts = dict(self.counts)
-        try:
+        if listings or vendors:
+            counts = dict(self.counts)
+            try:
+                with self.transaction():
+                    self._write(vendors, listings, utcnow())
+            except RECORD_ERRORS as exc:
+                self.counts = counts
+                self._forget_caches()
+                log.warning("catalog batch of %d records failed (%s: %s); writing them one by"
+                            " one", len(listings) + len(vendors), type(exc).__name__, exc)
+                try:
+                    self._write_one_by_one(vendors, listings)
+                except Exception:
+                    self._keep(listings, vendors, counts)
+                    raise
+            except Exception:
+                # Not the data (locked, disk full): keep the records for the next flush.
+                self._keep(listings, vendors, counts)
+                raise
+        if self._rejects:
             with self.transaction():
-                self._save_vendors(vendors, now)
-                self._save_listings(listings, now)
-        except Exception:
-            # Rolled back: keep the records (newer ones win) so the next flush retries them.
-            self._listings = {**listings, **self._listings}
-            self._vendors = {**vendors, **self._vendors}
-            self.counts = counts
-            raise
+                save_rejected(self.db.conn, self._rejects)
+            self._rejects = []  # only once stored (a locked database keeps them for later)
+
+    def _write(self, vendors: dict[str, dict], listings: dict[str, dict], now: str) -> None:
+        if vendors:
+            self.counts["vendors_seen"] += len(vendors)
+            save_profiles(self, vendors, now)
+        save_listings(self, listings, now)
+
+    def _write_one_by_one(self, vendors: dict[str, dict], listings: dict[str, dict]) -> None:
+        """Each record in its own savepoint; the ones that fail go to `rejected`."""
+        now = utcnow()
+        items = [(key, rec, True) for key, rec in vendors.items()]
+        items += [(key, rec, False) for key, rec in listings.items()]
+        with self.transaction():
+            for key, rec, is_vendor in items:
+                counts = dict(self.counts)
+                self.db.execute("SAVEPOINT one_record")
+                try:
+                    self._write({key: rec} if is_vendor else {}, {} if is_vendor else {key: rec},
+                                now)
+                except RECORD_ERRORS as exc:
+                    self.db.execute("ROLLBACK TO one_record")
+                    self.counts = counts
+                    self._forget_caches()
+                    self.counts["rejected"] += 1
+                    reason = f"not storable: {type(exc).__name__}: {exc}"
+                    log.warning("catalog: rejected %s (%s)", key, reason)
+                    save_rejected(self.db.conn, [rejected_row(
+                        rec, reason, self.run_id, now, key=key,
+                        source=rec.get("url") or rec.get("profile_url"))])
+                self.db.execute("RELEASE one_record")
+
+    def _keep(self, listings: dict, vendors: dict, counts: dict) -> None:
+        """Put a batch that could not be written back (newer records win) for the next flush."""
+        self._listings = {**listings, **self._listings}
+        self._vendors = {**vendors, **self._vendors}
+        self.counts = counts
+        self._forget_caches()
+
+    def _forget_caches(self) -> None:
+        """After a rollback the per-run caches may name rows that were never written."""
+        self.substance_names.clear()
+        self.profiles_done.clear()
 
     def close(self, *, status: str = "finished", finish_reason: str | None = "finished",
               errors: int = 0, dropped: int = 0, not_fetched: int = 0,
               stats: dict | None = None, mark_gone: bool | None = None,
               monitors: str | None = None) -> dict:
-        """Flush, mark unseen listings gone (clean crawl runs only), resolve vendors, close run."""
+        """Flush, mark unseen listings gone (clean crawl runs only), resolve vendors, close run.
+
+        `status` is the run's verdict so far (e.g. the health monitor's); only a `finished` run
+        that completed every request and lost no record marks listings gone."""
         if self.run_id is None:
             self.open()
         self.flush()
         now = utcnow()
         if mark_gone is None:
             mark_gone = self.kind == "crawl"
+        rejected, repaired = self.counts["rejected"], self.counts["repaired"]
+        final = run_status(status, rejected, repaired)
         gone, note = 0, None
         with self.transaction():
             # A resumed run: its earlier segments (same crawl id and spider) count as this run.
@@ -198,6 +244,8 @@ class CatalogWriter:
                 note = f"{errors + before['errors']} errors during the run"
             elif not_fetched or before["not_fetched"]:
                 note = f"{not_fetched + before['not_fetched']} pages not fetched"
+            elif rejected:
+                note = f"{rejected} records rejected"
             elif not self.counts["listings_seen"] and not before["segments"]:
                 note = "run saw no listings"
             else:
@@ -209,21 +257,17 @@ class CatalogWriter:
                 ).rowcount
             if self.resolve_entities and (self.counts["vendors_seen"] or self.counts["items"]):
                 entities.resolve(self.db, now=now)
-            self.db.execute(
-                "UPDATE crawl_runs SET finished = ?, status = ?, finish_reason = ?, items = ?,"
-                " dropped = ?, errors = ?, not_fetched = ?, listings_seen = ?, listings_new = ?,"
-                " listings_changed = ?, listings_reappeared = ?, listings_gone = ?, gone_note = ?,"
-                " vendors_seen = ?, vendors_new = ?, hits_new = ?, hits_retracted = ?, stats = ?,"
-                " monitors = coalesce(?, monitors) WHERE id = ?",
-                [now, status, finish_reason, self.counts["items"], dropped, errors, not_fetched,
-                 self.counts["listings_seen"], self.counts["listings_new"],
-                 self.counts["listings_changed"], self.counts["listings_reappeared"], gone, note,
-                 self.counts["vendors_seen"], self.counts["vendors_new"],
-                 self.counts["hits_new"], self.counts["hits_retracted"],
-                 json.dumps(stats, default=str, sort_keys=True) if stats else None,
-                 monitors, self.run_id],
-            )
-        return {"run": self.run_id, **self.counts, "listings_gone": gone, "gone_note": note}
+            run_row = {
+                "id": self.run_id, "finished": now, "status": final,
+                "finish_reason": finish_reason, "dropped": dropped, "errors": errors,
+                "not_fetched": not_fetched, "listings_gone": gone, "gone_note": note,
+                **self.counts,
+                "stats": json.dumps(stats, default=str, sort_keys=True) if stats else None}
+            if monitors is not None:
+                run_row["monitors"] = monitors
+            update(self.db.conn, "crawl_runs", [run_row])
+        return {"run": self.run_id, **self.counts, "listings_gone": gone, "gone_note": note,
+                "status": final}
 
     # ------------------------------------------------------------------ helpers
     def transaction(self):
@@ -239,322 +283,19 @@ class CatalogWriter:
 
         return _Tx()
 
-    def _existing(self, sql: str, keys: list[str]) -> list[tuple]:
-        rows: list[tuple] = []
-        for part in _chunks(keys):
-            marks = ",".join("?" * len(part))
-            rows.extend(self.db.execute(sql.format(marks=marks), part).fetchall())
+    def existing(self, sql: str, keys: list[str]) -> list[dict]:
+        """Rows (as dicts) of `sql` with `{marks}` standing for the keys, in chunks."""
+        rows: list[dict] = []
+        for i in range(0, len(keys), CHUNK):
+            part = keys[i:i + CHUNK]
+            cur = self.db.execute(sql.format(marks=",".join("?" * len(part))), part)
+            cols = [d[0] for d in cur.description]
+            rows.extend(dict(zip(cols, r, strict=True)) for r in cur.fetchall())
         return rows
 
-    # ------------------------------------------------------------------ vendors
-    def _stored_profile(self, key: str) -> dict:
-        """A stored full profile as a vendor record (for merging a new sighting into it)."""
-        row = self.db.execute(
-            "SELECT name, profile_url, country, city, address, website, phones, emails, handles,"
-            " years_on_platform, badges FROM vendor_profiles WHERE id = ? AND stub = 0",
-            [key]).fetchone()
-        if row is None:
-            return {}
-        names = ("name", "profile_url", "country", "city", "address", "website", "phones",
-                 "emails", "handles", "years_on_platform", "badges")
-        rec = dict(zip(names, row, strict=True))
-        for k in ("phones", "emails", "handles", "badges"):
-            rec[k] = json.loads(rec[k]) if rec[k] else None
-        return rec
-
-    def _ensure_profiles(self, profiles: dict[str, dict], now: str) -> None:
-        """Insert or update vendor profiles; each new profile gets its own canonical vendor."""
-        keys = list(profiles)
-        existing = {r[0]: r for r in self._existing(
-            "SELECT id, record_hash, last_run, stub, vendor FROM vendor_profiles"
-            " WHERE id IN ({marks})", keys)}
-        conn = self.db.conn
-        for key, rec in profiles.items():
-            stub = int(rec.get("item_type") != "vendor")
-            name = rec.get("name")
-            old = existing.get(key)
-            evidence = self._evidence(rec, now)
-            country = region_for(rec.get("country")) or rec.get("country")
-            if old is None:
-                norm = entities.normalize_name(name or "")
-                vendor = conn.execute(
-                    "INSERT INTO vendors (name, name_norm, country, first_seen, last_seen)"
-                    " VALUES (?, ?, ?, ?, ?)", [name, norm, country, now, now],
-                ).lastrowid
-                conn.execute(
-                    "INSERT INTO vendor_profiles (id, platform, vendor_id, vendor, name,"
-                    " name_norm, profile_url, country, city, address, website, phones, emails,"
-                    " handles, years_on_platform, badges, stub, first_seen, last_seen,"
-                    " times_seen, last_run, record_hash, evidence)"
-                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,1,?,?,?)",
-                    [key, rec["platform"], rec["vendor_id"], vendor, name, norm,
-                     rec.get("profile_url"), rec.get("country"), rec.get("city"),
-                     rec.get("address"), rec.get("website"), to_json(rec.get("phones")),
-                     to_json(rec.get("emails")), to_json(rec.get("handles")),
-                     rec.get("years_on_platform"), to_json(rec.get("badges")), stub, now, now,
-                     self.run_id, vendor_hash(rec) if not stub else None, evidence],
-                )
-                self.counts["vendors_new"] += 1
-            elif stub:
-                conn.execute(
-                    "UPDATE vendor_profiles SET last_seen = ?, times_seen = times_seen +"
-                    " (last_run IS NOT ?), last_run = ? WHERE id = ?",
-                    [now, self.run_id, self.run_id, key])
-                conn.execute("UPDATE vendors SET last_seen = ? WHERE id = ?", [now, old[4]])
-            else:
-                rec = merge_vendor(self._stored_profile(key), rec)
-                name = rec.get("name")
-                conn.execute(
-                    "UPDATE vendor_profiles SET name = ?, name_norm = ?, profile_url = ?,"
-                    " country = ?, city = ?, address = ?, website = ?, phones = ?, emails = ?,"
-                    " handles = ?, years_on_platform = ?, badges = ?, stub = 0, last_seen = ?,"
-                    " times_seen = times_seen + (last_run IS NOT ?), last_run = ?,"
-                    " record_hash = ?, evidence = coalesce(?, evidence) WHERE id = ?",
-                    [name, entities.normalize_name(name or ""), rec.get("profile_url"),
-                     rec.get("country"), rec.get("city"), rec.get("address"), rec.get("website"),
-                     to_json(rec.get("phones")), to_json(rec.get("emails")),
-                     to_json(rec.get("handles")), rec.get("years_on_platform"),
-                     to_json(rec.get("badges")), now, self.run_id, self.run_id,
-                     vendor_hash(rec), evidence, key],
-                )
-                # The canonical name is the first full profile's; a stub's name gives way.
-                conn.execute(
-                    "UPDATE vendors SET last_seen = ?, country = coalesce(country, ?),"
-                    " name = CASE WHEN ? OR name IS NULL THEN ? ELSE name END,"
-                    " name_norm = CASE WHEN ? OR name IS NULL THEN ? ELSE name_norm END"
-                    " WHERE id = ?",
-                    [now, country, old[3], name, old[3], entities.normalize_name(name or ""),
-                     old[4]],
-                )
-            self._profiles_done.add(key)
-            if not stub:
-                conn.executemany(
-                    "INSERT OR IGNORE INTO vendor_identifiers (vendor_profile, kind, value, raw,"
-                    " source, first_seen) VALUES (?, ?, ?, ?, ?, ?)",
-                    [[key, k, v, raw, src, now] for k, v, raw, src in vendor_identifiers(rec)],
-                )
-
-    def _save_vendors(self, vendors: dict[str, dict], now: str) -> None:
-        if vendors:
-            self.counts["vendors_seen"] += len(vendors)
-            self._ensure_profiles(vendors, now)
-
-    def _evidence(self, rec: dict, now: str) -> str | None:
-        """The archived capture (WARC record) a record was read from; one row per capture."""
-        if not (rec.get("warc_record_id") or rec.get("body_sha256")):
-            return None
-        eid = rec.get("warc_record_id") or f"sha256:{rec['body_sha256']}"
-        self.db.conn.execute(
-            "INSERT OR IGNORE INTO evidence (id, url, fetched_at, warc_file, warc_record_id,"
-            " sha256, run) VALUES (?,?,?,?,?,?,?)",
-            # The capture's own URL; a listing's or profile's URL only for older items.
-            [eid, rec.get("page_url") or rec.get("url") or rec.get("profile_url"),
-             rec.get("fetched_at") or now, rec.get("warc_file"), rec.get("warc_record_id"),
-             rec.get("body_sha256"), self.run_id],
-        )
-        return eid
-
-    # ------------------------------------------------------------------ listings
-    def _save_listings(self, listings: dict[str, dict], now: str) -> None:
-        if not listings:
-            return
-        conn = self.db.conn
-        run = self.run_id
-        # Listings name their vendor account; profiles not yet seen are created as stubs.
-        stubs: dict[str, dict] = {}
-        for rec in listings.values():
-            vid = listing_vendor_id(rec)
-            rec["_profile"] = profile_key(rec["platform"], vid) if vid else None
-            if vid and rec["_profile"] not in stubs:
-                stubs[rec["_profile"]] = {"item_type": "stub", "platform": rec["platform"],
-                                          "vendor_id": vid, "name": rec.get("vendor_name")}
-        # A profile already written in this run needs no second touch for its listings.
-        stubs = {k: v for k, v in stubs.items() if k not in self._profiles_done}
-        if stubs:
-            self._ensure_profiles(stubs, now)
-
-        keys = list(listings)
-        existing = {r[0]: r for r in self._existing(
-            "SELECT id, record_hash, last_run, status, version, chem_key, chem_version"
-            " FROM listings WHERE id IN ({marks})", keys)}
-        inserts, updates, sightings, versions, chem_todo = [], [], [], [], []
-        for key, rec in listings.items():
-            h = record_hash(rec)
-            ck = rec.get("chem_key") or chem_key(rec)
-            chem = rec.get("chemistry")
-            chem_version = chem["watchlist_version"] if chem else None
-            seen_at = rec.get("fetched_at") or now
-            evidence = self._evidence(rec, now)
-            old = existing.get(key)
-            values = self._listing_values(rec)
-            if old is None:
-                version = 1
-                inserts.append([key, rec["platform"], rec.get("listing_id"), rec["url"],
-                                rec["_profile"], *values, "active", seen_at, seen_at, 1,
-                                self.spider, run, run, version, h, ck, chem_version, evidence])
-                versions.append([key, version, seen_at, run, h, None, *values[1:],
-                                 rec.get("vendor_id"), evidence])
-                self.counts["listings_new"] += 1
-                if chem:
-                    chem_todo.append((key, chem, False))
-            else:
-                _, old_hash, last_run, status, version, old_ck, old_cv = old
-                changed = old_hash != h
-                if changed:
-                    version += 1
-                    versions.append([key, version, seen_at, run, h,
-                                     json.dumps(self._changed_fields(key, values, rec)),
-                                     *values[1:], rec.get("vendor_id"), evidence])
-                    self.counts["listings_changed"] += 1
-                if status == "gone":
-                    self.counts["listings_reappeared"] += 1
-                new_seen = int(last_run != run)
-                if changed:
-                    updates.append([rec["url"], rec["_profile"], *values,
-                                    seen_at, new_seen, self.spider, run, version, h, ck,
-                                    chem_version or old_cv, evidence, key])
-                else:  # unchanged: only the sighting is recorded
-                    sightings.append([rec["url"], seen_at, new_seen, self.spider, run,
-                                      chem_version or old_cv, evidence, key])
-                if chem and (old_ck != ck or old_cv != chem_version):
-                    chem_todo.append((key, chem, True))
-            self.counts["listings_seen"] += 1
-        cols = ("vendor_name, title, product_name, cas, smiles, formula, purity, price_text,"
-                " price_amount, price_currency, quantity, min_order, stock, description,"
-                " shipping_claims, payment_claims, instructions_offered")
-        if inserts:
-            conn.executemany(
-                f"INSERT INTO listings (id, platform, listing_id, url, vendor_profile, {cols},"
-                " status, first_seen, last_seen, times_seen, spider, first_run, last_run, version,"
-                " record_hash, chem_key, chem_version, evidence)"
-                f" VALUES ({','.join('?' * 34)})", inserts)
-            index_listings_fts(self.db, [row[0] for row in inserts])
-        if sightings:
-            conn.executemany(
-                "UPDATE listings SET url = ?, status = 'active', gone_at = NULL, last_seen = ?,"
-                " times_seen = times_seen + ?, spider = ?, last_run = ?, chem_version = ?,"
-                " evidence = coalesce(?, evidence) WHERE id = ?", sightings)
-        if updates:
-            sets = ", ".join(f"{c.strip()} = ?" for c in cols.split(","))
-            conn.executemany(
-                f"UPDATE listings SET url = ?, vendor_profile = ?, {sets}, status = 'active',"
-                " gone_at = NULL, last_seen = ?, times_seen = times_seen + ?, spider = ?,"
-                " last_run = ?, version = ?, record_hash = ?, chem_key = ?, chem_version = ?,"
-                " evidence = coalesce(?, evidence) WHERE id = ?", updates)
-        if versions:
-            vcols = ", ".join(VERSIONED_FIELDS)
-            conn.executemany(
-                f"INSERT INTO listing_versions (listing, version, seen_at, run, record_hash,"
-                f" changed, {vcols}, evidence)"
-                f" VALUES ({','.join('?' * (7 + len(VERSIONED_FIELDS)))})",
-                versions)
-        if chem_todo:
-            self.save_chemistry(chem_todo, now)
-
-    @staticmethod
-    def _listing_values(rec: dict) -> list:
-        return [rec.get("vendor_name"), rec.get("title"), rec.get("product_name"), rec.get("cas"),
-                rec.get("smiles"), rec.get("formula"), rec.get("purity"), rec.get("price_text"),
-                rec.get("price_amount"), rec.get("price_currency"), rec.get("quantity"),
-                rec.get("min_order"), rec.get("stock"), rec.get("description"),
-                to_json(rec.get("shipping_claims")), to_json(rec.get("payment_claims")),
-                int(bool(rec.get("instructions_offered")))]
-
-    def _changed_fields(self, key: str, values: list, rec: dict) -> list[str]:
-        row = self.db.execute(
-            f"SELECT {', '.join(VERSIONED_FIELDS)} FROM listing_versions WHERE listing = ?"
-            " ORDER BY version DESC LIMIT 1", [key]).fetchone()
-        if row is None:
-            return list(VERSIONED_FIELDS)
-        new = [*values[1:], rec.get("vendor_id")]
-        return [f for f, a, b in zip(VERSIONED_FIELDS, row, new, strict=True) if a != b]
-
-    # ------------------------------------------------------------------ chemistry
     def save_chemistry(self, todo: list[tuple[str, dict, bool]], now: str,
                        run: int | None = None) -> tuple[int, int]:
-        """Substances, listing_substances and hits for (listing, payload, replace) triples.
-
-        Returns (new hits, retracted hits) and adds them to the run's counts."""
-        conn = self.db.conn
-        run = run if run is not None else self.run_id
-        replace = [key for key, _, rep in todo if rep]
-        old_hits: dict[str, dict[str, int]] = {}
-        if replace:
-            for part in _chunks(replace):
-                marks = ",".join("?" * len(part))
-                conn.execute(f"DELETE FROM listing_substances WHERE listing IN ({marks})", part)
-                for listing, entry, current in conn.execute(
-                        f"SELECT listing, entry, current FROM hits WHERE listing IN ({marks})",
-                        part):
-                    old_hits.setdefault(listing, {})[entry] = current
-        substances, links, new_hits, upd_hits, retract = [], [], [], [], []
-        for key, chem, _ in todo:
-            version = chem["watchlist_version"]
-            for s in chem["substances"]:
-                ik = s.get("inchikey")
-                if not ik:
-                    continue
-                self._note_substance(s, now, substances)
-                links.append([key, ik, s.get("how"), s.get("confidence"), s.get("name"),
-                              s.get("evidence")])
-            found = set()
-            before = old_hits.get(key, {})
-            for h in chem["hits"]:
-                if h["entry"] in found:
-                    continue
-                found.add(h["entry"])
-                if h["entry"] in before:
-                    upd_hits.append([h["match"], h["score"], h["evidence"], version, key,
-                                     h["entry"]])
-                else:
-                    new_hits.append([key, h["entry"], h["match"], h["score"], h["evidence"], now,
-                                     version, version, run])
-            retract.extend([now, key, e] for e, cur in before.items() if cur and e not in found)
-        if substances:
-            conn.executemany(
-                "INSERT INTO substances (inchikey, smiles, formula, name, names, cas, first_seen)"
-                " VALUES (?,?,?,?,?,?,?) ON CONFLICT(inchikey) DO UPDATE SET"
-                " names = excluded.names, cas = coalesce(substances.cas, excluded.cas)",
-                substances)
-        if links:
-            conn.executemany(
-                "INSERT OR REPLACE INTO listing_substances (listing, substance, how, confidence,"
-                " name, evidence) VALUES (?,?,?,?,?,?)", links)
-        if new_hits:
-            conn.executemany(
-                "INSERT INTO hits (listing, entry, match, score, evidence, first_detected,"
-                " watchlist_version, last_watchlist_version, first_run, current)"
-                " VALUES (?,?,?,?,?,?,?,?,?,1)", new_hits)
-        if upd_hits:
-            conn.executemany(
-                "UPDATE hits SET match = ?, score = ?, evidence = ?, last_watchlist_version = ?,"
-                " current = 1, retracted_at = NULL WHERE listing = ? AND entry = ?", upd_hits)
-        if retract:
-            conn.executemany(
-                "UPDATE hits SET current = 0, retracted_at = ? WHERE listing = ? AND entry = ?",
-                retract)
-        self.counts["hits_new"] += len(new_hits)
-        self.counts["hits_retracted"] += len(retract)
-        return len(new_hits), len(retract)
-
-    def _note_substance(self, s: dict, now: str, out: list) -> None:
-        """Queue a substance row when it or one of its names is new to this writer."""
-        ik = s["inchikey"]
-        names = self._substance_names.get(ik)
-        if names is None:
-            row = self.db.execute("SELECT names FROM substances WHERE inchikey = ?",
-                                  [ik]).fetchone()
-            names = set(json.loads(row[0])) if row and row[0] else set()
-            self._substance_names[ik] = names
-            is_new = row is None
-        else:
-            is_new = False
-        name = s.get("name")
-        if is_new or (name and name not in names and len(names) < 50):
-            if name:
-                names.add(name)
-            out.append([ik, s.get("smiles"), s.get("formula"), name,
-                        json.dumps(sorted(names), ensure_ascii=False), s.get("cas"), now])
+        return save_chemistry(self, todo, now, run)
 
 
 def db_path_from_settings(settings) -> Path:
@@ -575,7 +316,15 @@ class CatalogWriterPipeline:
     def from_crawler(cls, crawler):
         pipeline = cls(crawler)
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(pipeline.item_dropped, signal=signals.item_dropped)
         return pipeline
+
+    def item_dropped(self, item, response, exception, spider=None) -> None:
+        """An item an earlier pipeline dropped (e.g. invalid) is recorded in `rejected`."""
+        if self.writer is not None:
+            url = getattr(response, "url", None) if response is not None else None
+            record = item if isinstance(item, dict) else as_record(item)
+            self.writer.reject(record, str(exception), source=url)
 
     def open_spider(self) -> None:
         from chem.watchlist import default_watchlist

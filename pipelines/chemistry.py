@@ -22,10 +22,12 @@ _WORKER_MATCHER = None  # the matcher a forked worker process inherits
 
 
 def _match_in_worker(inputs: list[dict]) -> list[dict]:
-    return [_parts(r) for r in _safe_match(_WORKER_MATCHER, inputs)]
+    return [_parts(r) for r in safe_match(_WORKER_MATCHER, inputs)]
 
 
-def _safe_match(matcher, inputs: list[dict]) -> list:
+def safe_match(matcher, inputs: list[dict]) -> list:
+    """The matcher's results for a batch; when the batch fails, each listing is matched alone
+    and one that still fails gets a result with the error (every listing is answered)."""
     try:
         return matcher.match_many(inputs)
     except Exception as exc:  # one bad text must not lose the batch: retry one by one
@@ -100,7 +102,7 @@ class Chemistry:
                 future = pool.submit(_match_in_worker, inputs)
             else:
                 future = Future()
-                future.set_result([_parts(r) for r in _safe_match(self.matcher, inputs)])
+                future.set_result([_parts(r) for r in safe_match(self.matcher, inputs)])
             future.keys = keys  # type: ignore[attr-defined]
             future.inputs = inputs  # type: ignore[attr-defined]
             for k in keys:
@@ -125,7 +127,7 @@ class Chemistry:
                     parts = None
                 keys = future.keys  # type: ignore[attr-defined]
                 if parts is None:
-                    parts = [_parts(r) for r in _safe_match(self.matcher, future.inputs)]
+                    parts = [_parts(r) for r in safe_match(self.matcher, future.inputs)]
                 for k, part in zip(keys, parts, strict=True):
                     self._inflight.pop(k, None)
                     self._store(k, {"watchlist_version": self.version, **part})

@@ -27,6 +27,10 @@ from pipelines.identifiers import fold
 DATA_DIR = Path(__file__).parent / "data"
 MERGE_SCORE = 90  # rapidfuzz token_sort_ratio on core names, 0..100
 MAX_SHARED = 50  # an identifier shared by more vendors is a platform hotline, not a link
+# Candidate blocks (vendors sharing a core name): up to MAX_BLOCK vendors every cross-platform pair
+# is a candidate; a bigger block (a common name) links each vendor to the block's first vendor
+# only, so candidate rows grow linearly with vendors, never with their square.
+MAX_BLOCK = 50
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _NON_WORD = re.compile(r"[^\w\u3400-\u9fff]+")
 
@@ -183,28 +187,55 @@ def _merge(db, now: str) -> tuple[int, int]:
             " WHERE id = ?)), last_seen = max(last_seen, (SELECT last_seen FROM vendors"
             " WHERE id = ?)) WHERE id = ?", [gone, gone, keep])
         merged += 1
-    # Same distinctive name on different platforms but no shared contact: for an analyst.
+    return merged, _candidates(db, names, platforms, decided, now)
+
+
+def _candidates(db, names: dict[int, set[str]], platforms: dict[int, set[str]],
+                decided: set, now: str) -> int:
+    """Same distinctive name on different platforms but no shared contact: rows for an
+    analyst, through name blocks (see MAX_BLOCK), so their number grows linearly."""
+    live = {v for (v,) in db.execute("SELECT DISTINCT vendor FROM vendor_profiles").fetchall()}
     by_core: dict[str, set[int]] = defaultdict(set)
-    live = {v for _, v, _, _ in db.execute(
-        "SELECT p.id, p.vendor, p.platform, p.name FROM vendor_profiles p").fetchall()}
     for vendor, ns in names.items():
         if vendor in live:
             for n in ns:
                 core = core_name(n)
                 if len(core) >= 4:
                     by_core[core].add(vendor)
-    candidates = 0
+    rows = []
     for core, vendors in by_core.items():
-        for a, b in combinations(sorted(vendors), 2):
-            if (a, b, "candidate") in decided or platforms[a] & platforms[b]:
-                continue
-            db.execute(
-                "INSERT INTO vendor_merges (kept, merged, decision, reason, name_score, shared,"
-                " decided_at) VALUES (?, ?, 'candidate', ?, 100, '[]', ?)",
-                [a, b, f"same name {core!r} on different platforms; no shared contact", now])
-            decided.add((a, b, "candidate"))
-            candidates += 1
-    return merged, candidates
+        for a, b, reason in _candidate_pairs(core, sorted(vendors), platforms):
+            if (a, b, "candidate") not in decided:
+                decided.add((a, b, "candidate"))
+                rows.append([a, b, reason, now])
+    db.conn.executemany(
+        "INSERT INTO vendor_merges (kept, merged, decision, reason, name_score, shared,"
+        " decided_at) VALUES (?, ?, 'candidate', ?, 100, '[]', ?)", rows)
+    return len(rows)
+
+
+def _candidate_pairs(core: str, vendors: list[int], platforms: dict[int, set[str]]):
+    """(a, b, reason) for same-named vendors on different platforms: all pairs in a small block;
+    in a block bigger than MAX_BLOCK, each vendor paired once, with the first vendor on other
+    platforms (its representative)."""
+    if len(vendors) <= MAX_BLOCK:
+        reason = f"same name {core!r} on different platforms; no shared contact"
+        for a, b in combinations(vendors, 2):
+            if not platforms[a] & platforms[b]:
+                yield a, b, reason
+        return
+    reason = (f"same name {core!r} shared by {len(vendors)} vendors (a common name: each is"
+              " paired with one vendor of it elsewhere); no shared contact")
+    first: dict[frozenset, int] = {}  # first vendor of each platform set
+    for v in vendors:
+        first.setdefault(frozenset(platforms[v]), v)
+    pairs = set()
+    for v in vendors:
+        other = min((f for plats, f in first.items() if not plats & platforms[v]), default=None)
+        if other is not None:
+            pairs.add((min(v, other), max(v, other)))
+    for a, b in sorted(pairs):
+        yield a, b, reason
 
 
 def _networks(db) -> int:

@@ -1,13 +1,14 @@
 """Load listings and vendors captured elsewhere (JSON Lines, item schema) through the pipelines.
 
 Each line is one JSON object: a listing (scrapers.items.Listing fields) or a vendor
-(`"type": "vendor"` or Vendor fields). Bad lines are reported with their line numbers; the rest
-is loaded. An ingest never marks listings gone: a feed is not a complete crawl.
+(`"type": "vendor"` or Vendor fields). Lines are read by `pipelines.jsonl` (bad bytes, deep
+nesting, huge numbers are errors for that line); bad lines are reported with their line numbers
+and stored in `rejected`; the rest is loaded. An ingest never marks listings gone: a feed is
+not a complete crawl.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
@@ -15,6 +16,7 @@ from pathlib import Path
 
 from pipelines.catalog import CatalogWriter
 from pipelines.chemistry import Chemistry
+from pipelines.jsonl import read_lines
 from pipelines.records import listing_key
 from pipelines.validate import check
 
@@ -65,37 +67,37 @@ def load_records(records: Iterable[dict], writer: CatalogWriter, chemistry: Chem
 
 def ingest_jsonl(path: str | Path, db, *, platform: str | None = None,
                  chemistry: Chemistry | None = None, batch: int = BATCH) -> IngestResult:
-    """`db`: a sqlite_utils.Database or a path. Returns counts and rejected (line, reason)."""
+    """`db`: a sqlite_utils.Database or a path. Returns counts and rejected (line, reason);
+    every rejected line is also in the catalog's `rejected` table under this run."""
     chemistry = chemistry or Chemistry()
     writer = CatalogWriter(db, kind="ingest", platform=platform, source=str(path),
                            watchlist=chemistry.matcher.watchlist, batch_size=batch,
                            flush_seconds=3600)
     writer.open()
     out = IngestResult()
-    load_records(_read(path, platform, out), writer, chemistry)
+    load_records(_read(path, platform, out, writer), writer, chemistry)
     out.run = writer.close(mark_gone=False, dropped=len(out.rejected))
     return out
 
 
-def _read(path: str | Path, platform: str | None, out: IngestResult) -> Iterator[dict]:
-    with open(path, encoding="utf-8", errors="replace") as fh:
-        for lineno, line in enumerate(fh, 1):
-            out.lines += 1
-            if not line.strip():
+def _read(path: str | Path, platform: str | None, out: IngestResult,
+          writer: CatalogWriter) -> Iterator[dict]:
+    def reject(lineno: int, reason: str, record) -> None:
+        out.rejected.append((lineno, reason))
+        writer.reject(record, reason, source=f"{path}:{lineno}", kind="line")
+
+    with open(path, "rb") as fh:
+        for line in read_lines(fh):
+            out.lines = line.lineno
+            if line.error:
+                reject(line.lineno, line.error, {"line": line.excerpt})
                 continue
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as exc:
-                out.rejected.append((lineno, f"invalid JSON: {exc.msg} (column {exc.colno})"))
-                continue
-            if not isinstance(obj, dict):
-                out.rejected.append((lineno, "not a JSON object"))
-                continue
+            obj = line.obj
             if platform and not obj.get("platform"):
                 obj["platform"] = platform
             rec, reason = check(obj)
             if rec is None:
-                out.rejected.append((lineno, reason or "invalid"))
+                reject(line.lineno, reason or "invalid", obj)
                 continue
             if rec["item_type"] == "listing":
                 out.listings += 1

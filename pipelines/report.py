@@ -37,12 +37,16 @@ select id, crawl_id, kind, coalesce(spider, source, '') as what, started, status
   cast(round((julianday(finished) - julianday(started)) * 86400) as integer) as seconds,
   coalesce(json_extract(stats, '$.response_received_count'), 0) as pages, items,
   listings_seen as seen, listings_new as new, listings_gone as gone, hits_new, errors,
+  rejected, repaired,
   json_extract(monitors, '$.counts.bans') as bans,
   (select group_concat(json_extract(c.value, '$.check') || ' ' || json_extract(c.value,
      '$.result'), ', ') from json_each(crawl_runs.monitors, '$.checks') c
    where json_extract(c.value, '$.result') != 'ok') as monitors
 from crawl_runs where monitors is null or json_valid(monitors)
 order by id desc limit 10""",
+    "rejected": """
+select run, kind, source, reason, substr(record, 1, 80) as record
+from rejected order by id desc limit 10""",
 }
 
 
@@ -59,6 +63,7 @@ def totals(db) -> dict:
         "hits": one("select count(*) from hits where current = 1"),
         "listings_with_hits": one("select count(distinct listing) from hits where current = 1"),
         "merges": one("select count(*) from vendor_merges where decision = 'merged'"),
+        "rejected": one("select count(*) from rejected"),
         "networks": one("select count(distinct network) from vendor_networks where size > 1"),
         "watchlist_version": one(
             "select watchlist_version from watchlist_entries where in_force = 1 limit 1"),
@@ -101,11 +106,12 @@ def stats_text(db) -> str:
         f"Catalog: {t['listings']} listings ({t['active']} active, {t['gone']} gone) on "
         f"{t['platforms']} platforms; {t['vendors']} vendors ({t['vendor_profiles']} profiles, "
         f"{t['merges']} merges); {t['substances']} substances; {t['hits']} current hits on "
-        f"{t['listings_with_hits']} listings; watchlist {t['watchlist_version']}",
+        f"{t['listings_with_hits']} listings; watchlist {t['watchlist_version']}; "
+        f"{t['rejected']} rejected records",
     ]
     for name, title in (("platforms", "By platform"), ("families", "Hits by family"),
                         ("regimes", "Hits by regime"), ("countries", "Vendors by country"),
-                        ("runs", "Last runs")):
+                        ("runs", "Last runs"), ("rejected", "Last rejected records")):
         parts.append(f"\n{title}:\n{table(s[name], limit=20)}")
     return "\n".join(parts)
 

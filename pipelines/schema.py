@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from pathlib import Path
 
 import sqlite_utils
 
 DEFAULT_DB = "catalog.db"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # table -> (columns, pk, foreign keys). Types: int, float, str; JSON arrays are stored as str.
 TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...], list[tuple[str, str, str]]]] = {
@@ -26,7 +27,7 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...], list[tuple[str, 
             "listings_seen": int, "listings_new": int, "listings_changed": int,
             "listings_reappeared": int, "listings_gone": int, "gone_note": str,
             "vendors_seen": int, "vendors_new": int, "hits_new": int, "hits_retracted": int,
-            "stats": str,
+            "stats": str, "rejected": int, "repaired": int,
             # operations (pipelines/runs.py, scrapers/monitor.py): the invocation's run id
             # (also its crawls/<crawl_id>/ folder), the process, the health checks' verdict
             "crawl_id": str, "host": str, "pid": int, "pid_started": str, "monitors": str,
@@ -71,7 +72,7 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...], list[tuple[str, 
             "website": str, "phones": str, "emails": str, "handles": str,
             "years_on_platform": str, "badges": str, "stub": int, "first_seen": str,
             "last_seen": str, "times_seen": int, "last_run": int, "record_hash": str,
-            "evidence": str,
+            "evidence": str, "repairs": str,
         },
         "id",
         [("vendor", "vendors", "id"), ("last_run", "crawl_runs", "id"),
@@ -108,7 +109,7 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...], list[tuple[str, 
             "instructions_offered": int, "status": str, "first_seen": str, "last_seen": str,
             "gone_at": str, "times_seen": int, "spider": str, "first_run": int, "last_run": int,
             "version": int, "record_hash": str, "chem_key": str, "chem_version": str,
-            "evidence": str,
+            "evidence": str, "repairs": str,
         },
         "id",
         [("vendor_profile", "vendor_profiles", "id"), ("first_run", "crawl_runs", "id"),
@@ -153,6 +154,15 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...], list[tuple[str, 
         [("listing", "listings", "id"), ("entry", "watchlist_entries", "id"),
          ("first_run", "crawl_runs", "id")],
     ),
+    # Records that could not be stored (or read), with the reason: one bad record costs itself.
+    "rejected": (
+        {
+            "id": int, "run": int, "kind": str, "item_key": str, "source": str, "reason": str,
+            "record": str, "rejected_at": str,
+        },
+        "id",
+        [("run", "crawl_runs", "id")],
+    ),
 }
 
 INDEXES: list[tuple[str, tuple[str, ...], bool]] = [
@@ -195,6 +205,7 @@ INDEXES: list[tuple[str, tuple[str, ...], bool]] = [
     ("hits", ("watchlist_version",), False),
     ("hits", ("current",), False),
     ("hits", ("first_detected",), False),
+    ("rejected", ("run",), False),
 ]
 
 FTS_CONFIG: dict[str, tuple[str, ...]] = {
@@ -335,13 +346,19 @@ order by h.score desc""",
 }
 
 
+BUSY_TIMEOUT = float(os.getenv("PRECURSOR_WATCH_BUSY_TIMEOUT", 60))  # seconds a writer waits
+
+
 def open_db(path: str | os.PathLike | None = None) -> sqlite_utils.Database:
-    """Open (creating) a catalog file in WAL mode, ready to write; the shape is ensured."""
+    """Open (creating) a catalog file in WAL mode, ready to write; the shape is ensured.
+
+    Concurrent writers wait for each other up to BUSY_TIMEOUT (env PRECURSOR_WATCH_BUSY_TIMEOUT)
+    instead of failing with "database is locked"."""
     path = Path(path or os.environ.get("PRECURSOR_WATCH_DB") or DEFAULT_DB)
-    conn = sqlite3.connect(str(path), timeout=30, isolation_level=None)
+    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT, isolation_level=None)
     db = sqlite_utils.Database(conn)
-    db.execute("PRAGMA busy_timeout = 30000")
-    db.execute("PRAGMA journal_mode = WAL")
+    db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
+    _when_unlocked(lambda: db.execute("PRAGMA journal_mode = WAL"))
     db.execute("PRAGMA synchronous = NORMAL")
     db.execute("PRAGMA cache_size = -65536")  # 64 MB page cache for batch upserts
     db.execute("PRAGMA foreign_keys = OFF")  # rows may arrive before what they point at
@@ -352,12 +369,71 @@ def open_db(path: str | os.PathLike | None = None) -> sqlite_utils.Database:
     return db
 
 
+def _when_unlocked(step, timeout: float | None = None):
+    """Run `step`, retrying while SQLite says the database is locked (some statements, such as
+    switching a new file to WAL, do not wait on the busy handler)."""
+    deadline = time.monotonic() + (BUSY_TIMEOUT if timeout is None else timeout)
+    delay = 0.01
+    while True:
+        try:
+            return step()
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+            if time.monotonic() >= deadline:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 0.5)
+
+
 def _sql_type(t: type) -> str:
     return {int: "INTEGER", float: "FLOAT", str: "TEXT"}[t]
 
 
+def _expected_names() -> set[str]:
+    names = set(TABLES) | set(VIEWS) | {f"{t}_fts" for t in FTS_CONFIG}
+    names |= {f"idx_{t}_{'_'.join(cols)}" for t, cols, _ in INDEXES}
+    names |= {sql.split()[5] for sql in LISTING_FTS_TRIGGERS}  # CREATE TRIGGER IF NOT EXISTS <n>
+    return names
+
+
+def shape_is_current(db: sqlite_utils.Database) -> bool:
+    """True when every table, column, index, FTS table, trigger and view is as declared (read
+    only: no write lock needed)."""
+    if db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
+        return False
+    master = {name: sql for name, sql in db.execute("SELECT name, sql FROM sqlite_master")}
+    if not _expected_names() <= set(master):
+        return False
+    for name, sql in VIEWS.items():
+        if master[name] != f"CREATE VIEW [{name}] AS {sql.strip()}":
+            return False
+    for name, (columns, _, _) in TABLES.items():
+        have = {row[1] for row in db.execute(f"PRAGMA table_info([{name}])")}
+        if not set(columns) <= have:
+            return False
+    return True
+
+
 def ensure_db_shape(db: sqlite_utils.Database) -> None:
-    """Create or migrate tables, indexes, FTS and views. Safe to run any number of times."""
+    """Create or migrate tables, indexes, FTS and views. Safe to run any number of times, and
+    from several processes at once: changes are made in one write transaction (the others wait,
+    then find the shape current)."""
+    if shape_is_current(db):
+        return
+    if db.conn.in_transaction:
+        _apply_shape(db)
+        return
+    _when_unlocked(lambda: db.execute("BEGIN IMMEDIATE"))
+    try:
+        _apply_shape(db)
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
+
+
+def _apply_shape(db: sqlite_utils.Database) -> None:
     for name, (columns, pk, fks) in TABLES.items():
         table = db.table(name)
         if not table.exists():

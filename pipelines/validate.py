@@ -8,12 +8,13 @@ from typing import Any
 from scrapy.exceptions import DropItem
 
 from pipelines.records import as_record, item_type
+from pipelines.storable import Unstorable, make_storable
 from scrapers.items import NotFetched
 
 log = logging.getLogger(__name__)
 
 MAX_TEXT_CHARS = 1_000_000  # longer text fields are cut to this and flagged
-_INTERNAL = ("chemistry", "chem_key", "_profile", "truncated")
+_INTERNAL = ("chemistry", "chem_key", "_profile", "truncated", "repairs")
 _LIST_FIELDS = ("shipping_claims", "payment_claims", "phones", "emails", "badges")
 
 
@@ -25,6 +26,10 @@ def check(item: Any) -> tuple[dict | None, str | None]:
     rec = as_record(item)
     for internal in _INTERNAL:  # computed here, never trusted from input (e.g. a re-ingested feed)
         rec.pop(internal, None)
+    try:
+        rec = make_storable(rec)
+    except Unstorable as exc:
+        return None, str(exc)
     if not isinstance(rec.get("platform"), str) or not rec["platform"].strip():
         return None, f"{kind} without a platform"
     rec["platform"] = rec["platform"].strip()
@@ -50,6 +55,15 @@ def check(item: Any) -> tuple[dict | None, str | None]:
             rec["handles"] = {}
         elif not isinstance(rec["handles"], dict):
             return None, "handles is not an object"
+        else:
+            handles = {}
+            for service, ids in rec["handles"].items():
+                if isinstance(ids, str):
+                    ids = [ids]
+                if not isinstance(ids, list):
+                    return None, f"handles.{service} is not a list"
+                handles[service] = [str(v) for v in ids if v not in (None, "")]
+            rec["handles"] = handles
     for key, value in list(rec.items()):
         if isinstance(value, str) and len(value) > MAX_TEXT_CHARS:
             rec[key] = value[:MAX_TEXT_CHARS]

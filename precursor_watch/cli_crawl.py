@@ -195,7 +195,9 @@ def evidence(key: str, directory: str, out: str | None) -> None:
         raise click.ClickException(f"no archived page for {key!r} under {directory}")
     for r in records:
         click.echo(f"{r.fetched_at}  HTTP {r.status}  sha256 {r.sha256}  {r.url}", err=True)
-        click.echo(f"  {r.warc_file} {r.record_id}", err=True)
+        click.echo(f"  {r.warc_file} {r.record_id}  payload sha256 {r.payload_sha256}", err=True)
+        if r.note:
+            click.echo(f"  NOTE: {r.note}", err=True)
         if r.served_from:
             click.echo(f"  SAMPLE: served from {r.served_from}, not the live site", err=True)
     latest = records[-1]

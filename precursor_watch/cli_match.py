@@ -6,42 +6,37 @@ import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TextIO
+from typing import BinaryIO, TextIO
 
 import click
 
 BATCH = 2000
 
 
-def _read_jsonl(stream: TextIO) -> Iterator[tuple[int, dict | None, str | None]]:
+def _read_jsonl(stream: BinaryIO) -> Iterator[tuple[int, dict | None, str | None]]:
     """(line number, listing or None, error or None) for every non-blank line."""
-    for lineno, line in enumerate(stream, start=1):
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield lineno, None, f"line {lineno}: not JSON ({exc.msg})"
-            continue
-        if not isinstance(obj, dict):
-            yield lineno, None, f"line {lineno}: expected a JSON object"
-            continue
-        if "id" not in obj:
-            obj["id"] = f"line-{lineno}"
-        yield lineno, obj, None
+    from pipelines.jsonl import match_listing, read_lines
+
+    for line in read_lines(stream):
+        listing, error = (None, line.error) if line.error else match_listing(line.obj, line.lineno)
+        yield line.lineno, listing, (f"line {line.lineno}: {error}" if error else None)
 
 
-def run_jsonl(stream: TextIO, out: TextIO, with_substances: bool = False) -> tuple[int, int]:
-    """Match every listing in `stream`; returns (listings, errors)."""
+def run_jsonl(stream: BinaryIO, out: TextIO, with_substances: bool = False) -> tuple[int, int]:
+    """Match every listing in `stream` (bytes); returns (listings, errors)."""
     from chem.matcher import Matcher
+    from pipelines.chemistry import safe_match
 
     matcher = Matcher()
     count = errors = 0
     batch: list[dict] = []
 
     def flush() -> None:
-        for result in matcher.match_many(batch):
-            out.write(json.dumps(result.as_dict(with_substances), ensure_ascii=False) + "\n")
+        for listing, result in zip(batch, safe_match(matcher, batch), strict=True):
+            line = result.as_dict(with_substances)
+            if listing.get("warnings"):
+                line["warnings"] = listing["warnings"]
+            out.write(json.dumps(line, ensure_ascii=False) + "\n")
         batch.clear()
 
     for lineno, listing, error in _read_jsonl(stream):
@@ -86,9 +81,9 @@ def match(source: str | None, substances: bool) -> None:
     and printed as a table.
     """
     if source is None or source == "-":
-        run_jsonl(sys.stdin, sys.stdout, substances)
+        run_jsonl(sys.stdin.buffer, sys.stdout, substances)
     elif Path(source).is_file():
-        with open(source, encoding="utf-8") as fh:
+        with open(source, "rb") as fh:
             run_jsonl(fh, sys.stdout, substances)
     else:
         print_table(source)

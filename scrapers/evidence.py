@@ -1,10 +1,15 @@
 """Evidence: every fetched page appended to one WARC file per crawl run.
 
-Each response becomes a WARC `response` record (real URL, fetch time, HTTP headers, body) with a
-`WARC-Payload-SHA256` header (and, for pages fetched from a loopback sample server, a
-`WARC-Precursor-Watch-Served-From` header naming the server URL: a sample is never mistaken for the
-live site); the request's meta gets `evidence` = {warc_file, warc_record_id,
-body_sha256, fetched_at} so items can point at the archived copy. `find_records` reads them back.
+Each response becomes a WARC `response` record (real URL, fetch time, HTTP headers, the body as
+transferred) with a `WARC-Payload-SHA256` header (SHA-256 of the transferred bytes), a
+`WARC-Precursor-Watch-Page-SHA256` header (SHA-256 of the decoded page the parsers read: gzip,
+deflate, br or zstd undone) and, for pages fetched from a loopback sample server, a
+`WARC-Precursor-Watch-Served-From` header naming the server URL (a sample is never mistaken for
+the live site). The request's meta gets `evidence` = {warc_file, warc_record_id, body_sha256 (the
+decoded page's), payload_sha256, fetched_at} so items can point at the archived copy.
+
+`find_records` reads them back, decoding bodies chunk by chunk and never past DOWNLOAD_MAXSIZE
+(env PRECURSOR_WATCH_DOWNLOAD_MAXSIZE): a gzip bomb in the archive costs one chunk of memory.
 """
 
 from __future__ import annotations
@@ -29,9 +34,27 @@ from warcio.exceptions import ArchiveLoadFailed
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from scrapers.decoding import TooLarge, decode, decoded_sha256, encodings, read_stream
+
 log = logging.getLogger(__name__)
 SHA_HEADER = "WARC-Payload-SHA256"
+PAGE_SHA_HEADER = "WARC-Precursor-Watch-Page-SHA256"
+PAGE_NOTE_HEADER = "WARC-Precursor-Watch-Page-Note"
 SERVED_FROM_HEADER = "WARC-Precursor-Watch-Served-From"
+
+
+def max_page_size() -> int:
+    return int(os.getenv("PRECURSOR_WATCH_DOWNLOAD_MAXSIZE", 5 * 1024 * 1024))
+
+
+def page_sha256(body: bytes, content_encoding, max_size: int) -> tuple[str | None, str | None]:
+    """(SHA-256 of the decoded page, None) or (None, why it has none)."""
+    try:
+        return decoded_sha256(body, encodings(content_encoding), max_size), None
+    except TooLarge as exc:
+        return None, str(exc)
+    except Exception as exc:  # corrupt or unknown encoding: the parsers never read a page
+        return None, f"not decodable: {type(exc).__name__}: {exc}"[:300]
 
 
 def status_line(status: int) -> str:
@@ -49,8 +72,9 @@ def new_run_id() -> str:
 class EvidenceMiddleware:
     """Downloader middleware that archives every response it sees."""
 
-    def __init__(self, directory: Path, run_id: str):
+    def __init__(self, directory: Path, run_id: str, max_size: int = 0):
         self.path = directory / run_id / "pages.warc.gz"
+        self.max_size = max_size
         self.lock = threading.Lock()
         self._fh = None
         self._writer: WARCWriter | None = None
@@ -59,7 +83,8 @@ class EvidenceMiddleware:
     def from_crawler(cls, crawler):
         settings = crawler.settings
         run_id = settings.get("PRECURSOR_WATCH_RUN_ID") or new_run_id()
-        mw = cls(Path(settings.get("PRECURSOR_WATCH_EVIDENCE_DIR", "crawls")), run_id)
+        mw = cls(Path(settings.get("PRECURSOR_WATCH_EVIDENCE_DIR", "crawls")), run_id,
+                 settings.getint("DOWNLOAD_MAXSIZE"))
         crawler.signals.connect(mw.close, signal=signals.spider_closed)
         return mw
 
@@ -73,11 +98,17 @@ class EvidenceMiddleware:
     def process_response(self, request: Request, response: Response):
         body = response.body or b""
         sha = hashlib.sha256(body).hexdigest()
+        max_size = request.meta.get("download_maxsize", self.max_size)
+        page_sha, note = page_sha256(body, response.headers.get(b"Content-Encoding"), max_size)
         fetched = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         headers = [(k.decode("latin-1"), b", ".join(v).decode("latin-1"))
                    for k, v in response.headers.items()]
         http_headers = StatusAndHeaders(status_line(response.status), headers, protocol="HTTP/1.1")
         warc_headers = {"WARC-Date": fetched, SHA_HEADER: sha}
+        if page_sha:
+            warc_headers[PAGE_SHA_HEADER] = page_sha
+        else:
+            warc_headers[PAGE_NOTE_HEADER] = note
         if "sample_original" in request.meta:
             warc_headers[SERVED_FROM_HEADER] = request.url
         with self.lock:
@@ -91,7 +122,8 @@ class EvidenceMiddleware:
         request.meta["evidence"] = {
             "warc_file": str(self.path),
             "warc_record_id": record.rec_headers.get_header("WARC-Record-ID"),
-            "body_sha256": sha,
+            "body_sha256": page_sha,
+            "payload_sha256": sha,
             "fetched_at": fetched,
             "page_url": response.url,
         }
@@ -111,10 +143,12 @@ class ArchivedPage:
     record_id: str
     url: str
     fetched_at: str
-    sha256: str
+    sha256: str  # of the decoded page (what the parsers read); "" when it has none
     status: str
-    body: bytes
+    body: bytes  # the decoded page, at most max_page_size() bytes
     served_from: str = ""  # the loopback sample server URL, for pages that are samples
+    payload_sha256: str = ""  # of the bytes as transferred (WARC-Payload-SHA256)
+    note: str = ""  # why the body is cut short or not decoded
 
 
 GZIP_MAGIC = b"\x1f\x8b\x08"
@@ -129,20 +163,45 @@ class ReadProblem:
     error: str
 
 
-def iter_records(directory: Path | str,
-                 problems: list[ReadProblem] | None = None) -> Iterator[ArchivedPage]:
-    """Every archived response under `directory` (all runs), oldest file first.
+def _read_body(rec, max_size: int) -> tuple[bytes, str, str]:
+    """(decoded body up to max_size, its SHA-256 if complete, note) streamed from the record."""
+    enc = encodings(rec.http_headers.get_header("Content-Encoding") if rec.http_headers else None)
+    kept, size, h = bytearray(), 0, hashlib.sha256()
+    try:
+        for chunk in decode(read_stream(rec.raw_stream), enc, 0):
+            h.update(chunk)
+            size += len(chunk)
+            if len(kept) < max_size:
+                kept += chunk[: max_size - len(kept)]
+            if size > max_size:
+                return bytes(kept), "", f"decoded page larger than {max_size} bytes: cut there"
+    except Exception as exc:  # any decoder's error: the page is kept as far as it decoded
+        return bytes(kept), "", f"not decodable: {type(exc).__name__}: {exc}"[:300]
+    return bytes(kept), h.hexdigest(), ""
+
+
+def _header(rec, name: str) -> str:
+    return rec.rec_headers.get_header(name) or ""
+
+
+def iter_records(directory: Path | str, problems: list[ReadProblem] | None = None, *,
+                 wanted=None, max_size: int | None = None) -> Iterator[ArchivedPage]:
+    """Archived responses under `directory` (all runs), oldest file first. `wanted(headers)`
+    (a dict of url, record_id, sha256, payload_sha256) may skip a record without reading its
+    body; records archived before the page hash was recorded are decoded to compute it.
 
     A damaged record (e.g. cut short when a crawl was killed, then appended to on resume) is
     skipped: it is logged, appended to `problems`, and reading goes on at the next record."""
+    max_size = max_page_size() if max_size is None else max_size
     for path in sorted(Path(directory).rglob("*.warc.gz")):
         with path.open("rb") as fh:
             offset = 0
             while offset is not None:
-                offset = yield from _read_from(path, fh, offset, problems)
+                offset = yield from _read_from(path, fh, offset, problems, wanted, max_size)
 
 
-def _read_from(path: Path, fh, start: int, problems: list[ReadProblem] | None):
+def _read_from(path: Path, fh, start: int, problems: list[ReadProblem] | None, wanted,
+               max_size: int):
     """Records from byte `start`; returns where to go on after a damaged record (None: done)."""
     fh.seek(start)
     records = ArchiveIterator(fh)
@@ -151,7 +210,9 @@ def _read_from(path: Path, fh, start: int, problems: list[ReadProblem] | None):
         for rec in records:
             at, read_through = start + records.offset, False
             if rec.rec_type == "response":
-                yield _page(path, rec)
+                page = _page(path, rec, wanted, max_size)
+                if page is not None:
+                    yield page
             read_through = True
         return None
     except BAD_RECORD as exc:
@@ -179,28 +240,39 @@ def _next_member(fh, pos: int) -> int | None:
     return None
 
 
-def _page(path: Path, rec) -> ArchivedPage:
-    body = rec.content_stream().read()
+def _page(path: Path, rec, wanted, max_size: int) -> ArchivedPage | None:
+    meta = {"url": _header(rec, "WARC-Target-URI"),
+            "record_id": _header(rec, "WARC-Record-ID"),
+            "sha256": _header(rec, PAGE_SHA_HEADER),
+            "payload_sha256": _header(rec, SHA_HEADER)}
+    legacy = not meta["sha256"] and not _header(rec, PAGE_NOTE_HEADER)
+    if wanted is not None and not legacy and not wanted(meta):
+        return None
+    body, sha, note = _read_body(rec, max_size)
+    meta["sha256"] = meta["sha256"] or sha
+    if wanted is not None and legacy and not wanted(meta):
+        return None
     return ArchivedPage(
-        warc_file=str(path),
-        record_id=rec.rec_headers.get_header("WARC-Record-ID") or "",
-        url=rec.rec_headers.get_header("WARC-Target-URI") or "",
-        fetched_at=rec.rec_headers.get_header("WARC-Date") or "",
-        sha256=rec.rec_headers.get_header(SHA_HEADER) or hashlib.sha256(body).hexdigest(),
+        warc_file=str(path), record_id=meta["record_id"], url=meta["url"],
+        fetched_at=_header(rec, "WARC-Date"), sha256=meta["sha256"],
         status=rec.http_headers.get_statuscode() if rec.http_headers else "",
-        body=body,
-        served_from=rec.rec_headers.get_header(SERVED_FROM_HEADER) or "",
-    )
+        body=body, served_from=_header(rec, SERVED_FROM_HEADER),
+        payload_sha256=meta["payload_sha256"], note=note or _header(rec, PAGE_NOTE_HEADER))
 
 
 def find_records(directory: Path | str, key: str,
                  problems: list[ReadProblem] | None = None) -> list[ArchivedPage]:
-    """Archived pages whose URL or body SHA-256 (or record id) equals `key`."""
+    """Archived pages whose URL, page or payload SHA-256 (or a 12+ character prefix of one), or
+    record id equals `key`."""
     key = key.strip()
-    return [
-        p for p in iter_records(directory, problems)
-        if key in (p.url, p.sha256, p.record_id) or (len(key) >= 12 and p.sha256.startswith(key))
-    ]
+
+    def wanted(meta: dict) -> bool:
+        if key in meta.values():
+            return True
+        return len(key) >= 12 and any(
+            meta[k].startswith(key) for k in ("sha256", "payload_sha256") if meta[k])
+
+    return list(iter_records(directory, problems, wanted=wanted))
 
 
 def evidence_dir_default() -> Path:

@@ -41,6 +41,10 @@ RETRY_ENABLED = True
 RETRY_TIMES = int(os.getenv("PRECURSOR_WATCH_RETRY_TIMES", 3))
 RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
 RETRY_BACKOFF_BASE = float(os.getenv("PRECURSOR_WATCH_RETRY_BACKOFF", 2.0))
+# A Retry-After up to this many seconds is waited out; a longer one defers the URL (not fetched).
+RETRY_AFTER_MAX = float(os.getenv("PRECURSOR_WATCH_RETRY_AFTER_MAX", 300))
+# robots.txt Crawl-delay is honoured up to this many seconds between requests to a site.
+CRAWL_DELAY_MAX = float(os.getenv("PRECURSOR_WATCH_CRAWL_DELAY_MAX", 60))
 
 # HTTP cache for development only; never caches refusals or server errors.
 HTTPCACHE_ENABLED = _env_bool("PRECURSOR_WATCH_HTTPCACHE", False)
@@ -60,7 +64,10 @@ VENDORSITE_MAX_DEPTH = int(os.getenv("PRECURSOR_WATCH_VENDORSITE_MAX_DEPTH", 4))
 VENDORSITE_DOMAINS_FILE = os.getenv("PRECURSOR_WATCH_VENDOR_DOMAINS", "")
 
 DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "scrapers.middlewares.CrawlDelayRobotsTxtMiddleware": 100,
     "scrapers.middlewares.BackoffRetryMiddleware": 550,
+    "scrapers.middlewares.OffsiteRedirectMiddleware": 610,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "scrapers.evidence.EvidenceMiddleware": 890,
     "scrapers.middlewares.SampleSiteMiddleware": 950,

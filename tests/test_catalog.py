@@ -11,6 +11,7 @@ import pytest
 from pipelines.catalog import CatalogWriter
 from pipelines.chemistry import Chemistry
 from pipelines.ingest import ingest_jsonl
+from pipelines.save_listings import save_listings
 from pipelines.schema import ensure_db_shape, open_db
 from pipelines.validate import check
 
@@ -161,11 +162,13 @@ def test_listing_without_id_is_keyed_by_canonical_url(tmp_path):
         ("shop:https://shop.example/o?a=1&b=2", 2)]
 
 
-def test_hostile_text_is_stored_verbatim(tmp_path):
+def test_hostile_text_is_stored_verbatim_but_a_nul_is_replaced_and_recorded(tmp_path):
     db = open_db(tmp_path / "c.db")
     title = "x'); DROP TABLE listings; -- \" <script>alert(1)</script> =1+2 \u202e\x00end"
-    crawl(db, [listing("1", title=title, vendor_name="v'; DELETE FROM vendors; --")])
-    assert rows(db, "select title from listings") == [(title,)]
+    result = crawl(db, [listing("1", title=title, vendor_name="v'; DELETE FROM vendors; --")])
+    assert rows(db, "select title, repairs from listings") == [
+        (title.replace("\x00", "\ufffd"), '["title: 1 NUL replaced"]')]
+    assert result["repaired"] == 1 and result["status"] == "degraded"
     assert rows(db, "select name from vendors") == [("v'; DELETE FROM vendors; --",)]
     assert rows(db, "select count(*) from listings_fts where listings_fts match '\"script\"'") \
         == [(1,)]
@@ -192,7 +195,7 @@ def test_ingest_feed_hits_substances_and_bad_lines(tmp_path, chemistry):
     r = ingest_jsonl(FEED, db, chemistry=chemistry)
     assert [n for n, _ in r.rejected] == [14, 15, 16]
     assert r.rejected[0][1] == "listing without url"
-    assert r.rejected[1][1].startswith("invalid JSON")
+    assert r.rejected[1][1].startswith("not JSON")
     assert (r.listings, r.vendors) == (8, 5)
     hits = set(rows(db, "select listing, entry from hits where current = 1"))
     assert ("chemmarket:1001", "npp") in hits
@@ -223,7 +226,7 @@ def test_reader_queries_while_writer_holds_an_open_batch(tmp_path):
     writer.open()
     writer.add(listing("2"))
     writer.db.execute("BEGIN IMMEDIATE")  # the writer's batch transaction is open
-    writer._save_listings({"shop:2": writer._listings.pop("shop:2")}, "2026-01-01T00:00:00Z")
+    save_listings(writer, {"shop:2": writer._listings.pop("shop:2")}, "2026-01-01T00:00:00Z")
     reader = sqlite3.connect(path, timeout=1)
     assert reader.execute("select listing_id from listings").fetchall() == [("1",)]
     writer.db.execute("COMMIT")

@@ -20,8 +20,8 @@ def test_ingest_stats_summary_rescan(tmp_path, matcher):
     r = runner.invoke(main, ["ingest", str(FEED), "--db", db])
     assert r.exit_code == 0, r.output
     assert f"{FEED}:14: skipped: listing without url" in r.stderr
-    assert f"{FEED}:15: skipped: invalid JSON" in r.stderr
-    assert f"{FEED}:16: skipped: not a JSON object" in r.stderr
+    assert f"{FEED}:15: skipped: not JSON" in r.stderr
+    assert f"{FEED}:16: skipped: expected a JSON object" in r.stderr
     assert "ingest: 8 listings, 5 vendors" in r.stdout and "3 lines skipped" in r.stdout
 
     r = runner.invoke(main, ["stats", "--db", db, "--json"])

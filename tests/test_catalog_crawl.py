@@ -87,8 +87,11 @@ def test_two_crawls_versions_gone_hits_and_networks(site, tmp_path):
              " order by version") == [(1, "$120"), (2, "$99")]
     assert q("select kind, spider, status, finish_reason, listings_seen, listings_new,"
              " listings_changed, listings_gone from crawl_runs order by id") == [
-        ("crawl", "loopback", "finished", "finished", 3, 3, 0, 0),
+        ("crawl", "loopback", "degraded", "finished", 3, 3, 0, 0),  # the dropped item
         ("crawl", "loopback", "finished", "finished", 2, 0, 1, 1)]
+    assert q("select run, reason, json_extract(record, '$.listing_id') from rejected") == [
+        (1, "invalid item: listing without any product text (title, name, CAS, SMILES,"
+            " description)", "4")]
     hits = q("select listing, entry, first_run from hits where current = 1 order by 1, 2")
     assert ("loop:1", "npp", 1) in hits
     assert ("loop:3", "boc-4-piperidone", 1) in hits

@@ -10,6 +10,7 @@ import time
 import urllib.request
 
 from pipelines.catalog import CatalogWriter
+from pipelines.save_listings import save_listings
 from pipelines.schema import open_db
 from pipelines.validate import check
 from precursor_watch.web.server import METADATA
@@ -55,7 +56,7 @@ def test_datasette_reads_while_a_batch_is_open(tmp_path):
         assert [r["listing_id"] for r in get_json(url, time.monotonic() + 60)] == ["1"]
         writer.add(listing("2"))
         db.execute("BEGIN IMMEDIATE")  # the writer's batch transaction, still open
-        writer._save_listings({"shop:2": writer._listings.pop("shop:2")}, "2030-01-01T00:00Z")
+        save_listings(writer, {"shop:2": writer._listings.pop("shop:2")}, "2030-01-01T00:00Z")
         assert [r["listing_id"] for r in get_json(url, time.monotonic() + 10)] == ["1"]
         db.execute("COMMIT")
         assert sorted(r["listing_id"] for r in get_json(url, time.monotonic() + 10)) == ["1", "2"]

@@ -22,10 +22,13 @@ _INVISIBLE = ("script", "style", "noscript", "template", "iframe", "object", "em
 _BLOCKS = {"p", "div", "li", "ul", "ol", "tr", "td", "th", "dt", "dd", "table", "br", "h1", "h2",
            "h3", "h4", "h5", "h6", "section", "article", "header", "footer", "form", "dl", "hr"}
 _WS = re.compile(r"\s+")
+# Characters lxml cannot hold in a tree (NUL, other C0 controls, lone surrogates): replaced.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
 
 
 def load(html: str | None) -> lxml.html.HtmlElement:
     """Parse `html` into an element tree without scripts, styles or comments (never raises)."""
+    html = _NOT_XML.sub("\ufffd", html) if html else html
     try:
         root = lxml.html.fromstring(html or "<html></html>")
     except (lxml.etree.ParserError, ValueError):
@@ -292,6 +295,7 @@ def unique(values) -> list[str]:
 
 def jsonld(html: str | None) -> list[dict]:
     """schema.org objects from `<script type="application/ld+json">` blocks (@graph flattened)."""
+    html = _NOT_XML.sub("\ufffd", html) if html else html
     try:
         root = lxml.html.fromstring(html or "<html></html>")
     except (lxml.etree.ParserError, ValueError):
@@ -300,7 +304,7 @@ def jsonld(html: str | None) -> list[dict]:
     for block in root.xpath("//script[contains(@type,'ld+json')]/text()"):
         try:
             data = json.loads(block)
-        except ValueError:
+        except (ValueError, RecursionError):  # bad JSON, a huge number, nesting too deep
             continue
         stack = data if isinstance(data, list) else [data]
         while stack:
