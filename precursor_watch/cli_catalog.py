@@ -78,12 +78,14 @@ def ingest(file: str | None, db_path: str, platform: str | None, redis_url: str 
     if bool(file) == bool(redis_url):
         raise click.UsageError("give FILE or --redis URL (one of them)")
     announce_new(db_path, db_source())
-    try:
+    if file:
+        # A file ingest is one more writer: it waits for the others (SQLite's busy timeout),
+        # beside a crawl or another ingest.
+        _ingest_file(file, db_path, platform)
+        return
+    try:  # the Redis writer is the queue's only consumer: one at a time, like a crawl
         with CatalogLock(db_path, "ingest"):
-            if redis_url:
-                _ingest_redis(redis_url, db_path, wait)
-            else:
-                _ingest_file(file, db_path, platform)
+            _ingest_redis(redis_url, db_path, wait)
     except CatalogLocked as exc:
         raise click.ClickException(str(exc)) from exc
 

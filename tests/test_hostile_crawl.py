@@ -23,10 +23,11 @@ ROOT = HERE.parent
 
 RUNNER = """
 import json, sys
-from precursor_watch.cli_crawl import run_crawl
-stats = run_crawl(["vendorsite"], {samples!r}, {db!r}, {out!r}, {{"domains": {domains!r}}},
-                  extra_settings={settings!r})
-print(json.dumps({{k: v for k, v in stats["vendorsite"].items() if isinstance(v, (int, str))}}))
+from scrapers.crawl import run_crawl
+result = run_crawl(["vendorsite"], {samples!r}, {db!r}, {out!r}, {{"domains": {domains!r}}},
+                   extra_settings={settings!r})
+stats = result.stats["vendorsite"]
+print(json.dumps({{k: v for k, v in stats.items() if isinstance(v, (int, str))}}))
 """
 
 # Peak resident memory of this process image (VmHWM: unlike ru_maxrss, not inherited from the
