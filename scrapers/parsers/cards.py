@@ -1,0 +1,172 @@
+"""Pages with many offers: search results, category lists and catalog tables, on any layout.
+
+A card is the largest element that holds links to exactly one product URL; cards that are
+siblings under one parent, two or more of them, and that show a price or a CAS number, are a
+result list. Each card gives one listing with its own link, name, CAS, price range, purity and
+pack size; the same products written in several views (grid, list, compact) are read once, with
+the view that shows the most.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from chem.cas import find_cas
+from scrapers.parsers import fields as f
+from scrapers.parsers import offers, regions, urls
+
+_NOT_PRODUCT = re.compile(
+    r"(?:^|/)(?:cart|basket|checkout|wishlist|compare|login|account|register|my-account|"
+    r"note|merkzettel|warenkorb|koszyk|contact|kontakt|blog|news|faq|tag|author)(?:/|$|\?|\.)|"
+    r"[?&](?:add-to-cart|add_to_wishlist|sort|order|orderby|limit|page|p|n|sPage)=", re.I)
+_CARD_MIN = 2
+
+
+def _product_links(block, base: str) -> dict:
+    """anchor element -> canonical product URL, for same-site links that may be products."""
+    host = (urlsplit(base).hostname or "").removeprefix("www.")
+    out = {}
+    for a in block.iter("a"):
+        link = f.absolute(base, a.get("href"))
+        if not link:
+            continue
+        parts = urlsplit(link)
+        if (parts.hostname or "").removeprefix("www.") != host and not (parts.hostname or "").endswith("." + host):
+            continue
+        if _NOT_PRODUCT.search(parts.path + ("?" + parts.query if parts.query else "")):
+            continue
+        canon = urls.canonical(link)
+        if canon.rstrip("/") == urls.canonical(base).rstrip("/") or parts.path in ("", "/"):
+            continue
+        out[a] = canon
+    return out
+
+
+def _card_groups(block, links: dict) -> list[list[tuple]]:
+    """Sibling cards grouped by parent: [(card element, product URL), ...] per group."""
+    owner: dict = {}  # element -> the one URL inside it, or None when several
+    for a, link in links.items():
+        for anc in [a, *a.iterancestors()]:
+            state = owner.get(anc, "unset")
+            if state == "unset":
+                owner[anc] = link
+            elif state != link:
+                if state is None:
+                    break
+                owner[anc] = None
+            else:
+                break
+    groups: dict = {}
+    for a, link in links.items():
+        card = a
+        for anc in a.iterancestors():
+            if owner.get(anc) != link:
+                break
+            card = anc
+        parent = card.getparent()
+        if parent is not None and owner.get(parent) is None:
+            group = groups.setdefault(parent, {})
+            group.setdefault(card, link)
+    return [list(g.items()) for g in groups.values() if len(g) >= _CARD_MIN]
+
+
+def _shows_offer(card) -> bool:
+    text = card.text_content() or ""
+    return bool(offers.amounts(text) or find_cas(text))
+
+
+def _title(card, link: str, links: dict) -> str | None:
+    best = None
+    for a in card.iter("a"):
+        if links.get(a) != link:
+            continue
+        text = f.clean(a.text_content())
+        attr = f.clean(a.get("title"))
+        if text and attr and text.endswith(("...", "…")) and len(attr) > len(text):
+            text = attr
+        text = text or attr
+        if text and not offers.amounts(text) and (best is None or len(text) > len(best)):
+            best = text
+    if best:
+        return best
+    return f.first_line(card, ".//h2|.//h3|.//h4|.//h5|.//*[contains(@class,'title')]|"
+                              ".//*[contains(@class,'name')]")
+
+
+def read_card(card, link: str, links: dict) -> dict:
+    """The fields one card shows."""
+    found = regions.pairs(card)
+    title = _title(card, link, links)
+    name, title_purity = offers.split_title(title) if title else (None, None)
+    text = "\n".join(regions.lines(card))
+    cas = f.cas_as_written(regions.pick(found, "cas")) or f.cas_as_written(
+        " ".join(x for x in re.split(r"\n", text) if not offers.amounts(x)))
+    sizes = size_prices(card)
+    if sizes:
+        low, high, currency = sizes["low"], sizes["high"], sizes["currency"]
+        qty = sizes["quantity"]
+    else:
+        low, high, currency = offers.price_range(price_texts(card) or [text])
+        qty = regions.pick(found, "quantity", offers.quantity)
+    purity = title_purity or offers.purity(regions.pick(found, "purity") or "")
+    return {"url": link, "title": name, "cas": cas, "price_amount": low, "price_max": high,
+            "price_currency": currency, "purity": purity, "quantity": qty,
+            "price_text": f.clean(" ".join(price_texts(card)))}
+
+
+_NET = re.compile(r"netto|\bnet\b|ex\.? ?tax|excl|zzgl|без ндс|不含税|hors taxe|\bht\b|sin iva",
+                  re.I)
+
+
+def price_texts(el) -> list[str]:
+    """Texts of the price elements in `el` (old, struck-through and net prices left out)."""
+    out = []
+    for node in el.xpath(".//*[contains(translate(@class,'PRICE','price'),'price')]"):
+        if node.xpath("ancestor-or-self::del|ancestor-or-self::s|ancestor-or-self::strike") or \
+                re.search(r"old|regular|was|strike|before|net(?:to)?\b", node.get("class") or "", re.I):
+            continue
+        text = f.text(node)
+        if text and not _NET.search(text) and offers.amounts(text):
+            out.append(text)
+    return f.unique(out)
+
+
+def size_prices(el) -> dict | None:
+    """A per-size price table inside `el`: rows with one pack size and one price each.
+    Rows that ask for a quote carry estimates, not prices, and are left out."""
+    rows = []
+    for tr in el.xpath(".//tr"):
+        text = " ".join(regions.lines(tr))
+        if re.search(r"quote|anfrage|zapytanie|cotiza|devis|запрос|询价", text, re.I):
+            continue
+        cells = [f.text(c) or "" for c in tr if isinstance(c.tag, str)]
+        qty = next((offers.quantity(c) for c in cells if offers.quantity(c)), None)
+        money = [m for c in cells for m in offers.amounts(c)]
+        if qty and money:
+            rows.append((money[0].low, money[0].currency, qty))
+    if len(rows) < 1 or not any(r for r in rows):
+        return None
+    currency = rows[0][1]
+    rows = [r for r in rows if r[1] == currency]
+    low = min(rows, key=lambda r: r[0])
+    high = max(r[0] for r in rows)
+    return {"low": low[0], "high": high if high > low[0] else None, "currency": currency,
+            "quantity": low[2]}
+
+
+def find_cards(block, base: str) -> list[dict]:
+    """One dict per product card on a result or catalog page ([] when there is no list)."""
+    links = _product_links(block, base)
+    groups = [g for g in _card_groups(block, links)
+              if sum(_shows_offer(c) for c, _ in g) >= max(_CARD_MIN, len(g) // 2)]
+    groups.sort(key=lambda g: -sum(bool(offers.amounts(c.text_content() or "")) for c, _ in g))
+    out: dict[str, dict] = {}
+    for group in groups:
+        for card, link in group:
+            if link in out:
+                continue
+            item = read_card(card, link, links)
+            if item["title"]:
+                out[link] = item
+    return list(out.values())

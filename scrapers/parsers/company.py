@@ -1,0 +1,106 @@
+"""The company behind any page: its name and contacts, wherever the site shows them.
+
+Name: schema.org Organization (JSON-LD or microdata), `og:site_name`, the logo's alt/title
+text, the site's part of `<title>`, then the copyright line. Contacts: `tel:`/`mailto:`/
+WhatsApp/Telegram/Skype/WeChat links, labelled phone and e-mail values, and phones, e-mails and
+handles written in the header, footer, contact and address blocks. Registration and licence
+numbers (ICP备, 营业执照, VAT, NIP, ...) are never phones.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import unquote, urlsplit
+
+from scrapers.parsers import fields as f
+from scrapers.parsers import product, regions, vocab
+
+_ORG_TYPES = {"Organization", "Corporation", "LocalBusiness", "Store", "OnlineStore",
+              "WholesaleStore"}
+
+
+def _org(objects: list[dict]) -> dict:
+    for o in objects:
+        kind = o.get("@type")
+        kinds = set(kind if isinstance(kind, list) else [kind])
+        if kinds & _ORG_TYPES:
+            return o
+    return {}
+
+
+def _logo_name(root) -> str | None:
+    for img in root.xpath("//img[contains(translate(concat(@class,' ',@id,' ',@src,' ',@alt),"
+                          "'LOGO','logo'),'logo')]"):
+        for attr in ("alt", "title"):
+            value = f.clean(img.get(attr))
+            if value and value.lower() not in ("logo", "site logo") and len(value) < 80:
+                return re.sub(r"\s*(?:logo|®)\s*$", "", value, flags=re.I).strip() or None
+    return None
+
+
+def _copyright_name(text: str) -> str | None:
+    m = re.search(r"(?:copyright|©|\(c\))\s*(?:©\s*)?(?:\d{4}\s*(?:[-–]\s*\d{4})?\s*)?"
+                  r"([A-Z][\w&.,' -]{2,60}?)(?:\s*(?:all rights|\.\s|,\s*inc|\||$))",
+                  text, re.I | re.M)
+    return f.clean(m.group(1)).strip(" .,") if m else None
+
+
+def name(root, objects: list[dict]) -> str | None:
+    org = _org(objects)
+    title = f.first(root, "//title") or ""
+    site = product.site_name(root)
+    parts = [p.strip() for p in re.split(r"\s+[|–—-]\s+|\s*[|｜]\s*", title) if p.strip()]
+    return (f.clean(str(org.get("name") or "")) or site or _logo_name(root)
+            or (parts[-1] if len(parts) > 1 else None)
+            or _copyright_name(regions.chrome_text(root)))
+
+
+def _not_registration(text: str) -> str:
+    """`text` with registration/licence numbers (and what follows their label) blanked."""
+    return "\n".join("" if vocab.REGISTRATION.search(line) else line
+                     for line in text.split("\n"))
+
+
+def contacts(root, block_text: str | None = None) -> dict:
+    """Phones, e-mails, messaging handles and an address from the whole page."""
+    chrome = _not_registration(block_text if block_text is not None else regions.chrome_text(root))
+    found = regions.pairs(root)
+    phones = [p for _, label, v in found if _ == "phone" for p in f.phones(v)
+              if not vocab.REGISTRATION.search(label)]
+    phones += f.phones(chrome)
+    emails = f.emails(chrome) + [e for k, _, v in found if k == "email" for e in f.emails(v)]
+    handles = f.handles(chrome)
+    for href in root.xpath("//a/@href"):
+        href = str(href).strip()
+        scheme = href.split(":", 1)[0].lower()
+        if scheme == "tel":
+            phones += f.phones(unquote(href[4:]))
+        elif scheme == "mailto":
+            emails += f.emails(unquote(href[7:].split("?")[0]))
+        elif scheme in ("skype", "weixin", "tg"):
+            service = {"skype": "skype", "weixin": "wechat", "tg": "telegram"}[scheme]
+            handle = re.sub(r"\?.*$", "", href.split(":", 1)[1]).strip("/")
+            if handle:
+                handles.setdefault(service, []).append(handle)
+        else:
+            host = urlsplit(href).hostname or ""
+            m = re.search(r"(?:wa\.me/|phone=)\+?(\d{7,15})", href)
+            if host in ("wa.me", "api.whatsapp.com", "web.whatsapp.com") and m:
+                handles.setdefault("whatsapp", []).append(m.group(1))
+            elif host in ("t.me", "telegram.me") and urlsplit(href).path.strip("/"):
+                handles.setdefault("telegram", []).append(urlsplit(href).path.strip("/"))
+    im_numbers = {re.sub(r"\D", "", x) for x in handles.get("qq", [])}
+    phones = [p for p in f.unique(phones) if re.sub(r"\D", "", p) not in im_numbers]
+    address = regions.pick(found, "address") or f.first(root, "//address")
+    return {"phones": _dedupe_digits(phones), "emails": f.unique(e.lower() for e in emails),
+            "handles": {k: f.unique(v) for k, v in handles.items()}, "address": address}
+
+
+def _dedupe_digits(phones: list[str]) -> list[str]:
+    seen, out = set(), []
+    for p in phones:
+        key = re.sub(r"\D", "", p)[-9:]
+        if key not in seen:
+            seen.add(key)
+            out.append(p)
+    return out
