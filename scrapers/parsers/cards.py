@@ -21,6 +21,11 @@ _NOT_PRODUCT = re.compile(
     r"note|merkzettel|warenkorb|koszyk|contact|kontakt|blog|news|faq|tag|author)(?:/|$|\?|\.)|"
     r"[?&](?:add-to-cart|add_to_wishlist|sort|order|orderby|limit|page|p|n|sPage)=", re.I)
 _CARD_MIN = 2
+_CALL_TO_ACTION = re.compile(
+    r"^(?:view|details?|more|read more|view (?:full )?details|buy|buy now|add to cart|order|"
+    r"select options|choose options|shop now|learn more|in den warenkorb|details ansehen|mehr|"
+    r"kaufen|zobacz|szczegóły|do koszyka|kup teraz|wybierz opcje|ver|comprar|más|voir|acheter|"
+    r"подробнее|купить|ver mais|详情|查看|查看详情|立即购买|加入购物车)\b", re.I)
 
 
 def _product_links(block, base: str) -> dict:
@@ -29,8 +34,8 @@ def _product_links(block, base: str) -> dict:
     out = {}
     for a in block.iter("a"):
         link = f.absolute(base, a.get("href"))
-        if not link:
-            continue
+        if not link or not (f.text(a) or a.get("title") or a.find(".//img") is not None):
+            continue  # an icon-only button (quote, compare, wishlist) names no product
         parts = urlsplit(link)
         if (parts.hostname or "").removeprefix("www.") != host and not (parts.hostname or "").endswith("." + host):
             continue
@@ -40,7 +45,14 @@ def _product_links(block, base: str) -> dict:
         if canon.rstrip("/") == urls.canonical(base).rstrip("/") or parts.path in ("", "/"):
             continue
         out[a] = canon
-    return out
+    # A URL linked from every card (the brand, a category) is not one card's product.
+    counts: dict[str, int] = {}
+    for link in out.values():
+        counts[link] = counts.get(link, 0) + 1
+    ordered = sorted(counts.values())
+    median = ordered[len(ordered) // 2] if ordered else 0
+    limit = max(4, 3 * median)
+    return {a: link for a, link in out.items() if counts[link] <= limit}
 
 
 def _card_groups(block, links: dict) -> list[list[tuple]]:
@@ -77,17 +89,22 @@ def _shows_offer(card) -> bool:
 
 
 def _title(card, link: str, links: dict) -> str | None:
-    best = None
+    best, best_rank = None, None
     for a in card.iter("a"):
         if links.get(a) != link:
             continue
         text = f.clean(a.text_content())
-        attr = f.clean(a.get("title"))
+        attr = f.clean(re.sub(r"<[^>]+>", "", a.get("title") or ""))
         if text and attr and text.endswith(("...", "…")) and len(attr) > len(text):
             text = attr
         text = text or attr
-        if text and not offers.amounts(text) and (best is None or len(text) > len(best)):
-            best = text
+        if not text or offers.amounts(text) or _CALL_TO_ACTION.match(text):
+            continue
+        named = bool(a.xpath("ancestor::h1|ancestor::h2|ancestor::h3|ancestor::h4|ancestor::h5")
+                     or re.search(r"title|name", a.get("class") or "", re.I))
+        rank = (named, len(text))
+        if best_rank is None or rank > best_rank:
+            best, best_rank = text, rank
     if best:
         return best
     return f.first_line(card, ".//h2|.//h3|.//h4|.//h5|.//*[contains(@class,'title')]|"
@@ -119,16 +136,32 @@ _NET = re.compile(r"netto|\bnet\b|ex\.? ?tax|excl|zzgl|без ндс|不含税|h
                   re.I)
 
 
+_PRICE_CLASS = ("price", "cena", "preis", "precio", "prix", "prezzo", "preco", "preço", "tsena",
+                "amount", "jiage")
+_OLD = re.compile(r"old|regular|was|strike|before|compare|net(?:to)?\b|unit-?price|base-?price",
+                  re.I)
+
+
+def _price_parts(node) -> list[str]:
+    """Price texts in `node`, descending into children when it mixes gross and net prices."""
+    if node.xpath("ancestor-or-self::del|ancestor-or-self::s|ancestor-or-self::strike") or \
+            _OLD.search(node.get("class") or ""):
+        return []
+    text = f.text(node) or ""
+    if not offers.amounts(text):
+        return []
+    if not _NET.search(text):
+        return [text]
+    return [t for child in node if isinstance(child.tag, str) for t in _price_parts(child)]
+
+
 def price_texts(el) -> list[str]:
     """Texts of the price elements in `el` (old, struck-through and net prices left out)."""
+    test = " or ".join(f"contains(translate(@class,'ABCDEFGHIJKLMNOPQRSTUVWXYZ',"
+                       f"'abcdefghijklmnopqrstuvwxyz'),'{w}')" for w in _PRICE_CLASS)
     out = []
-    for node in el.xpath(".//*[contains(translate(@class,'PRICE','price'),'price')]"):
-        if node.xpath("ancestor-or-self::del|ancestor-or-self::s|ancestor-or-self::strike") or \
-                re.search(r"old|regular|was|strike|before|net(?:to)?\b", node.get("class") or "", re.I):
-            continue
-        text = f.text(node)
-        if text and not _NET.search(text) and offers.amounts(text):
-            out.append(text)
+    for node in el.xpath(f".//*[{test}]"):
+        out.extend(_price_parts(node))
     return f.unique(out)
 
 

@@ -45,20 +45,57 @@ def _copyright_name(text: str) -> str | None:
     return f.clean(m.group(1)).strip(" .,") if m else None
 
 
-def name(root, objects: list[dict]) -> str | None:
-    org = _org(objects)
-    title = f.first(root, "//title") or ""
+def _key(text: str | None) -> str:
+    return re.sub(r"\W+", "", (text or "").lower())
+
+
+def name(root, objects: list[dict], domain: str | None = None) -> str | None:
+    """The company's name as the site shows it. Candidates (Organization data, og:site_name,
+    the logo's text, the parts of `<title>` other than the page's own heading, the copyright
+    line) are ranked by how many places on the page repeat them, the registered domain
+    counting as one; ties go to that order."""
+    org = f.clean(str(_org(objects).get("name") or "")) or None
     site = product.site_name(root)
+    logo = _logo_name(root)
+    chrome = regions.chrome_text(root)
+    copyright_ = _copyright_name(chrome)
+    title = f.first(root, "//title") or ""
+    heading = _key(f.first(root, "//h1"))
     parts = [p.strip() for p in re.split(r"\s+[|–—-]\s+|\s*[|｜]\s*", title) if p.strip()]
-    return (f.clean(str(org.get("name") or "")) or site or _logo_name(root)
-            or (parts[-1] if len(parts) > 1 else None)
-            or _copyright_name(regions.chrome_text(root)))
+    titled = [p for p in (parts[-1], parts[0]) if len(parts) > 1 and len(p) <= 60
+              and _key(p) and _key(p) not in heading] if parts else []
+    candidates = [c for c in (org, site, logo, *titled, copyright_) if c and _key(c)]
+    if not candidates:
+        return None
+    sources = [_key(x) for x in (org, site, logo, title, copyright_, chrome, domain) if x]
+
+    def support(candidate: str) -> int:
+        key = _key(candidate)
+        return sum(1 for src in sources if key in src or (len(src) > 3 and src in key))
+
+    return max(candidates, key=lambda c: (support(c), -candidates.index(c)))
 
 
 def _not_registration(text: str) -> str:
-    """`text` with registration/licence numbers (and what follows their label) blanked."""
-    return "\n".join("" if vocab.REGISTRATION.search(line) else line
-                     for line in text.split("\n"))
+    """`text` with registration/licence numbers blanked: the label's line, and the next line
+    when the label stands alone on its own."""
+    out, blank_next = [], False
+    for line in text.split("\n"):
+        hit = vocab.REGISTRATION.search(line)
+        out.append("" if hit or (blank_next and line.strip()) else line)
+        if line.strip():
+            blank_next = bool(hit) and not re.search(r"\d{5,}", line)
+    return "\n".join(out)
+
+
+_HOURS = re.compile(r"^\d{1,2}[.:]\d{2}\s*[-–]\s*\d{1,2}[.:]\d{2}$")
+
+
+def _phone_like(candidate: str) -> bool:
+    """A phone number, not opening hours, a bank account or a zero-padded register number."""
+    digits = re.sub(r"\D", "", candidate)
+    return bool(not _HOURS.match(candidate.strip()) and 7 <= len(digits) <= 15
+                and not digits.startswith("000"))
 
 
 def contacts(root, block_text: str | None = None) -> dict:
@@ -90,7 +127,8 @@ def contacts(root, block_text: str | None = None) -> dict:
             elif host in ("t.me", "telegram.me") and urlsplit(href).path.strip("/"):
                 handles.setdefault("telegram", []).append(urlsplit(href).path.strip("/"))
     im_numbers = {re.sub(r"\D", "", x) for x in handles.get("qq", [])}
-    phones = [p for p in f.unique(phones) if re.sub(r"\D", "", p) not in im_numbers]
+    phones = [p for p in f.unique(phones)
+              if re.sub(r"\D", "", p) not in im_numbers and _phone_like(p)]
     address = regions.pick(found, "address") or f.first(root, "//address")
     return {"phones": _dedupe_digits(phones), "emails": f.unique(e.lower() for e in emails),
             "handles": {k: f.unique(v) for k, v in handles.items()}, "address": address}

@@ -37,8 +37,17 @@ def strip_site(title: str | None, site: str | None) -> str | None:
     return parts[0] if parts else None
 
 
+def _heading(block, xpath: str) -> str | None:
+    """A heading's text as one line (a name broken over source lines stays whole)."""
+    for node in block.xpath(xpath):
+        text = f.text(node)
+        if text:
+            return text if len(text) <= 200 else f.first_line(node, ".")
+    return None
+
+
 def title(root, block, schema: dict) -> str | None:
-    heading = f.first_line(block, ".//h1") or f.first_line(block, "." + _TITLE_XPATH)
+    heading = _heading(block, ".//h1") or _heading(block, "." + _TITLE_XPATH)
     return (heading or schema.get("name")
             or f.first(root, "//meta[@property='og:title']/@content")
             or strip_site(f.first(root, "//title"), site_name(root)))
@@ -70,6 +79,9 @@ def read(root, schema: dict) -> dict | None:
         price_text = shown[0] if shown else None
         qty = regions.pick(found, "quantity", offers.quantity)
         qty = offers.quantity(qty) if qty else offers.quantity(name)
+        per_unit = re.search(r"/\s*(kg|g|mg|l|ml|t|lb|吨|千克|公斤|克|升)(?![A-Za-z])", price_text or "", re.I)
+        if not qty and low is not None and per_unit:
+            qty = f"1 {per_unit.group(1)}"  # "￥429.00/kg" is the price of one kilogram
     purity = title_purity or offers.purity(regions.pick(found, "purity", offers.purity) or "") \
         or schema.get("purity")
     return {
@@ -79,7 +91,7 @@ def read(root, schema: dict) -> dict | None:
         "min_order": regions.pick(found, "min_order"),
         "stock": regions.pick(found, "stock") or schema.get("stock"),
         "formula": regions.pick(found, "formula"),
-        "product_name": regions.pick(found, "name"),
+        "product_name": regions.pick(found, "name", lambda v: len(v) > 3 and not v.islower()),
         "sku": regions.pick(found, "sku") or schema.get("sku"),
         "description": schema.get("description") or f.first(
             block, ".//*[contains(@class,'description')]"),

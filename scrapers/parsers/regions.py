@@ -106,7 +106,7 @@ def pairs(block) -> list[tuple[str, str, str]]:
         if m and vocab.field_of(m.group(1)):
             add(m.group(1), m.group(2))
         elif vocab.field_of(line) and i + 1 < len(text_lines) and not vocab.field_of(
-                text_lines[i + 1]):
+                text_lines[i + 1]) and not text_lines[i + 1].endswith((":", "：")):
             add(line, text_lines[i + 1])  # a label element followed by its value element
     return out
 

@@ -53,7 +53,7 @@ def page_kind(url: str) -> str:
 def _company(url: str, html: str, root, vid: str) -> Vendor | None:
     """The company behind the site, from whatever this page shows of it (None: nothing)."""
     objects = f.jsonld(html) + generic.microdata(html, url)
-    name = company.name(root, objects)
+    name = company.name(root, objects, vid.split('.')[0])
     found = company.contacts(root)
     if not (name or found["phones"] or found["emails"] or found["handles"]):
         return None
