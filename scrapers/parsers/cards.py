@@ -18,8 +18,11 @@ from scrapers.parsers import offers, regions, urls
 
 _NOT_PRODUCT = re.compile(
     r"(?:^|/)(?:cart|basket|checkout|wishlist|compare|login|account|register|my-account|"
-    r"note|merkzettel|warenkorb|koszyk|contact|kontakt|blog|news|faq|tag|author)(?:/|$|\?|\.)|"
-    r"[?&](?:add-to-cart|add_to_wishlist|sort|order|orderby|limit|page|p|n|sPage)=", re.I)
+    r"note|merkzettel|warenkorb|koszyk|(?:contact|kontakt|about)(?:[-_]?us)?|blog|news|faq|tag|"
+    r"author|[\w-]*quote|inquiry|enquiry|rfq|login|signin|sign-in|terms|privacy|shipping|"
+    r"returns|sitemap|site-map|index\.php\?route=information)(?:/|$|\?|\.)|"
+    r"[?&](?:add-to-cart|add_to_wishlist|add-to-compare|action)=|route=(?:checkout|account|"
+    r"information|product/(?:compare|search|category|manufacturer))", re.I)
 _CARD_MIN = 2
 _CALL_TO_ACTION = re.compile(
     r"^(?:view|details?|more|read more|view (?:full )?details|buy|buy now|add to cart|order|"
@@ -126,6 +129,7 @@ def read_card(card, link: str, links: dict) -> dict:
     else:
         low, high, currency = offers.price_range(price_texts(card) or [text])
         qty = regions.pick(found, "quantity", offers.quantity)
+        qty = offers.quantity(qty) if qty else offers.quantity(name)
     purity = title_purity or offers.purity(regions.pick(found, "purity") or "")
     return {"url": link, "title": name, "cas": cas, "price_amount": low, "price_max": high,
             "price_currency": currency, "purity": purity, "quantity": qty,

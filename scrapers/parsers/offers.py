@@ -109,7 +109,9 @@ def purity(text: str | None) -> str | None:
     return m.group(0).strip() if m else None
 
 
-_UNIT = (r"mg|g|gr|kg|µg|ug|ml|mL|l|L|lt|lb|lbs|oz|gal|gallon|t|ton|tonne|mt|MT|pcs|"
+_UNIT = (r"mg|g|gr|kg|µg|ug|ml|mL|l|L|lt|lb|lbs|oz|gal|t|ton|tonne|tonnes|mt|MT|pcs|"
+         r"ounces?|pounds?|gallons?|lit(?:er|re)s?|grams?|kilograms?|kilos?|"
+         r"gallon\s+unit|gramm|liter|stück|szt|sztuk|unidades|pièces|штук|"
          r"克|千克|公斤|毫克|毫升|升|吨|кг|г|мл|л")
 _QUANTITY = re.compile(
     rf"(?<![\w.,])\d+(?:[.,]\d+)?\s?(?:{_UNIT})(?:\s?[xX×]\s?\d+)?(?![A-Za-z0-9])"
@@ -127,11 +129,23 @@ def quantity(text: str | None) -> str | None:
 _TITLE_PURITY = re.compile(rf"(?:,\s*|\s*\(\s*)({_PURITY.pattern})\s*\)?\s*$", re.I)
 
 
+_NAME_PURITY = re.compile(rf"\s({_PCT})(?=\s*(?:$|[-–]\s*[\d.,]+\s?(?:{_UNIT})\s*$))", re.I)
+_STRENGTH_WORDS = re.compile(r"solution|lösung|roztw[oó]r|solución|solução|раствор|溶液|"
+                             r"\bin\s+(?:water|wasser)|w/v|v/v|w/w", re.I)
+
+
 def split_title(title: str) -> tuple[str, str | None]:
     """('Sulfuric Acid, ACS Reagent', '95.0 – 98.0%') from 'Sulfuric Acid, ACS Reagent,
-    95.0 – 98.0%'; a purity figure the vendor appends to the name becomes the purity."""
+    95.0 – 98.0%'; a purity figure the vendor appends to the name becomes the purity. A bare
+    percentage at the end of a name ('Nitric Acid 42BE 67.2%', 'Rhodium 99,99% - 1g') is a
+    purity from 30% up and when the name says nothing of a solution; lower ones are strengths
+    and stay in the name."""
     m = _TITLE_PURITY.search(title)
-    if not m or _SOLUTION.search(title[m.start():]):
-        return title, None
-    head = title[: m.start()].strip(" ,-–")
-    return (head, m.group(1).strip()) if head else (title, None)
+    if m and not _SOLUTION.search(title[m.start():]):
+        head = title[: m.start()].strip(" ,-–")
+        if head:
+            return head, m.group(1).strip()
+    bare = _NAME_PURITY.search(title)
+    if bare and not _STRENGTH_WORDS.search(title) and (number(bare.group(1)[:-1]) or 0) >= 30:
+        return title, bare.group(1).strip()
+    return title, None

@@ -72,6 +72,10 @@ def read(root, schema: dict) -> dict | None:
     else:
         shown = cards.price_texts(block)[:1]
         low, high, currency = offers.price_range(shown)
+        if low is None:  # a line that is nothing but a price, in the product block
+            alone = next((x for x in regions.lines(block) if len(x) <= 30 and offers.amounts(x)
+                          and not re.sub(r"[\d\s.,$€£¥￥zł*]|[A-Z]{3}", "", x)), None)
+            low, high, currency = offers.price_range([alone] if alone else [])
         if low is None and schema.get("price") is not None:
             low, high, currency = schema["price"], schema.get("price_max"), schema.get("currency")
         if low is None:

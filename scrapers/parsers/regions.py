@@ -62,9 +62,9 @@ def chrome_text(root) -> str:
     for el in root.iter():
         if not isinstance(el.tag, str):
             continue
-        if el.tag in ("header", "footer", "address") or (
-                el.tag in ("div", "section", "ul", "p") and re.search(
-                    r"header|footer|contact|kontakt|address|copyright|top-?bar", _attrs(el), re.I)):
+        if el.tag in ("header", "footer", "address") or re.search(
+                r"header|footer|contact|kontakt|address|copyright|top-?bar|^top$|phone|hotline|"
+                r"telephone|call-?us", _attrs(el).strip(), re.I):
             parts.append(el.text_content())
     return "\n".join(parts)
 
