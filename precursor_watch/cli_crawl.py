@@ -169,8 +169,10 @@ def parse(slug: str, page: str, url: str, kind: str | None) -> None:
     func = getattr(parser, f"parse_{kind}", None)
     if func is None:
         raise click.UsageError(f"{slug} has no parse_{kind}")
+    from scrapers.parsers import post
+
     text = HtmlResponse(url=url, body=Path(page).read_bytes()).text  # decode by declared charset
-    result = func(url, text)
+    result = post.process(func(url, text), url)
     for item in (*result.listings, *result.vendors):
         click.echo(json.dumps(item_to_dict(item), ensure_ascii=False))
     for follow in result.follow:

@@ -222,16 +222,23 @@ def listings(url: str, html: str, platform: str, vendor_id: str | None = None, *
     many = cards.find_cards(block, url)
     if len(many) >= 2 or len(schema) >= 2:
         found = [_listing(url, c, platform, vendor_id) for c in many]
+        linked = {x.title for x in found}
+        found += [x for x in table_listings(url, root, platform, vendor_id, skip_linked=True)
+                  if x.title not in linked]  # catalog rows without a page of their own
         if not found:
             found = [_listing(url, {**s, "title": s["name"], "price_amount": s["price"],
-                                    "price_currency": s["currency"],
+                                    "price_currency": s["currency"], "price_text": (
+                                        f"{s['currency'] or ''} {s['price']:g}".strip()
+                                        if s["price"] is not None else None),
                                     "url": f.absolute(url, s["url"])}, platform, vendor_id)
                      for s in schema]
     else:
         found = table_listings(url, root, platform, vendor_id, skip_linked=skip_linked_rows)
     if not found:
         data = product.read(root, schema[0] if schema else {})
-        if data and (data["cas"] or loose or schema or data["price_amount"] is not None):
+        strict_ok = data and data["has_heading"] and (
+            data["cas_labelled"] or data["price_amount"] is not None)
+        if data and (strict_ok or schema or (loose and data["cas"])):
             found = [_listing(url, data, platform, vendor_id)]
     return [claims.apply(x) for x in found]
 

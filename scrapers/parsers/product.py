@@ -63,8 +63,9 @@ def read(root, schema: dict) -> dict | None:
     name, title_purity = offers.split_title(name)
     found = regions.pairs(block)
     text = "\n".join(regions.lines(block))
-    cas = (f.cas_as_written(regions.pick(found, "cas", f.cas_as_written))
-           or schema.get("cas") or f.cas_as_written(name) or f.cas_as_written(text))
+    labelled_cas = (f.cas_as_written(regions.pick(found, "cas", f.cas_as_written))
+                    or schema.get("cas") or f.cas_as_written(name))
+    cas = labelled_cas or f.cas_as_written(text)
     sizes = cards.size_prices(block)
     if sizes:
         low, high, currency, qty = sizes["low"], sizes["high"], sizes["currency"], sizes["quantity"]
@@ -76,11 +77,14 @@ def read(root, schema: dict) -> dict | None:
             alone = next((x for x in regions.lines(block) if len(x) <= 30 and offers.amounts(x)
                           and not re.sub(r"[\d\s.,$€£¥￥zł*]|[A-Z]{3}", "", x)), None)
             low, high, currency = offers.price_range([alone] if alone else [])
+            shown = [alone] if alone else shown
         if low is None and schema.get("price") is not None:
             low, high, currency = schema["price"], schema.get("price_max"), schema.get("currency")
         if low is None:
             low, high, currency = offers.price_range([regions.pick(found, "price") or ""])
-        price_text = shown[0] if shown else None
+        price_text = shown[0] if shown else (
+            f"{schema.get('currency') or ''} {schema['price']:g}".strip()
+            if schema.get("price") is not None and low == schema["price"] else None)
         qty = regions.pick(found, "quantity", offers.quantity)
         qty = offers.quantity(qty) if qty else offers.quantity(name)
         per_unit = re.search(r"/\s*(kg|g|mg|l|ml|t|lb|吨|千克|公斤|克|升)(?![A-Za-z])", price_text or "", re.I)
@@ -89,7 +93,9 @@ def read(root, schema: dict) -> dict | None:
     purity = title_purity or offers.purity(regions.pick(found, "purity", offers.purity) or "") \
         or schema.get("purity")
     return {
-        "title": name, "cas": cas, "price_amount": low, "price_max": high,
+        "title": name, "cas": cas, "cas_labelled": bool(labelled_cas),
+        "has_heading": bool(_heading(block, ".//h1") or _heading(block, "." + _TITLE_XPATH)
+                            or schema.get("name")), "price_amount": low, "price_max": high,
         "price_currency": currency or schema.get("currency"), "price_text": price_text,
         "purity": purity, "quantity": qty,
         "min_order": regions.pick(found, "min_order"),

@@ -23,8 +23,9 @@ _TRACKING = re.compile(r"^(?:utm_\w+|gclid|fbclid|msclkid|yclid|mc_\w+|_ga|_gl|r
                        r"affiliate|aff\w*|variant)$", re.I)
 
 
-def canonical(url: str, paging: bool = False) -> str:
-    """`url` without session, sort, search, paging (unless `paging`) and tracking parameters."""
+def canonical(url: str, paging: bool = False, search: bool = False) -> str:
+    """`url` without session, sort, search (unless `search`), paging (unless `paging`) and
+    tracking parameters."""
     parts = urlsplit(url.strip())
     host = (parts.hostname or "").lower()
     port = parts.port if parts.port not in (None, 80, 443) else None
@@ -34,7 +35,7 @@ def canonical(url: str, paging: bool = False) -> str:
         trailing = path.endswith("/")
         path = posixpath.normpath(path) + ("/" if trailing else "")
         path = path.replace(";jsessionid=", ";").split(";")[0]
-    drop = _SESSION | _SORT | _SEARCH | (set() if paging else _PAGING)
+    drop = _SESSION | _SORT | (set() if search else _SEARCH) | (set() if paging else _PAGING)
     query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
              if k.lower() not in {d.lower() for d in drop} and not _TRACKING.match(k)]
     return urlunsplit((parts.scheme.lower() or "https", netloc, path,

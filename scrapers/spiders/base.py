@@ -18,9 +18,17 @@ from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
 from scrapers.items import Listing, NotFetched, Vendor
+from scrapers.parsers import challenge, post
 from scrapers.parsers.base import Page
 
 KINDS = ("search", "product", "supplier", "page")
+DEAD_STATUSES = (404, 405, 410)  # a search endpoint answering these to every query is broken
+BROKEN = "precursor_watch/broken_endpoint"
+
+
+def _headers(response: Response) -> dict[str, str]:
+    return {k.decode("latin-1"): (v[0] if v else b"").decode("latin-1")
+            for k, v in response.headers.items()}
 DEFAULT_TIERS = ("precursor", "pre-precursor")
 
 
@@ -96,13 +104,21 @@ class MarketplaceSpider(scrapy.Spider):
             stats.inc_value("precursor_watch/not_fetched")
             yield self.not_fetched(response.url, "not a text page", response.status, evidence)
             return
+        blocked = challenge.reason(response.text, response.status, _headers(response))
+        if blocked or response.status == 202:
+            stats.inc_value("precursor_watch/not_fetched")
+            reason = blocked or "HTTP 202 (challenge, no content)"
+            yield self.not_fetched(response.url, reason, response.status, evidence)
+            return
+        if kind == "search":
+            self.search_answered(response.status)
         func = getattr(self.parser, f"parse_{kind}", None)
         if func is None:
             self.logger.warning("no parse_%s in %s for %s", kind, self.parser.__name__,
                                 response.url)
             return
         try:
-            page: Page = func(response.url, response.text)
+            page: Page = post.process(func(response.url, response.text), response.url)
         except Exception as exc:  # parsers should not raise; one bad page never stops the crawl
             stats.inc_value("precursor_watch/parse_errors")
             self.logger.error("parser %s.parse_%s failed on %s: %r", self.parser.__name__,
@@ -141,11 +157,35 @@ class MarketplaceSpider(scrapy.Spider):
         url = request.meta.get("sample_original", request.url)
         response = getattr(failure.value, "response", None)
         status = response.status if response is not None else None
-        if status == 404:
+        if request.cb_kwargs.get("kind") == "search" and status is not None:
+            self.search_answered(status)
+        if status in DEAD_STATUSES:
             self.crawler.stats.inc_value("precursor_watch/no_results")
-            return  # a search page that does not exist: nothing listed
+            return  # this page does not exist; a dead search endpoint is judged on the run
         reason = f"HTTP {status}" if status else f"{failure.type.__name__}: {failure.value}"
+        if response is not None and isinstance(response, TextResponse):
+            blocked = challenge.reason(response.text, status, _headers(response))
+            reason = blocked or reason
         self.crawler.stats.inc_value("precursor_watch/not_fetched")
         self.logger.info("not fetched %s: %s", url, reason)
         yield NotFetched(self.platform, url, reason[:300], status,
                          datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
+
+    def search_answered(self, status: int) -> None:
+        """Count search answers; when every one so far is 404/405/410 the endpoint is broken
+        (recorded in the run's stats, so crawl_runs keeps it, and logged as an error)."""
+        stats = self.crawler.stats
+        if status in DEAD_STATUSES:
+            stats.inc_value("precursor_watch/search_dead")
+            stats.set_value("precursor_watch/search_dead_status", status)
+        else:
+            stats.inc_value("precursor_watch/search_ok")
+        dead = stats.get_value("precursor_watch/search_dead", 0)
+        broken = dead and not stats.get_value("precursor_watch/search_ok", 0)
+        was = stats.get_value(BROKEN)
+        stats.set_value(BROKEN, (f"{self.name}: search answered HTTP {status} to all {dead}"
+                                 f" queries") if broken else None)
+        if broken and not was:
+            self.logger.error("%s: search endpoint answers HTTP %s: recorded as broken, not as"
+                              " 'no results'", self.name, status)
+
