@@ -19,6 +19,7 @@ SAMPLE_SETTINGS = {
     "RETRY_BACKOFF_BASE": 0.05,
     "CONCURRENT_REQUESTS_PER_DOMAIN": 4,
 }
+BROKEN_ENDPOINT_EXIT = 3  # a search endpoint answered 404/405/410 to every query of the run
 SAMPLE_VENDOR_DOMAINS = Path(__file__).resolve().parents[1] / "scrapers/samples/vendor-domains.txt"
 
 
@@ -126,6 +127,13 @@ def crawl(spiders, all_spiders, samples, offline, db, out, args, log_level) -> N
             err=True,
         )
     click.echo(f"crawl finished in {time.time() - t0:.1f} s", err=True)
+    broken = [s["precursor_watch/broken_endpoint"] for s in stats.values()
+              if s.get("precursor_watch/broken_endpoint")]
+    for message in broken:
+        click.echo(f"broken endpoint: {message} (recorded on the run, not as 'no results')",
+                   err=True)
+    if broken:
+        sys.exit(BROKEN_ENDPOINT_EXIT)
 
 
 @click.group()

@@ -40,7 +40,8 @@ def _product_links(block, base: str) -> dict:
         if not link or not (f.text(a) or a.get("title") or a.find(".//img") is not None):
             continue  # an icon-only button (quote, compare, wishlist) names no product
         parts = urlsplit(link)
-        if (parts.hostname or "").removeprefix("www.") != host and not (parts.hostname or "").endswith("." + host):
+        other = (parts.hostname or "").removeprefix("www.")
+        if other != host and not other.endswith("." + host):
             continue
         if _NOT_PRODUCT.search(parts.path + ("?" + parts.query if parts.query else "")):
             continue

@@ -30,8 +30,9 @@ _MARKUP = [  # (pattern on the raw HTML, who answered)
 _MARKUP_RX = [(re.compile(p, re.I), who) for p, who in _MARKUP]
 _WORDS = re.compile(
     r"verify (?:that )?you are (?:a )?human|are you a robot|captcha|access denied|"
-    r"too many requests|rate limit|unusual traffic|checking your browser|enable javascript and "
-    r"cookies|request blocked|you have been blocked|forbidden|please log ?in|sign in to continue|"
+    r"too many requests|rate limit exceeded|unusual traffic|checking your browser|"
+    r"enable javascript and cookies|request blocked|you have been blocked|403 forbidden|"
+    r"please log ?in|sign in to continue|"
     r"login required|请输入验证码|访问过于频繁|访问频率过快|安全验证|人机验证|请先登录|登录后查看|"
     r"доступ запрещ|bitte melden sie sich an|zaloguj się",
     re.I,
@@ -63,7 +64,8 @@ def reason(html: str | None, status: int | None = None, headers: dict | None = N
     thin = len(visible) < _THIN_PAGE
     if status in (401, 403, 429, 503) and (server in ("cloudflare", "akamaighost") or thin):
         return f"refused by {server or 'the site'} (HTTP {status})"
-    m = _WORDS.search(visible if thin else "")
+    unlinked = _visible(re.sub(r"<a\b[\s\S]*?</a\s*>", " ", head, flags=re.I)) if thin else ""
+    m = _WORDS.search(unlinked)
     if m:
         return f"anti-bot, login or rate-limit page ({m.group(0)})"
     return None

@@ -48,11 +48,12 @@ def number(text: str) -> float | None:
     s = re.sub(r"[ \u00a0\u202f']", "", text or "")
     if not s:
         return None
-    if "," in s and "." in s:
-        s = s.replace(".", "").replace(",", ".") if s.rfind(",") > s.rfind(".") else s.replace(",", "")
-    elif "," in s:
+    if "," in s and "." in s:  # the later mark is the decimal one
+        comma_decimal = s.rfind(",") > s.rfind(".")
+        s = s.replace(".", "").replace(",", ".") if comma_decimal else s.replace(",", "")
+    elif "," in s:  # "1,000" groups thousands, "9,00" and "1,5" are decimals
         head, _, tail = s.rpartition(",")
-        s = s.replace(",", "") if len(tail) == 3 and s.count(",") >= 1 and head else s.replace(",", ".")
+        s = s.replace(",", "") if len(tail) == 3 and head else s.replace(",", ".")
     elif s.count(".") > 1:
         s = s.replace(".", "")
     try:
@@ -68,7 +69,8 @@ def amounts(text: str | None) -> list[Money]:
     for m in _MONEY.finditer(text):
         code = _currency(m.group("c1") or m.group("c2") or "")
         first = number(m.group("n1") or m.group("n3") or "")
-        second = number(m.group("n2") or m.group("n4") or "") if (m.group("n2") or m.group("n4")) else None
+        upper = m.group("n2") or m.group("n4")
+        second = number(upper) if upper else None
         if code is None or first is None:
             continue
         high = second if second is not None and second > first else first

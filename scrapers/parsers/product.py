@@ -87,7 +87,8 @@ def read(root, schema: dict) -> dict | None:
             if schema.get("price") is not None and low == schema["price"] else None)
         qty = regions.pick(found, "quantity", offers.quantity)
         qty = offers.quantity(qty) if qty else offers.quantity(name)
-        per_unit = re.search(r"/\s*(kg|g|mg|l|ml|t|lb|吨|千克|公斤|克|升)(?![A-Za-z])", price_text or "", re.I)
+        per_unit = re.search(r"/\s*(kg|g|mg|l|ml|t|lb|吨|千克|公斤|克|升)(?![A-Za-z])",
+                             price_text or "", re.I)
         if not qty and low is not None and per_unit:
             qty = f"1 {per_unit.group(1)}"  # "￥429.00/kg" is the price of one kilogram
     purity = title_purity or offers.purity(regions.pick(found, "purity", offers.purity) or "") \

@@ -43,10 +43,10 @@ def main_block(root):
     for el in block.iter():
         if not isinstance(el.tag, str):
             continue
-        if el.tag in ("header", "footer", "nav", "aside", "select", "option", "button"):
-            drop.append(el)
-        elif el.tag in ("div", "section", "ul", "ol", "aside") and (
-                _CHROME.search(_attrs(el)) or _RELATED.search(_attrs(el))):
+        chrome = el.tag in ("header", "footer", "nav", "aside", "select", "option", "button")
+        boxed = el.tag in ("div", "section", "ul", "ol") and (
+            _CHROME.search(_attrs(el)) or _RELATED.search(_attrs(el)))
+        if chrome or boxed:
             drop.append(el)
         elif el.tag in ("h2", "h3", "h4") and _RELATED_HEADINGS.search(f.text(el) or ""):
             drop.append(el.getparent() if el.getparent() is not None else el)

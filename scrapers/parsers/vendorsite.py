@@ -16,8 +16,8 @@ from urllib.parse import urlsplit
 import tldextract
 
 from scrapers.items import Vendor
-from scrapers.parsers import fields as f
 from scrapers.parsers import challenge, company, generic
+from scrapers.parsers import fields as f
 from scrapers.parsers.base import Follow, Page
 
 PLATFORM = "vendorsite"
