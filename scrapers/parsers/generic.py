@@ -16,6 +16,7 @@ procedural (synthesis) text is cut from the description with `instructions_offer
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from urllib.parse import unquote, urlsplit
 
@@ -34,13 +35,21 @@ TABLE_COLUMNS = {
     "price": ("price",),
     "package": ("package", "packing", "quantity"),
 }
+_MICRODATA = re.compile(r"\bitemscope\b", re.I)
+_RDFA = re.compile(r"\btypeof\s*=|\bvocab\s*=\s*[\"']https?://schema\.org", re.I)
 CONTACT_BLOCKS = "//footer | //address | //*[contains(@class,'contact')]"
 
 
+@functools.lru_cache(maxsize=4)  # the vendor and the products of one page read it once
 def microdata(html: str, url: str) -> list[dict]:
-    """schema.org objects in microdata and RDFa (extruct, uniform shape); [] on broken markup."""
+    """schema.org objects in microdata and RDFa (extruct, uniform shape); [] on broken markup.
+    Each syntax is parsed only when the page uses its attributes (RDFa parsing is slow)."""
+    syntaxes = [name for name, marker in (("microdata", _MICRODATA), ("rdfa", _RDFA))
+                if marker.search(html or "")]
+    if not syntaxes:
+        return []
     try:
-        data = extruct.extract(html or "", base_url=url, syntaxes=["microdata", "rdfa"],
+        data = extruct.extract(html or "", base_url=url, syntaxes=syntaxes,
                                uniform=True, errors="ignore")
     except Exception:  # extruct trips on some broken markup: the other routes still run
         return []

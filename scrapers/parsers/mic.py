@@ -24,7 +24,8 @@ PLATFORM = "mic"
 HOST = "www.made-in-china.com"
 BASE = f"https://{HOST}"
 
-_SEARCH = re.compile(r"^/multi-search/[^/]+/F1/\d+\.html$")
+_SEARCH = re.compile(r"^/(?:multi-search/[^/]+/F1/\d+|products-search/hot-china-products/"
+                     r"[^/]+)\.html$")  # keyword search, and the server-rendered landing pages
 _PRODUCT = re.compile(r"^/product/([A-Za-z0-9]+)/")
 _SUBDOMAIN = re.compile(r"^([a-z0-9-]+)\.en\.made-in-china\.com$")
 

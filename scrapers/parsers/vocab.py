@@ -76,6 +76,9 @@ _INDEX: dict[str, str] = {
 }
 
 
+_BY_LENGTH = sorted(((t, fld) for t, fld in _INDEX.items() if len(t) > 2), key=lambda kv: -len(kv[0]))
+
+
 def norm_label(label: str | None) -> str:
     """A label as the table keys it: lower case, no trailing colon, dot, star or bullet."""
     return re.sub(r"\s+", " ", _TRIM.sub("", (label or "").lower()))
@@ -89,7 +92,7 @@ def field_of(label: str | None) -> str | None:
         return None
     if key in _INDEX:
         return _INDEX[key]
-    for term, field in sorted(_INDEX.items(), key=lambda kv: -len(kv[0])):
-        if len(term) > 2 and key.startswith(term) and not key[len(term)].isalnum():
+    for term, field in _BY_LENGTH:
+        if key.startswith(term) and not key[len(term)].isalnum():
             return field
     return None
