@@ -79,7 +79,8 @@ def compare(label: dict, items: list[dict]) -> list[tuple[str, object, object, b
         checks = {
             "title": (lab.get("title"), got.get("title"), bool(got) and _same(
                 {"title": lab.get("title")}, got)),
-            "cas": (lab.get("cas"), got.get("cas"), (got.get("cas") or "").strip() == lab.get("cas")),
+            "cas": (lab.get("cas"), got.get("cas"),
+                    (got.get("cas") or "").strip() == lab.get("cas")),
             "price": ((lab.get("price_amount"), lab.get("price_currency")),
                       (got.get("price_amount"), got.get("price_currency")),
                       _close(got.get("price_amount"), lab.get("price_amount")) and (

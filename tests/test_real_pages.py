@@ -61,7 +61,8 @@ def test_sites_covered_include_chinese_pages():
 REAL_PAGES = sorted(REAL.glob("*/*.html"))
 
 
-@pytest.mark.parametrize("path", REAL_PAGES, ids=[p.relative_to(REAL).as_posix() for p in REAL_PAGES])
+@pytest.mark.parametrize("path", REAL_PAGES,
+                         ids=[p.relative_to(REAL).as_posix() for p in REAL_PAGES])
 def test_real_pages_through_every_parser_never_raise(path):
     html = path.read_bytes().decode("utf-8", errors="replace")
     for platform, url, funcs in PARSERS.values():

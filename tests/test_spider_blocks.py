@@ -90,7 +90,8 @@ def test_a_search_answering_404_to_every_query_is_a_broken_endpoint(tmp_path):
     assert "broken endpoint: mic: search answered HTTP 404 to all 2 queries" in proc.stderr
     stats = json.loads(sqlite3.connect(db).execute(
         "select stats from crawl_runs where spider = 'mic'").fetchone()[0])
-    assert stats["precursor_watch/broken_endpoint"] == "mic: search answered HTTP 404 to all 2 queries"
+    assert stats["precursor_watch/broken_endpoint"] == (
+        "mic: search answered HTTP 404 to all 2 queries")
     assert stats["precursor_watch/search_dead"] == 2
 
 

@@ -76,7 +76,8 @@ _INDEX: dict[str, str] = {
 }
 
 
-_BY_LENGTH = sorted(((t, fld) for t, fld in _INDEX.items() if len(t) > 2), key=lambda kv: -len(kv[0]))
+_BY_LENGTH = sorted(((t, fld) for t, fld in _INDEX.items() if len(t) > 2),
+                    key=lambda kv: -len(kv[0]))  # longest term first
 
 
 def norm_label(label: str | None) -> str:
