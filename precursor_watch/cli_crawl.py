@@ -99,7 +99,12 @@ def run_crawl(spiders: list, samples: str | None, db: str | None, out: str | Non
 @click.option("-a", "args", multiple=True, metavar="KEY=VALUE", help="Spider argument.")
 @click.option("--log-level", default="WARNING", show_default=True,
               type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"]))
-def crawl(spiders, all_spiders, samples, offline, db, out, args, log_level) -> None:
+@click.option("--from-catalog", is_flag=True,
+              help="vendorsite: crawl the websites of vendors already in the catalog (--db).")
+@click.option("--with-hits", is_flag=True,
+              help="With --from-catalog: only vendors with a watchlist hit.")
+def crawl(spiders, all_spiders, samples, offline, db, out, args, log_level, from_catalog,
+          with_hits) -> None:
     """Crawl marketplaces (SPIDER slugs, or --all) into the catalog, archiving every page."""
     known = spider_names()
     names = known if all_spiders else list(spiders)
@@ -110,13 +115,18 @@ def crawl(spiders, all_spiders, samples, offline, db, out, args, log_level) -> N
         raise click.UsageError(f"unknown spider(s) {', '.join(unknown)}; known: {', '.join(known)}")
     if samples and offline:
         raise click.UsageError("--samples and --offline exclude each other")
+    spider_args = _parse_args(args)
+    if with_hits and not from_catalog:
+        raise click.UsageError("--with-hits needs --from-catalog")
+    if from_catalog:
+        spider_args["domains"] = str(_catalog_domains(db, names, with_hits, spider_args))
     from scrapers.sample_server import serving
 
     t0 = time.time()
     with serving() if offline else contextlib.nullcontext(samples) as samples:
         if offline:
             click.echo(f"serving bundled samples on {samples}", err=True)
-        stats = run_crawl(names, samples, db, out, _parse_args(args),
+        stats = run_crawl(names, samples, db, out, spider_args,
                           extra_settings={"LOG_LEVEL": log_level})
     for name, s in stats.items():
         click.echo(
@@ -134,6 +144,27 @@ def crawl(spiders, all_spiders, samples, offline, db, out, args, log_level) -> N
                    err=True)
     if broken:
         sys.exit(BROKEN_ENDPOINT_EXIT)
+
+
+def _catalog_domains(db: str, names: list[str], with_hits: bool, spider_args: dict) -> Path:
+    """The domains file for `vendorsite --from-catalog` (websites of catalogued vendors)."""
+    from scrapers.discovery import catalog_websites, write_domains
+    from scrapers.evidence import new_run_id
+
+    if names != ["vendorsite"] or "domains" in spider_args:
+        raise click.UsageError("--from-catalog crawls vendor websites: use it with `vendorsite`"
+                               " alone and without -a domains=")
+    try:
+        websites = catalog_websites(db, with_hits)
+    except (FileNotFoundError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    if not websites:
+        raise click.ClickException(f"no vendor websites in {db}"
+                                   + (" for vendors with hits" if with_hits else ""))
+    base = Path(os.getenv("PRECURSOR_WATCH_EVIDENCE_DIR", "crawls"))
+    path = write_domains(websites, base / f"discovery-{new_run_id()}" / "domains.txt")
+    click.echo(f"{len(websites)} vendor websites from the catalog ({path})", err=True)
+    return path
 
 
 @click.group()

@@ -95,9 +95,15 @@ def test_a_search_answering_404_to_every_query_is_a_broken_endpoint(tmp_path):
     assert stats["precursor_watch/search_dead"] == 2
 
 
-def test_one_live_search_means_the_endpoint_is_not_broken():
+@pytest.mark.parametrize(("answers", "broken"), [
+    ([404, 404], "mic: search answered HTTP 404 to all 2 queries"),
+    ([405], "mic: search answered HTTP 405 to all 1 queries"),
+    ([404, 200, 410], None),  # one live answer: the endpoint works, those queries found nothing
+    ([], None),
+])
+def test_broken_endpoint_is_judged_on_the_whole_run(answers, broken):
     spider = _spider(mic.MicSpider)
-    spider.search_answered(404)
-    assert spider.crawler.stats.get_value("precursor_watch/broken_endpoint")
-    spider.search_answered(200)
-    assert not spider.crawler.stats.get_value("precursor_watch/broken_endpoint")
+    for status in answers:
+        spider.search_answered(status)
+    spider.closed("finished")
+    assert spider.crawler.stats.get_value("precursor_watch/broken_endpoint") == broken

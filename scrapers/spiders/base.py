@@ -172,20 +172,22 @@ class MarketplaceSpider(scrapy.Spider):
                          datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
 
     def search_answered(self, status: int) -> None:
-        """Count search answers; when every one so far is 404/405/410 the endpoint is broken
-        (recorded in the run's stats, so crawl_runs keeps it, and logged as an error)."""
+        """Count search answers: 404/405/410 as dead, anything else as alive."""
         stats = self.crawler.stats
         if status in DEAD_STATUSES:
             stats.inc_value("precursor_watch/search_dead")
             stats.set_value("precursor_watch/search_dead_status", status)
         else:
             stats.inc_value("precursor_watch/search_ok")
-        dead = stats.get_value("precursor_watch/search_dead", 0)
-        broken = dead and not stats.get_value("precursor_watch/search_ok", 0)
-        was = stats.get_value(BROKEN)
-        stats.set_value(BROKEN, (f"{self.name}: search answered HTTP {status} to all {dead}"
-                                 f" queries") if broken else None)
-        if broken and not was:
-            self.logger.error("%s: search endpoint answers HTTP %s: recorded as broken, not as"
-                              " 'no results'", self.name, status)
 
+    def closed(self, reason: str) -> None:
+        """A search endpoint that answered 404/405/410 to every query of the run is broken:
+        recorded in the run's stats (so crawl_runs keeps it) and logged as an error, never
+        taken for a market with nothing for sale."""
+        stats = self.crawler.stats
+        dead = stats.get_value("precursor_watch/search_dead", 0)
+        if dead and not stats.get_value("precursor_watch/search_ok", 0):
+            status = stats.get_value("precursor_watch/search_dead_status")
+            message = f"{self.name}: search answered HTTP {status} to all {dead} queries"
+            stats.set_value(BROKEN, message)
+            self.logger.error("broken search endpoint: %s", message)
