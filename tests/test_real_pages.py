@@ -2,6 +2,8 @@
 sees on each page, read by the generic extractor (the `vendorsite` parser), and every real page
 through every parser without a crash."""
 
+from pathlib import Path
+
 import pytest
 from realpages import REAL, compare, labels, parse, site
 from test_parse_robustness import PARSERS
@@ -70,3 +72,19 @@ def test_real_pages_through_every_parser_never_raise(path):
             page = func(url, html)
             assert isinstance(page, Page)
             assert all(item.platform == platform for item in page.listings + page.vendors)
+
+
+SAMPLES = Path(__file__).resolve().parents[1] / "scrapers" / "samples"
+SAMPLE_PAGES = sorted(p for p in SAMPLES.rglob("*") if p.is_file()
+                      and p.suffix not in (".json", ".txt", ".md") and p.name != "robots.txt")
+
+
+def test_every_sample_page_through_every_parser_never_raises():
+    assert len(SAMPLE_PAGES) > 50
+    for path in SAMPLE_PAGES:
+        html = path.read_bytes().decode("utf-8", errors="replace")
+        for platform, url, funcs in PARSERS.values():
+            for func in funcs:
+                page = func(url, html)
+                assert isinstance(page, Page), path
+                assert all(item.platform == platform for item in page.listings + page.vendors)
