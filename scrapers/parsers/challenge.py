@@ -67,5 +67,5 @@ def reason(html: str | None, status: int | None = None, headers: dict | None = N
     unlinked = _visible(re.sub(r"<a\b[\s\S]*?</a\s*>", " ", head, flags=re.I)) if thin else ""
     m = _WORDS.search(unlinked)
     if m:
-        return f"anti-bot, login or rate-limit page ({m.group(0)})"
+        return f"anti-bot or rate-limit page ({m.group(0)})"
     return None
