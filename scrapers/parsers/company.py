@@ -49,11 +49,29 @@ def _key(text: str | None) -> str:
     return re.sub(r"\W+", "", (text or "").lower())
 
 
+_LEGAL = re.compile(
+    r"^(?:(?-i:[A-Z0-9])[\w&.,'()\- ]{1,70}?[\s,]+(?:co\.,?\s*ltd\.?|company limited|corporation|"
+    r"corp\.|inc\.?|llc|l\.l\.c\.|gmbh|ag|s\.a\.|s\.l\.|s\.r\.l\.|sp\. z o\.o\.|ltd\.?|limited|"
+    r"b\.v\.|pvt\. ltd\.?)|[\u4e00-\u9fff][\u4e00-\u9fff（）()]{1,30}有限公司|ООО .{2,60})$", re.I)
+
+
+def seller(block) -> str | None:
+    """A company's legal name standing alone in the page's own content: on a marketplace
+    page, the seller (the site itself is the platform). Several different names (a list of
+    suppliers or suggested companies) name no one seller."""
+    names = f.unique(x for x in regions.lines(block) if len(x) <= 80 and _LEGAL.match(x))
+    return names[0] if len(names) == 1 else None
+
+
 def name(root, objects: list[dict], domain: str | None = None) -> str | None:
-    """The company's name as the site shows it. Candidates (Organization data, og:site_name,
+    """The company's name as the site shows it: a seller's legal name standing alone in the
+    page's content (a marketplace page), else the candidate (Organization data, og:site_name,
     the logo's text, the parts of `<title>` other than the page's own heading, the copyright
-    line) are ranked by how many places on the page repeat them, the registered domain
-    counting as one; ties go to that order."""
+    line) that most places on the page repeat, the registered domain counting as one; ties go
+    to that order."""
+    shown = seller(regions.main_block(root))
+    if shown:
+        return shown
     org = f.clean(str(_org(objects).get("name") or "")) or None
     site = product.site_name(root)
     logo = _logo_name(root)

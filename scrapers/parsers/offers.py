@@ -20,7 +20,7 @@ _CURRENCIES = [  # (pattern, ISO code); longer symbols first
 _CUR = "|".join(f"(?:{p})" for p, _ in _CURRENCIES)
 _NUM = r"\d{1,3}(?:[ \u00a0\u202f.,']\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d+)?"
 _RANGE_SEP = r"\s*(?:-|–|—|~|～|to|bis|do|a|à|до|至)\s*"
-_MONEY = re.compile(
+MONEY = re.compile(
     rf"(?P<c1>{_CUR})\s*(?P<n1>{_NUM})(?:{_RANGE_SEP}(?:{_CUR})?\s*(?P<n2>{_NUM})(?!\s*%))?"
     rf"|(?P<n3>{_NUM})(?:{_RANGE_SEP}(?P<n4>{_NUM}))?\s*(?P<c2>{_CUR})(?![A-Za-z])",
     re.I,
@@ -66,7 +66,7 @@ def amounts(text: str | None) -> list[Money]:
     """Every price written in `text`, ranges kept as (low, high)."""
     text = _UNIT_REFERENCE.sub(" ", text or "")
     out = []
-    for m in _MONEY.finditer(text):
+    for m in MONEY.finditer(text):
         code = _currency(m.group("c1") or m.group("c2") or "")
         first = number(m.group("n1") or m.group("n3") or "")
         upper = m.group("n2") or m.group("n4")

@@ -75,7 +75,7 @@ def read(root, schema: dict) -> dict | None:
         low, high, currency = offers.price_range(shown)
         if low is None:  # a line that is nothing but a price, in the product block
             alone = next((x for x in regions.lines(block) if len(x) <= 30 and offers.amounts(x)
-                          and not re.sub(r"[\d\s.,$€£¥￥zł*]|[A-Z]{3}", "", x)), None)
+                          and not re.sub(r"[\s*/]", "", offers.MONEY.sub("", x))), None)
             low, high, currency = offers.price_range([alone] if alone else [])
             shown = [alone] if alone else shown
         if low is None and schema.get("price") is not None:

@@ -20,10 +20,10 @@ _CHROME = re.compile(
     r"(?:^|[\s_-])(?:header|footer|navbar|nav|menu|megamenu|sidebar|breadcrumbs?|cookie|"
     r"newsletter|modal|popup|offcanvas|mini-?cart|topbar|top-bar|site-header|site-footer)"
     r"(?:$|[\s_-])", re.I)
-_RELATED = re.compile(
-    r"related|upsell|up-sells|cross-?sell|also[-_ ]?(?:like|viewed|bought)|recent(?:ly)?[-_ ]?"
-    r"viewed|recommend|similar[-_ ]products|you[-_ ]may|others[-_ ]also|ostatnio|"
-    r"product-slider|viewed-products", re.I)
+_RELATED = re.compile(  # one class or id token: a related-products section, not "price-related"
+    r"^(?:related|upsells?|up-sells|cross-?sells?|recommend|similar|also|recently|viewed|"
+    r"you-?may|others-?also|ostatnio|product-slider)|related[-_]?products?|also[-_]?(?:like|"
+    r"viewed|bought)|recent(?:ly)?[-_]?viewed", re.I)
 _RELATED_HEADINGS = re.compile(
     r"you may also like|related products|customers also|recently viewed|similar products|"
     r"frequently bought|ähnliche|zubehör|ostatnio oglądane|podobne produkty|productos relacionados|"
@@ -45,7 +45,7 @@ def main_block(root):
             continue
         chrome = el.tag in ("header", "footer", "nav", "aside", "select", "option", "button")
         boxed = el.tag in ("div", "section", "ul", "ol") and (
-            _CHROME.search(_attrs(el)) or _RELATED.search(_attrs(el)))
+            _CHROME.search(_attrs(el)) or any(_RELATED.search(t) for t in _attrs(el).split()))
         if chrome or boxed:
             drop.append(el)
         elif el.tag in ("h2", "h3", "h4") and _RELATED_HEADINGS.search(f.text(el) or ""):

@@ -70,6 +70,7 @@ REGISTRATION = re.compile(
     re.I,
 )
 
+_NOT_PACK = re.compile(r"gross|transport|shipping|dimension|carton|毛重|外箱|运输", re.I)
 _TRIM = re.compile(r"^[\s*•·:：\-–—]+|[\s*•·:：\-–—.]+$")
 _INDEX: dict[str, str] = {
     _TRIM.sub("", term.lower()): field for field, terms in LABELS.items() for term in terms
@@ -91,9 +92,8 @@ def field_of(label: str | None) -> str | None:
     key = norm_label(label)
     if not key or len(key) > 40:
         return None
-    if key in _INDEX:
-        return _INDEX[key]
-    for term, field in _BY_LENGTH:
-        if key.startswith(term) and not key[len(term)].isalnum():
-            return field
-    return None
+    field = _INDEX.get(key) or next((f for term, f in _BY_LENGTH if key.startswith(term)
+                                     and not key[len(term)].isalnum()), None)
+    if field == "quantity" and _NOT_PACK.search(key):
+        return None  # a shipment's gross weight or carton size is not the offer's pack size
+    return field
