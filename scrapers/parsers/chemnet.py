@@ -208,8 +208,4 @@ def _company_id(url: str | None) -> str | None:
 
 
 def _website(url: str, root, written: str | None) -> str | None:
-    for anchor in root.xpath("//a[@href][contains(@rel,'nofollow')]"):
-        link = f.absolute(url, anchor.get("href"))
-        if link and not f.same_host(link, "chemnet.com"):
-            return link
-    return written
+    return common.website(url, root, "chemnet.com") or written

@@ -185,11 +185,7 @@ def _title(root) -> str | None:
 
 
 def _website(url: str, root) -> str | None:
-    for anchor in root.xpath("//a[@href][contains(@rel,'nofollow')]"):
-        link = f.absolute(url, anchor.get("href"))
-        if link and not f.same_host(link, "goldsupplier.com"):
-            return link
-    return None
+    return common.website(url, root, "goldsupplier.com")
 
 
 def _str(value) -> str:
