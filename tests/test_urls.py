@@ -83,3 +83,18 @@ def test_chemicalbook_product_list_and_mic_landing_pages_follow_their_products()
 def test_vendor_id_is_the_registered_domain_of_real_hosts():
     assert vendorsite.vendor_id("https://shop.es-drei.de/search?sSearch=x") == "es-drei.de"
     assert vendorsite.vendor_id("https://www.warchem.pl/p.html") == "warchem.pl"
+
+
+def test_a_real_result_page_follows_each_product_once_without_its_search_and_paging():
+    from realpages import REAL
+    from scrapy.http import HtmlResponse
+
+    url = ("https://www.loudwolf.com//storefront/index.php?limit=10&order=ASC&page=1"
+           "&route=product%2Fsearch&search=acid&sort=p.price")
+    text = HtmlResponse(url=url, body=(REAL / "loudwolf/search-acid.html").read_bytes()).text
+    page = post.process(vendorsite.parse_page(url, text), url)
+    products = [f.url for f in page.follow if "product_id=" in f.url]
+    assert len(products) == len(set(products)) == 10
+    assert "https://www.loudwolf.com/storefront/index.php?product_id=754&route=product%2Fproduct" \
+        in products
+    assert {x.url for x in page.listings} == set(products)
