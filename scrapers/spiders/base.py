@@ -4,6 +4,11 @@ A site spider sets `name` (the site's slug), `allowed_domains` and `parser` (the
 `scrapers.parsers.<slug>`, with `search_urls(query)` and `parse_<kind>(url, html) -> Page` for the
 kinds its pages have). Starts come from the watchlist by default (CAS numbers and names of the
 precursor and pre-precursor entries); `-a cas=...`, `-a query=...` and `-a entries=...` narrow it.
+
+Done here once for every spider: challenge, CAPTCHA, login and ban pages (by status, headers and
+content, `parsers.challenge`) become `NotFetched` with the reason; every parser's page goes
+through `parsers.post` (claims, canonical URLs); search answers are counted, and a search
+endpoint that answered 404/405/410 to every query of the run is recorded as broken.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from scrapers.parsers import challenge, post
 from scrapers.parsers.base import Page
 
 KINDS = ("search", "product", "supplier", "page")
+DEFAULT_TIERS = ("precursor", "pre-precursor")
 DEAD_STATUSES = (404, 405, 410)  # a search endpoint answering these to every query is broken
 BROKEN = "precursor_watch/broken_endpoint"
 
@@ -29,7 +35,6 @@ BROKEN = "precursor_watch/broken_endpoint"
 def _headers(response: Response) -> dict[str, str]:
     return {k.decode("latin-1"): (v[0] if v else b"").decode("latin-1")
             for k, v in response.headers.items()}
-DEFAULT_TIERS = ("precursor", "pre-precursor")
 
 
 def _split_arg(value: str | None) -> list[str]:
@@ -124,10 +129,9 @@ class MarketplaceSpider(scrapy.Spider):
             self.logger.error("parser %s.parse_%s failed on %s: %r", self.parser.__name__,
                               kind, response.url, exc)
             return
-        if page.not_fetched or response.status == 202:
+        if page.not_fetched:
             stats.inc_value("precursor_watch/not_fetched")
-            reason = page.not_fetched or "HTTP 202 (challenge, no content)"
-            yield self.not_fetched(response.url, reason, response.status, evidence)
+            yield self.not_fetched(response.url, page.not_fetched, response.status, evidence)
             return
         for item in (*page.listings, *page.vendors):
             yield self.stamp(item, evidence)
@@ -172,7 +176,7 @@ class MarketplaceSpider(scrapy.Spider):
                          datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
 
     def search_answered(self, status: int) -> None:
-        """Count search answers: 404/405/410 as dead, anything else as alive."""
+        """Count search answers: 404/405/410 as dead, any other answer as a live endpoint."""
         stats = self.crawler.stats
         if status in DEAD_STATUSES:
             stats.inc_value("precursor_watch/search_dead")
