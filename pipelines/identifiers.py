@@ -109,12 +109,24 @@ def normalize_domain(raw: str) -> str | None:
     ext = _extractor()(value)
     registered = ext.top_domain_under_public_suffix
     if not registered:
-        return None
+        return _reserved_domain(value)
     if registered in shared_hosts():
         host = ".".join(p for p in (ext.subdomain, registered) if p)
         host = re.sub(r"^(www|m|en)\.", "", host)
         return host if host != registered else None
     return registered
+
+
+_RESERVED_TLDS = ("example", "test", "invalid", "localhost")  # RFC 2606/6761: not in the PSL
+
+
+def _reserved_domain(value: str) -> str | None:
+    """The last two labels of a host under a reserved test TLD (the bundled sample sites)."""
+    host = re.sub(r"^[a-z]+://", "", value).split("/")[0].split(":")[0]
+    labels = [x for x in host.split(".") if x]
+    if len(labels) >= 2 and labels[-1] in _RESERVED_TLDS:
+        return ".".join(labels[-2:])
+    return None
 
 
 def normalize_handle(raw: str) -> str | None:

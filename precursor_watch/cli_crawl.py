@@ -57,8 +57,12 @@ def _choose_spiders(spiders, all_spiders: bool) -> list[str]:
               help="Write the new-hits report of this run here (JSON and CSV).")
 @click.option("--notify-cmd", metavar="CMD",
               help="Run CMD with the run summary on stdin when there are new hits or a failure.")
+@click.option("--from-catalog", is_flag=True,
+              help="vendorsite: crawl the websites of vendors already in the catalog (--db).")
+@click.option("--with-hits", is_flag=True,
+              help="With --from-catalog: only vendors with a watchlist hit.")
 def crawl(spiders, all_spiders, samples, offline, db_path, out, args, log_level, resume,
-          redis_url, run_id, report_dir, notify_cmd) -> None:
+          redis_url, run_id, report_dir, notify_cmd, from_catalog, with_hits) -> None:
     """Crawl marketplaces (SPIDER slugs, or --all) into the catalog, archiving every page."""
     from pipelines.runs import CatalogLock, CatalogLocked
     from scrapers.crawl import load_invocation, project_settings, resume_plan, run_crawl
@@ -72,6 +76,8 @@ def crawl(spiders, all_spiders, samples, offline, db_path, out, args, log_level,
         raise click.UsageError("--report-dir needs the catalog, and crawlers of a --redis run"
                                " do not write it")
     spider_args = _parse_args(args)
+    if with_hits and not from_catalog:
+        raise click.UsageError("--with-hits needs --from-catalog")
     earlier: dict[str, str] = {}
     if resume:
         if spiders or all_spiders or run_id:
@@ -86,6 +92,9 @@ def crawl(spiders, all_spiders, samples, offline, db_path, out, args, log_level,
         run_id = resume
     else:
         names = _choose_spiders(spiders, all_spiders)
+        if from_catalog:
+            spider_args["domains"] = str(_catalog_domains(db_path, names, with_hits,
+                                                          spider_args))
     db, source = db_path, db_source()
     lock = None
     if not redis_url:  # with Redis the crawlers do not write the catalog
@@ -112,6 +121,12 @@ def crawl(spiders, all_spiders, samples, offline, db_path, out, args, log_level,
             result = run_crawl(names, samples, db, out, spider_args, run_id=run_id,
                                extra_settings=extra, resume=bool(resume), redis_url=redis_url)
         result.earlier = earlier
+        from scrapers.spiders.base import BROKEN
+
+        for stats in result.stats.values():
+            if stats.get(BROKEN):
+                click.echo(f"broken endpoint: {stats[BROKEN]} (recorded on the run, not as"
+                           " 'no results')", err=True)
         from pipelines.run_report import after_run
 
         for line in after_run(result.summary(), db if not redis_url else None, report_dir,
@@ -123,6 +138,27 @@ def crawl(spiders, all_spiders, samples, offline, db_path, out, args, log_level,
     click.echo(f"crawl {result.run_id} {result.status} in {time.time() - t0:.1f} s"
                f" (folder {result.run_dir})", err=True)
     sys.exit(result.exit_code)
+
+
+def _catalog_domains(db: str, names: list[str], with_hits: bool, spider_args: dict) -> Path:
+    """The domains file for `vendorsite --from-catalog` (websites of catalogued vendors)."""
+    from scrapers.discovery import catalog_websites, write_domains
+    from scrapers.evidence import new_run_id
+
+    if names != ["vendorsite"] or "domains" in spider_args:
+        raise click.UsageError("--from-catalog crawls vendor websites: use it with `vendorsite`"
+                               " alone and without -a domains=")
+    try:
+        websites = catalog_websites(db, with_hits)
+    except (FileNotFoundError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    if not websites:
+        raise click.ClickException(f"no vendor websites in {db}"
+                                   + (" for vendors with hits" if with_hits else ""))
+    base = Path(os.getenv("PRECURSOR_WATCH_EVIDENCE_DIR", "crawls"))
+    path = write_domains(websites, base / f"discovery-{new_run_id()}" / "domains.txt")
+    click.echo(f"{len(websites)} vendor websites from the catalog ({path})", err=True)
+    return path
 
 
 @click.group()
@@ -166,8 +202,10 @@ def parse(slug: str, page: str, url: str, kind: str | None) -> None:
     func = getattr(parser, f"parse_{kind}", None)
     if func is None:
         raise click.UsageError(f"{slug} has no parse_{kind}")
+    from scrapers.parsers import post
+
     text = HtmlResponse(url=url, body=Path(page).read_bytes()).text  # decode by declared charset
-    result = func(url, text)
+    result = post.process(func(url, text), url)
     for item in (*result.listings, *result.vendors):
         click.echo(json.dumps(item_to_dict(item), ensure_ascii=False))
     for follow in result.follow:

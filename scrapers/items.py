@@ -19,7 +19,8 @@ class Listing:
     formula: str | None = None
     purity: str | None = None
     price_text: str | None = None
-    price_amount: float | None = None
+    price_amount: float | None = None  # the lowest price shown
+    price_max: float | None = None  # the highest, where a range or several pack prices show
     price_currency: str | None = None
     quantity: str | None = None
     min_order: str | None = None

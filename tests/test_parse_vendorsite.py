@@ -47,9 +47,16 @@ def test_single_product_page_from_its_spec_table():
     assert listing.min_order == "1 kg"
 
 
-def test_category_table_keeps_unlinked_rows_and_follows_product_pages():
+def test_category_table_one_listing_per_row_with_its_own_link_and_follows_product_pages():
     page = parse("category.html")
-    assert [(x.title, x.cas) for x in page.listings] == [("Piperonyl butoxide", "51-03-6")]
+    assert [(x.title, x.cas, x.url) for x in page.listings] == [
+        ("N-Phenethyl-4-piperidone", "39742-60-4", f"{BASE}/product/npp-powder/"),
+        ("1-Boc-4-piperidone", "79099-07-3", f"{BASE}/product/1-boc-4-piperidone/"),
+        ("New BMK glycidate (sodium salt)", "5449-12-7", f"{BASE}/product/new-bmk-glycidate/"),
+        ("PMK ethyl glycidate oil", "28578-16-7", f"{BASE}/product/pmk-oil/"),
+        ("Piperonyl butoxide", "51-03-6", f"{BASE}/product-category/intermediates/"),
+    ]
+    assert [x.price_amount for x in page.listings[:2]] == [150.0, 40.0]
     follows = {f.url for f in page.follow}
     assert f"{BASE}/product/npp-powder/" in follows
 
@@ -72,8 +79,11 @@ def test_company_contacts_from_the_contact_page():
     assert vendor.handles["telegram"] == ["@jh_pharmtech"]
 
 
-def test_product_pages_are_not_company_profiles():
-    assert parse("product_jsonld.html").vendors == []
+def test_product_pages_name_the_company_from_what_they_show():
+    vendor = parse("product_jsonld.html").vendors[0]
+    assert vendor.vendor_id == "jinghong-pharmtech.example"
+    assert vendor.name == "Jinghong Pharmtech Ltd"
+    assert vendor.phones == ["+44 7700 900123"] and vendor.emails == ["jh.pharmtech@example.com"]
 
 
 def test_follows_stay_on_site_and_skip_admin_and_cart():

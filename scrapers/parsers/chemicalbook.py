@@ -15,7 +15,7 @@ import re
 from urllib.parse import parse_qs, quote_plus, urlsplit
 
 from scrapers.items import Listing, Vendor
-from scrapers.parsers import claims
+from scrapers.parsers import claims, common
 from scrapers.parsers import fields as f
 from scrapers.parsers.base import Follow, Page
 
@@ -23,10 +23,11 @@ PLATFORM = "chemicalbook"
 HOST = "www.chemicalbook.com"
 BASE = f"https://{HOST}"
 
-_PRODUCT = re.compile(r"/ChemicalProductProperty_(?:EN_)?(CB\d+)\.htm$", re.I)
+_PRODUCT = re.compile(r"/(?:ChemicalProductProperty_(?:EN_|CN_)?(CB\d+)|ProductChemicalProperties"
+                      r"(CB\d+)_EN)\.htm$", re.I)
+_PRODUCT_LIST = re.compile(r"/ProductList_En\.aspx$", re.I)  # ?kwd=<CAS>: offers with prices
 _SUPPLIER_LIST = re.compile(r"/ProdSupplierGN(?:_EN)?\.aspx$", re.I)
 _SUPPLIER = re.compile(r"/ShowSupplierProductsList(\d+)/", re.I)
-_MORE_TEXT = ("next", "more", "»", "›")
 _COLUMNS = {
     "supplier": ("supplier", "company"),
     "tel": ("tel", "phone"),
@@ -43,28 +44,23 @@ def search_urls(query: str) -> list[str]:
 def page_kind(url: str) -> str | None:
     """Which parser a ChemicalBook URL needs: "search", "product", "supplier" (None: not ours)."""
     path = urlsplit(url).path
-    if path.lower().endswith("/search_en.aspx"):
+    if path.lower().endswith("/search_en.aspx") or _PRODUCT_LIST.search(path):
         return "search"
     if _PRODUCT.search(path) or _SUPPLIER_LIST.search(path):
         return "product"
     return "supplier" if _SUPPLIER.search(path) else None
 
 
+def _classify(link: str, path: str, label: str) -> str | None:
+    if _PRODUCT.search(path):
+        return "product"
+    searchable = path.lower().endswith("/search_en.aspx") or _PRODUCT_LIST.search(path)
+    return "search" if searchable and common.is_next(label) else None
+
+
 def parse_search(url: str, html: str) -> Page:
-    """Search results: follow each product page and the next result page."""
-    root = f.load(html)
-    page = Page()
-    for anchor in root.xpath("//a[@href]"):
-        link = f.absolute(url, anchor.get("href"))
-        if not link or not f.same_host(link, "chemicalbook.com"):
-            continue
-        label = (f.text(anchor) or "").lower()
-        path = urlsplit(link).path
-        if _PRODUCT.search(path):
-            page.follow.append(Follow(link, "product"))
-        elif path.lower().endswith("/search_en.aspx") and any(w in label for w in _MORE_TEXT):
-            page.follow.append(Follow(link, "search"))
-    return f.finish(page, root)
+    """Search and product-list results: follow each product page and the next result page."""
+    return common.search_page(url, html, "chemicalbook.com", _classify, PLATFORM)
 
 
 def parse_product(url: str, html: str) -> Page:
@@ -122,11 +118,11 @@ def parse_product(url: str, html: str) -> Page:
         link = f.absolute(url, anchor.get("href"))
         label = (f.text(anchor) or "").lower()
         if (link and _SUPPLIER_LIST.search(urlsplit(link).path)
-                and any(w in label for w in _MORE_TEXT)):
+                and common.is_next(label)):
             page.follow.append(Follow(link, "product"))
     page.listings = [claims.apply(x) for x in page.listings]
     page.vendors = f.with_details(page.vendors)
-    return f.finish(page, root)
+    return common.finish(page, root, url, html, PLATFORM)
 
 
 def parse_supplier(url: str, html: str) -> Page:
@@ -153,14 +149,14 @@ def parse_supplier(url: str, html: str) -> Page:
                 years_on_platform=f.pick(info, "member since", "years"),
             )
         )
-    return f.finish(page, root)
+    return common.finish(page, root, url, html, PLATFORM)
 
 
 def _cb_number(url: str) -> str | None:
     parts = urlsplit(url)
     m = _PRODUCT.search(parts.path)
     if m:
-        return m.group(1)
+        return m.group(1) or m.group(2)
     values = parse_qs(parts.query).get("CBNumber")
     return values[0] if values else None
 
@@ -173,11 +169,5 @@ def _supplier_id(url: str | None) -> str | None:
 
 
 def _website(url: str, scope) -> str | None:
-    if scope is None:
-        return None
-    for anchor in scope.xpath(".//a[@href][contains(@rel,'nofollow')]"):
-        link = f.absolute(url, anchor.get("href"))
-        if link and not f.same_host(link, "chemicalbook.com"):
-            return link
-    return None
+    return common.website(url, scope, "chemicalbook.com")
 

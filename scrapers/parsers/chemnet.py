@@ -15,7 +15,7 @@ import re
 from urllib.parse import quote, urlsplit
 
 from scrapers.items import Listing, Vendor
-from scrapers.parsers import claims
+from scrapers.parsers import claims, common
 from scrapers.parsers import fields as f
 from scrapers.parsers.base import Follow, Page
 
@@ -28,7 +28,6 @@ _RESULT_LINE = re.compile(
 )
 _PRODUCT_HREF = re.compile(r"/product/pd_[^/?#]+\.html?$")
 _COMPANY_HREF = re.compile(r"/company/([A-Za-z0-9_-]+)/?(?:index\.html?)?$")
-_NEXT_TEXT = ("下一页", "下页", "next", "›", "»")
 
 # Supplier-table columns, recognised by words in the header cell.
 _COLUMNS = {
@@ -58,23 +57,15 @@ def page_kind(url: str) -> str | None:
     return "supplier" if _COMPANY_HREF.search(path) else None
 
 
+def _classify(link: str, path: str, label: str) -> str | None:
+    if _PRODUCT_HREF.search(path):
+        return "product"
+    return "search" if "search.cgi" in link and common.is_next(label) else None
+
+
 def parse_search(url: str, html: str) -> Page:
     """Result lines -> follow each product's supplier list, and the next result page."""
-    root = f.load(html)
-    page = Page()
-    seen: set[str] = set()
-    for anchor in root.xpath("//a[@href]"):
-        link = f.absolute(url, anchor.get("href"))
-        if not link or link in seen or not f.same_host(link, HOST):
-            continue
-        label = (f.text(anchor) or "").lower()
-        if _PRODUCT_HREF.search(urlsplit(link).path):
-            seen.add(link)
-            page.follow.append(Follow(link, "product"))
-        elif "search.cgi" in link and any(word in label for word in _NEXT_TEXT):
-            seen.add(link)
-            page.follow.append(Follow(link, "search"))
-    return f.finish(page, root)
+    return common.search_page(url, html, HOST, _classify, PLATFORM)
 
 
 def result_lines(html: str) -> list[dict[str, str]]:
@@ -147,7 +138,7 @@ def parse_product(url: str, html: str) -> Page:
             page.follow.append(Follow(profile, "supplier"))
     page.listings = [claims.apply(x) for x in page.listings]
     page.vendors = f.with_details(page.vendors)
-    return f.finish(page, root)
+    return common.finish(page, root, url, html, PLATFORM)
 
 
 def parse_supplier(url: str, html: str) -> Page:
@@ -184,7 +175,7 @@ def parse_supplier(url: str, html: str) -> Page:
                 badges=f.texts(root, f"//*[{f.has_class('badge')}]"),
             )
         )
-    return f.finish(page, root)
+    return common.finish(page, root, url, html, PLATFORM)
 
 
 def _supplier_rows(root) -> list[dict]:
@@ -217,8 +208,4 @@ def _company_id(url: str | None) -> str | None:
 
 
 def _website(url: str, root, written: str | None) -> str | None:
-    for anchor in root.xpath("//a[@href][contains(@rel,'nofollow')]"):
-        link = f.absolute(url, anchor.get("href"))
-        if link and not f.same_host(link, "chemnet.com"):
-            return link
-    return written
+    return common.website(url, root, "chemnet.com") or written

@@ -14,7 +14,7 @@ import re
 from urllib.parse import quote_plus, urlsplit
 
 from scrapers.items import Listing, Vendor
-from scrapers.parsers import claims, generic
+from scrapers.parsers import claims, common, generic
 from scrapers.parsers import fields as f
 from scrapers.parsers.base import Follow, Page
 
@@ -24,7 +24,6 @@ BASE = f"https://{HOST}"
 
 _PRODUCT = re.compile(r"/(?:produce|productsInformation)/([^/?#]+?)(?:\.html?)?$|/pd-([^/?#]+)")
 _SUPPLIER = re.compile(r"/(?:supplier|company)/([^/?#]+?)(?:\.html?)?/?$|/cp_([^/?#.]+)")
-_NEXT_TEXT = ("next", "›", "»", "下一页")
 _CHALLENGE = re.compile(
     r"enable javascript|checking your browser|verify you are human|challenge-form|"
     r"__jsl_clearance|acw_sc__v2", re.I)
@@ -55,25 +54,19 @@ def is_challenge(html: str | None) -> bool:
     return bool(_CHALLENGE.search(html)) and not has_content
 
 
+def _classify(link: str, path: str, label: str) -> str | None:
+    if _PRODUCT.search(path):
+        return "product"
+    if _SUPPLIER.search(path):
+        return "supplier"
+    return "search" if path.endswith("/search.html") and common.is_next(label) else None
+
+
 def parse_search(url: str, html: str) -> Page:
     """Result cards: follow every product offer, its supplier and the next page."""
     if is_challenge(html):
         return Page(not_fetched="anti-bot challenge (JavaScript check instead of results)")
-    root = f.load(html)
-    page = Page()
-    for anchor in root.xpath("//a[@href]"):
-        link = f.absolute(url, anchor.get("href"))
-        if not link or not f.same_host(link, "echemi.com"):
-            continue
-        path = urlsplit(link).path
-        label = (f.text(anchor) or "").lower()
-        if _PRODUCT.search(path):
-            page.follow.append(Follow(link, "product"))
-        elif _SUPPLIER.search(path):
-            page.follow.append(Follow(link, "supplier"))
-        elif path.endswith("/search.html") and any(w in label for w in _NEXT_TEXT):
-            page.follow.append(Follow(link, "search"))
-    return f.finish(page, root)
+    return common.search_page(url, html, "echemi.com", _classify, PLATFORM)
 
 
 def parse_product(url: str, html: str) -> Page:
@@ -85,7 +78,8 @@ def parse_product(url: str, html: str) -> Page:
     ld = f.jsonld_product(html) or {}
     title = f.first_line(root, "//h1") or f.clean(str(ld.get("name") or "")) or None
     if not title:  # not the layout this parser knows: read what the generic fallback finds
-        return f.finish(generic.extract(url, html, PLATFORM, None), root)
+        return common.finish(generic.extract(url, html, PLATFORM, None), root, url, html,
+                             PLATFORM)
     description = f.first(root, "//*[contains(@class,'product-desc')]") or f.clean(
         str(ld.get("description") or ""))
     price_text = f.pick(info, "price", "fob price", "reference price")
@@ -127,7 +121,7 @@ def parse_product(url: str, html: str) -> Page:
                                  "'badge')]"),
         ))
         page.follow.append(Follow(profile, "supplier"))
-    return f.finish(page, root)
+    return common.finish(page, root, url, html, PLATFORM)
 
 
 def parse_supplier(url: str, html: str) -> Page:
@@ -140,7 +134,7 @@ def parse_supplier(url: str, html: str) -> Page:
     name = f.first_line(root, "//h1")
     page = Page()
     if not vendor_id or not name:
-        return f.finish(page, root)
+        return common.finish(page, root, url, html, PLATFORM)
     contact_text = " ".join(f"{k}: {v}" for k, v in info.items())
     location = f.pick(info, "province/city", "city", "location")
     page.vendors.append(Vendor(
@@ -159,7 +153,7 @@ def parse_supplier(url: str, html: str) -> Page:
         badges=f.texts(root, f"//*[{f.has_class('badge')}]"),
     ))
     # A leaf: watchlist searches find the substances, not the supplier's whole catalogue.
-    return f.finish(page, root)
+    return common.finish(page, root, url, html, PLATFORM)
 
 
 def _supplier_id(url: str | None) -> str | None:

@@ -16,6 +16,7 @@ procedural (synthesis) text is cut from the description with `instructions_offer
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from urllib.parse import unquote, urlsplit
 
@@ -23,7 +24,7 @@ import extruct
 
 from chem.cas import find_cas, find_partial_cas
 from scrapers.items import Listing
-from scrapers.parsers import claims
+from scrapers.parsers import cards, claims, offers, product, regions
 from scrapers.parsers import fields as f
 from scrapers.parsers.base import Page
 
@@ -34,19 +35,40 @@ TABLE_COLUMNS = {
     "price": ("price",),
     "package": ("package", "packing", "quantity"),
 }
+_MICRODATA = re.compile(r"\bitemscope\b", re.I)
+_RDFA = re.compile(r"\btypeof\s*=|\bvocab\s*=\s*[\"']https?://schema\.org", re.I)
 CONTACT_BLOCKS = "//footer | //address | //*[contains(@class,'contact')]"
+
+
+@functools.lru_cache(maxsize=4)  # the vendor and the products of one page read it once
+def microdata(html: str, url: str) -> list[dict]:
+    """schema.org objects in microdata and RDFa (extruct, uniform shape); [] on broken markup.
+    Each syntax is parsed only when the page uses its attributes (RDFa parsing is slow)."""
+    syntaxes = [name for name, marker in (("microdata", _MICRODATA), ("rdfa", _RDFA))
+                if marker.search(html or "")]
+    if not syntaxes:
+        return []
+    try:
+        data = extruct.extract(html or "", base_url=url, syntaxes=syntaxes,
+                               uniform=True, errors="ignore")
+    except Exception:  # extruct trips on some broken markup: the other routes still run
+        return []
+    out = [o for o in data.get("microdata", []) if isinstance(o, dict)]
+    for o in data.get("rdfa", []):
+        if isinstance(o, dict):  # RDFa keys are full IRIs: keep the schema.org ones, short
+            short = {k.rsplit("/", 1)[-1]: (v[0].get("@value") if isinstance(v, list) and v
+                                            and isinstance(v[0], dict) else v)
+                     for k, v in o.items()}
+            kinds = [t.rsplit("/", 1)[-1] for t in (o.get("@type") or [])]
+            if kinds:
+                out.append({**short, "@type": kinds[0] if len(kinds) == 1 else kinds})
+    return out
 
 
 def schema_products(html: str, url: str) -> list[dict]:
     """schema.org Product objects: JSON-LD (each block on its own, so one broken block loses
     nothing else) and microdata (extruct, uniform shape), nested @graph/ItemList included."""
-    objects: list = list(f.jsonld(html))
-    try:
-        data = extruct.extract(html or "", base_url=url, syntaxes=["microdata"], uniform=True,
-                               errors="ignore")
-        objects.extend(data.get("microdata", []))
-    except Exception:  # extruct trips on some broken markup: the other routes still run
-        pass
+    objects: list = [*f.jsonld(html), *microdata(html, url)]
     out = []
     stack = objects[::-1]
     while stack:
@@ -155,17 +177,78 @@ def spec_listing(url: str, root, platform: str, vendor_id: str | None,
     )
 
 
+def _schema_fields(product: dict) -> dict:
+    """The fields a schema.org Product states, in the shape `product.read` merges."""
+    offers_ = product.get("offers")
+    offer_list = [o for o in (offers_ if isinstance(offers_, list) else [offers_])
+                  if isinstance(o, dict)]
+    prices = []
+    for o in offer_list:
+        for key in ("price", "lowPrice", "highPrice"):
+            amount = offers.number(value(o.get(key)) or "")
+            if amount:
+                prices.append(amount)
+    currency = next((value(o.get("priceCurrency")) for o in offer_list
+                     if o.get("priceCurrency")), None)
+    text = " ".join(x for x in (value(product.get("name")), value(product.get("description")),
+                                value(product.get("sku"))) if x)
+    return {
+        "name": value(product.get("name")), "description": value(product.get("description")),
+        "sku": value(product.get("sku")) or value(product.get("productID")),
+        "cas": _property(product, "cas", "cas no", "cas no.", "cas number")
+        or f.cas_as_written(text),
+        "purity": _property(product, "purity", "assay"),
+        "price": min(prices) if prices else None,
+        "price_max": max(prices) if len(set(prices)) > 1 else None, "currency": currency,
+        "stock": value(offer_list[0].get("availability")) if offer_list else None,
+        "url": value(product.get("url")),
+    }
+
+
+def _listing(url: str, data: dict, platform: str, vendor_id: str | None) -> Listing:
+    return Listing(
+        platform=platform, url=data.get("url") or url, listing_id=data.get("sku"),
+        title=data.get("title"), product_name=data.get("product_name") or data.get("title"),
+        cas=data.get("cas"), formula=data.get("formula"), purity=data.get("purity"),
+        price_text=data.get("price_text"), price_amount=data.get("price_amount"),
+        price_max=data.get("price_max"), price_currency=data.get("price_currency"),
+        quantity=data.get("quantity"), min_order=data.get("min_order"), stock=data.get("stock"),
+        description=data.get("description"), vendor_id=vendor_id,
+    )
+
+
 def listings(url: str, html: str, platform: str, vendor_id: str | None = None, *,
              root=None, skip_linked_rows: bool = False, loose: bool = False) -> list[Listing]:
-    """Products on a page by the first route that finds any, claims applied."""
+    """Products on a page, claims applied: one per result card or catalog row on a page with
+    many offers, else the page's one product (schema.org merged with the visible page).
+    `skip_linked_rows` keeps catalog rows that link to their own product page out (a crawler
+    reads those there); `loose` accepts a product page without any CAS number."""
     root = f.load(html) if root is None else root
-    found = [x for x in (schema_listing(url, p, platform, vendor_id)
-                         for p in schema_products(html, url)) if x]
-    if not found:
+    schema = [_schema_fields(p) for p in schema_products(html, url)]
+    schema = [s for s in schema if s["name"]]
+    found: list[Listing] = []
+    block = regions.main_block(root)
+    many = cards.find_cards(block, url)
+    if len(many) >= 2 or len(schema) >= 2:
+        found = [_listing(url, c, platform, vendor_id) for c in many]
+        linked = {x.title for x in found}
+        found += [x for x in table_listings(url, root, platform, vendor_id, skip_linked=True)
+                  if x.title not in linked]  # catalog rows without a page of their own
+        if not found:
+            found = [_listing(url, {**s, "title": s["name"], "price_amount": s["price"],
+                                    "price_currency": s["currency"], "price_text": (
+                                        f"{s['currency'] or ''} {s['price']:g}".strip()
+                                        if s["price"] is not None else None),
+                                    "url": f.absolute(url, s["url"])}, platform, vendor_id)
+                     for s in schema]
+    else:
         found = table_listings(url, root, platform, vendor_id, skip_linked=skip_linked_rows)
     if not found:
-        single = spec_listing(url, root, platform, vendor_id, loose=loose)
-        found = [single] if single else []
+        data = product.read(root, schema[0] if schema else {})
+        strict_ok = data and data["has_heading"] and (
+            data["cas_labelled"] or data["price_amount"] is not None)
+        if data and (strict_ok or schema or (loose and data["cas"])):
+            found = [_listing(url, data, platform, vendor_id)]
     return [claims.apply(x) for x in found]
 
 

@@ -14,7 +14,7 @@ import re
 from urllib.parse import quote_plus, urlsplit
 
 from scrapers.items import Listing, Vendor
-from scrapers.parsers import claims
+from scrapers.parsers import claims, common
 from scrapers.parsers import fields as f
 from scrapers.parsers.base import Follow, Page
 
@@ -22,10 +22,10 @@ PLATFORM = "goldsupplier"
 HOST = "www.goldsupplier.com"
 BASE = f"https://{HOST}"
 
-_PRODUCT = re.compile(r"^/(?:product|offer|goods|supply)s?/([^/?#]+?)(?:\.html?)?/?$")
+_PRODUCT = re.compile(r"^/(?:(?:product|offer|goods|supply)s?/([^/?#]+?)(?:\.html?)?/?"
+                      r"|provide/(p\d+)\.html?)$")  # /provide/p<id>.html: the V4 offer pages
 _COMPANY = re.compile(r"^/(?:supplier|company|shop)s?/([^/?#]+?)(?:\.html?|/index\.html?)?/?$")
 _CARD = "//*[contains(@class,'company-card')]"
-_NEXT_TEXT = ("next", "下一页", "»", "›")
 
 
 def search_urls(query: str) -> list[str]:
@@ -42,23 +42,17 @@ def page_kind(url: str) -> str | None:
     return "supplier" if _COMPANY.match(path) else None
 
 
+def _classify(link: str, path: str, label: str) -> str | None:
+    if _PRODUCT.match(path):
+        return "product"
+    if _COMPANY.match(path):
+        return "supplier"
+    return "search" if path.endswith("/search.html") and common.is_next(label) else None
+
+
 def parse_search(url: str, html: str) -> Page:
     """Result cards: follow products and companies, and the next result page."""
-    root = f.load(html)
-    page = Page()
-    for anchor in root.xpath("//a[@href]"):
-        link = f.absolute(url, anchor.get("href"))
-        if not link or not f.same_host(link, "goldsupplier.com"):
-            continue
-        path = urlsplit(link).path
-        label = (f.text(anchor) or "").lower()
-        if _PRODUCT.match(path):
-            page.follow.append(Follow(link, "product"))
-        elif _COMPANY.match(path):
-            page.follow.append(Follow(link, "supplier"))
-        elif path.endswith("/search.html") and any(w in label for w in _NEXT_TEXT):
-            page.follow.append(Follow(link, "search"))
-    return f.finish(page, root)
+    return common.search_page(url, html, "goldsupplier.com", _classify, PLATFORM)
 
 
 def parse_product(url: str, html: str) -> Page:
@@ -85,15 +79,16 @@ def parse_product(url: str, html: str) -> Page:
     vendor_id = _company_id(profile)
     vendor_name = f.text(seller[0]) if seller else None
     m = _PRODUCT.match(urlsplit(url).path)
+    offer_id = (m.group(1) or m.group(2)) if m else None
 
     page = Page()
     if not title:
-        return f.finish(page, root)
+        return common.finish(page, root, url, html, PLATFORM)
     page.listings.append(
         Listing(
             platform=PLATFORM,
             url=url,
-            listing_id=m.group(1) if m else f.clean(_str(ld.get("sku"))),
+            listing_id=offer_id or f.clean(_str(ld.get("sku"))),
             title=title,
             product_name=f.pick(info, "product name", "name"),
             cas=cas,
@@ -129,7 +124,7 @@ def parse_product(url: str, html: str) -> Page:
     terms = (f.pick(info, "payment", "payment terms"), f.pick(info, "delivery", "shipping"))
     page.listings = [claims.apply(x, *terms) for x in page.listings]
     page.vendors = f.with_details(page.vendors)
-    return f.finish(page, root)
+    return common.finish(page, root, url, html, PLATFORM)
 
 
 def parse_supplier(url: str, html: str) -> Page:
@@ -160,7 +155,7 @@ def parse_supplier(url: str, html: str) -> Page:
                 badges=f.texts(root, f"//*[{f.has_class('badge')}]"),
             )
         )
-    return f.finish(page, root)
+    return common.finish(page, root, url, html, PLATFORM)
 
 
 def _price_text(root, offer: dict) -> str | None:
@@ -190,11 +185,7 @@ def _title(root) -> str | None:
 
 
 def _website(url: str, root) -> str | None:
-    for anchor in root.xpath("//a[@href][contains(@rel,'nofollow')]"):
-        link = f.absolute(url, anchor.get("href"))
-        if link and not f.same_host(link, "goldsupplier.com"):
-            return link
-    return None
+    return common.website(url, root, "goldsupplier.com")
 
 
 def _str(value) -> str:

@@ -14,7 +14,7 @@ import re
 from urllib.parse import urlsplit
 
 from scrapers.items import Listing, Vendor
-from scrapers.parsers import claims
+from scrapers.parsers import claims, common
 from scrapers.parsers import fields as f
 from scrapers.parsers.base import Follow, Page
 
@@ -25,7 +25,6 @@ DIRECTORY = f"{BASE}/productse/"
 
 _PRODUCT = re.compile(r"orderproduct(\d+)-([^./]+)\.html?$")
 _COMPANY = re.compile(r"companydetail([^./]+)\.html?$")
-_NEXT_TEXT = ("next", "下一页", "»", "›")
 _PAGE_NO = re.compile(r"(?:index|page|list)[_-]?(\d+)\.html?$|[?&]page=(\d+)")
 # The directory is the only way in (no working search), and it is long: walk its newest pages only.
 DIRECTORY_PAGES = 30
@@ -46,21 +45,17 @@ def page_kind(url: str) -> str | None:
     return "search" if path.startswith("/productse/") else None
 
 
+def _classify(link: str, path: str, label: str) -> str | None:
+    if _PRODUCT.search(path):
+        return "product"
+    if common.is_next(label) and "/productse/" in link and _page_number(link) <= DIRECTORY_PAGES:
+        return "search"
+    return None
+
+
 def parse_search(url: str, html: str) -> Page:
     """A directory page: follow every product and the next directory page."""
-    root = f.load(html)
-    page = Page()
-    for anchor in root.xpath("//a[@href]"):
-        link = f.absolute(url, anchor.get("href"))
-        if not link or not f.same_host(link, "hxchem.net"):
-            continue
-        label = (f.text(anchor) or "").lower()
-        if _PRODUCT.search(urlsplit(link).path):
-            page.follow.append(Follow(link, "product"))
-        elif (any(word in label for word in _NEXT_TEXT) and "/productse/" in link
-              and _page_number(link) <= DIRECTORY_PAGES):
-            page.follow.append(Follow(link, "search"))
-    return f.finish(page, root)
+    return common.search_page(url, html, "hxchem.net", _classify, PLATFORM)
 
 
 def parse_product(url: str, html: str) -> Page:
@@ -82,7 +77,7 @@ def parse_product(url: str, html: str) -> Page:
     cas = f.cas_as_written(f.pick(info, "cas no", "cas", "cas number"))
     page = Page()
     if not (title or product_name):
-        return f.finish(page, root)
+        return common.finish(page, root, url, html, PLATFORM)
     page.listings.append(
         Listing(
             platform=PLATFORM,
@@ -123,7 +118,7 @@ def parse_product(url: str, html: str) -> Page:
     terms = (f.pick(info, "payment", "payment terms"), f.pick(info, "delivery", "shipping"))
     page.listings = [claims.apply(x, *terms) for x in page.listings]
     page.vendors = f.with_details(page.vendors)
-    return f.finish(page, root)
+    return common.finish(page, root, url, html, PLATFORM)
 
 
 def parse_supplier(url: str, html: str) -> Page:
@@ -153,7 +148,7 @@ def parse_supplier(url: str, html: str) -> Page:
                 badges=f.texts(root, f"//*[{f.has_class('badge')}]"),
             )
         )
-    return f.finish(page, root)
+    return common.finish(page, root, url, html, PLATFORM)
 
 
 def _page_number(url: str) -> int:
@@ -172,9 +167,5 @@ def _title(root) -> str | None:
 
 
 def _website(url: str, root) -> str | None:
-    for anchor in root.xpath("//a[@href][contains(@rel,'nofollow')]"):
-        link = f.absolute(url, anchor.get("href"))
-        if link and not f.same_host(link, "hxchem.net"):
-            return link
-    return None
+    return common.website(url, root, "hxchem.net")
 

@@ -16,7 +16,7 @@ import re
 from urllib.parse import quote, urlsplit
 
 from scrapers.items import Listing, Vendor
-from scrapers.parsers import claims, generic
+from scrapers.parsers import claims, common, generic
 from scrapers.parsers import fields as f
 from scrapers.parsers.base import Follow, Page
 
@@ -24,10 +24,10 @@ PLATFORM = "mic"
 HOST = "www.made-in-china.com"
 BASE = f"https://{HOST}"
 
-_SEARCH = re.compile(r"^/multi-search/[^/]+/F1/\d+\.html$")
+_SEARCH = re.compile(r"^/(?:multi-search/[^/]+/F1/\d+|products-search/hot-china-products/"
+                     r"[^/]+)\.html$")  # keyword search, and the server-rendered landing pages
 _PRODUCT = re.compile(r"^/product/([A-Za-z0-9]+)/")
 _SUBDOMAIN = re.compile(r"^([a-z0-9-]+)\.en\.made-in-china\.com$")
-_NEXT_TEXT = ("next", "»", "›")
 
 
 def search_urls(query: str) -> list[str]:
@@ -49,21 +49,16 @@ def supplier_slug(url: str | None) -> str | None:
     return m.group(1) if m else None
 
 
+def _classify(link: str, path: str, label: str) -> str | None:
+    kind = page_kind(link)
+    if kind in ("product", "supplier"):
+        return kind
+    return "search" if kind == "search" and common.is_next(label) else None
+
+
 def parse_search(url: str, html: str) -> Page:
     """Result cards: follow each product page and showroom, and the next result page."""
-    root = f.load(html)
-    page = Page()
-    for anchor in root.xpath("//a[@href]"):
-        link = f.absolute(url, anchor.get("href"))
-        if not link or not f.same_host(link, "made-in-china.com"):
-            continue
-        kind = page_kind(link)
-        label = (f.text(anchor) or "").lower()
-        if kind in ("product", "supplier"):
-            page.follow.append(Follow(link, kind))
-        elif kind == "search" and any(w in label for w in _NEXT_TEXT):
-            page.follow.append(Follow(link, "search"))
-    return f.finish(page, root)
+    return common.search_page(url, html, "made-in-china.com", _classify, PLATFORM)
 
 
 def parse_product(url: str, html: str) -> Page:
@@ -73,7 +68,8 @@ def parse_product(url: str, html: str) -> Page:
     ld = f.jsonld_product(html) or {}
     title = f.first_line(root, "//h1") or f.clean(str(ld.get("name") or "")) or None
     if not title:  # not the layout this parser knows: read what the generic fallback finds
-        return f.finish(generic.extract(url, html, PLATFORM, supplier_slug(url)), root)
+        return common.finish(generic.extract(url, html, PLATFORM, supplier_slug(url)), root, url,
+                             html, PLATFORM)
     slug = supplier_slug(url)
     price_text = f.first(root, "//*[contains(@class,'price')]") or f.pick(info, "price",
                                                                           "fob price")
@@ -97,7 +93,7 @@ def parse_product(url: str, html: str) -> Page:
     if slug:
         showroom = f"https://{slug}.en.made-in-china.com/"
         page.follow.append(Follow(showroom, "supplier"))
-    return f.finish(page, root)
+    return common.finish(page, root, url, html, PLATFORM)
 
 
 def parse_supplier(url: str, html: str) -> Page:
@@ -107,7 +103,7 @@ def parse_supplier(url: str, html: str) -> Page:
     slug = supplier_slug(url)
     name = f.first_line(root, "//h1")
     if not slug or not name:
-        return f.finish(Page(), root)
+        return common.finish(Page(), root, url, html, PLATFORM)
     contact = " ".join(f.texts(root, "//*[contains(@class,'contact')]"))
     return Page(vendors=[Vendor(
         platform=PLATFORM, vendor_id=slug, name=name, profile_url=url,

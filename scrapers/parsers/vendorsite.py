@@ -16,8 +16,8 @@ from urllib.parse import urlsplit
 import tldextract
 
 from scrapers.items import Vendor
+from scrapers.parsers import challenge, company, generic
 from scrapers.parsers import fields as f
-from scrapers.parsers import generic
 from scrapers.parsers.base import Follow, Page
 
 PLATFORM = "vendorsite"
@@ -51,31 +51,29 @@ def page_kind(url: str) -> str:
 
 
 def _company(url: str, html: str, root, vid: str) -> Vendor | None:
-    """The company, from a page that names it or lists its contacts (contact/about, home)."""
-    info = f.labelled(root)
-    org = next((o for o in f.jsonld(html) if o.get("@type") in ("Organization", "LocalBusiness")),
-               {})
-    site_name = f.first(root, "//meta[@property='og:site_name']/@content")
-    phones = f.labelled_phones(info, "tel", "telephone", "phone", "mobile", "whatsapp")
-    if not (org or site_name or phones):
-        return None  # a product page's footer is not a company profile
-    found = generic.contacts(root)
-    address = org.get("address") if isinstance(org.get("address"), dict) else {}
+    """The company behind the site, from whatever this page shows of it (None: nothing)."""
+    objects = f.jsonld(html) + generic.microdata(html, url)
+    name = company.name(root, objects, vid.split('.')[0])
+    found = company.contacts(root)
+    if not (name or found["phones"] or found["emails"] or found["handles"]):
+        return None
+    org = next((o for o in objects if isinstance(o.get("address"), dict)), {})
+    address = org.get("address") or {}
     return Vendor(
-        platform=PLATFORM, vendor_id=vid, profile_url=url,
-        name=generic.value(org.get("name")) or site_name or f.pick(info, "company", "company name"),
-        country=generic.value(address.get("addressCountry")) or f.pick(info, "country"),
-        city=generic.value(address.get("addressLocality")) or f.pick(info, "city"),
-        address=f.pick(info, "address") or generic.value(address.get("streetAddress")),
+        platform=PLATFORM, vendor_id=vid, profile_url=url, name=name,
+        country=generic.value(address.get("addressCountry")),
+        city=generic.value(address.get("addressLocality")),
+        address=found["address"] or generic.value(address.get("streetAddress")),
         website=f"https://{urlsplit(url).hostname}/",
-        phones=f.unique([*phones, *found.phones]),
-        emails=f.unique([*f.emails(f.pick(info, "email", "e-mail")), *found.emails]),
-        handles=found.handles,
+        phones=found["phones"], emails=found["emails"], handles=found["handles"],
     )
 
 
 def parse_page(url: str, html: str) -> Page:
     """Products, the company's contacts and same-site links from one page of a vendor site."""
+    blocked = challenge.reason(html)
+    if blocked:
+        return Page(not_fetched=blocked)
     root = f.load(html)
     vid = vendor_id(url)
     page = Page()

@@ -4,6 +4,11 @@ A site spider sets `name` (the site's slug), `allowed_domains` and `parser` (the
 `scrapers.parsers.<slug>`, with `search_urls(query)` and `parse_<kind>(url, html) -> Page` for the
 kinds its pages have). Starts come from the watchlist by default (CAS numbers and names of the
 precursor and pre-precursor entries); `-a cas=...`, `-a query=...` and `-a entries=...` narrow it.
+
+Done here once for every spider: challenge, CAPTCHA, login and ban pages (by status, headers and
+content, `parsers.challenge`) become `NotFetched` with the reason; every parser's page goes
+through `parsers.post` (claims, canonical URLs); search answers are counted, and a search
+endpoint that answered 404/405/410 to every query of the run is recorded as broken.
 """
 
 from __future__ import annotations
@@ -18,10 +23,18 @@ from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
 from scrapers.items import Listing, NotFetched, Vendor
+from scrapers.parsers import challenge, post
 from scrapers.parsers.base import Page
 
 KINDS = ("search", "product", "supplier", "page")
 DEFAULT_TIERS = ("precursor", "pre-precursor")
+DEAD_STATUSES = (404, 405, 410)  # a search endpoint answering these to every query is broken
+BROKEN = "precursor_watch/broken_endpoint"
+
+
+def _headers(response: Response) -> dict[str, str]:
+    return {k.decode("latin-1"): (v[0] if v else b"").decode("latin-1")
+            for k, v in response.headers.items()}
 
 
 def _split_arg(value: str | None) -> list[str]:
@@ -96,22 +109,29 @@ class MarketplaceSpider(scrapy.Spider):
             stats.inc_value("precursor_watch/not_fetched")
             yield self.not_fetched(response.url, "not a text page", response.status, evidence)
             return
+        blocked = challenge.reason(response.text, response.status, _headers(response))
+        if blocked or response.status == 202:
+            stats.inc_value("precursor_watch/not_fetched")
+            reason = blocked or "HTTP 202 (challenge, no content)"
+            yield self.not_fetched(response.url, reason, response.status, evidence)
+            return
+        if kind == "search":
+            self.search_answered(response.status)
         func = getattr(self.parser, f"parse_{kind}", None)
         if func is None:
             self.logger.warning("no parse_%s in %s for %s", kind, self.parser.__name__,
                                 response.url)
             return
         try:
-            page: Page = func(response.url, response.text)
+            page: Page = post.process(func(response.url, response.text), response.url)
         except Exception as exc:  # parsers should not raise; one bad page never stops the crawl
             stats.inc_value("precursor_watch/parse_errors")
             self.logger.error("parser %s.parse_%s failed on %s: %r", self.parser.__name__,
                               kind, response.url, exc)
             return
-        if page.not_fetched or response.status == 202:
+        if page.not_fetched:
             stats.inc_value("precursor_watch/not_fetched")
-            reason = page.not_fetched or "HTTP 202 (challenge, no content)"
-            yield self.not_fetched(response.url, reason, response.status, evidence)
+            yield self.not_fetched(response.url, page.not_fetched, response.status, evidence)
             return
         for item in (*page.listings, *page.vendors):
             yield self.stamp(item, evidence)
@@ -141,11 +161,37 @@ class MarketplaceSpider(scrapy.Spider):
         url = request.meta.get("sample_original", request.url)
         response = getattr(failure.value, "response", None)
         status = response.status if response is not None else None
-        if status == 404:
+        if request.cb_kwargs.get("kind") == "search" and status is not None:
+            self.search_answered(status)
+        if status in DEAD_STATUSES:
             self.crawler.stats.inc_value("precursor_watch/no_results")
-            return  # a search page that does not exist: nothing listed
+            return  # this page does not exist; a dead search endpoint is judged on the run
         reason = f"HTTP {status}" if status else f"{failure.type.__name__}: {failure.value}"
+        if response is not None and isinstance(response, TextResponse):
+            blocked = challenge.reason(response.text, status, _headers(response))
+            reason = blocked or reason
         self.crawler.stats.inc_value("precursor_watch/not_fetched")
         self.logger.info("not fetched %s: %s", url, reason)
         yield NotFetched(self.platform, url, reason[:300], status,
                          datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
+
+    def search_answered(self, status: int) -> None:
+        """Count search answers: 404/405/410 as dead, any other answer as a live endpoint."""
+        stats = self.crawler.stats
+        if status in DEAD_STATUSES:
+            stats.inc_value("precursor_watch/search_dead")
+            stats.set_value("precursor_watch/search_dead_status", status)
+        else:
+            stats.inc_value("precursor_watch/search_ok")
+
+    def closed(self, reason: str) -> None:
+        """A search endpoint that answered 404/405/410 to every query of the run is broken:
+        recorded in the run's stats (so crawl_runs keeps it) and logged as an error, never
+        taken for a market with nothing for sale."""
+        stats = self.crawler.stats
+        dead = stats.get_value("precursor_watch/search_dead", 0)
+        if dead and not stats.get_value("precursor_watch/search_ok", 0):
+            status = stats.get_value("precursor_watch/search_dead_status")
+            message = f"{self.name}: search answered HTTP {status} to all {dead} queries"
+            stats.set_value(BROKEN, message)
+            self.logger.error("broken search endpoint: %s", message)

@@ -1,0 +1,210 @@
+"""Pages with many offers: search results, category lists and catalog tables, on any layout.
+
+A card is the largest element that holds links to exactly one product URL; cards that are
+siblings under one parent, two or more of them, and that show a price or a CAS number, are a
+result list. Each card gives one listing with its own link, name, CAS, price range, purity and
+pack size; the same products written in several views (grid, list, compact) are read once, with
+the view that shows the most.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from chem.cas import find_cas
+from scrapers.parsers import fields as f
+from scrapers.parsers import offers, regions, urls
+
+_NOT_PRODUCT = re.compile(
+    r"(?:^|/)(?:cart|basket|checkout|wishlist|compare|login|account|register|my-account|"
+    r"note|merkzettel|warenkorb|koszyk|(?:contact|kontakt|about)(?:[-_]?us)?|blog|news|faq|tag|"
+    r"author|[\w-]*quote|inquiry|enquiry|rfq|login|signin|sign-in|terms|privacy|shipping|"
+    r"returns|sitemap|site-map|index\.php\?route=information)(?:/|$|\?|\.)|"
+    r"[?&](?:add-to-cart|add_to_wishlist|add-to-compare|action)=|route=(?:checkout|account|"
+    r"information|product/(?:compare|search|category|manufacturer))", re.I)
+_CARD_MIN = 2
+_CALL_TO_ACTION = re.compile(
+    r"^(?:view|details?|more|read more|view (?:full )?details|buy|buy now|add to cart|order|"
+    r"select options|choose options|shop now|learn more|in den warenkorb|details ansehen|mehr|"
+    r"kaufen|zobacz|szczegóły|do koszyka|kup teraz|wybierz opcje|ver|comprar|más|voir|acheter|"
+    r"подробнее|купить|ver mais|详情|查看|查看详情|立即购买|加入购物车)\b", re.I)
+
+
+def _product_links(block, base: str) -> dict:
+    """anchor element -> canonical product URL, for same-site links that may be products."""
+    host = (urlsplit(base).hostname or "").removeprefix("www.")
+    out = {}
+    for a in block.iter("a"):
+        link = f.absolute(base, a.get("href"))
+        if not link or not (f.text(a) or a.get("title") or a.find(".//img") is not None):
+            continue  # an icon-only button (quote, compare, wishlist) names no product
+        parts = urlsplit(link)
+        other = (parts.hostname or "").removeprefix("www.")
+        if other != host and not other.endswith("." + host):
+            continue
+        if _NOT_PRODUCT.search(parts.path + ("?" + parts.query if parts.query else "")):
+            continue
+        canon = urls.canonical(link)
+        if canon.rstrip("/") == urls.canonical(base).rstrip("/") or parts.path in ("", "/"):
+            continue
+        out[a] = canon
+    # A URL linked from every card (the brand, a category) is not one card's product.
+    counts: dict[str, int] = {}
+    for link in out.values():
+        counts[link] = counts.get(link, 0) + 1
+    ordered = sorted(counts.values())
+    median = ordered[len(ordered) // 2] if ordered else 0
+    limit = max(4, 3 * median)
+    return {a: link for a, link in out.items() if counts[link] <= limit}
+
+
+def _card_groups(block, links: dict) -> list[list[tuple]]:
+    """Sibling cards grouped by parent: [(card element, product URL), ...] per group."""
+    owner: dict = {}  # element -> the one URL inside it, or None when several
+    for a, link in links.items():
+        for anc in [a, *a.iterancestors()]:
+            state = owner.get(anc, "unset")
+            if state == "unset":
+                owner[anc] = link
+            elif state != link:
+                if state is None:
+                    break
+                owner[anc] = None
+            else:
+                break
+    groups: dict = {}
+    for a, link in links.items():
+        card = a
+        for anc in a.iterancestors():
+            if owner.get(anc) != link:
+                break
+            card = anc
+        parent = card.getparent()
+        if parent is not None and owner.get(parent) is None:
+            group = groups.setdefault(parent, {})
+            group.setdefault(card, link)
+    return [list(g.items()) for g in groups.values() if len(g) >= _CARD_MIN]
+
+
+def _shows_offer(card) -> bool:
+    text = card.text_content() or ""
+    return bool(offers.amounts(text) or find_cas(text))
+
+
+def _title(card, link: str, links: dict) -> str | None:
+    best, best_rank = None, None
+    for a in card.iter("a"):
+        if links.get(a) != link:
+            continue
+        text = f.clean(a.text_content())
+        attr = f.clean(re.sub(r"<[^>]+>", "", a.get("title") or ""))
+        if text and attr and text.endswith(("...", "…")) and len(attr) > len(text):
+            text = attr
+        text = text or attr
+        if not text or offers.amounts(text) or _CALL_TO_ACTION.match(text):
+            continue
+        named = bool(a.xpath("ancestor::h1|ancestor::h2|ancestor::h3|ancestor::h4|ancestor::h5")
+                     or re.search(r"title|name", a.get("class") or "", re.I))
+        rank = (named, len(text))
+        if best_rank is None or rank > best_rank:
+            best, best_rank = text, rank
+    if best:
+        return best
+    return f.first_line(card, ".//h2|.//h3|.//h4|.//h5|.//*[contains(@class,'title')]|"
+                              ".//*[contains(@class,'name')]")
+
+
+def read_card(card, link: str, links: dict) -> dict:
+    """The fields one card shows."""
+    found = regions.pairs(card)
+    title = _title(card, link, links)
+    name, title_purity = offers.split_title(title) if title else (None, None)
+    text = "\n".join(regions.lines(card))
+    cas = f.cas_as_written(regions.pick(found, "cas")) or f.cas_as_written(
+        " ".join(x for x in re.split(r"\n", text) if not offers.amounts(x)))
+    sizes = size_prices(card)
+    if sizes:
+        low, high, currency = sizes["low"], sizes["high"], sizes["currency"]
+        qty = sizes["quantity"]
+    else:
+        low, high, currency = offers.price_range(price_texts(card) or [text])
+        qty = regions.pick(found, "quantity", offers.quantity)
+        qty = offers.quantity(qty) if qty else offers.quantity(name)
+    purity = title_purity or offers.purity(regions.pick(found, "purity") or "")
+    return {"url": link, "title": name, "cas": cas, "price_amount": low, "price_max": high,
+            "price_currency": currency, "purity": purity, "quantity": qty,
+            "price_text": f.clean(" ".join(price_texts(card)))}
+
+
+_NET = re.compile(r"netto|\bnet\b|ex\.? ?tax|excl|zzgl|без ндс|不含税|hors taxe|\bht\b|sin iva",
+                  re.I)
+
+
+_PRICE_CLASS = ("price", "cena", "preis", "precio", "prix", "prezzo", "preco", "preço", "tsena",
+                "amount", "jiage")
+_OLD = re.compile(r"old|regular|was|strike|before|compare|net(?:to)?\b|unit-?price|base-?price",
+                  re.I)
+
+
+def _price_parts(node) -> list[str]:
+    """Price texts in `node`, descending into children when it mixes gross and net prices."""
+    if node.xpath("ancestor-or-self::del|ancestor-or-self::s|ancestor-or-self::strike") or \
+            _OLD.search(node.get("class") or ""):
+        return []
+    text = f.text(node) or ""
+    if not offers.amounts(text):
+        return []
+    if not _NET.search(text):
+        return [text]
+    return [t for child in node if isinstance(child.tag, str) for t in _price_parts(child)]
+
+
+def price_texts(el) -> list[str]:
+    """Texts of the price elements in `el` (old, struck-through and net prices left out)."""
+    test = " or ".join(f"contains(translate(@class,'ABCDEFGHIJKLMNOPQRSTUVWXYZ',"
+                       f"'abcdefghijklmnopqrstuvwxyz'),'{w}')" for w in _PRICE_CLASS)
+    out = []
+    for node in el.xpath(f".//*[{test}]"):
+        out.extend(_price_parts(node))
+    return f.unique(out)
+
+
+def size_prices(el) -> dict | None:
+    """A per-size price table inside `el`: rows with one pack size and one price each.
+    Rows that ask for a quote carry estimates, not prices, and are left out."""
+    rows = []
+    for tr in el.xpath(".//tr"):
+        text = " ".join(regions.lines(tr))
+        if re.search(r"quote|anfrage|zapytanie|cotiza|devis|запрос|询价", text, re.I):
+            continue
+        cells = [f.text(c) or "" for c in tr if isinstance(c.tag, str)]
+        qty = next((offers.quantity(c) for c in cells if offers.quantity(c)), None)
+        money = [m for c in cells for m in offers.amounts(c)]
+        if qty and money:
+            rows.append((money[0].low, money[0].currency, qty))
+    if len(rows) < 1 or not any(r for r in rows):
+        return None
+    currency = rows[0][1]
+    rows = [r for r in rows if r[1] == currency]
+    low = min(rows, key=lambda r: r[0])
+    high = max(r[0] for r in rows)
+    return {"low": low[0], "high": high if high > low[0] else None, "currency": currency,
+            "quantity": low[2]}
+
+
+def find_cards(block, base: str) -> list[dict]:
+    """One dict per product card on a result or catalog page ([] when there is no list)."""
+    links = _product_links(block, base)
+    groups = [g for g in _card_groups(block, links)
+              if sum(_shows_offer(c) for c, _ in g) >= max(_CARD_MIN, len(g) // 2)]
+    groups.sort(key=lambda g: -sum(bool(offers.amounts(c.text_content() or "")) for c, _ in g))
+    out: dict[str, dict] = {}
+    for group in groups:
+        for card, link in group:
+            if link in out:
+                continue
+            item = read_card(card, link, links)
+            if item["title"]:
+                out[link] = item
+    return list(out.values())

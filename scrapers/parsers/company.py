@@ -1,0 +1,162 @@
+"""The company behind any page: its name and contacts, wherever the site shows them.
+
+Name: schema.org Organization (JSON-LD or microdata), `og:site_name`, the logo's alt/title
+text, the site's part of `<title>`, then the copyright line. Contacts: `tel:`/`mailto:`/
+WhatsApp/Telegram/Skype/WeChat links, labelled phone and e-mail values, and phones, e-mails and
+handles written in the header, footer, contact and address blocks. Registration and licence
+numbers (ICP备, 营业执照, VAT, NIP, ...) are never phones.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import unquote, urlsplit
+
+from scrapers.parsers import fields as f
+from scrapers.parsers import product, regions, vocab
+
+_ORG_TYPES = {"Organization", "Corporation", "LocalBusiness", "Store", "OnlineStore",
+              "WholesaleStore"}
+
+
+def _org(objects: list[dict]) -> dict:
+    for o in objects:
+        kind = o.get("@type")
+        kinds = set(kind if isinstance(kind, list) else [kind])
+        if kinds & _ORG_TYPES:
+            return o
+    return {}
+
+
+def _logo_name(root) -> str | None:
+    for img in root.xpath("//img[contains(translate(concat(@class,' ',@id,' ',@src,' ',@alt),"
+                          "'LOGO','logo'),'logo')]"):
+        for attr in ("alt", "title"):
+            value = f.clean(img.get(attr))
+            if value and value.lower() not in ("logo", "site logo") and len(value) < 80:
+                return re.sub(r"\s*(?:logo|®)\s*$", "", value, flags=re.I).strip() or None
+    return None
+
+
+def _copyright_name(text: str) -> str | None:
+    m = re.search(r"(?:copyright|©|\(c\))\s*(?:©\s*)?(?:\d{4}\s*(?:[-–]\s*\d{4})?\s*)?"
+                  r"([A-Z][\w&.,' -]{2,60}?)(?:\s*(?:all rights|\.\s|,\s*inc|\||$))",
+                  text, re.I | re.M)
+    return f.clean(m.group(1)).strip(" .,") if m else None
+
+
+def _key(text: str | None) -> str:
+    return re.sub(r"\W+", "", (text or "").lower())
+
+
+_LEGAL = re.compile(
+    r"^(?:(?-i:[A-Z0-9])[\w&.,'()\- ]{1,70}?[\s,]+(?:co\.,?\s*ltd\.?|company limited|corporation|"
+    r"corp\.|inc\.?|llc|l\.l\.c\.|gmbh|ag|s\.a\.|s\.l\.|s\.r\.l\.|sp\. z o\.o\.|ltd\.?|limited|"
+    r"b\.v\.|pvt\. ltd\.?)|[\u4e00-\u9fff][\u4e00-\u9fff（）()]{1,30}有限公司|ООО .{2,60})$", re.I)
+
+
+def seller(block) -> str | None:
+    """A company's legal name standing alone in the page's own content: on a marketplace
+    page, the seller (the site itself is the platform). Several different names (a list of
+    suppliers or suggested companies) name no one seller."""
+    names = f.unique(x for x in regions.lines(block) if len(x) <= 80 and _LEGAL.match(x))
+    return names[0] if len(names) == 1 else None
+
+
+def name(root, objects: list[dict], domain: str | None = None) -> str | None:
+    """The company's name as the site shows it: a seller's legal name standing alone in the
+    page's content (a marketplace page), else the candidate (Organization data, og:site_name,
+    the logo's text, the parts of `<title>` other than the page's own heading, the copyright
+    line) that most places on the page repeat, the registered domain counting as one; ties go
+    to that order."""
+    shown = seller(regions.main_block(root))
+    if shown:
+        return shown
+    org = f.clean(str(_org(objects).get("name") or "")) or None
+    site = product.site_name(root)
+    logo = _logo_name(root)
+    chrome = regions.chrome_text(root)
+    copyright_ = _copyright_name(chrome)
+    title = f.first(root, "//title") or ""
+    heading = _key(f.first(root, "//h1"))
+    parts = [p.strip() for p in re.split(r"\s+[|–—-]\s+|\s*[|｜]\s*", title) if p.strip()]
+    titled = [p for p in (parts[-1], parts[0]) if len(parts) > 1 and len(p) <= 60
+              and _key(p) and _key(p) not in heading] if parts else []
+    candidates = [c for c in (org, site, logo, *titled, copyright_) if c and _key(c)]
+    if not candidates:
+        return None
+    sources = [_key(x) for x in (org, site, logo, title, copyright_, chrome, domain) if x]
+
+    def support(candidate: str) -> int:
+        key = _key(candidate)
+        return sum(1 for src in sources if key in src or (len(src) > 3 and src in key))
+
+    return max(candidates, key=lambda c: (support(c), -candidates.index(c)))
+
+
+def _not_registration(text: str) -> str:
+    """`text` with registration/licence numbers blanked: the label's line, and the next line
+    when the label stands alone on its own."""
+    out, blank_next = [], False
+    for line in text.split("\n"):
+        hit = vocab.REGISTRATION.search(line)
+        out.append("" if hit or (blank_next and line.strip()) else line)
+        if line.strip():
+            blank_next = bool(hit) and not re.search(r"\d{5,}", line)
+    return "\n".join(out)
+
+
+_HOURS = re.compile(r"^\d{1,2}[.:]\d{2}\s*[-–]\s*\d{1,2}[.:]\d{2}$")
+
+
+def _phone_like(candidate: str) -> bool:
+    """A phone number, not opening hours, a bank account or a zero-padded register number."""
+    digits = re.sub(r"\D", "", candidate)
+    return bool(not _HOURS.match(candidate.strip()) and 7 <= len(digits) <= 15
+                and not digits.startswith("000"))
+
+
+def contacts(root, block_text: str | None = None) -> dict:
+    """Phones, e-mails, messaging handles and an address from the whole page."""
+    chrome = _not_registration(block_text if block_text is not None else regions.chrome_text(root))
+    found = regions.pairs(root)
+    phones = [p for _, label, v in found if _ == "phone" for p in f.phones(v)
+              if not vocab.REGISTRATION.search(label)]
+    phones += f.phones(chrome)
+    emails = f.emails(chrome) + [e for k, _, v in found if k == "email" for e in f.emails(v)]
+    handles = f.handles(chrome)
+    for href in root.xpath("//a/@href"):
+        href = str(href).strip()
+        scheme = href.split(":", 1)[0].lower()
+        if scheme == "tel":
+            phones += f.phones(unquote(href[4:]))
+        elif scheme == "mailto":
+            emails += f.emails(unquote(href[7:].split("?")[0]))
+        elif scheme in ("skype", "weixin", "tg"):
+            service = {"skype": "skype", "weixin": "wechat", "tg": "telegram"}[scheme]
+            handle = re.sub(r"\?.*$", "", href.split(":", 1)[1]).strip("/")
+            if handle:
+                handles.setdefault(service, []).append(handle)
+        else:
+            host = urlsplit(href).hostname or ""
+            m = re.search(r"(?:wa\.me/|phone=)\+?(\d{7,15})", href)
+            if host in ("wa.me", "api.whatsapp.com", "web.whatsapp.com") and m:
+                handles.setdefault("whatsapp", []).append(m.group(1))
+            elif host in ("t.me", "telegram.me") and urlsplit(href).path.strip("/"):
+                handles.setdefault("telegram", []).append(urlsplit(href).path.strip("/"))
+    im_numbers = {re.sub(r"\D", "", x) for x in handles.get("qq", [])}
+    phones = [p for p in f.unique(phones)
+              if re.sub(r"\D", "", p) not in im_numbers and _phone_like(p)]
+    address = regions.pick(found, "address") or f.first(root, "//address")
+    return {"phones": _dedupe_digits(phones), "emails": f.unique(e.lower() for e in emails),
+            "handles": {k: f.unique(v) for k, v in handles.items()}, "address": address}
+
+
+def _dedupe_digits(phones: list[str]) -> list[str]:
+    seen, out = set(), []
+    for p in phones:
+        key = re.sub(r"\D", "", p)[-9:]
+        if key not in seen:
+            seen.add(key)
+            out.append(p)
+    return out

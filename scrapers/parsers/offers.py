@@ -1,0 +1,153 @@
+"""Prices, purities and pack sizes as vendors write them, in any currency and language.
+
+`amounts(text)` finds every price in a text ("$20.00 – $170.00", "9,00 zł", "￥429.00/kg",
+"US $12-50 / kg", "8,89 € *"), `price_range(texts)` turns them into (low, high, currency),
+`purity(text)` and `quantity(text)` read an assay and a pack size. Pure functions on strings.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_CURRENCIES = [  # (pattern, ISO code); longer symbols first
+    (r"US\s?\$|USD\s?\$|USD|U\.S\.\s?\$", "USD"), (r"R\$", "BRL"), (r"C\$|CAD", "CAD"),
+    (r"A\$|AUD", "AUD"), (r"HK\$|HKD", "HKD"), (r"S\$|SGD", "SGD"), (r"\$", "USD"),
+    (r"€|EUR|Euro", "EUR"), (r"£|GBP", "GBP"), (r"zł|PLN", "PLN"), (r"CHF|Fr\.", "CHF"),
+    (r"RMB|CNY|元|人民币", "CNY"), (r"JPY|円", "JPY"), (r"[¥￥]", "CNY"), (r"₽|руб\.?|RUB", "RUB"),
+    (r"₹|INR|Rs\.?", "INR"), (r"Kč|CZK", "CZK"), (r"SEK|kr", "SEK"), (r"BRL", "BRL"),
+]
+_CUR = "|".join(f"(?:{p})" for p, _ in _CURRENCIES)
+_NUM = r"\d{1,3}(?:[ \u00a0\u202f.,']\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d+)?"
+_RANGE_SEP = r"\s*(?:-|–|—|~|～|to|bis|do|a|à|до|至)\s*"
+MONEY = re.compile(
+    rf"(?P<c1>{_CUR})\s*(?P<n1>{_NUM})(?:{_RANGE_SEP}(?:{_CUR})?\s*(?P<n2>{_NUM})(?!\s*%))?"
+    rf"|(?P<n3>{_NUM})(?:{_RANGE_SEP}(?P<n4>{_NUM}))?\s*(?P<c2>{_CUR})(?![A-Za-z])",
+    re.I,
+)
+# A reference price per unit in brackets ("(17,77 € * / 1 L)") is not the offer's price.
+_UNIT_REFERENCE = re.compile(r"\([^()]*\d[^()]*/\s*\d*\s*[A-Za-z]{1,3}\s*\)")
+
+
+@dataclass
+class Money:
+    low: float
+    high: float
+    currency: str
+
+
+def _currency(symbol: str) -> str | None:
+    for pattern, code in _CURRENCIES:
+        if re.fullmatch(pattern, symbol.strip(), re.I):
+            return code
+    return None
+
+
+def number(text: str) -> float | None:
+    """'1.234,50' -> 1234.5, '1,234.50' -> 1234.5, '9,00' -> 9.0, '1,000' -> 1000.0."""
+    s = re.sub(r"[ \u00a0\u202f']", "", text or "")
+    if not s:
+        return None
+    if "," in s and "." in s:  # the later mark is the decimal one
+        comma_decimal = s.rfind(",") > s.rfind(".")
+        s = s.replace(".", "").replace(",", ".") if comma_decimal else s.replace(",", "")
+    elif "," in s:  # "1,000" groups thousands, "9,00" and "1,5" are decimals
+        head, _, tail = s.rpartition(",")
+        s = s.replace(",", "") if len(tail) == 3 and head else s.replace(",", ".")
+    elif s.count(".") > 1:
+        s = s.replace(".", "")
+    try:
+        return float(s)
+    except ValueError:
+        return None
+
+
+def amounts(text: str | None) -> list[Money]:
+    """Every price written in `text`, ranges kept as (low, high)."""
+    text = _UNIT_REFERENCE.sub(" ", text or "")
+    out = []
+    for m in MONEY.finditer(text):
+        code = _currency(m.group("c1") or m.group("c2") or "")
+        first = number(m.group("n1") or m.group("n3") or "")
+        upper = m.group("n2") or m.group("n4")
+        second = number(upper) if upper else None
+        if code is None or first is None:
+            continue
+        high = second if second is not None and second > first else first
+        out.append(Money(first, high, code))
+    return out
+
+
+def price_range(texts) -> tuple[float | None, float | None, str | None]:
+    """(low, high, currency) over the prices in `texts` (high None when only one price)."""
+    found = [m for t in texts for m in amounts(t)]
+    found = [m for m in found if m.low > 0]
+    if not found:
+        return None, None, None
+    currency = found[0].currency
+    same = [m for m in found if m.currency == currency]
+    low = min(m.low for m in same)
+    high = max(m.high for m in same)
+    return low, (high if high > low else None), currency
+
+
+_PCT = r"\d{1,3}(?:[.,]\d+)?\s?%"
+_PURITY = re.compile(
+    rf"(?:(?:≥|>=|>|≧|min\.?|minimum|mind\.|min|not less than|не менее|不低于|≤|<)\s*)?{_PCT}"
+    rf"(?:\s*(?:-|–|—|~|to)\s*{_PCT}|\s*(?:-|–|—|~)\s*{_PCT[:-4]})?"
+    r"(?:\s*\((?:[A-Za-z]{1,5}|T)\))*"
+    rf"|\d{{1,3}}(?:[.,]\d+)?\s*(?:-|–|—)\s*{_PCT}",
+    re.I,
+)
+_SOLUTION = re.compile(r"%\s*(?:in|w/w|w/v|v/v|solution|lösung|roztw|solución|раствор|水溶液|溶液)",
+                       re.I)
+
+
+def purity(text: str | None) -> str | None:
+    """The first assay figure in `text` as written ('≥99.7%', '95.0 – 98.0%', '>98.0%(GC)')."""
+    if not text or _SOLUTION.search(text):
+        return None
+    m = _PURITY.search(text)
+    return m.group(0).strip() if m else None
+
+
+_UNIT = (r"mg|g|gr|kg|µg|ug|ml|mL|l|L|lt|lb|lbs|oz|gal|t|ton|tonne|tonnes|mt|MT|pcs|"
+         r"ounces?|pounds?|gallons?|lit(?:er|re)s?|grams?|kilograms?|kilos?|"
+         r"gallon\s+unit|gramm|liter|stück|szt|sztuk|unidades|pièces|штук|"
+         r"克|千克|公斤|毫克|毫升|升|吨|кг|г|мл|л")
+_QUANTITY = re.compile(
+    rf"(?<![\w.,])\d+(?:[.,]\d+)?\s?(?:{_UNIT})(?:\s?[xX×]\s?\d+)?(?![A-Za-z0-9])"
+    rf"|(?<![\w.,])\d+\s?[xX×]\s?\d+(?:[.,]\d+)?\s?(?:{_UNIT})(?![A-Za-z0-9])",
+    re.I,
+)
+
+
+def quantity(text: str | None) -> str | None:
+    """The first pack size in `text` as written ('500ML', '0.5 L', '25 kg', '4 X 950ML')."""
+    m = _QUANTITY.search(text or "")
+    return m.group(0).strip() if m else None
+
+
+_TITLE_PURITY = re.compile(rf"(?:,\s*|\s*\(\s*)({_PURITY.pattern})\s*\)?\s*$", re.I)
+
+
+_NAME_PURITY = re.compile(rf"\s({_PCT})(?=\s*(?:$|[-–]\s*[\d.,]+\s?(?:{_UNIT})\s*$))", re.I)
+_STRENGTH_WORDS = re.compile(r"solution|lösung|roztw[oó]r|solución|solução|раствор|溶液|"
+                             r"\bin\s+(?:water|wasser)|w/v|v/v|w/w", re.I)
+
+
+def split_title(title: str) -> tuple[str, str | None]:
+    """('Sulfuric Acid, ACS Reagent', '95.0 – 98.0%') from 'Sulfuric Acid, ACS Reagent,
+    95.0 – 98.0%'; a purity figure the vendor appends to the name becomes the purity. A bare
+    percentage at the end of a name ('Nitric Acid 42BE 67.2%', 'Rhodium 99,99% - 1g') is a
+    purity from 30% up and when the name says nothing of a solution; lower ones are strengths
+    and stay in the name."""
+    m = _TITLE_PURITY.search(title)
+    if m and not _SOLUTION.search(title[m.start():]):
+        head = title[: m.start()].strip(" ,-–")
+        if head:
+            return head, m.group(1).strip()
+    bare = _NAME_PURITY.search(title)
+    if bare and not _STRENGTH_WORDS.search(title) and (number(bare.group(1)[:-1]) or 0) >= 30:
+        return title, bare.group(1).strip()
+    return title, None

@@ -1,0 +1,109 @@
+"""One product page, any vendor: schema.org data merged with what the page shows.
+
+The name comes from the page's heading (h1, a product-title element, og:title, then `<title>`
+without the site's name); a purity figure appended to the name becomes the purity. CAS number,
+purity, pack size, minimum order, stock and formula come from labelled values in any of the
+vocabulary's languages (`vocab`), else the first CAS number in the product block. The price is
+the per-size table's cheapest and dearest row, else the visible price element (ranges kept),
+else schema.org offers, else a labelled price. schema.org fills what the page leaves empty.
+"""
+
+from __future__ import annotations
+
+import re
+
+from scrapers.parsers import cards, offers, regions
+from scrapers.parsers import fields as f
+
+_TITLE_XPATH = ("//h1 | //*[contains(@class,'product-title') or contains(@class,'product_title')"
+                " or contains(@class,'product-name') or contains(@class,'productName')"
+                " or @itemprop='name']")
+
+
+def site_name(root) -> str | None:
+    return f.first(root, "//meta[@property='og:site_name']/@content")
+
+
+def strip_site(title: str | None, site: str | None) -> str | None:
+    """'Sulfuric Acid - Carolina Chemical' -> 'Sulfuric Acid' (the site's part dropped)."""
+    if not title:
+        return None
+    parts = [p.strip() for p in re.split(r"\s+[|–—-]\s+|\s*[|｜_]\s*", title) if p.strip()]
+    if len(parts) > 1:
+        site_key = re.sub(r"\W", "", (site or "").lower())
+        keep = [p for p in parts if not site_key or re.sub(r"\W", "", p.lower()) not in site_key]
+        keep = keep if keep and site_key else parts[:-1]
+        return " - ".join(keep[:1]) if keep else parts[0]
+    return parts[0] if parts else None
+
+
+def _heading(block, xpath: str) -> str | None:
+    """A heading's text as one line (a name broken over source lines stays whole)."""
+    for node in block.xpath(xpath):
+        text = f.text(node)
+        if text:
+            return text if len(text) <= 200 else f.first_line(node, ".")
+    return None
+
+
+def title(root, block, schema: dict) -> str | None:
+    heading = _heading(block, ".//h1") or _heading(block, "." + _TITLE_XPATH)
+    return (heading or schema.get("name")
+            or f.first(root, "//meta[@property='og:title']/@content")
+            or strip_site(f.first(root, "//title"), site_name(root)))
+
+
+def read(root, schema: dict) -> dict | None:
+    """The fields of the page's one product (None when the page names no product)."""
+    block = regions.main_block(root)
+    name = title(root, block, schema)
+    if not name:
+        return None
+    name = strip_site(name, site_name(root)) if " | " in name else name
+    name, title_purity = offers.split_title(name)
+    found = regions.pairs(block)
+    text = "\n".join(regions.lines(block))
+    labelled_cas = (f.cas_as_written(regions.pick(found, "cas", f.cas_as_written))
+                    or schema.get("cas") or f.cas_as_written(name))
+    cas = labelled_cas or f.cas_as_written(text)
+    sizes = cards.size_prices(block)
+    if sizes:
+        low, high, currency, qty = sizes["low"], sizes["high"], sizes["currency"], sizes["quantity"]
+        price_text = None
+    else:
+        shown = cards.price_texts(block)[:1]
+        low, high, currency = offers.price_range(shown)
+        if low is None:  # a line that is nothing but a price, in the product block
+            alone = next((x for x in regions.lines(block) if len(x) <= 30 and offers.amounts(x)
+                          and not re.sub(r"[\s*/]", "", offers.MONEY.sub("", x))), None)
+            low, high, currency = offers.price_range([alone] if alone else [])
+            shown = [alone] if alone else shown
+        if low is None and schema.get("price") is not None:
+            low, high, currency = schema["price"], schema.get("price_max"), schema.get("currency")
+        if low is None:
+            low, high, currency = offers.price_range([regions.pick(found, "price") or ""])
+        price_text = shown[0] if shown else (
+            f"{schema.get('currency') or ''} {schema['price']:g}".strip()
+            if schema.get("price") is not None and low == schema["price"] else None)
+        qty = regions.pick(found, "quantity", offers.quantity)
+        qty = offers.quantity(qty) if qty else offers.quantity(name)
+        per_unit = re.search(r"/\s*(kg|g|mg|l|ml|t|lb|吨|千克|公斤|克|升)(?![A-Za-z])",
+                             price_text or "", re.I)
+        if not qty and low is not None and per_unit:
+            qty = f"1 {per_unit.group(1)}"  # "￥429.00/kg" is the price of one kilogram
+    purity = title_purity or offers.purity(regions.pick(found, "purity", offers.purity) or "") \
+        or schema.get("purity")
+    return {
+        "title": name, "cas": cas, "cas_labelled": bool(labelled_cas),
+        "has_heading": bool(_heading(block, ".//h1") or _heading(block, "." + _TITLE_XPATH)
+                            or schema.get("name")), "price_amount": low, "price_max": high,
+        "price_currency": currency or schema.get("currency"), "price_text": price_text,
+        "purity": purity, "quantity": qty,
+        "min_order": regions.pick(found, "min_order"),
+        "stock": regions.pick(found, "stock") or schema.get("stock"),
+        "formula": regions.pick(found, "formula"),
+        "product_name": regions.pick(found, "name", lambda v: len(v) > 3 and not v.islower()),
+        "sku": regions.pick(found, "sku") or schema.get("sku"),
+        "description": schema.get("description") or f.first(
+            block, ".//*[contains(@class,'description')]"),
+    }

@@ -1,0 +1,119 @@
+"""Where things are on a page: the product block, its visible lines and its labelled values.
+
+`main_block(root)` is a copy of the page without site chrome (header, footer, navigation, menus,
+sidebars, cookie and newsletter boxes, modals) and without related-product sections ("You may also
+like", "Customers also viewed"): what a person reads as the page's own content. `lines()` gives
+its visible text one line per block element; `pairs()` reads label/value pairs from table cells
+(side by side or one row above the other), definition lists, adjacent elements and
+"Label: value" lines, keyed by the field the label names (`vocab.field_of`).
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+
+from scrapers.parsers import fields as f
+from scrapers.parsers import vocab
+
+_CHROME = re.compile(
+    r"(?:^|[\s_-])(?:header|footer|navbar|nav|menu|megamenu|sidebar|breadcrumbs?|cookie|"
+    r"newsletter|modal|popup|offcanvas|mini-?cart|topbar|top-bar|site-header|site-footer)"
+    r"(?:$|[\s_-])", re.I)
+_RELATED = re.compile(  # one class or id token: a related-products section, not "price-related"
+    r"^(?:related|upsells?|up-sells|cross-?sells?|recommend|similar|also|recently|viewed|"
+    r"you-?may|others-?also|ostatnio|product-slider)|related[-_]?products?|also[-_]?(?:like|"
+    r"viewed|bought)|recent(?:ly)?[-_]?viewed", re.I)
+_RELATED_HEADINGS = re.compile(
+    r"you may also like|related products|customers also|recently viewed|similar products|"
+    r"frequently bought|ähnliche|zubehör|ostatnio oglądane|podobne produkty|productos relacionados|"
+    r"produits similaires|похожие товары|produtos relacionados|相关产品|推荐产品|猜你喜欢|"
+    r"其它您可能感兴趣", re.I)
+
+
+def _attrs(el) -> str:
+    return f"{el.get('class') or ''} {el.get('id') or ''} {el.get('role') or ''}"
+
+
+def main_block(root):
+    """A copy of the page's own content (chrome and related-product sections removed)."""
+    body = root.find(".//body")
+    block = copy.deepcopy(body if body is not None else root)
+    drop = []
+    for el in block.iter():
+        if not isinstance(el.tag, str):
+            continue
+        chrome = el.tag in ("header", "footer", "nav", "aside", "select", "option", "button")
+        boxed = el.tag in ("div", "section", "ul", "ol") and (
+            _CHROME.search(_attrs(el)) or any(_RELATED.search(t) for t in _attrs(el).split()))
+        if chrome or boxed:
+            drop.append(el)
+        elif el.tag in ("h2", "h3", "h4") and _RELATED_HEADINGS.search(f.text(el) or ""):
+            drop.append(el.getparent() if el.getparent() is not None else el)
+    for el in drop:
+        if el.getparent() is not None and el is not block:
+            el.drop_tree()
+    return block
+
+
+def chrome_text(root) -> str:
+    """Text of the site chrome (header, footer, contact and address blocks)."""
+    parts = []
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        if el.tag in ("header", "footer", "address") or re.search(
+                r"header|footer|contact|kontakt|address|copyright|top-?bar|^top$|phone|hotline|"
+                r"telephone|call-?us", _attrs(el).strip(), re.I):
+            parts.append(el.text_content())
+    return "\n".join(parts)
+
+
+def lines(el) -> list[str]:
+    """Visible non-empty lines of an element (block boundaries are line breaks)."""
+    return [x for x in (f.clean(s) for s in (el.text_content() or "").split("\n")) if x]
+
+
+_LABEL_LINE = re.compile(r"^([^:：]{1,40}?)\s*[:：]\s*(.+)$")
+
+
+def pairs(block) -> list[tuple[str, str, str]]:
+    """(field, label, value) for every labelled value in `block`, in page order."""
+    out: list[tuple[str, str, str]] = []
+
+    def add(label: str | None, value: str | None) -> None:
+        field = vocab.field_of(label)
+        value = f.clean(value)
+        if field and value and len(value) < 300:
+            out.append((field, f.clean(label) or "", value))
+
+    for row in block.iter("tr"):
+        cells = [c for c in row if isinstance(c.tag, str) and c.tag in ("th", "td")]
+        if len(cells) >= 2 and len(cells) % 2 == 0 and vocab.field_of(f.text(cells[0])):
+            for i in range(0, len(cells), 2):
+                add(f.text(cells[i]), f.text(cells[i + 1]))
+        elif len(cells) == 1 and vocab.field_of(f.text(cells[0])):
+            nxt = row.getnext()  # label in one row, its value in the next
+            if nxt is not None and nxt.tag == "tr" and len(nxt) == 1:
+                add(f.text(cells[0]), f.text(nxt[0]))
+    for dt in block.iter("dt"):
+        dd = dt.getnext()
+        if dd is not None and dd.tag == "dd":
+            add(f.text(dt), f.text(dd))
+    text_lines = lines(block)
+    for i, line in enumerate(text_lines):
+        m = _LABEL_LINE.match(line)
+        if m and vocab.field_of(m.group(1)):
+            add(m.group(1), m.group(2))
+        elif vocab.field_of(line) and i + 1 < len(text_lines) and not vocab.field_of(
+                text_lines[i + 1]) and not text_lines[i + 1].endswith((":", "：")):
+            add(line, text_lines[i + 1])  # a label element followed by its value element
+    return out
+
+
+def pick(found: list[tuple[str, str, str]], field: str, check=None) -> str | None:
+    """The first value labelled as `field` (that passes `check`, if given)."""
+    for name, _, value in found:
+        if name == field and (check is None or check(value)):
+            return value
+    return None

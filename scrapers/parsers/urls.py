@@ -1,0 +1,42 @@
+"""Canonical product URLs: one product, one URL, however a page linked to it.
+
+Session ids, sort orders, search terms, paging and tracking parameters are dropped; the host is
+lower-cased, default ports, fragments, repeated slashes and `/./` segments are normalised and
+the remaining parameters sorted. Result pages keep their paging (`canonical(url, paging=True)`).
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+_SESSION = {"sid", "sessionid", "session_id", "phpsessid", "jsessionid", "oscsid", "zenid",
+            "osCsid", "s", "sessid", "cid_session", "__cf_chl_tk", "__cf_chl_rt_tk"}
+_SORT = {"sort", "order", "orderby", "dir", "sortby", "sort_by", "sort_order", "ssort", "o",
+         "limit", "n", "view", "mode", "display", "per_page", "perpage", "pagesize"}
+_SEARCH = {"search", "q", "query", "keyword", "keywords", "ssearch", "text", "terms", "kwd",
+           "_psq", "_pos", "_ss", "_v", "filter_name", "searchterm", "srsltid"}
+_PAGING = {"page", "p", "pg", "start", "offset", "spage", "pagenum", "page_no"}
+_TRACKING = re.compile(r"^(?:utm_\w+|gclid|fbclid|msclkid|yclid|mc_\w+|_ga|_gl|ref|ref_src|"
+                       r"spm|scm|acc|cpn|tgt|net|dev|gid|kwd|from|source|trk|tracking\w*|"
+                       r"affiliate|aff\w*|variant)$", re.I)
+
+
+def canonical(url: str, paging: bool = False, search: bool = False) -> str:
+    """`url` without session, sort, search (unless `search`), paging (unless `paging`) and
+    tracking parameters."""
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").lower()
+    port = parts.port if parts.port not in (None, 80, 443) else None
+    netloc = f"{host}:{port}" if port else host
+    path = re.sub(r"/{2,}", "/", parts.path or "/")
+    if path != "/":
+        trailing = path.endswith("/")
+        path = posixpath.normpath(path) + ("/" if trailing else "")
+        path = path.replace(";jsessionid=", ";").split(";")[0]
+    drop = _SESSION | _SORT | (set() if search else _SEARCH) | (set() if paging else _PAGING)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+             if k.lower() not in {d.lower() for d in drop} and not _TRACKING.match(k)]
+    return urlunsplit((parts.scheme.lower() or "https", netloc, path,
+                       urlencode(sorted(query)), ""))
