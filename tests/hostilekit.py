@@ -25,7 +25,7 @@ OTHER = "www.other-service.example"
 N_PRODUCTS = 40
 PRODUCT = ('<html><head><script type="application/ld+json">{jsonld}</script>'
            '<script type="application/ld+json">{{"@type": "Organization", "name": "Hostile Shop'
-           ' Ltd"}}</script></head><body><h1>product</h1></body></html>')
+           ' Ltd"}}</script></head><body><p>product page</p></body></html>')
 SURROGATE_NAME = 7  # product page whose name holds "\ud800"
 SURROGATE_SKU = 9  # product page whose SKU is "\ud800"
 
