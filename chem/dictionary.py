@@ -141,8 +141,8 @@ def default_dictionary() -> Dictionary:
             with path.open("rb") as fh:
                 records, by_name, by_cas = pickle.load(fh)
             return Dictionary(records, by_name, by_cas)
-        except Exception:
-            pass  # a corrupt cache is rebuilt below
+        except (OSError, EOFError, ValueError, TypeError, AttributeError, pickle.UnpicklingError):
+            pass  # a corrupt or stale cache is rebuilt below
     built = Dictionary.build(files)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -94,12 +94,14 @@ _INVERTED = re.compile(r"^([A-Za-z][\w-]*?),\s+((?:[\w,'()\[\]-]+-)+)$")
 
 
 def _uninvert(name: str) -> str | None:
-    """A CAS index name back to word order: "piperidine, 1,1'-thiobis-" -> "1,1'-thiobispiperidine"."""
+    """A CAS index name in word order: "piperidine, 1,1'-thiobis-" -> "1,1'-thiobis(piperidine)"."""
     m = _INVERTED.match(name.strip())
     if not m:
         return None
     prefix, parent = m.group(2).rstrip("-"), m.group(1).lower()
-    return f"{prefix}({parent})" if prefix.endswith(("bis", "tris", "tetrakis")) else prefix + parent
+    if prefix.endswith(("bis", "tris", "tetrakis")):
+        return f"{prefix}({parent})"
+    return prefix + parent
 
 
 @lru_cache(maxsize=4)

@@ -82,7 +82,7 @@ class Matcher:
                                        self.knowledge.words, watchlist.version)
         self.watchlist = self.knowledge.watchlist
         self.dictionary = dictionary if dictionary is not None else default_dictionary()
-        self.use_opsin = use_opsin and opsin.available()
+        self.use_opsin = use_opsin
         if use_opsin:
             opsin.warm_up()
         self.entries = {e.id: e for e in self.watchlist.entries}
@@ -249,7 +249,8 @@ class Matcher:
                 state.structures.append(Structure(
                     smiles, "opsin", f"{run.field}: {run.phrase!r} (OPSIN)", 0.9, run.field,
                     run.role, name=run.phrase))
-                spans = [s for s in spans if s.kind == "watchlist" and s.end - s.start == len(run.toks)]
+                whole = len(run.toks)
+                spans = [s for s in spans if s.kind == "watchlist" and s.end - s.start == whole]
                 run.covered = True
         if not run.covered:
             fuzzy = self._fuzzy_spans(run)

@@ -19,7 +19,9 @@ from chem.watchlist import Entry, Watchlist
 _DIGITS = re.compile(r"\D")
 # Characters that make a Chinese name part of a longer one (对甲苯磺酸 is not 甲苯).
 _ZH_PREFIX = frozenset("对邻间二三四氯溴碘氟硝基羟氨甲乙丙丁戊己苯环异叔仲聚\x00")
-_ZH_SUFFIX = frozenset("磺基胺醇醛酮腈酯酰烷烯炔酚醚肟嗪啶唑聚酸钠钾铵铜铁锌镁钙\x00")
+_ZH_SUFFIX = frozenset("磺基胺醇醛酮腈酯酰烷烯炔酚醚肟嗪啶唑聚酸\x00")
+# After a two-character acid name (硫酸, 盐酸) a metal makes it a salt (硫酸钠 is sodium sulfate).
+_ZH_METALS = frozenset("钠钾铵铜铁锌镁钙钡铝锂")
 MIN_FUZZY_LENGTH = 7
 FUZZY_CACHE_SIZE = 200_000
 
@@ -166,7 +168,8 @@ class NameIndex:
             for m in re.finditer(re.escape(zh), remaining):
                 before = remaining[m.start() - 1] if m.start() else ""
                 after = remaining[m.end()] if m.end() < len(remaining) else ""
-                if before not in _ZH_PREFIX and after not in _ZH_SUFFIX:
+                if before not in _ZH_PREFIX and after not in _ZH_SUFFIX and not (
+                        len(zh) <= 2 and after in _ZH_METALS):
                     found.append((zh, entry))
                     break
             remaining = remaining.replace(zh, "\x00")  # a salt word beside it stays a salt word

@@ -41,7 +41,11 @@ def _load_normalizations() -> list[tuple[str, AllChem.ChemicalReaction, Chem.Mol
     return out
 
 
-_NORMALIZATIONS = _load_normalizations()
+
+
+@lru_cache(maxsize=1)
+def _normalizations() -> list[tuple[str, AllChem.ChemicalReaction, Chem.Mol]]:
+    return _load_normalizations()  # read on first use, never at import
 
 
 @dataclass(frozen=True)
@@ -73,7 +77,7 @@ def _parse(text: str) -> Chem.Mol | None:
 
 def _apply_normalizations(mol: Chem.Mol) -> tuple[Chem.Mol, list[str]]:
     flags = []
-    for rid, rxn, template in _NORMALIZATIONS:
+    for rid, rxn, template in _normalizations():
         if not mol.HasSubstructMatch(template):
             continue
         for _ in range(4):  # each rule at most a few times (bounded)
@@ -83,7 +87,7 @@ def _apply_normalizations(mol: Chem.Mol) -> tuple[Chem.Mol, list[str]]:
             candidate = products[0][0]
             try:
                 Chem.SanitizeMol(candidate)
-            except Exception:
+            except (ValueError, RuntimeError):  # MolSanitizeException and kin
                 break
             mol = candidate
             flags.append(rid)
@@ -203,6 +207,6 @@ def _standardize(text: str) -> tuple[Standardized, Chem.Mol | None]:
             formula=rdMolDescriptors.CalcMolFormula(parent),
             flags=tuple(flags),
         ), parent
-    except Exception as exc:  # RDKit raises a zoo of types on hostile input
+    except (ValueError, RuntimeError, OverflowError) as exc:  # RDKit's exception family
         error = f"standardization failed: {type(exc).__name__}: {exc}"
         return Standardized(text, error=error), None
