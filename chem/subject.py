@@ -26,6 +26,9 @@ _SENTENCE_END = re.compile(
     r"(?<=[a-z)\]%])(?<!\bno)(?<!\bNo)(?<!\bNO)(?<!\bnr)(?<!\bca)(?<!\bapprox)(?<!\be\.g)"
     r"[.!?](?:\s+(?=[A-Z\u3400-\u9fff(\d\"'])|\s*$)|[。！？]")
 _LIST_SEP = re.compile(r"\s*[,;/|]\s*|\s+(?:and|or)\s+")
+# Words of a sentence (not of a product list): "it can produce acetone, ..., ...".
+_CLAUSE = re.compile(r"\b(?:it|its|is|are|was|were|be|been|can|could|may|will|which|that|this|"
+                     r"these|they|such|as|from|into|with|by|for|to)\b", re.IGNORECASE)
 _PURITY = re.compile(r"\b\d{2}(?:\.\d+)?\s*%")
 _CHEMICAL_ITEM = re.compile(
     r"\d{2,7}-\d{2}-\d|yl|ane|ene|one|ol\b|al\b|ine|ide|ate|ic\b|acid|amine|oxy|[\u3400-\u9fff]",
@@ -63,8 +66,9 @@ def _has(text: str, phrases: tuple[str, ...]) -> str | None:
 
 
 def _is_list(text: str) -> bool:
+    """An enumerated product list: several short chemical items and no clause around them."""
     items = [i for i in _LIST_SEP.split(text) if i.strip()]
-    if len(items) < MIN_LIST_ITEMS:
+    if len(items) < MIN_LIST_ITEMS or _CLAUSE.search(text):
         return False
     short = [i for i in items if len(i.split()) <= MAX_LIST_ITEM_WORDS]
     chemical = [i for i in short if _CHEMICAL_ITEM.search(i)]
