@@ -23,6 +23,7 @@ _ZH_SUFFIX = frozenset("磺基胺醇醛酮腈酯酰烷烯炔酚醚肟嗪啶唑�
 # After a two-character acid name (硫酸, 盐酸) a metal makes it a salt (硫酸钠 is sodium sulfate).
 _ZH_METALS = frozenset("钠钾铵铜铁锌镁钙钡铝锂")
 MIN_FUZZY_LENGTH = 7
+MIN_FUZZY_DICTIONARY_KEY = 12
 FUZZY_CACHE_SIZE = 200_000
 
 
@@ -39,9 +40,11 @@ class NameIndex:
     def __init__(self, watchlist: Watchlist, dictionary: Dictionary):
         self.dictionary = dictionary
         self.by_name: dict[str, list[Entry]] = {}
+        curated: set[str] = set()
         for e in watchlist.entries:
             for n in (e.name, *e.synonyms, *e.names_other):
                 self._add(name_key(n), e)
+                curated.add(name_key(n))
         blocks = {e.connectivity for e in watchlist.entries}
         by_block: dict[str, list[Entry]] = {}
         for e in watchlist.entries:
@@ -68,9 +71,12 @@ class NameIndex:
              for n in e.names_zh),
             key=lambda p: -len(p[0]),
         )
+        # Misspellings are matched against the curated names and the dictionary's long
+        # (systematic) synonyms only: its short ones include designations one letter away from
+        # ordinary words ("vitamin l" ~ "vitamins").
         self.fuzzy_choices: dict[int, list[str]] = {}
         for key in self.by_name:
-            if len(key) >= 6:
+            if len(key) >= 6 and (key in curated or len(key) >= MIN_FUZZY_DICTIONARY_KEY):
                 self.fuzzy_choices.setdefault(len(key), []).append(key)
         self._fuzzy_cache: dict[str, tuple[str, int] | None] = {}
 
