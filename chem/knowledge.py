@@ -47,6 +47,7 @@ class SubjectWords:
     catalog: tuple[str, ...]  # "hot products", "we also supply": an offered product list
     sale: tuple[str, ...]  # "for sale", "we supply": what the description says is sold
     longer_name: tuple[str, ...]  # "polymer", "cation", "tricarbonyl": part of a longer name
+    longer_suffixes: tuple[str, ...]  # "diisocyanate", "oxime": a functional-class word ending
 
     @classmethod
     def load(cls, path: Path) -> SubjectWords:
@@ -57,7 +58,7 @@ class SubjectWords:
         def get(kind: str) -> tuple[str, ...]:
             return tuple(sorted(groups.get(kind, []), key=len, reverse=True))
         return cls(get("identifying_label"), get("other_label"), get("context"), get("catalog"),
-                   get("sale"), get("longer_name"))
+                   get("sale"), get("longer_name"), get("longer_name_suffix"))
 
 
 @dataclass(frozen=True)

@@ -101,7 +101,7 @@ class Matcher:
                     by_cas_block.setdefault(block, []).append(e)
         self.by_cas = by_cas
         self.scanner = Scanner(self.names, by_cas, by_cas_block, self.structures.by_block,
-                               self.knowledge.words.longer_name)
+                               self.knowledge.words)
         self._structure_hits = lru_cache(maxsize=50_000)(self.structures.hits)
 
     # ------------------------------------------------------------------ public API
@@ -305,7 +305,7 @@ class Matcher:
         toks = run.toks
         n = len(toks)
         taken = [s for s in run.spans if s.kind in ("watchlist", "dictionary", "family")]
-        words = self.knowledge.words.longer_name
+        words = self.knowledge.words
         out: list[Span] = []
         for length in range(min(n, MAX_WINDOW), 0, -1):
             for i in range(0, n - length + 1):

@@ -15,6 +15,7 @@ from chem.cas import find_cas, find_partial_cas
 from chem.names import NameIndex, Span
 from chem.scoring import SCORES, Evidence
 from chem.standardize import standardize
+from chem.knowledge import SubjectWords
 from chem.subject import Segment
 from chem.text import CJK, clean_text, is_stopword, phonetic_variant
 
@@ -69,23 +70,25 @@ class State:
     errors: list[str] = field(default_factory=list)
 
 
-def is_fragment(tok: str, longer_words: tuple[str, ...]) -> bool:
-    """A token that is part of a longer chemical name (locant prefix, substituent, 'polymer')."""
+def is_fragment(tok: str, words: SubjectWords) -> bool:
+    """A token that is part of a longer chemical name: a locant prefix ("1,1'-thiobis-"), a
+    substituent ("ethyl"), a word like "polymer" or a functional-class word ("diisocyanate")."""
     if _CAS_SHAPE.match(tok):
         return False
-    low = tok.lower().strip(".,;:()[]")
-    return (low in longer_words or bool(_LOCANT_PREFIX.search(tok))
-            or (len(low) > 3 and bool(_SUBSTITUENT.search(low))))
+    low = tok.lower().strip(".,;:()[]?!\"'")
+    return (low in words.longer_name or bool(_LOCANT_PREFIX.search(tok))
+            or (len(low) > 3 and bool(_SUBSTITUENT.search(low)))
+            or (len(low) > 4 and low.endswith(words.longer_suffixes)))
 
 
 class Scanner:
     def __init__(self, names: NameIndex, by_cas: dict, by_cas_block: dict, by_block: dict,
-                 longer_words: tuple[str, ...]):
+                 words: SubjectWords):
         self.names = names
         self.by_cas = by_cas
         self.by_cas_block = by_cas_block
         self.by_block = by_block
-        self.longer_words = longer_words
+        self.subject_words = words
 
     def add(self, state: State, entry, kind: str, text: str, seg: Segment) -> None:
         state.evidence.append(Evidence(entry.id, kind, SCORES[kind], text, seg.field, seg.role))
@@ -189,15 +192,15 @@ class Scanner:
         taken = {k for s in spans if s is not span for k in range(s.start, s.end)}
         before, after = span.start - 1, span.end
         if before >= 0 and before not in taken and not seps[before] and \
-                is_fragment(toks[before], self.longer_words):
+                is_fragment(toks[before], self.subject_words):
             return True
         if after < len(toks) and after not in taken:
             tok = toks[after]
             across = seps[span.end - 1]
             low = tok.lower().strip(".,;:()")
-            if not across and is_fragment(tok, self.longer_words):
+            if not across and is_fragment(tok, self.subject_words):
                 return True
-            if across and (tok.endswith("-") or low in self.longer_words):
+            if across and (tok.endswith("-") or low in self.subject_words.longer_name):
                 return True
         return False
 
