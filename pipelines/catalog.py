@@ -23,6 +23,7 @@ import sqlite_utils
 from scrapy import signals
 
 from pipelines import entities
+from pipelines.chemistry import save_mentions
 from pipelines.identifiers import region_for, vendor_identifiers
 from pipelines.records import (
     VERSIONED_FIELDS,
@@ -491,12 +492,13 @@ class CatalogWriter:
                 if h["entry"] in found:
                     continue
                 found.add(h["entry"])
+                flags = [h.get("source_field"), h.get("role"), int(bool(h.get("cas_conflict")))]
                 if h["entry"] in before:
-                    upd_hits.append([h["match"], h["score"], h["evidence"], version, key,
+                    upd_hits.append([h["match"], h["score"], h["evidence"], *flags, version, key,
                                      h["entry"]])
                 else:
-                    new_hits.append([key, h["entry"], h["match"], h["score"], h["evidence"], now,
-                                     version, version, run])
+                    new_hits.append([key, h["entry"], h["match"], h["score"], h["evidence"],
+                                     *flags, now, version, version, run])
             retract.extend([now, key, e] for e, cur in before.items() if cur and e not in found)
         if substances:
             conn.executemany(
@@ -510,17 +512,19 @@ class CatalogWriter:
                 " name, evidence) VALUES (?,?,?,?,?,?)", links)
         if new_hits:
             conn.executemany(
-                "INSERT INTO hits (listing, entry, match, score, evidence, first_detected,"
-                " watchlist_version, last_watchlist_version, first_run, current)"
-                " VALUES (?,?,?,?,?,?,?,?,?,1)", new_hits)
+                "INSERT INTO hits (listing, entry, match, score, evidence, source_field, role,"
+                " cas_conflict, first_detected, watchlist_version, last_watchlist_version,"
+                " first_run, current) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,1)", new_hits)
         if upd_hits:
             conn.executemany(
-                "UPDATE hits SET match = ?, score = ?, evidence = ?, last_watchlist_version = ?,"
-                " current = 1, retracted_at = NULL WHERE listing = ? AND entry = ?", upd_hits)
+                "UPDATE hits SET match = ?, score = ?, evidence = ?, source_field = ?, role = ?,"
+                " cas_conflict = ?, last_watchlist_version = ?, current = 1, retracted_at = NULL"
+                " WHERE listing = ? AND entry = ?", upd_hits)
         if retract:
             conn.executemany(
                 "UPDATE hits SET current = 0, retracted_at = ? WHERE listing = ? AND entry = ?",
                 retract)
+        save_mentions(conn, todo, now, run)
         self.counts["hits_new"] += len(new_hits)
         self.counts["hits_retracted"] += len(retract)
         return len(new_hits), len(retract)
