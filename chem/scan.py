@@ -33,6 +33,9 @@ _CAS_SHAPE = re.compile(r"^\(?\d{2,7}-\d{2}-\d\)?[,;.]?$")
 _LOCANT_PREFIX = re.compile(r"^[\d,'′\[\]()NOSH]+-|-$")
 _SUBSTITUENT = re.compile(r"(?:yl|oxy|ylidene|amino|bis|tris|tetrakis)\)?$", re.IGNORECASE)
 _SEPARATORS = ",;|/"
+# What follows the comma of a CAS index name ("piperidine, 1,1'-thiobis-", "ephedrine, (-)-"):
+# a locant, a bracket or a substituent prefix ending in a hyphen.
+_INVERTED_PART = re.compile(r"^[\d(\[]|-$")
 
 
 @dataclass
@@ -177,6 +180,9 @@ class Scanner:
                 j = i + length
                 if any(s.start < j and i < s.end for s in found if s.kind != "abbreviation"):
                     continue
+                if any(seps[k] and not _INVERTED_PART.search(toks[k + 1])
+                       for k in range(i, j - 1)):
+                    continue  # a list separator, not the comma of a CAS index name
                 span = self.names.lookup(" ".join(toks[i:j]), i, j)
                 if span is not None:
                     found.append(span)
