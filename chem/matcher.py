@@ -109,7 +109,9 @@ class Matcher:
         return self.match_many([listing])[0]
 
     def match_text(self, text: str) -> Result:
-        return self.match_listing({"id": "text", "title": text})
+        """One pasted text, read as a listing's description: what it says is for sale is the
+        subject, its solubility/use sentences are mentions."""
+        return self.match_listing({"id": "text", "description": text})
 
     def match_many(self, listings: Iterable[dict]) -> list[Result]:
         states = [self.collect(listing) for listing in listings]

@@ -73,6 +73,20 @@ class State:
     errors: list[str] = field(default_factory=list)
 
 
+_GLUED = re.compile(r"(?<=[A-Za-z\u3400-\u9fff)]),(?=[A-Za-z\u3400-\u9fff])")
+
+
+def _split_glued(chunk: str) -> list[str]:
+    """Names glued by a comma without a space ("Toluene,Acetone" from a full-width comma) are
+    two tokens; the comma of a CAS index name ("4-piperidinamine,n-phenyl-") stays."""
+    if "," not in chunk:
+        return [chunk]
+    parts = _GLUED.split(chunk)
+    if len(parts) == 1 or any(_INVERTED_PART.search(p) for p in parts[1:]):
+        return [chunk]
+    return [p + "," for p in parts[:-1]] + [parts[-1]]
+
+
 def is_fragment(tok: str, words: SubjectWords) -> bool:
     """A token that is part of a longer chemical name: a locant prefix ("1,1'-thiobis-"), a
     substituent ("ethyl"), a word like "polymer" or a functional-class word ("diisocyanate")."""
@@ -147,7 +161,7 @@ class Scanner:
 
     # ------------------------------------------------------------------ names
     def words(self, state: State, seg: Segment, text: str) -> None:
-        raw = text.split()
+        raw = [piece for chunk in text.split() for piece in _split_glued(chunk)]
         toks, seps = [], []
         for r in raw:
             t = r.strip(_SEPARATORS)
@@ -196,17 +210,20 @@ class Scanner:
         if span.kind not in ("watchlist", "dictionary", "abbreviation"):
             return False
         taken = {k for s in spans if s is not span for k in range(s.start, s.end)}
+        words = self.subject_words
         before, after = span.start - 1, span.end
         if before >= 0 and before not in taken and not seps[before] and \
-                is_fragment(toks[before], self.subject_words):
+                is_fragment(toks[before], words):
             return True
-        if after < len(toks) and after not in taken:
+        if after < len(toks):
             tok = toks[after]
             across = seps[span.end - 1]
             low = tok.lower().strip(".,;:()")
-            if not across and is_fragment(tok, self.subject_words):
+            if low in words.longer_name:  # "benzaldehyde, polymer with ..." (even if "polymer"
+                return True               # is itself a dictionary word)
+            if after not in taken and not across and is_fragment(tok, words):
                 return True
-            if across and (tok.endswith("-") or low in self.subject_words.longer_name):
+            if after not in taken and across and tok.endswith("-"):
                 return True
         return False
 
