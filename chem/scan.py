@@ -12,10 +12,10 @@ import re
 from dataclasses import dataclass, field
 
 from chem.cas import find_cas, find_partial_cas
+from chem.knowledge import SubjectWords
 from chem.names import NameIndex, Span
 from chem.scoring import SCORES, Evidence
 from chem.standardize import standardize
-from chem.knowledge import SubjectWords
 from chem.subject import Segment
 from chem.text import CJK, clean_text, is_stopword, phonetic_variant
 

@@ -127,8 +127,8 @@ def test_match_with_a_missing_file_is_an_error_and_text_goes_through_text(tmp_pa
     missing = CliRunner().invoke(main, ["match", str(tmp_path / "nope.jsonl")])
     assert missing.exit_code == 2
     assert "no such file" in missing.output
-    table = CliRunner().invoke(main, ["match", "--text",
-                                      "Benzyl alcohol 99%. Miscible in alcohols and diethyl ether."])
+    text = "Benzyl alcohol 99%. Miscible in alcohols and diethyl ether."
+    table = CliRunner().invoke(main, ["match", "--text", text])
     assert table.exit_code == 0
     assert "no watchlist hits" in table.output
     assert "mention: ethyl-ether" in table.output
