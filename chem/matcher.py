@@ -24,7 +24,7 @@ from chem.knowledge import Knowledge, default_knowledge
 from chem.names import NameIndex, Span
 from chem.scan import MAX_FIELD_CHARS, MAX_SCAN_CHARS, Run, Scanner, State, Structure, is_fragment
 from chem.scoring import SCORES, Evidence, Hit, combine
-from chem.standardize import standardize
+from chem.standardize import standardize, standardize_known
 from chem.structures import StructureIndex
 from chem.subject import FALLBACK, MENTION, OFFERED, Segment, segments
 from chem.text import name_key
@@ -169,7 +169,8 @@ class Matcher:
         substance_keys: set[str] = set()
         structure_of: dict[str, str] = {}
         for st in state.structures:
-            s = standardize(st.smiles)
+            s = standardize_known(st.smiles, st.inchikey, st.formula) if st.inchikey \
+                else standardize(st.smiles)
             if not s.ok:
                 result.errors.append(f"{st.evidence}: {s.error}")
                 continue
@@ -180,7 +181,7 @@ class Matcher:
                     st.confidence, st.evidence))
             if st.cas and st.role == OFFERED:
                 structure_of[st.cas] = s.connectivity or ""
-            for h in self._structure_hits(st.smiles, st.kind):
+            for h in self._structure_hits(st.smiles, st.kind, st.inchikey, st.formula):
                 state.evidence.append(Evidence(h.entry, h.kind, h.score * st.confidence,
                                                f"{st.evidence}; {h.evidence}", st.field, st.role))
         offered: dict[str, list[Evidence]] = {}
@@ -273,7 +274,8 @@ class Matcher:
                 add(state, entry, "name", f"{seg.field}: {span.phrase!r}", seg)
                 state.structures.append(Structure(
                     entry.smiles, "watchlist", f"{seg.field}: {span.phrase!r}", 0.9, seg.field,
-                    seg.role, name=entry.name, kind="watchlist"))
+                    seg.role, name=entry.name, kind="watchlist", inchikey=entry.inchikey,
+                    formula=entry.formula))
         elif span.kind == "family":
             for entry in span.payload:  # type: ignore[union-attr]
                 add(state, entry, "family", f"{seg.field}: {span.phrase!r} (family word)",
@@ -289,7 +291,8 @@ class Matcher:
             state.structures.append(Structure(
                 rec.smiles, "dictionary",  # type: ignore[union-attr]
                 f"{seg.field}: {span.phrase!r} = {rec.name} (CAS {rec.cas})",  # type: ignore[union-attr]
-                0.9, seg.field, seg.role, name=span.phrase, cas=rec.cas or None))  # type: ignore[union-attr]
+                0.9, seg.field, seg.role, name=span.phrase, cas=rec.cas or None,  # type: ignore[union-attr]
+                inchikey=rec.inchikey, formula=rec.formula))  # type: ignore[union-attr]
         elif span.kind == "abbreviation":
             key = name_key(span.phrase)
             guards = self.names.clash_guards.get(key, [])

@@ -49,6 +49,8 @@ class Structure:
     name: str | None = None
     cas: str | None = None
     kind: str = "name"  # the hit kind a watchlist match through this structure gets
+    inchikey: str | None = None  # known standard InChIKey (dictionary, watchlist): not recomputed
+    formula: str | None = None
 
 
 @dataclass
@@ -124,7 +126,8 @@ class Scanner:
         if record:
             state.structures.append(Structure(
                 record.smiles, "cas", f"{evidence}: CAS {cas} = {record.name}", 0.95,
-                seg.field, seg.role, name=record.name, cas=cas, kind="cas"))
+                seg.field, seg.role, name=record.name, cas=cas, kind="cas",
+                inchikey=record.inchikey, formula=record.formula))
 
     def partial_cas(self, state: State, block: str, evidence: str, seg: Segment) -> None:
         for entry in self.by_cas_block.get(block, []):

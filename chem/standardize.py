@@ -9,6 +9,7 @@ Every failure is returned as an error on the result, never raised.
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -166,6 +167,42 @@ def standardize(text: str) -> Standardized:
     'unparsable structure'
     """
     return _standardize(text)[0]
+
+
+_PLAIN = re.compile(r"^[BCNOPSFIclnosbrp0-9=#()/\\%@+-]+$")
+
+
+def is_plain(smiles: str) -> bool:
+    """One neutral organic fragment written in the organic subset: no brackets (so no charges,
+    isotopes, metals or explicit H) and no dots (so no salts, solvents or mixtures)."""
+    return bool(_PLAIN.match(smiles)) and "+" not in smiles
+
+
+def standardize_known(smiles: str, inchikey: str, formula: str | None = None) -> Standardized:
+    """`standardize` for a dictionary structure whose standard InChIKey is already known: a plain
+    SMILES (see `is_plain`) that no normalization touches is its own parent, so the known key is
+    used instead of computing InChI again. Anything else goes the full way."""
+    return _standardize_known(smiles, inchikey, formula or "")[0]
+
+
+def parent_from_known(smiles: str, inchikey: str, formula: str | None = None) -> Chem.Mol | None:
+    return _standardize_known(smiles, inchikey, formula or "")[1]
+
+
+@lru_cache(maxsize=100_000)
+def _standardize_known(smiles: str, inchikey: str,
+                       formula: str) -> tuple[Standardized, Chem.Mol | None]:
+    if not inchikey or not is_plain(smiles) or len(smiles) > MAX_SMILES_LENGTH:
+        return _standardize(smiles)
+    mol = Chem.MolFromSmiles(smiles)
+    if mol is None or mol.GetNumHeavyAtoms() > MAX_HEAVY_ATOMS or any(
+            mol.HasSubstructMatch(template) for _, _, template in _normalizations()):
+        return _standardize(smiles)
+    Chem.AssignStereochemistry(mol, cleanIt=True, force=True)
+    canonical = Chem.MolToSmiles(mol)
+    return Standardized(input=smiles, smiles=canonical, parent_smiles=canonical, inchikey=inchikey,
+                        parent_inchikey=inchikey,
+                        formula=formula or rdMolDescriptors.CalcMolFormula(mol)), mol
 
 
 def parent_from_smiles(smiles: str) -> Chem.Mol | None:

@@ -15,7 +15,13 @@ from rdkit import Chem
 from rdkit.Chem import AllChem
 
 from chem.scoring import SCORES
-from chem.standardize import parent_from_smiles, standardize
+from chem.standardize import (
+    is_plain,
+    parent_from_known,
+    parent_from_smiles,
+    standardize,
+    standardize_known,
+)
 from chem.watchlist import Entry, Watchlist
 
 MAX_TRANSFORM_DEPTH = 2
@@ -74,10 +80,7 @@ class StructureIndex:
                 continue  # `watchlist validate` reports it
             if rxn is not None and rxn.GetNumReactantTemplates() == 1:
                 rxn.Initialize()
-                template = rxn.GetReactantTemplate(0)
-                needs = frozenset(a.GetAtomicNum() for a in template.GetAtoms()
-                                  if a.GetAtomicNum() > 1)
-                self.transforms.append((t, rxn, needs))
+                self.transforms.append((t, rxn, rxn.GetReactantTemplate(0)))
         self.designer_smiles: dict[str, list[Entry]] = {}
         for e in watchlist.entries:
             target = parent_from_smiles(e.smiles) if e.designer_target else None
@@ -85,13 +88,17 @@ class StructureIndex:
                 key = Chem.MolToSmiles(target, isomericSmiles=False)
                 self.designer_smiles.setdefault(key, []).append(e)
 
-    def hits(self, smiles: str, kind: str) -> tuple[StructureHit, ...]:
-        """Watchlist hits of one structure; `kind` is how the structure was found."""
-        s = standardize(smiles)
+    def hits(self, smiles: str, kind: str, inchikey: str | None = None,
+             formula: str | None = None) -> tuple[StructureHit, ...]:
+        """Watchlist hits of one structure; `kind` is how the structure was found, `inchikey`
+        its standard InChIKey when already known (dictionary records)."""
+        s = standardize_known(smiles, inchikey, formula) if inchikey else standardize(smiles)
         if not s.ok:
             return ()
-        raw = Chem.MolFromSmiles(smiles) if not smiles.startswith("InChI=") else None
-        odd = not_a_sold_form(raw) if raw is not None else None
+        odd = None
+        if not is_plain(smiles) and not smiles.startswith("InChI="):
+            raw = Chem.MolFromSmiles(smiles)
+            odd = not_a_sold_form(raw) if raw is not None else None
         out: list[StructureHit] = []
         matched: set[str] = set()
         for entry in self.by_block.get(s.connectivity or "", []):
@@ -108,7 +115,8 @@ class StructureIndex:
             flags = f" ({', '.join(s.flags)})" if s.flags else ""
             out.append(StructureHit(entry.id, how, SCORES[how],
                                     f"structure {s.parent_inchikey} = {entry.name}{flags}"))
-        mol = parent_from_smiles(smiles)
+        mol = parent_from_known(smiles, inchikey, formula) if inchikey \
+            else parent_from_smiles(smiles)
         if mol is None or odd:
             return tuple(out)
         for rule, patt, entry in self.classes:
@@ -116,6 +124,8 @@ class StructureIndex:
                 out.append(StructureHit(entry.id, "class", SCORES["class"],
                                         f"class rule: {rule.name}"))
                 matched.add(entry.id)
+        if not mol.GetRingInfo().NumRings():
+            return tuple(out)  # every designer target has a ring and no transform makes one
         for product, chain in self.designer_products(mol):
             for entry in self.designer_smiles.get(product, []):
                 if entry.id in matched:
@@ -137,10 +147,9 @@ class StructureIndex:
         for _ in range(MAX_TRANSFORM_DEPTH):
             nxt = []
             for m, chain in frontier:
-                elements = {a.GetAtomicNum() for a in m.GetAtoms()}
-                for t, rxn, needs in self.transforms:
-                    if not needs <= elements:
-                        continue
+                for t, rxn, template in self.transforms:
+                    if not m.HasSubstructMatch(template):
+                        continue  # a C++ match test is far cheaper than running the reaction
                     work += 1
                     if work > self.budget:
                         return results
