@@ -8,33 +8,17 @@ file of the data directory plus the RDKit and OPSIN versions, so `rescan` notice
 from __future__ import annotations
 
 import csv
-import hashlib
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import metadata
 from pathlib import Path
 
-from chem.watchlist import DATA_DIR, Watchlist, load_watchlist
-
-
-def tool_versions() -> str:
-    """RDKit and OPSIN (py2opsin jar) versions: a new one may resolve names differently."""
-    from rdkit import __version__ as rdkit_version
-
-    try:
-        opsin_version = metadata.version("py2opsin")
-    except metadata.PackageNotFoundError:
-        opsin_version = "none"
-    return f"rdkit={rdkit_version};py2opsin={opsin_version}"
+from chem.watchlist import DATA_DIR, Watchlist, data_hash, load_watchlist
+from chem.watchlist import tool_versions as tool_versions  # re-exported
 
 
 def data_dir_hash(data_dir: Path) -> str:
-    """sha256 over every file in `data_dir` (name and bytes, sorted) and the tool versions."""
-    digest = hashlib.sha256(tool_versions().encode())
-    for path in sorted(p for p in Path(data_dir).iterdir() if p.is_file()):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()
+    return data_hash(data_dir)
 
 
 @dataclass(frozen=True)
@@ -72,10 +56,7 @@ class Knowledge:
     @classmethod
     def load(cls, data_dir: Path | str = DATA_DIR) -> Knowledge:
         data_dir = Path(data_dir)
-        watchlist = load_watchlist(data_dir)
-        full_hash = data_dir_hash(data_dir)
-        declared = watchlist.version.split("+")[0]
-        watchlist.version = f"{declared}+{full_hash[:8]}"
+        watchlist = load_watchlist(data_dir)  # its version hashes every file and the tools
         with (data_dir / "name_rewrites.csv").open(encoding="utf-8") as fh:
             rewrites = tuple((re.compile(r["pattern"], re.IGNORECASE), r["replacement"])
                              for r in csv.DictReader(fh))

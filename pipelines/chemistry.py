@@ -207,10 +207,11 @@ class Chemistry:
 class ChemistryPipeline:
     """Adds `chemistry` to listing records; vendor records pass through."""
 
-    def __init__(self, batch_size: int = 200, wait: float = 0.5, stats=None):
+    def __init__(self, batch_size: int = 200, wait: float = 0.5, stats=None, workers: int = 0):
         self.batch_size = batch_size
         self.wait = wait
         self.stats = stats
+        self.workers = workers
         self.chemistry: Chemistry | None = None
         self._pending: list[tuple[dict, asyncio.Future]] = []
         self._timer: asyncio.TimerHandle | None = None
@@ -219,10 +220,10 @@ class ChemistryPipeline:
     def from_crawler(cls, crawler):
         s = crawler.settings
         return cls(s.getint("CATALOG_CHEM_BATCH", 200), s.getfloat("CATALOG_CHEM_WAIT", 0.5),
-                   crawler.stats)
+                   crawler.stats, s.getint("CATALOG_CHEM_WORKERS", 0))
 
     def open_spider(self) -> None:
-        self.chemistry = Chemistry()
+        self.chemistry = Chemistry(workers=self.workers)
 
     async def process_item(self, item):
         if not isinstance(item, dict) or item.get("item_type") != "listing":
@@ -263,3 +264,5 @@ class ChemistryPipeline:
 
     def close_spider(self) -> None:
         self._flush()
+        if self.chemistry is not None:
+            self.chemistry.close()
