@@ -44,6 +44,8 @@ def not_a_sold_form(mol: Chem.Mol) -> str | None:
     """Why a molecule must not be read as a listed parent (organometallic, ion, mixture), if so."""
     for atom in mol.GetAtoms():
         z = atom.GetAtomicNum()
+        if z == 0:
+            return "polymer or unspecified group"  # "*" attachment points (repeat units)
         if atom.GetNumRadicalElectrons():
             return "radical"
         if z == 6 and atom.GetFormalCharge() != 0:

@@ -162,6 +162,7 @@ def test_class_rules_catch_the_members_as_worded(matcher, smiles, entry):
         ("[CH2+]c1ccccc1", "benzyl cation"),
         ("[CH2]c1ccccc1", "benzyl radical"),
         ("CC(C)=O.Cc1ccccc1", "a mixture of acetone and toluene"),
+        ("*C(=O)c1ccccc1", "a benzoyl repeat unit (polymer end group)"),
     ],
 )
 def test_odd_forms_never_standardize_to_a_listed_parent(matcher, smiles, what):
