@@ -89,6 +89,18 @@ def _split_glued(chunk: str) -> list[str]:
     return [p + "," for p in parts[:-1]] + [parts[-1]]
 
 
+_SMILES_LETTERS = frozenset("BCNOPSFIHcnops")
+
+
+def _looks_like_smiles(tok: str) -> bool:
+    """A SMILES written into free text: SMILES characters only and, outside brackets and
+    Cl/Br, only element letters (a name like "N-phenyl-N-(piperidin-4-yl)..." is not one)."""
+    if not (_SMILES_TOKEN.match(tok) and _SMILES_HINT.search(tok)):
+        return False
+    bare = re.sub(r"\[[^\]]*\]|Cl|Br", "", tok)
+    return all(c in _SMILES_LETTERS for c in bare if c.isalpha())
+
+
 def is_fragment(tok: str, words: SubjectWords) -> bool:
     """A token that is part of a longer chemical name: a locant prefix ("1,1'-thiobis-"), a
     substituent ("ethyl"), a word like "polymer" or a functional-class word ("diisocyanate")."""
@@ -173,7 +185,7 @@ class Scanner:
                 seps.append(r[-1] in _SEPARATORS)
         stop = [is_stopword(t) for t in toks]
         for t in toks:
-            if _SMILES_TOKEN.match(t) and _SMILES_HINT.search(t) and not CJK.search(t):
+            if _looks_like_smiles(t):
                 s = standardize(t)
                 if s.ok and s.parent_smiles and len(s.parent_smiles) > 3:
                     state.structures.append(Structure(t, "smiles", f"{seg.field}: SMILES {t!r}",

@@ -169,13 +169,15 @@ def standardize(text: str) -> Standardized:
     return _standardize(text)[0]
 
 
-_PLAIN = re.compile(r"^[BCNOPSFIclnosbrp0-9=#()/\\%@+-]+$")
+_PLAIN = re.compile(r"^[BCNOPSFIclnosbrp0-9=#()/\\%@-]+$")
+# Bracket atoms that only carry stereo or hydrogens of an organic atom: "[C@@H]", "[nH]".
+_NEUTRAL_BRACKET = re.compile(r"\[(?:C|N|O|S|P|c|n|o|s)(?:@{1,2})?(?:H\d?)?\]")
 
 
 def is_plain(smiles: str) -> bool:
-    """One neutral organic fragment written in the organic subset: no brackets (so no charges,
-    isotopes, metals or explicit H) and no dots (so no salts, solvents or mixtures)."""
-    return bool(_PLAIN.match(smiles)) and "+" not in smiles
+    """One neutral organic fragment: organic-subset atoms (bracket atoms only for stereo or
+    hydrogens, so no charges, isotopes or metals) and no dots (no salts, solvents, mixtures)."""
+    return bool(_PLAIN.match(_NEUTRAL_BRACKET.sub("C", smiles)))
 
 
 def standardize_known(smiles: str, inchikey: str, formula: str | None = None) -> Standardized:
