@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import os
 import shutil
 import subprocess
 import sys
@@ -96,6 +97,18 @@ class _Worker:
 
 _worker = _Worker()
 atexit.register(_worker.stop)
+
+
+def _after_fork_in_child() -> None:
+    """A forked matcher process (`match --workers N`) must not share the parent's JVM pipes:
+    it starts its own JVM on first use."""
+    global _worker
+    _worker = _Worker()
+    atexit.register(_worker.stop)
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 def warm_up() -> None:

@@ -73,12 +73,12 @@ def test_one_bad_listing_does_not_fail_the_batch(matcher):
 
 def test_designer_search_is_bounded_by_its_budget(matcher):
     ten_boc = "".join("N(C(=O)OC(C)(C)C)CC" for _ in range(10)) + "C"
-    mol = matcher.structures.hits.__self__  # the StructureIndex behind the matcher
+    index = matcher.structures  # the StructureIndex behind the matcher
     from chem.standardize import parent_from_smiles
 
     parent = parent_from_smiles(ten_boc)
     small = StructureIndex(matcher.watchlist, budget=3).designer_products(parent)
-    full = mol.designer_products(parent)
+    full = index.designer_products(parent)
     assert len(small) <= 3 * 8  # at most maxProducts per application
     assert len(full) >= len(small)
 
