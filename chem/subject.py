@@ -134,13 +134,35 @@ def description_segments(text: str, words: SubjectWords) -> list[Segment]:
     return out
 
 
+def _identifying(field: str, text: str, words: SubjectWords) -> list[Segment]:
+    """An identifying field is the subject up to a context phrase ("... intermediate for X",
+    "... soluble in Y"); what follows the phrase is a mention."""
+    low = text.lower()
+    cut = min((i for p in words.context if (i := _find_phrase(low, p)) >= 0), default=-1)
+    if cut <= 0:
+        return [Segment(field, OFFERED, text)]
+    return [Segment(field, OFFERED, text[:cut]), Segment(field, MENTION, text[cut:])]
+
+
+def _find_phrase(low: str, phrase: str) -> int:
+    i = low.find(phrase)
+    while i >= 0:
+        before = low[i - 1] if i else " "
+        end = i + len(phrase)
+        after = low[end] if end < len(low) else " "
+        if "\u3400" <= phrase[0] <= "\u9fff" or (not before.isalnum() and not after.isalnum()):
+            return i
+        i = low.find(phrase, i + 1)
+    return -1
+
+
 def segments(listing: dict, words: SubjectWords) -> list[Segment]:
     """Every text-bearing part of a listing with its field and role (CAS/SMILES fields aside)."""
     out: list[Segment] = []
     for f in IDENTIFYING_FIELDS:
         value = listing.get(f)
         if value:
-            out.append(Segment(f, OFFERED, str(value)))
+            out.extend(_identifying(f, str(value), words))
     description = listing.get("description")
     if description:
         out.extend(description_segments(str(description), words))

@@ -157,3 +157,22 @@ def test_cas_conflicts(matcher, listing, entry, conflict, hit):
     assert (entry in hits) is hit
     if hit:
         assert hits[entry].cas_conflict is conflict
+
+
+@pytest.mark.parametrize(
+    ("title", "offered", "mentioned"),
+    [
+        ("NPP intermediate for fentanyl", {"npp"}, set()),
+        ("Benzyl alcohol, soluble in diethyl ether", set(), {"ethyl-ether"}),
+    ],
+)
+def test_a_title_is_the_subject_up_to_a_context_phrase(matcher, title, offered, mentioned):
+    result = matcher.match_listing({"id": "t", "title": title})
+    assert entries(result) == offered
+    assert mentioned <= entries(result, "mentions")
+
+
+def test_we_supply_lists_are_catalogs(matcher):
+    result = matcher.match_listing({"id": "t", "title": "Sodium chloride",
+                                    "description": "We supply toluene, acetone and MEK."})
+    assert entries(result) == {"toluene", "acetone", "mek"}
