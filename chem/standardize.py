@@ -54,7 +54,7 @@ class Standardized:
     input: str
     smiles: str | None = None  # as-sold form (all fragments), canonical
     parent_smiles: str | None = None
-    inchikey: str | None = None  # of the as-sold form
+    inchikey: str | None = None  # of the as-sold form when it is its own parent (else None)
     parent_inchikey: str | None = None
     formula: str | None = None  # of the parent
     flags: tuple[str, ...] = field(default_factory=tuple)  # salt_stripped, charge_neutralized, ...
@@ -234,7 +234,9 @@ def _standardize(text: str) -> tuple[Standardized, Chem.Mol | None]:
         parent, flags = parent_mol(mol, survey)
         parent_smiles = Chem.MolToSmiles(parent)
         parent_key = Chem.MolToInchiKey(parent) or None
-        inchikey = (Chem.MolToInchiKey(mol) or None) if flags else parent_key
+        # The as-sold form's own InChIKey is never compared (a salt or isotope-labelled form
+        # matches only through its parent), so a second InChI is not computed for it.
+        inchikey = None if flags else parent_key
         if not parent_key:
             return Standardized(text, smiles=smiles, error="no InChIKey for structure"), None
         return Standardized(

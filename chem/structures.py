@@ -104,7 +104,7 @@ class StructureIndex:
         out: list[StructureHit] = []
         matched: set[str] = set()
         for entry in self.by_block.get(s.connectivity or "", []):
-            exact = entry.inchikey in (s.inchikey, s.parent_inchikey) and not s.flags
+            exact = not s.flags and entry.inchikey == s.parent_inchikey
             if odd and not exact:
                 continue
             matched.add(entry.id)
