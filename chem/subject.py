@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from chem.knowledge import SubjectWords
-from chem.text import clean_text
+from chem.text import CJK, clean_text
 
 IDENTIFYING_FIELDS = ("title", "name", "synonyms")
 OFFERED, FALLBACK, MENTION = "offered", "fallback", "mention"
@@ -51,18 +51,23 @@ def _label_re(labels: tuple[str, ...]) -> re.Pattern:
                       re.IGNORECASE | re.MULTILINE)
 
 
+@lru_cache(maxsize=32)
+def _phrases_re(phrases: tuple[str, ...]) -> re.Pattern:
+    """One regex for a phrase list: whole words for Latin phrases, anywhere for Chinese ones."""
+    latin = [re.escape(p) for p in phrases if not CJK.search(p)]
+    cjk = [re.escape(p) for p in phrases if CJK.search(p)]
+    alts = []
+    if latin:
+        alts.append(rf"(?<![0-9a-z])(?:{'|'.join(latin)})(?![0-9a-z])")
+    if cjk:
+        alts.append("|".join(cjk))
+    return re.compile("|".join(alts) or r"(?!)")
+
+
 def _has(text: str, phrases: tuple[str, ...]) -> str | None:
-    low = text.lower()
-    for p in phrases:
-        i = low.find(p)
-        if i < 0:
-            continue
-        before = low[i - 1] if i else " "
-        after = low[i + len(p)] if i + len(p) < len(low) else " "
-        cjk = "\u3400" <= p[0] <= "\u9fff"
-        if cjk or (not before.isalnum() and not after.isalnum()):
-            return p
-    return None
+    """The first of `phrases` in `text` (lower-cased, whole words), or None."""
+    m = _phrases_re(phrases).search(text.lower())
+    return m.group(0) if m else None
 
 
 def _is_list(text: str) -> bool:
@@ -137,23 +142,10 @@ def description_segments(text: str, words: SubjectWords) -> list[Segment]:
 def _identifying(field: str, text: str, words: SubjectWords) -> list[Segment]:
     """An identifying field is the subject up to a context phrase ("... intermediate for X",
     "... soluble in Y"); what follows the phrase is a mention."""
-    low = text.lower()
-    cut = min((i for p in words.context if (i := _find_phrase(low, p)) >= 0), default=-1)
-    if cut <= 0:
+    m = _phrases_re(words.context).search(text.lower())
+    if m is None or m.start() == 0:
         return [Segment(field, OFFERED, text)]
-    return [Segment(field, OFFERED, text[:cut]), Segment(field, MENTION, text[cut:])]
-
-
-def _find_phrase(low: str, phrase: str) -> int:
-    i = low.find(phrase)
-    while i >= 0:
-        before = low[i - 1] if i else " "
-        end = i + len(phrase)
-        after = low[end] if end < len(low) else " "
-        if "\u3400" <= phrase[0] <= "\u9fff" or (not before.isalnum() and not after.isalnum()):
-            return i
-        i = low.find(phrase, i + 1)
-    return -1
+    return [Segment(field, OFFERED, text[:m.start()]), Segment(field, MENTION, text[m.start():])]
 
 
 def segments(listing: dict, words: SubjectWords) -> list[Segment]:
