@@ -29,8 +29,8 @@ from rdkit import Chem
 from chem import opsin
 from chem.dictionary import default_dictionary
 from chem.matcher import Matcher
-from chem.standardize import _standardize, standardize
-from chem.text import name_key
+from chem.standardize import _standardize, _standardize_known, standardize
+from chem.text import _strip_salt_words, name_key
 
 WRAPPERS = [
     "{} 99% min, 25kg drum", "Factory supply {} with best price", "Top quality {}, safe shipping",
@@ -80,8 +80,11 @@ def repeated(n: int, distinct: int, seed: int, watchlist) -> list[dict]:
 
 
 def clear_caches() -> None:
+    """Fresh per-text and per-structure caches: each workload pays its own work."""
     _standardize.cache_clear()
+    _standardize_known.cache_clear()
     name_key.cache_clear()
+    _strip_salt_words.cache_clear()
     opsin._cache.clear()
 
 

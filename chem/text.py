@@ -136,6 +136,12 @@ def strip_salt_words(name: str) -> tuple[str, list[str]]:
     >>> strip_salt_words("4-哌啶酮盐酸盐一水合物")
     ('4-哌啶酮', ['一水合物', '盐酸盐'])
     """
+    current, removed = _strip_salt_words(name)
+    return current, list(removed)
+
+
+@lru_cache(maxsize=100_000)
+def _strip_salt_words(name: str) -> tuple[str, tuple[str, ...]]:
     removed: list[str] = []
     current = name.strip()
     changed = True
@@ -143,16 +149,15 @@ def strip_salt_words(name: str) -> tuple[str, list[str]]:
         changed = False
         low = current.lower().rstrip(" ,;/()-")
         for word, _kind in tables().salt_words:
-            cjk = bool(CJK.search(word))
             if low.endswith(word) and len(low) > len(word):
                 head = low[: -len(word)]
-                if not cjk and head[-1:].isalnum():
+                if not CJK.search(word) and head[-1:].isalnum():
                     continue  # "phosphate" inside "triphosphate" is not a salt word
                 current = current.rstrip(" ,;/()-")[: len(head)].rstrip(" ,;/()-")
                 removed.append(word)
                 changed = True
                 break
-    return current, removed
+    return current, tuple(removed)
 
 
 def tokens(text: str) -> list[str]:
