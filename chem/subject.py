@@ -29,6 +29,7 @@ _LIST_SEP = re.compile(r"\s*[,;/|]\s*|\s+(?:and|or)\s+")
 # Words of a sentence (not of a product list): "it can produce acetone, ..., ...".
 _CLAUSE = re.compile(r"\b(?:it|its|is|are|was|were|be|been|can|could|may|will|which|that|this|"
                      r"these|they|such|as|from|into|with|by|for|to)\b", re.IGNORECASE)
+_HEADER = re.compile(r"^\s*([^:\n]{1,40}?):\s*\S")  # "Compatible solvents: ..."
 _PURITY = re.compile(r"\b\d{2}(?:\.\d+)?\s*%")
 _CHEMICAL_ITEM = re.compile(
     r"\d{2,7}-\d{2}-\d|yl|ane|ene|one|ol\b|al\b|ine|ide|ate|ic\b|acid|amine|oxy|[\u3400-\u9fff]",
@@ -72,6 +73,8 @@ def _has(text: str, phrases: tuple[str, ...]) -> str | None:
 
 def _is_list(text: str) -> bool:
     """An enumerated product list: several short chemical items and no clause around them."""
+    if ":" in text:
+        return False  # "Compatible solvents: toluene, xylene, ...": a labelled property
     items = [i for i in _LIST_SEP.split(text) if i.strip()]
     if len(items) < MIN_LIST_ITEMS or _CLAUSE.search(text):
         return False
@@ -99,13 +102,23 @@ def _sentences(text: str) -> list[str]:
 def _free_text(text: str, words: SubjectWords, first: bool) -> list[Segment]:
     out: list[Segment] = []
     for k, sentence in enumerate(_sentences(text)):
+        header = _HEADER.match(sentence)
+        if header and not _has(header.group(1), words.catalog + words.sale):
+            # "Compatible solvents: toluene, xylene": a property under a header we do not
+            # know, never the subject
+            out.append(Segment("description", MENTION, sentence))
+            continue
         cue = _has(sentence, words.catalog)
         if cue and not _has(sentence, words.context):
             start = sentence.lower().find(cue) + len(cue)
             out.append(Segment("description:catalog", OFFERED, sentence[start:]))
             out.append(Segment("description", MENTION, sentence[:start]))
-        elif _has(sentence, words.context):
-            out.append(Segment("description", MENTION, sentence))
+        elif (m := _phrases_re(words.context).search(sentence.lower())) is not None:
+            # "Piperonal is used in perfumery": what precedes the phrase may be the subject
+            # (counted only when nothing identifying resolves), what follows is a mention.
+            if m.start() > 0 and ((first and k == 0) or _has(sentence[:m.start()], words.sale)):
+                out.append(Segment("description", FALLBACK, sentence[:m.start()]))
+            out.append(Segment("description", MENTION, sentence[m.start():]))
         elif _is_list(sentence):
             out.append(Segment("description:catalog", OFFERED, sentence))
         elif (first and k == 0) or _has(sentence, words.sale) or _PURITY.search(sentence):

@@ -176,3 +176,23 @@ def test_we_supply_lists_are_catalogs(matcher):
     result = matcher.match_listing({"id": "t", "title": "Sodium chloride",
                                     "description": "We supply toluene, acetone and MEK."})
     assert entries(result) == {"toluene", "acetone", "mek"}
+
+
+@pytest.mark.parametrize(
+    ("listing", "offered", "mentioned"),
+    [
+        # nothing identifying: the first sentence's subject is what is sold, its use a mention
+        ({"title": "Hot sale 99% purity",
+          "description": "Piperonal is used in perfumery and to make heliotropin products. "
+                         "Soluble in alcohol and diethyl ether."},
+         {"piperonal"}, {"ethyl-ether"}),
+        # a property under an unknown header is never the subject, even with an unknown title
+        ({"title": "ACME paint",
+          "description": "Compatible solvents: toluene, xylene, MEK, acetone."},
+         set(), {"toluene", "acetone"}),
+    ],
+)
+def test_fallback_subject_and_property_headers(matcher, listing, offered, mentioned):
+    result = matcher.match_listing({"id": "t", **listing})
+    assert entries(result) == offered
+    assert mentioned <= entries(result, "mentions")
