@@ -26,7 +26,8 @@ from chem.watchlist import Entry, Watchlist
 
 MAX_TRANSFORM_DEPTH = 2
 MAX_FRONTIER = 16
-TRANSFORM_BUDGET = 48  # reaction applications per structure: bounded cost on hostile input
+TRANSFORM_BUDGET = 48  # products tried per structure: bounded cost on hostile input
+MAX_PRODUCTS = 4  # products taken from one reaction application
 _METALS = frozenset(range(3, 5)) | frozenset(range(11, 14)) | frozenset(range(19, 33)) \
     | frozenset(range(37, 52)) | frozenset(range(55, 85)) | frozenset(range(87, 119))
 _ACID = Chem.MolFromSmarts("[$([CX3](=O)[OX2H1]),$([SX4](=O)(=O)[OX2H1]),$([PX4](=O)[OX2H1])]")
@@ -141,7 +142,7 @@ class StructureIndex:
 
     def designer_products(self, mol: Chem.Mol) -> list[tuple[str, list[str]]]:
         """Stereo-free SMILES of products reachable by up to MAX_TRANSFORM_DEPTH transforms,
-        within `budget` reaction applications (a molecule with ten Boc groups stays cheap)."""
+        within `budget` products tried (a molecule with ten Boc groups stays cheap)."""
         results: list[tuple[str, list[str]]] = []
         seen = {Chem.MolToSmiles(mol, isomericSmiles=False)}
         frontier: list[tuple[Chem.Mol, list[str]]] = [(mol, [])]
@@ -152,10 +153,10 @@ class StructureIndex:
                 for t, rxn, template in self.transforms:
                     if not m.HasSubstructMatch(template):
                         continue  # a C++ match test is far cheaper than running the reaction
-                    work += 1
-                    if work > self.budget:
+                    if work >= self.budget:
                         return results
                     for p in _products(rxn, m, t.kind == "transesterification"):
+                        work += 1
                         smi = Chem.MolToSmiles(p, isomericSmiles=False)
                         if smi in seen:
                             continue
@@ -169,7 +170,7 @@ class StructureIndex:
 
 def _products(rxn: AllChem.ChemicalReaction, mol: Chem.Mol, exhaust: bool) -> Iterator[Chem.Mol]:
     """Sanitizable products of one reaction on `mol` (RDKit signals a bad product by raising)."""
-    for prods in rxn.RunReactants((mol,), maxProducts=8):
+    for prods in rxn.RunReactants((mol,), maxProducts=MAX_PRODUCTS):
         p = prods[0]
         try:
             Chem.SanitizeMol(p)
