@@ -17,6 +17,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from rdkit import Chem
+
 from chem import opsin
 from chem.cas import find_cas, find_partial_cas, normalize_cas
 from chem.dictionary import Dictionary, default_dictionary
@@ -24,7 +26,7 @@ from chem.knowledge import Knowledge, default_knowledge
 from chem.names import NameIndex, Span
 from chem.scan import MAX_FIELD_CHARS, MAX_SCAN_CHARS, Run, Scanner, State, Structure, is_fragment
 from chem.scoring import SCORES, Evidence, Hit, combine
-from chem.standardize import standardize, standardize_known
+from chem.standardize import is_plain, standardize, standardize_known
 from chem.structures import StructureIndex
 from chem.subject import FALLBACK, MENTION, OFFERED, Segment, segments
 from chem.text import name_key
@@ -103,6 +105,7 @@ class Matcher:
         self.scanner = Scanner(self.names, by_cas, by_cas_block, self.structures.by_block,
                                self.knowledge.words)
         self._structure_hits = lru_cache(maxsize=50_000)(self.structures.hits)
+        self._known = lru_cache(maxsize=50_000)(self._known_record)
 
     # ------------------------------------------------------------------ public API
     def match_listing(self, listing: dict) -> Result:
@@ -169,6 +172,10 @@ class Matcher:
         substance_keys: set[str] = set()
         structure_of: dict[str, str] = {}
         for st in state.structures:
+            if st.inchikey is None and not st.smiles.startswith("InChI="):
+                rec = self._known(st.smiles)
+                if rec is not None:
+                    st.inchikey, st.formula = rec.inchikey, rec.formula
             s = standardize_known(st.smiles, st.inchikey, st.formula) if st.inchikey \
                 else standardize(st.smiles)
             if not s.ok:
@@ -210,6 +217,14 @@ class Matcher:
         result.hits.sort(key=lambda h: (-h.score, h.entry))
         result.mentions.sort(key=lambda h: (-h.score, h.entry))
         return result
+
+    def _known_record(self, smiles: str):
+        """The dictionary record with this structure (canonical SMILES), if any: its InChIKey is
+        then reused instead of computing InChI for a SMILES a listing prints."""
+        if not is_plain(smiles):
+            return None
+        mol = Chem.MolFromSmiles(smiles)
+        return self.dictionary.lookup_smiles(Chem.MolToSmiles(mol)) if mol is not None else None
 
     def _settle_fallback(self, state: State) -> None:
         """Fallback sentences are the subject only when nothing offered resolved anything."""
