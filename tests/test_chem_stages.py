@@ -161,3 +161,13 @@ def test_no_data_file_is_read_at_import():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, cwd=ROOT)
     assert out.stdout.strip() == "0"
+
+
+def test_a_printed_smiles_known_to_the_dictionary_reuses_its_inchikey(matcher):
+    from rdkit import Chem
+
+    canonical = Chem.MolToSmiles(Chem.MolFromSmiles("OCc1ccccc1"))
+    record = matcher.dictionary.lookup_smiles(canonical)
+    assert record is not None and record.inchikey.startswith("WVDDGKGOMKODPV")
+    result = matcher.match_listing({"id": "t", "smiles": "c1ccccc1CO"})
+    assert result.substances[0].inchikey == record.inchikey
