@@ -45,7 +45,13 @@ def check_digit_ok(cas: str) -> bool:
 
 
 def format_cas(digits: str) -> str:
-    """'39742604' -> '39742-60-4' (no validation)."""
+    """'39742604' -> '39742-60-4' (no validation); too few digits -> '' (never a CAS).
+
+    >>> format_cas("39742604"), format_cas("0")
+    ('39742-60-4', '')
+    """
+    if len(digits) < 5:
+        return ""
     return f"{digits[:-3]}-{digits[-3:-1]}-{digits[-1]}"
 
 
@@ -92,7 +98,7 @@ def find_cas(text: str) -> list[CasMention]:
         if any(s <= m.start(1) < e for s, e in spans):
             continue
         cas = format_cas(m.group(1).lstrip("0"))
-        if check_digit_ok(cas):
+        if cas and check_digit_ok(cas):
             found.setdefault(cas, CasMention(cas, m.group(0)))
             spans.append(m.span())
     return list(found.values())
@@ -110,6 +116,8 @@ def find_partial_cas(text: str) -> list[CasMention]:
             if any(s <= m.start(1) < e for s, e in full_spans):
                 continue
             block = m.group(1).lstrip("0")
+            if len(block) < 4:
+                continue  # "CAS 00000": no first block at all
             if rx is _PARTIAL_RE and check_digit_ok(format_cas(m.group(1))):
                 continue  # a whole CAS run together, handled by find_cas
             out.setdefault(block, CasMention(block, m.group(0), partial=True))

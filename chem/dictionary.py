@@ -22,7 +22,7 @@ from chem.cas import check_digit_ok
 from chem.text import name_key
 
 _CAS_SHAPE = re.compile(r"\d{2,7}-\d{2}-\d")
-INDEX_FORMAT = 3
+INDEX_FORMAT = 4
 
 
 @dataclass(frozen=True)
@@ -68,10 +68,17 @@ def _fingerprint(files: list[Path]) -> str:
 class Dictionary:
     """name key -> record and CAS -> record over ~70k PubChem compounds."""
 
-    def __init__(self, records: list[Record], by_name: dict[str, int], by_cas: dict[str, int]):
+    def __init__(self, records: list[Record], by_name: dict[str, int], by_cas: dict[str, int],
+                 by_smiles: dict[str, int] | None = None):
         self.records = records
         self.by_name = by_name
         self.by_cas = by_cas
+        self.by_smiles = by_smiles or {}  # RDKit canonical isomeric SMILES -> record
+
+    def lookup_smiles(self, canonical: str) -> Record | None:
+        """The record whose structure has this canonical SMILES (its InChIKey is then known)."""
+        idx = self.by_smiles.get(canonical)
+        return self.records[idx] if idx is not None else None
 
     def lookup_name(self, name: str) -> Record | None:
         idx = self.by_name.get(name_key(name))
@@ -127,7 +134,22 @@ class Dictionary:
                             best_name[key] = (rank, idx)
         for cas, idx in secondary_cas.items():
             by_cas.setdefault(cas, idx)
-        return cls(records, {k: v[1] for k, v in best_name.items()}, by_cas)
+        return cls(records, {k: v[1] for k, v in best_name.items()}, by_cas,
+                   _canonical_index(records))
+
+
+def _canonical_index(records: list[Record]) -> dict[str, int]:
+    """Canonical SMILES -> record, computed once with the index: a listing's SMILES found here
+    takes the record's InChIKey instead of computing InChI again."""
+    from rdkit import Chem, RDLogger
+
+    RDLogger.DisableLog("rdApp.*")
+    out: dict[str, int] = {}
+    for idx, rec in enumerate(records):
+        mol = Chem.MolFromSmiles(rec.smiles) if rec.smiles and rec.inchikey else None
+        if mol is not None:
+            out.setdefault(Chem.MolToSmiles(mol), idx)
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -139,16 +161,17 @@ def default_dictionary() -> Dictionary:
     if path.exists():
         try:
             with path.open("rb") as fh:
-                records, by_name, by_cas = pickle.load(fh)
-            return Dictionary(records, by_name, by_cas)
-        except Exception:
-            pass  # a corrupt cache is rebuilt below
+                records, by_name, by_cas, by_smiles = pickle.load(fh)
+            return Dictionary(records, by_name, by_cas, by_smiles)
+        except (OSError, EOFError, ValueError, TypeError, AttributeError, pickle.UnpicklingError):
+            pass  # a corrupt or stale cache is rebuilt below
     built = Dictionary.build(files)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".tmp{os.getpid()}")
         with tmp.open("wb") as fh:
-            pickle.dump((built.records, built.by_name, built.by_cas), fh, protocol=5)
+            pickle.dump((built.records, built.by_name, built.by_cas, built.by_smiles), fh,
+                        protocol=5)
         tmp.replace(path)
     except OSError:
         pass  # read-only home: work from memory

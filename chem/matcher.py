@@ -1,121 +1,43 @@
-"""Match vendor listings against the watchlist, however the compound was written.
+"""Match vendor listings against the watchlist: what a listing sells, and what it only mentions.
 
-A listing's fields (title, name, cas, smiles, description) are read for every identifier a vendor
-uses: CAS numbers (full or first block), SMILES/InChI/InChIKey, watchlist names, synonyms,
-abbreviations and Chinese names, ordinary chemical names (offline PubChem dictionary), systematic
-names (OPSIN) and, last, misspellings (rapidfuzz). Every resolved structure is standardized to its
-parent and compared with the watchlist by connectivity, by class rules (SMARTS) and by designer
-transforms (deprotection, hydrolysis, dehalogenation written as reaction SMARTS in chem/data).
-
-`Matcher.match_many` works in three passes so that OPSIN runs once per batch.
+Stages, each in its own module and testable alone:
+- `chem.subject`: cut a listing into segments with a source field and a role (offered,
+  fallback, mention);
+- `chem.scan`: identifiers and name spans in each segment (`chem.names` answers the names);
+- OPSIN for systematic names, once per batch (`chem.opsin`);
+- `chem.structures`: structure -> hits (parent connectivity, class rules, designer transforms);
+- this module: subject resolution (fallback sentences count only when the identifying fields
+  name nothing), CAS conflicts, and `chem.scoring.combine` for the scores.
 """
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 
-from rapidfuzz import process
-from rapidfuzz.distance import OSA
 from rdkit import Chem
-from rdkit.Chem import AllChem
 
 from chem import opsin
 from chem.cas import find_cas, find_partial_cas, normalize_cas
 from chem.dictionary import Dictionary, default_dictionary
-from chem.standardize import parent_from_smiles, standardize
-from chem.text import (
-    CJK,
-    GENERIC_WORDS,
-    clean_text,
-    is_stopword,
-    name_key,
-    phonetic_variant,
-    strip_salt_words,
-    tokens,
-)
-from chem.watchlist import Entry, Watchlist, default_watchlist
+from chem.knowledge import Knowledge, default_knowledge
+from chem.names import NameIndex, Span
+from chem.scan import MAX_FIELD_CHARS, MAX_SCAN_CHARS, Run, Scanner, State, Structure, is_fragment
+from chem.scoring import SCORES, Evidence, Hit, combine
+from chem.standardize import is_plain, standardize, standardize_known
+from chem.structures import StructureIndex
+from chem.subject import FALLBACK, MENTION, OFFERED, Segment, segments
+from chem.text import name_key
+from chem.watchlist import Entry, Watchlist
 
-FIELDS = ("title", "name", "cas", "smiles", "description")
-DATA_DIR = Path(__file__).parent / "data"
-MAX_FIELD_CHARS = 20_000  # text beyond this is not read for names (CAS still scanned below)
-MAX_SCAN_CHARS = 200_000
+FIELDS = ("title", "name", "synonyms", "cas", "smiles", "description")
 MAX_WINDOW = 8
-MAX_TRANSFORM_DEPTH = 2
-
-# Scores by how a hit was found; evidence from several routes combines as a noisy-or.
-SCORES = {
-    "exact": 1.0,
-    "parent": 0.95,
-    "cas": 0.95,
-    "salt_cas": 0.93,
-    "inchikey": 0.97,
-    "name": 0.9,
-    "class": 0.85,
-    "abbreviation": 0.8,
-    "fuzzy_name": 0.7,
-    "designer": 0.7,
-    "ambiguous_abbreviation": 0.55,
-    "partial_cas": 0.5,
-}
-_KIND_RANK = {k: i for i, k in enumerate(SCORES)}
-
-_INCHIKEY_RE = re.compile(r"\b[A-Z]{14}-[A-Z]{10}-[A-Z]\b")
-_INCHI_RE = re.compile(r"InChI=1S?/[^\s\"'<>]+")
-_SMILES_TOKEN = re.compile(r"^[A-Za-z0-9@+\-\[\]()=#$/\\%.]{5,400}$")
-_SMILES_HINT = re.compile(r"[=#()\[\]]|[cnos]1|C1|N1|O1")
-_FORMULA_RE = re.compile(r"\bC\d{1,3}H\d{1,3}(?:(?:Br|Cl|[BFINOPS])\d{0,3})*\b")
-_DIGITS = re.compile(r"\D")
-_CHEM_MORPHEME = re.compile(
-    r"(?:yl|ane|ene|yne|one|ol|al|ine|ide|ate|ite|ic|oxy|amino|amide|amine|ium|oxo|"
-    r"carb|phen|benz|pyr|pip|diox|oxir|oxol|fur|thi|chlor|brom|fluor|iod|nitr|acid|ester)",
-    re.IGNORECASE,
-)
-
-
-def _load_rewrites() -> list[tuple[re.Pattern, str]]:
-    with (DATA_DIR / "name_rewrites.csv").open(encoding="utf-8") as fh:
-        return [(re.compile(r["pattern"], re.IGNORECASE), r["replacement"])
-                for r in csv.DictReader(fh)]
-
-
-_REWRITES = _load_rewrites()
-
-
-def opsin_candidates(phrase: str) -> list[str]:
-    """The phrase, and its trade-name-free rewrite for OPSIN when that differs.
-
-    >>> opsin_candidates("methyl 2-methyl-3-(3,4-methylenedioxyphenyl)glycidate")[1]
-    'methyl 2-methyl-3-(1,3-benzodioxol-5-yl)oxirane-2-carboxylate'
-    """
-    rewritten = phrase
-    for pattern, replacement in _REWRITES:
-        rewritten = pattern.sub(replacement, rewritten)
-    return [phrase] if rewritten == phrase else [phrase, rewritten]
-
-
-@dataclass
-class Hit:
-    entry: str
-    name: str
-    inchikey: str
-    match: str
-    score: float
-    evidence: str
-
-    def as_dict(self) -> dict:
-        return {
-            "entry": self.entry,
-            "name": self.name,
-            "inchikey": self.inchikey,
-            "match": self.match,
-            "score": round(self.score, 3),
-            "evidence": self.evidence,
-        }
+# Evidence that only names the compound: a CAS of another compound on the page outweighs it.
+_WEAK_KINDS = frozenset({"abbreviation", "ambiguous_abbreviation", "fuzzy_name", "partial_cas",
+                         "family"})
+_NAME_KINDS = frozenset({"name", "class", "designer"}) | _WEAK_KINDS
 
 
 @dataclass
@@ -137,11 +59,13 @@ class Substance:
 class Result:
     id: str
     hits: list[Hit] = field(default_factory=list)
+    mentions: list[Hit] = field(default_factory=list)
     substances: list[Substance] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
     def as_dict(self, with_substances: bool = False) -> dict:
-        out: dict = {"id": self.id, "hits": [h.as_dict() for h in self.hits]}
+        out: dict = {"id": self.id, "hits": [h.as_dict() for h in self.hits],
+                     "mentions": [h.as_dict() for h in self.mentions]}
         if with_substances:
             out["substances"] = [s.as_dict() for s in self.substances]
         if self.errors:
@@ -149,584 +73,295 @@ class Result:
         return out
 
 
-@dataclass
-class _Structure:
-    smiles: str
-    how: str
-    evidence: str
-    confidence: float
-    name: str | None = None
-    cas: str | None = None
-    kind: str = "name"  # the hit kind a watchlist match through this structure gets
-
-
-@dataclass
-class _Span:
-    start: int
-    end: int
-    kind: str  # watchlist | abbreviation | dictionary
-    payload: object
-    phrase: str
-
-
-@dataclass
-class _Run:
-    field: str
-    toks: list[str]
-    spans: list[_Span]
-    phrase: str
-    covered: bool
-
-
-@dataclass
-class _State:
-    id: str
-    result: Result
-    direct: list[tuple[Entry, str, str]] = field(default_factory=list)  # entry, kind, evidence
-    structures: list[_Structure] = field(default_factory=list)
-    runs: list[_Run] = field(default_factory=list)
-    text_key: str = ""
-    formulas: set[str] = field(default_factory=set)
-
-
 class Matcher:
-    """Watchlist matching with indexes built once; cheap per listing."""
+    """Watchlist matching with indexes built once from one `Knowledge`; cheap per listing."""
 
-    def __init__(
-        self,
-        watchlist: Watchlist | None = None,
-        dictionary: Dictionary | None = None,
-        use_opsin: bool = True,
-    ):
-        self.watchlist = watchlist or default_watchlist()
+    def __init__(self, watchlist: Watchlist | None = None, dictionary: Dictionary | None = None,
+                 use_opsin: bool = True, knowledge: Knowledge | None = None):
+        self.knowledge = knowledge or default_knowledge()
+        if watchlist is not None and watchlist is not self.knowledge.watchlist:
+            self.knowledge = Knowledge(self.knowledge.data_dir, watchlist, self.knowledge.rewrites,
+                                       self.knowledge.words, watchlist.version)
+        self.watchlist = self.knowledge.watchlist
         self.dictionary = dictionary if dictionary is not None else default_dictionary()
         self.use_opsin = use_opsin
         if use_opsin:
             opsin.warm_up()
-        self._build_indexes()
-
-    # ------------------------------------------------------------------ indexes
-    def _build_indexes(self) -> None:
-        wl = self.watchlist
-        self.entries = {e.id: e for e in wl.entries}
-        self.by_block: dict[str, list[Entry]] = {}
-        for e in wl.entries:
-            self.by_block.setdefault(e.connectivity, []).append(e)
-        self.by_cas: dict[str, tuple[Entry, str]] = {}
-        self.by_cas_block: dict[str, list[Entry]] = {}
-        for e in wl.entries:
+        self.entries = {e.id: e for e in self.watchlist.entries}
+        self.names = NameIndex(self.watchlist, self.dictionary)
+        self.structures = StructureIndex(self.watchlist)
+        by_cas: dict[str, tuple[Entry, str]] = {}
+        by_cas_block: dict[str, list[Entry]] = {}
+        for e in self.watchlist.entries:
             for cas in e.cas:
-                self.by_cas.setdefault(cas, (e, ""))
+                by_cas.setdefault(cas, (e, ""))
             for cas, form in e.salt_cas:
-                self.by_cas.setdefault(cas, (e, form or "salt"))
+                by_cas.setdefault(cas, (e, form or "salt"))
             for cas in e.all_cas:
                 block = cas.split("-")[0]
                 if len(block) >= 4:
-                    self.by_cas_block.setdefault(block, []).append(e)
-        # Names: curated names first, then the dictionary's synonyms of each entry's structure.
-        self.by_name: dict[str, list[Entry]] = {}
-        for e in wl.entries:
-            for n in (e.name, *e.synonyms, *e.names_other):
-                self._add_name(name_key(n), e)
-        dict_names = self.dictionary.names_for_inchikey_blocks(set(self.by_block))
-        for block, keys in dict_names.items():
-            for key in keys:
-                if len(key) >= 6 and not key.isdigit():
-                    for e in self.by_block[block]:
-                        self._add_name(key, e)
-        self.by_abbrev: dict[str, list[Entry]] = {}
-        for e in wl.entries:
-            for a in e.abbreviations:
-                self.by_abbrev.setdefault(name_key(a), []).append(e)
-        self.clash_guards: dict[str, list[str]] = {}
-        self.clash_cas: dict[str, set[str]] = {}
-        for c in wl.clashes:
-            key = name_key(c.abbreviation)
-            self.clash_guards.setdefault(key, []).extend(
-                name_key(g) for g in c.guard_terms if name_key(g)
-            )
-            if c.cas:
-                self.clash_cas.setdefault(key, set()).add(c.cas)
-        self.zh_names: list[tuple[str, Entry]] = sorted(
-            ((clean_text(strip_salt_words(n)[0]), e) for e in wl.entries for n in e.names_zh),
-            key=lambda p: -len(p[0]),
-        )
-        self.fuzzy_choices: dict[int, list[str]] = {}
-        for key in self.by_name:
-            if len(key) >= 6:
-                self.fuzzy_choices.setdefault(len(key), []).append(key)
-        self.classes = []
-        for rule in wl.classes:
-            patt = Chem.MolFromSmarts(rule.smarts)
-            if patt is not None and rule.entry in self.entries:
-                self.classes.append((rule, patt, self.entries[rule.entry]))
-        self.transforms = []
-        for t in wl.transforms:
-            try:
-                rxn = AllChem.ReactionFromSmarts(t.rxn)
-            except ValueError:
-                continue  # `watchlist validate` reports it
-            if rxn is not None and rxn.GetNumReactantTemplates() == 1:
-                rxn.Initialize()
-                template = rxn.GetReactantTemplate(0)
-                needs = frozenset(a.GetAtomicNum() for a in template.GetAtoms()
-                                  if a.GetAtomicNum() > 1)
-                self.transforms.append((t, rxn, needs))
-        # Designer targets by stereo-free canonical SMILES: cheaper than an InChIKey per product.
-        self.designer_smiles: dict[str, list[Entry]] = {}
-        for e in wl.entries:
-            target = parent_from_smiles(e.smiles) if e.designer_target else None
-            if target is not None:
-                key = Chem.MolToSmiles(target, isomericSmiles=False)
-                self.designer_smiles.setdefault(key, []).append(e)
-        self._fuzzy_cache: dict[str, tuple[str, int] | None] = {}
-        self._structure_hits_cached = lru_cache(maxsize=50_000)(self._structure_hits)
-
-    def _add_name(self, key: str, entry: Entry) -> None:
-        if len(key) < 3:
-            return
-        bucket = self.by_name.setdefault(key, [])
-        if entry not in bucket:
-            bucket.append(entry)
+                    by_cas_block.setdefault(block, []).append(e)
+        self.by_cas = by_cas
+        self.scanner = Scanner(self.names, by_cas, by_cas_block, self.structures.by_block,
+                               self.knowledge.words)
+        self._structure_hits = lru_cache(maxsize=50_000)(self.structures.hits)
+        self._known = lru_cache(maxsize=50_000)(self._known_record)
 
     # ------------------------------------------------------------------ public API
     def match_listing(self, listing: dict) -> Result:
         return self.match_many([listing])[0]
 
     def match_text(self, text: str) -> Result:
-        return self.match_listing({"id": "text", "title": text})
+        """One pasted text, read as a listing's description: what it says is for sale is the
+        subject, its solubility/use sentences are mentions."""
+        return self.match_listing({"id": "text", "description": text})
 
     def match_many(self, listings: Iterable[dict]) -> list[Result]:
-        states = [self._collect(listing) for listing in listings]
+        states = [self.collect(listing) for listing in listings]
         if self.use_opsin:
-            pending = [
-                c for s in states for r in s.runs if self._wants_opsin(r)
-                for c in opsin_candidates(r.phrase)
-            ]
+            pending = [c for s in states for r in s.runs if _wants_opsin(r)
+                       for c in self.knowledge.opsin_candidates(r.phrase)]
             if pending:
                 opsin.names_to_smiles(pending)
-        return [self._finish(s) for s in states]
+        return [self.finish(s) for s in states]
 
-    # ------------------------------------------------------------------ pass 1
-    def _collect(self, listing: dict) -> _State:
+    # ------------------------------------------------------------------ pass 1: scan
+    def collect(self, listing: dict) -> State:
         lid = str(listing.get("id", ""))
-        state = _State(lid, Result(lid))
+        state = State(lid)
         fields = {f: listing.get(f) for f in FIELDS}
+        if fields["name"] is None and listing.get("product_name"):
+            fields["name"] = listing.get("product_name")
         for f, v in fields.items():
             if v is not None and not isinstance(v, str):
                 fields[f] = str(v)
         all_text = " ".join(v for v in fields.values() if v)[:MAX_SCAN_CHARS]
         state.text_key = name_key(all_text[:MAX_FIELD_CHARS])
-
         cas_field = (fields.get("cas") or "").strip()
         if cas_field:
             self._read_cas_field(state, cas_field)
         smiles_field = (fields.get("smiles") or "").strip()
         if smiles_field:
-            state.structures.append(
-                _Structure(smiles_field, "smiles", f"smiles field {smiles_field!r}", 1.0,
-                           kind="smiles")
-            )
-        for f in ("title", "name", "description"):
-            value = fields.get(f)
-            if value:
-                self._read_text(state, f, value)
+            state.structures.append(Structure(smiles_field, "smiles",
+                                              f"smiles field {smiles_field!r}", 1.0, "smiles",
+                                              OFFERED, kind="smiles"))
+        for seg in segments(fields, self.knowledge.words):
+            self.scanner.read(state, seg)
         return state
 
-    def _read_cas_field(self, state: _State, value: str) -> None:
+    def _read_cas_field(self, state: State, value: str) -> None:
+        seg = Segment("cas", OFFERED, value)
         cas = normalize_cas(value)
-        mentions = [cas] if cas else [m.cas for m in find_cas(value)]
-        if not mentions:
+        found = [cas] if cas else [m.cas for m in find_cas(value)]
+        if not found:
             partial = find_partial_cas(f"CAS {value}")
-            if partial:
-                for m in partial:
-                    self._partial_cas(state, m.cas, f"cas field {value!r}")
-            else:
-                state.result.errors.append(f"cas field {value!r} is not a valid CAS number")
+            for m in partial:
+                self.scanner.partial_cas(state, m.cas, f"cas field {value!r}", seg)
+            if not partial:
+                state.errors.append(f"cas field {value!r} is not a valid CAS number")
             return
-        for c in mentions:
-            self._cas(state, c, f"cas field {value!r}")
+        for c in found:
+            self.scanner.cas(state, c, f"cas field {value!r}", seg)
 
-    def _cas(self, state: _State, cas: str, evidence: str) -> None:
-        hit = self.by_cas.get(cas)
-        if hit:
-            entry, form = hit
-            kind = "salt_cas" if form else "cas"
-            note = f" ({form})" if form else ""
-            state.direct.append((entry, kind, f"{evidence}: CAS {cas}{note}"))
-        record = self.dictionary.lookup_cas(cas)
-        if record:
-            state.structures.append(
-                _Structure(record.smiles, "cas", f"{evidence}: CAS {cas} = {record.name}", 0.95,
-                           name=record.name, cas=cas, kind="cas")
-            )
-
-    def _partial_cas(self, state: _State, block: str, evidence: str) -> None:
-        for entry in self.by_cas_block.get(block, []):
-            state.direct.append((entry, "partial_cas", f"{evidence}: CAS first block {block}"))
-
-    def _read_text(self, state: _State, fname: str, value: str) -> None:
-        scan = value[:MAX_SCAN_CHARS]
-        for m in find_cas(scan):
-            self._cas(state, m.cas, f"{fname}: {m.written!r}")
-        for m in find_partial_cas(scan):
-            self._partial_cas(state, m.cas, f"{fname}: {m.written!r}")
-        text = clean_text(value[:MAX_FIELD_CHARS])
-        for key in _INCHIKEY_RE.findall(text):
-            self._inchikey(state, key, fname)
-        for inchi in _INCHI_RE.findall(text):
-            state.structures.append(_Structure(inchi, "inchi", f"{fname}: {inchi[:60]!r}", 0.98,
-                                               kind="inchi"))
-        state.formulas.update(_FORMULA_RE.findall(text))
-        if CJK.search(text):
-            self._read_chinese(state, fname, text)
-        variants = [text]
-        phon = phonetic_variant(text)
-        if phon:
-            variants.append(phon)
-        for variant in variants:
-            self._read_words(state, fname, variant)
-
-    def _inchikey(self, state: _State, key: str, fname: str) -> None:
-        for entry in self.by_block.get(key[:14], []):
-            state.direct.append((entry, "inchikey", f"{fname}: InChIKey {key}"))
-
-    def _read_chinese(self, state: _State, fname: str, text: str) -> None:
-        remaining = text
-        for zh, entry in self.zh_names:
-            if zh and zh in remaining:
-                state.direct.append((entry, "name", f"{fname}: Chinese name {zh!r}"))
-                remaining = remaining.replace(zh, " ")
-
-    def _read_words(self, state: _State, fname: str, text: str) -> None:
-        toks = tokens(text)
-        if not toks:
-            return
-        n = len(toks)
-        stop = [is_stopword(t) for t in toks]
-        # SMILES written into free text
-        for t in toks:
-            if _SMILES_TOKEN.match(t) and _SMILES_HINT.search(t) and not CJK.search(t):
-                s = standardize(t)
-                if s.ok and s.parent_smiles and len(s.parent_smiles) > 3:
-                    state.structures.append(
-                        _Structure(t, "smiles", f"{fname}: SMILES {t!r}", 0.9, kind="smiles")
-                    )
-        # Maximal runs of non-stopword tokens are the name candidates.
-        i = 0
-        while i < n:
-            if stop[i]:
-                i += 1
-                continue
-            j = i
-            while j < n and not stop[j]:
-                j += 1
-            self._read_run(state, fname, toks[i:j])
-            i = j
-
-    def _read_run(self, state: _State, fname: str, toks: list[str]) -> None:
-        n = len(toks)
-        found: list[_Span] = []
-        for length in range(min(n, MAX_WINDOW), 0, -1):
-            for i in range(0, n - length + 1):
-                j = i + length
-                if any(s.start < j and i < s.end for s in found if s.kind != "abbreviation"):
-                    continue
-                phrase = " ".join(toks[i:j])
-                span = self._lookup_phrase(phrase, i, j)
-                if span is not None:
-                    found.append(span)
-        covered = self._covers(found, n)
-        run = _Run(fname, toks, found, " ".join(toks), covered)
-        state.runs.append(run)
-
-    @staticmethod
-    def _covers(spans: list[_Span], n: int) -> bool:
-        seen = [False] * n
-        for s in spans:
-            if s.kind == "abbreviation":
-                continue
-            for k in range(s.start, s.end):
-                seen[k] = True
-        return all(seen)
-
-    def _lookup_phrase(self, phrase: str, i: int, j: int) -> _Span | None:
-        key = name_key(phrase)
-        if len(key) < 2:
-            return None
-        variants = [(key, phrase)]
-        stripped, removed = strip_salt_words(phrase)
-        if removed:
-            skey = name_key(stripped)
-            if len(skey) >= 2:
-                variants.append((skey, stripped))
-        for k, p in variants:
-            entries = self.by_name.get(k)
-            if entries:
-                return _Span(i, j, "watchlist", entries, phrase)
-            generic = p.lower().strip(".,;:()") in GENERIC_WORDS
-            record = self.dictionary.lookup_key(k) if len(k) >= 4 and not generic else None
-            if record is not None:
-                return _Span(i, j, "dictionary", record, phrase)
-            entries = self.by_abbrev.get(k)
-            if entries and self._abbrev_case_ok(p):
-                return _Span(i, j, "abbreviation", entries, phrase)
-        return None
-
-    @staticmethod
-    def _abbrev_case_ok(written: str) -> bool:
-        letters = [c for c in written if c.isalpha()]
-        if len(letters) <= 3:
-            return all(c.isupper() for c in letters) or "boc" in written.lower()
-        return True
-
-    # ------------------------------------------------------------------ pass 3
-    def _finish(self, state: _State) -> Result:
+    # ------------------------------------------------------------------ pass 2: resolve
+    def finish(self, state: State) -> Result:
+        result = Result(state.id, errors=state.errors)
         for run in state.runs:
             self._resolve_run(state, run)
-        found: dict[str, list[tuple[str, float, str]]] = {}
-        for entry, kind, evidence in state.direct:
-            found.setdefault(entry.id, []).append((kind, SCORES[kind], evidence))
+        self._settle_fallback(state)
         substance_keys: set[str] = set()
+        structure_of: dict[str, str] = {}
         for st in state.structures:
-            s = standardize(st.smiles)
+            if st.inchikey is None and not st.smiles.startswith("InChI="):
+                rec = self._known(st.smiles)
+                if rec is not None:
+                    st.inchikey, st.formula = rec.inchikey, rec.formula
+            s = standardize_known(st.smiles, st.inchikey, st.formula) if st.inchikey \
+                else standardize(st.smiles)
             if not s.ok:
-                state.result.errors.append(f"{st.evidence}: {s.error}")
+                result.errors.append(f"{st.evidence}: {s.error}")
                 continue
-            if s.parent_inchikey not in substance_keys:
+            if st.role == OFFERED and s.parent_inchikey not in substance_keys:
                 substance_keys.add(s.parent_inchikey)
-                state.result.substances.append(
-                    Substance(s.parent_inchikey, s.parent_smiles, s.formula, st.name, st.cas,
-                              st.how, st.confidence, st.evidence)
-                )
-            for entry_id, kind, score, ev in self._structure_hits_cached(st.smiles, st.kind):
-                found.setdefault(entry_id, []).append((kind, score * st.confidence,
-                                                       f"{st.evidence}; {ev}"))
-        for entry_id, evidences in found.items():
+                result.substances.append(Substance(
+                    s.parent_inchikey, s.parent_smiles, s.formula, st.name, st.cas, st.how,
+                    st.confidence, st.evidence))
+            if st.cas and st.role == OFFERED:
+                structure_of[st.cas] = s.connectivity or ""
+            for h in self._structure_hits(st.smiles, st.kind, st.inchikey, st.formula):
+                state.evidence.append(Evidence(h.entry, h.kind, h.score * st.confidence,
+                                               f"{st.evidence}; {h.evidence}", st.field, st.role))
+        offered: dict[str, list[Evidence]] = {}
+        mentioned: dict[str, list[Evidence]] = {}
+        for ev in state.evidence:
+            (offered if ev.role == OFFERED else mentioned).setdefault(ev.entry, []).append(ev)
+        for entry_id, evs in offered.items():
             entry = self.entries[entry_id]
-            if entry.inchikey not in substance_keys and evidences[0][0] != "partial_cas":
+            hit = combine(entry, evs, state.formulas, OFFERED)
+            conflict = self._cas_conflict(state, entry, evs, structure_of)
+            if conflict == "decided":
+                mentioned.setdefault(entry_id, []).extend(evs)
+                continue
+            hit.cas_conflict = conflict == "flag"
+            result.hits.append(hit)
+            if entry.inchikey not in substance_keys and hit.match != "partial_cas":
                 substance_keys.add(entry.inchikey)
-                state.result.substances.append(
-                    Substance(entry.inchikey, entry.smiles, entry.formula, entry.name,
-                              entry.cas[0] if entry.cas else None, "watchlist",
-                              max(e[1] for e in evidences), evidences[0][2])
-                )
-            state.result.hits.append(self._combine(entry, evidences, state.formulas))
-        state.result.hits.sort(key=lambda h: (-h.score, h.entry))
-        return state.result
+                result.substances.append(Substance(
+                    entry.inchikey, entry.smiles, entry.formula, entry.name,
+                    entry.cas[0] if entry.cas else None, "watchlist", hit.score, evs[0].text))
+        hit_ids = {h.entry for h in result.hits}
+        for entry_id, evs in mentioned.items():
+            if entry_id not in hit_ids:
+                result.mentions.append(combine(self.entries[entry_id], evs, state.formulas,
+                                               MENTION))
+        result.hits.sort(key=lambda h: (-h.score, h.entry))
+        result.mentions.sort(key=lambda h: (-h.score, h.entry))
+        return result
 
-    def _combine(self, entry: Entry, evidences: list[tuple[str, float, str]],
-                 formulas: set[str]) -> Hit:
-        evidences = sorted(evidences, key=lambda e: (-e[1], _KIND_RANK.get(e[0], 99)))
-        miss = 1.0
-        for _, score, _ in evidences:
-            miss *= 1.0 - min(score, 0.999)
-        score = 1.0 - miss
-        if entry.formula and entry.formula in formulas:
-            score = 1.0 - (1.0 - score) * 0.8
-        texts = list(dict.fromkeys(e[2] for e in evidences))
-        kind = evidences[0][0]
-        if kind in ("smiles", "inchi"):
-            kind = "exact"
-        return Hit(entry.id, entry.name, entry.inchikey, kind, min(score, 1.0),
-                   " | ".join(texts[:4]))
+    def _known_record(self, smiles: str):
+        """The dictionary record with this structure (canonical SMILES), if any: its InChIKey is
+        then reused instead of computing InChI for a SMILES a listing prints."""
+        if not is_plain(smiles):
+            return None
+        mol = Chem.MolFromSmiles(smiles)
+        return self.dictionary.lookup_smiles(Chem.MolToSmiles(mol)) if mol is not None else None
 
-    @staticmethod
-    def _wants_opsin(run: _Run) -> bool:
-        """Uncovered runs that look like systematic names (a chemical morpheme, enough letters)."""
-        return (
-            not run.covered
-            and sum(c.isalpha() for c in run.phrase) >= 4
-            and bool(_CHEM_MORPHEME.search(run.phrase))
-        )
+    def _settle_fallback(self, state: State) -> None:
+        """Fallback sentences are the subject only when nothing offered resolved anything."""
+        identified = any(e.role == OFFERED for e in state.evidence) \
+            or any(s.role == OFFERED for s in state.structures) \
+            or any(role == OFFERED for _, _, role in state.cas)
+        role = OFFERED if not identified else MENTION
+        state.evidence = [e if e.role != FALLBACK else Evidence(e.entry, e.kind, e.score, e.text,
+                                                                e.field, role)
+                          for e in state.evidence]
+        for s in state.structures:
+            if s.role == FALLBACK:
+                s.role = role
 
-    def _resolve_run(self, state: _State, run: _Run) -> None:
-        """Turn a run's spans into hits/structures; OPSIN and fuzzy matching fill the gaps."""
+    def _cas_conflict(self, state: State, entry: Entry, evs: list[Evidence],
+                      structure_of: dict[str, str]) -> str | None:
+        """None, "flag" (a clear name beside another compound's CAS) or "decided" (an ambiguous
+        name, decided against by the listing's CAS)."""
+        if not all(e.kind in _NAME_KINDS for e in evs):
+            return None  # a CAS, InChIKey or structure of the entry itself is on the page
+        listed = {c for c, _, role in state.cas if role == OFFERED}
+        others = {c for c in listed if c not in entry.all_cas and (
+            (c in self.by_cas and self.by_cas[c][0].connectivity != entry.connectivity)
+            or (structure_of.get(c) and structure_of[c] != entry.connectivity))}
+        if not others or listed & set(entry.all_cas):
+            return None
+        weak = all(e.kind in _WEAK_KINDS for e in evs) or \
+            any(self.names.ambiguous(name_key(_phrase(e.text)), entry) for e in evs
+                if e.kind == "name")
+        return "decided" if weak else "flag"
+
+    def _resolve_run(self, state: State, run: Run) -> None:
+        """Turn a run's spans into evidence; OPSIN and fuzzy matching fill the gaps."""
         spans = run.spans
-        if self.use_opsin and self._wants_opsin(run):
-            parsed = opsin.names_to_smiles(opsin_candidates(run.phrase))
+        seg = Segment(run.field, run.role, run.phrase)
+        if self.use_opsin and _wants_opsin(run):
+            parsed = opsin.names_to_smiles(self.knowledge.opsin_candidates(run.phrase))
             smiles = next((v for v in parsed.values() if v), None)
             if smiles:
-                state.structures.append(
-                    _Structure(smiles, "opsin", f"{run.field}: {run.phrase!r} (OPSIN)", 0.9,
-                               name=run.phrase)
-                )
-                spans = [s for s in spans if s.kind == "watchlist"]
+                state.structures.append(Structure(
+                    smiles, "opsin", f"{run.field}: {run.phrase!r} (OPSIN)", 0.9, run.field,
+                    run.role, name=run.phrase))
+                whole = len(run.toks)
+                spans = [s for s in spans if s.kind == "watchlist" and s.end - s.start == whole]
                 run.covered = True
         if not run.covered:
             fuzzy = self._fuzzy_spans(run)
-            spans = [
-                s for s in spans
-                if s.kind != "dictionary"
-                or not any(f.start < s.end and s.start < f.end for f in fuzzy)
-            ] + fuzzy
-        # An abbreviation inside a longer recognised name is part of that name.
+            spans = [s for s in spans if s.kind != "dictionary"
+                     or not any(f.start < s.end and s.start < f.end for f in fuzzy)] + fuzzy
         named = [s for s in spans if s.kind != "abbreviation"]
         for s in spans:
             if s.kind == "abbreviation" and any(
-                o.start <= s.start and s.end <= o.end and (o.end - o.start) > (s.end - s.start)
-                for o in named
-            ):
-                continue
-            self._span_to_evidence(state, run.field, s)
+                    o.start <= s.start and s.end <= o.end and (o.end - o.start) > (s.end - s.start)
+                    for o in named):
+                continue  # an abbreviation inside a longer recognised name is part of it
+            self._span_to_evidence(state, seg, s)
 
-    def _span_to_evidence(self, state: _State, fname: str, span: _Span) -> None:
+    def _span_to_evidence(self, state: State, seg: Segment, span: Span) -> None:
+        add = self.scanner.add
         if span.kind == "watchlist":
             for entry in span.payload:  # type: ignore[union-attr]
-                state.direct.append((entry, "name", f"{fname}: {span.phrase!r}"))
-                state.structures.append(
-                    _Structure(entry.smiles, "watchlist", f"{fname}: {span.phrase!r}", 0.9,
-                               name=entry.name, kind="watchlist")
-                )
+                add(state, entry, "name", f"{seg.field}: {span.phrase!r}", seg)
+                state.structures.append(Structure(
+                    entry.smiles, "watchlist", f"{seg.field}: {span.phrase!r}", 0.9, seg.field,
+                    seg.role, name=entry.name, kind="watchlist", inchikey=entry.inchikey,
+                    formula=entry.formula))
+        elif span.kind == "family":
+            for entry in span.payload:  # type: ignore[union-attr]
+                add(state, entry, "family", f"{seg.field}: {span.phrase!r} (family word)",
+                    Segment(seg.field, MENTION, seg.text))
         elif span.kind == "fuzzy":
             entries, target, dist = span.payload  # type: ignore[misc]
             for entry in entries:
-                state.direct.append(
-                    (entry, "fuzzy_name",
-                     f"{fname}: {span.phrase!r} ~ {target!r} ({dist} edit{'s' * (dist != 1)})")
-                )
+                add(state, entry, "fuzzy_name",
+                    f"{seg.field}: {span.phrase!r} ~ {target!r} ({dist} edit{'s' * (dist != 1)})",
+                    seg)
         elif span.kind == "dictionary":
             rec = span.payload
-            state.structures.append(
-                _Structure(rec.smiles, "dictionary",  # type: ignore[union-attr]
-                           f"{fname}: {span.phrase!r} = {rec.name} (CAS {rec.cas})", 0.9,  # type: ignore[union-attr]
-                           name=span.phrase, cas=rec.cas or None)  # type: ignore[union-attr]
-            )
+            state.structures.append(Structure(
+                rec.smiles, "dictionary",  # type: ignore[union-attr]
+                f"{seg.field}: {span.phrase!r} = {rec.name} (CAS {rec.cas})",  # type: ignore[union-attr]
+                0.9, seg.field, seg.role, name=span.phrase, cas=rec.cas or None,  # type: ignore[union-attr]
+                inchikey=rec.inchikey, formula=rec.formula))  # type: ignore[union-attr]
         elif span.kind == "abbreviation":
             key = name_key(span.phrase)
-            guards = self.clash_guards.get(key, [])
-            clash_cas = self.clash_cas.get(key, set())
-            clashing = any(g and g in state.text_key for g in guards) or any(
-                c.replace("-", "") in state.text_key for c in clash_cas
-            )
-            if clashing:
+            guards = self.names.clash_guards.get(key, [])
+            clash_cas = self.names.clash_cas.get(key, set())
+            if any(g and g in state.text_key for g in guards) or any(
+                    c.replace("-", "") in state.text_key for c in clash_cas):
                 return  # the text says it means the other compound (e.g. 4-aminopyridine)
-            kind = "ambiguous_abbreviation" if key in self.clash_guards else "abbreviation"
+            kind = "ambiguous_abbreviation" if key in self.names.clash_guards else "abbreviation"
             for entry in span.payload:  # type: ignore[union-attr]
-                state.direct.append((entry, kind, f"{fname}: abbreviation {span.phrase!r}"))
+                add(state, entry, kind, f"{seg.field}: abbreviation {span.phrase!r}", seg)
 
-    def _fuzzy_spans(self, run: _Run) -> list[_Span]:
+    def _fuzzy_spans(self, run: Run) -> list[Span]:
+        """Misspelt names, each window one whole name span: bounded by the run's ends or by
+        tokens that are no part of a chemical name, never over a token that is a name itself."""
         toks = run.toks
         n = len(toks)
-        taken = [s for s in run.spans if s.kind == "watchlist"]
-        dict_spans = [s for s in run.spans if s.kind == "dictionary"]
-        out: list[_Span] = []
+        taken = [s for s in run.spans if s.kind in ("watchlist", "dictionary", "family")]
+        words = self.knowledge.words
+        out: list[Span] = []
         for length in range(min(n, MAX_WINDOW), 0, -1):
             for i in range(0, n - length + 1):
                 j = i + length
                 if any(s.start < j and i < s.end for s in taken + out):
                     continue
-                if any(s.start < j and i < s.end and s.end - s.start >= length
-                       for s in dict_spans):
-                    continue  # a known compound name at least as long wins
+                if (i > 0 and is_fragment(toks[i - 1], words)) or \
+                        (j < n and is_fragment(toks[j], words)):
+                    continue  # the window is part of a longer chemical name
                 phrase = " ".join(toks[i:j])
-                key = name_key(strip_salt_words(phrase)[0])
-                best = self._fuzzy_lookup(key)
+                best = self.names.fuzzy(phrase)
                 if best:
                     target, dist = best
-                    out.append(_Span(i, j, "fuzzy", (self.by_name[target], target, dist), phrase))
+                    out.append(Span(i, j, "fuzzy", (self.names.by_name[target], target, dist),
+                                    phrase))
         return out
 
-    def _fuzzy_lookup(self, key: str) -> tuple[str, int] | None:
-        if key in self._fuzzy_cache:
-            return self._fuzzy_cache[key]
-        best = None
-        size = len(key)
-        digits = _DIGITS.sub("", key)
-        allowed = 0 if size < 7 else 1 if size < 10 else 2 if size < 18 else 3
-        if allowed and not key.isdigit() and self.dictionary.lookup_key(key) is None:
-            for length in range(size - allowed, size + allowed + 1):
-                choices = self.fuzzy_choices.get(length)
-                if not choices:
-                    continue
-                # Locants are not typos: a candidate must carry the same digits in the same order
-                # (1,3-butanediol is not 1,4-butanediol).
-                for target, dist, _ in process.extract(key, choices, scorer=OSA.distance,
-                                                       score_cutoff=allowed, limit=5):
-                    if _DIGITS.sub("", target) == digits and (best is None or dist < best[1]):
-                        best = (target, int(dist))
-        self._fuzzy_cache[key] = best
-        return best
 
-    # ------------------------------------------------------------------ structures
-    def _structure_hits(self, smiles: str, kind: str) -> tuple[tuple[str, str, float, str], ...]:
-        """(entry id, match kind, score, evidence) for one structure; cached by SMILES."""
-        s = standardize(smiles)
-        if not s.ok:
-            return ()
-        out: list[tuple[str, str, float, str]] = []
-        matched_ids: set[str] = set()
-        for entry in self.by_block.get(s.connectivity or "", []):
-            matched_ids.add(entry.id)
-            if kind == "watchlist":
-                continue  # already a direct name hit
-            if kind in ("smiles", "inchi"):
-                exact = entry.inchikey in (s.inchikey, s.parent_inchikey) and not s.flags
-                how = "exact" if exact else "parent"
-            else:
-                how = kind if kind in SCORES else "name"
-            flags = f" ({', '.join(s.flags)})" if s.flags else ""
-            out.append((entry.id, how, SCORES[how],
-                        f"structure {s.parent_inchikey} = {entry.name}{flags}"))
-        mol = parent_from_smiles(smiles)
-        if mol is None:
-            return tuple(out)
-        for rule, patt, entry in self.classes:
-            if entry.id not in matched_ids and mol.HasSubstructMatch(patt):
-                out.append((entry.id, "class", SCORES["class"], f"class rule: {rule.name}"))
-                matched_ids.add(entry.id)
-        for product, chain in self._designer_products(mol):
-            for entry in self.designer_smiles.get(product, []):
-                if entry.id in matched_ids:
-                    continue
-                score = SCORES["designer"] * (0.9 ** (len(chain) - 1))
-                out.append((entry.id, "designer", score,
-                            f"designer analogue: {' then '.join(chain)} gives {entry.name}"))
-                matched_ids.add(entry.id)
-        return tuple(out)
+def _phrase(evidence_text: str) -> str:
+    """The quoted phrase of a name evidence text ("title: 'Ephedrine'" -> "Ephedrine")."""
+    start = evidence_text.find("'")
+    end = evidence_text.rfind("'")
+    return evidence_text[start + 1:end] if 0 <= start < end else evidence_text
 
-    @staticmethod
-    def _exhaust(rxn: AllChem.ChemicalReaction, mol: Chem.Mol, limit: int = 4) -> Chem.Mol:
-        """Apply a reaction again and again until nothing matches (bounded)."""
-        for _ in range(limit):
-            products = rxn.RunReactants((mol,), maxProducts=1)
-            if not products:
-                break
-            nxt = products[0][0]
-            Chem.SanitizeMol(nxt)
-            mol = nxt
-        return mol
 
-    def _designer_products(self, mol: Chem.Mol) -> list[tuple[str, list[str]]]:
-        """Stereo-free SMILES of products reachable by up to MAX_TRANSFORM_DEPTH transforms."""
-        results: list[tuple[str, list[str]]] = []
-        seen = {Chem.MolToSmiles(mol, isomericSmiles=False)}
-        frontier = [(mol, [])]
-        for _ in range(MAX_TRANSFORM_DEPTH):
-            nxt = []
-            for m, chain in frontier:
-                elements = {a.GetAtomicNum() for a in m.GetAtoms()}
-                for t, rxn, needs in self.transforms:
-                    if not needs <= elements:
-                        continue  # the template names an element the molecule lacks
-                    try:
-                        products = rxn.RunReactants((m,), maxProducts=8)
-                    except Exception:
-                        continue
-                    for prods in products:
-                        p = prods[0]
-                        try:
-                            Chem.SanitizeMol(p)
-                            if t.kind == "transesterification":
-                                p = self._exhaust(rxn, p)  # every ester, not just one
-                            smi = Chem.MolToSmiles(p, isomericSmiles=False)
-                        except Exception:
-                            continue
-                        if smi in seen:
-                            continue
-                        seen.add(smi)
-                        results.append((smi, chain + [t.id]))
-                        if t.kind != "transesterification":  # a new ester unmasks nothing more
-                            nxt.append((p, chain + [t.id]))
-            frontier = nxt[:64]
-        return results
+_CHEM_MORPHEME = re.compile(
+    r"(?:yl|ane|ene|yne|one|ol|al|ine|ide|ate|ite|ic|oxy|amino|amide|amine|ium|oxo|"
+    r"carb|phen|benz|pyr|pip|diox|oxir|oxol|fur|thi|chlor|brom|fluor|iod|nitr|acid|ester)",
+    re.IGNORECASE,
+)
+
+
+def _wants_opsin(run: Run) -> bool:
+    """Uncovered runs that look like systematic names (a chemical morpheme, enough letters)."""
+    return (not run.covered and sum(c.isalpha() for c in run.phrase) >= 4
+            and bool(_CHEM_MORPHEME.search(run.phrase)))
+
+
+__all__ = ["SCORES", "Hit", "Matcher", "Result", "Substance"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import os
 import shutil
 import subprocess
 import sys
@@ -79,17 +80,35 @@ class _Worker:
                     out.append(line.strip())
             return out
 
-    def stop(self) -> None:
+    def stop(self, kill: bool = False) -> None:
+        """End the JVM: politely (close stdin), or at once after a failure left its pipes
+        half-read; the next parse starts a fresh one."""
         if self.proc and self.proc.poll() is None:
+            if kill:
+                self.proc.kill()
+                self.proc.wait()
+                return
             try:
                 self.proc.stdin.close()  # type: ignore[union-attr]
                 self.proc.wait(timeout=5)
-            except Exception:
+            except (OSError, subprocess.TimeoutExpired):
                 self.proc.kill()
 
 
 _worker = _Worker()
 atexit.register(_worker.stop)
+
+
+def _after_fork_in_child() -> None:
+    """A forked matcher process (`match --workers N`) must not share the parent's JVM pipes:
+    it starts its own JVM on first use."""
+    global _worker
+    _worker = _Worker()
+    atexit.register(_worker.stop)
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 def warm_up() -> None:
@@ -99,20 +118,34 @@ def warm_up() -> None:
             _worker.start()
 
 
+def parsable(name: str) -> bool:
+    """A name OPSIN can be asked about: one line, not too long, encodable (no lone surrogate)."""
+    if not name.strip() or "\n" in name or "\r" in name or len(name) > MAX_NAME_LENGTH:
+        return False
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def names_to_smiles(names: list[str]) -> dict[str, str | None]:
-    """Parse many names with OPSIN; returns name -> SMILES (None when unparsable)."""
-    todo = [n for n in dict.fromkeys(names) if n not in _cache]
-    todo = [n for n in todo if n.strip() and "\n" not in n and len(n) <= MAX_NAME_LENGTH]
-    if todo:
-        if not available():
-            _warn_once("Java or the OPSIN jar is missing")
-            answers = [""] * len(todo)
-        else:
-            try:
-                answers = _worker.parse(todo)
-            except (OSError, ValueError) as exc:
-                _warn_once(f"OPSIN failed ({exc})")
-                answers = [""] * len(todo)
-        for name, smiles in zip(todo, answers, strict=True):
+    """Parse many names with OPSIN; returns name -> SMILES (None when unparsable).
+
+    A failure loses only the chunk it happened in: those names answer None without being
+    cached (a later call asks again), the JVM is restarted, and every other chunk stands."""
+    todo = [n for n in dict.fromkeys(names) if n not in _cache and parsable(n)]
+    if todo and not available():
+        _warn_once("Java or the OPSIN jar is missing")
+        return {n: _cache.get(n) for n in names}
+    for i in range(0, len(todo), CHUNK):
+        chunk = todo[i:i + CHUNK]
+        try:
+            answers = _worker.parse(chunk)
+        except (OSError, ValueError) as exc:
+            _warn_once(f"OPSIN failed ({exc})")
+            _worker.stop(kill=True)
+            continue
+        for name, smiles in zip(chunk, answers, strict=True):
             _cache[name] = smiles or None
     return {n: _cache.get(n) for n in names}

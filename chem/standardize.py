@@ -9,6 +9,7 @@ Every failure is returned as an error on the result, never raised.
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -41,7 +42,11 @@ def _load_normalizations() -> list[tuple[str, AllChem.ChemicalReaction, Chem.Mol
     return out
 
 
-_NORMALIZATIONS = _load_normalizations()
+
+
+@lru_cache(maxsize=1)
+def _normalizations() -> list[tuple[str, AllChem.ChemicalReaction, Chem.Mol]]:
+    return _load_normalizations()  # read on first use, never at import
 
 
 @dataclass(frozen=True)
@@ -49,7 +54,7 @@ class Standardized:
     input: str
     smiles: str | None = None  # as-sold form (all fragments), canonical
     parent_smiles: str | None = None
-    inchikey: str | None = None  # of the as-sold form
+    inchikey: str | None = None  # of the as-sold form when it is its own parent (else None)
     parent_inchikey: str | None = None
     formula: str | None = None  # of the parent
     flags: tuple[str, ...] = field(default_factory=tuple)  # salt_stripped, charge_neutralized, ...
@@ -73,7 +78,7 @@ def _parse(text: str) -> Chem.Mol | None:
 
 def _apply_normalizations(mol: Chem.Mol) -> tuple[Chem.Mol, list[str]]:
     flags = []
-    for rid, rxn, template in _NORMALIZATIONS:
+    for rid, rxn, template in _normalizations():
         if not mol.HasSubstructMatch(template):
             continue
         for _ in range(4):  # each rule at most a few times (bounded)
@@ -83,7 +88,7 @@ def _apply_normalizations(mol: Chem.Mol) -> tuple[Chem.Mol, list[str]]:
             candidate = products[0][0]
             try:
                 Chem.SanitizeMol(candidate)
-            except Exception:
+            except (ValueError, RuntimeError):  # MolSanitizeException and kin
                 break
             mol = candidate
             flags.append(rid)
@@ -164,6 +169,44 @@ def standardize(text: str) -> Standardized:
     return _standardize(text)[0]
 
 
+_PLAIN = re.compile(r"^[BCNOPSFIclnosbrp0-9=#()/\\%@-]+$")
+# Bracket atoms that only carry stereo or hydrogens of an organic atom: "[C@@H]", "[nH]".
+_NEUTRAL_BRACKET = re.compile(r"\[(?:C|N|O|S|P|c|n|o|s)(?:@{1,2})?(?:H\d?)?\]")
+
+
+def is_plain(smiles: str) -> bool:
+    """One neutral organic fragment: organic-subset atoms (bracket atoms only for stereo or
+    hydrogens, so no charges, isotopes or metals) and no dots (no salts, solvents, mixtures)."""
+    return bool(_PLAIN.match(_NEUTRAL_BRACKET.sub("C", smiles)))
+
+
+def standardize_known(smiles: str, inchikey: str, formula: str | None = None) -> Standardized:
+    """`standardize` for a dictionary structure whose standard InChIKey is already known: a plain
+    SMILES (see `is_plain`) that no normalization touches is its own parent, so the known key is
+    used instead of computing InChI again. Anything else goes the full way."""
+    return _standardize_known(smiles, inchikey, formula or "")[0]
+
+
+def parent_from_known(smiles: str, inchikey: str, formula: str | None = None) -> Chem.Mol | None:
+    return _standardize_known(smiles, inchikey, formula or "")[1]
+
+
+@lru_cache(maxsize=100_000)
+def _standardize_known(smiles: str, inchikey: str,
+                       formula: str) -> tuple[Standardized, Chem.Mol | None]:
+    if not inchikey or not is_plain(smiles) or len(smiles) > MAX_SMILES_LENGTH:
+        return _standardize(smiles)
+    mol = Chem.MolFromSmiles(smiles)
+    if mol is None or mol.GetNumHeavyAtoms() > MAX_HEAVY_ATOMS or any(
+            mol.HasSubstructMatch(template) for _, _, template in _normalizations()):
+        return _standardize(smiles)
+    Chem.AssignStereochemistry(mol, cleanIt=True, force=True)
+    canonical = Chem.MolToSmiles(mol)
+    return Standardized(input=smiles, smiles=canonical, parent_smiles=canonical, inchikey=inchikey,
+                        parent_inchikey=inchikey,
+                        formula=formula or rdMolDescriptors.CalcMolFormula(mol)), mol
+
+
 def parent_from_smiles(smiles: str) -> Chem.Mol | None:
     """The parent molecule for substructure work (computed once, with `standardize`)."""
     return _standardize(smiles)[1]
@@ -191,7 +234,9 @@ def _standardize(text: str) -> tuple[Standardized, Chem.Mol | None]:
         parent, flags = parent_mol(mol, survey)
         parent_smiles = Chem.MolToSmiles(parent)
         parent_key = Chem.MolToInchiKey(parent) or None
-        inchikey = (Chem.MolToInchiKey(mol) or None) if flags else parent_key
+        # The as-sold form's own InChIKey is never compared (a salt or isotope-labelled form
+        # matches only through its parent), so a second InChI is not computed for it.
+        inchikey = None if flags else parent_key
         if not parent_key:
             return Standardized(text, smiles=smiles, error="no InChIKey for structure"), None
         return Standardized(
@@ -203,6 +248,6 @@ def _standardize(text: str) -> tuple[Standardized, Chem.Mol | None]:
             formula=rdMolDescriptors.CalcMolFormula(parent),
             flags=tuple(flags),
         ), parent
-    except Exception as exc:  # RDKit raises a zoo of types on hostile input
+    except (ValueError, RuntimeError, OverflowError) as exc:  # RDKit's exception family
         error = f"standardization failed: {type(exc).__name__}: {exc}"
         return Standardized(text, error=error), None

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -18,39 +19,58 @@ DATA_DIR = Path(__file__).parent / "data"
 
 _GREEK = {"α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ω": "omega", "ψ": "psi"}
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
+# Punctuation NFKC leaves alone: ideographic comma/full stop, bullets from PDF catalogues.
+_PUNCT = {"\u3001": ", ", "\u3002": ". ", "\u2022": " ; ", "\u25cf": " ; ", "\u25a0": " ; ",
+          "\u25aa": " ; ", "\u25c6": " ; ", "\u2605": " ; ", "\u25ba": " ; ", "\u2666": " ; ",
+          "\u00b7": " ; ", "\u2219": " ; ", "\u2043": " ; ", "\u25b6": " ; ", "\u2713": " ; ",
+          "\u2714": " ; ", "\u00a0": " ", "\u3000": " ", "\u300a": " ", "\u300b": " ",
+          "\u3010": "(", "\u3011": ")"}
 
 
-def _load_confusables() -> dict[int, str]:
-    with (DATA_DIR / "confusables.csv").open(encoding="utf-8") as fh:
-        table = {ord(r["char"]): r["replacement"] for r in csv.DictReader(fh)}
-    table.update({ord(d): "-" for d in _DASHES})
-    table.update({ord(k): v for k, v in _GREEK.items()})
-    return table
+def _read_lines(path: Path) -> frozenset[str]:
+    return frozenset(
+        w.strip().lower() for w in path.read_text(encoding="utf-8").splitlines()
+        if w.strip() and not w.startswith("#")
+    )
 
 
-_CONFUSABLES = _load_confusables()
+@dataclass(frozen=True)
+class TextTables:
+    """The word lists and character tables text cleaning reads, from one data directory."""
+
+    confusables: dict[int, str]
+    salt_words: tuple[tuple[str, str], ...]  # longest first so "sodium salt" wins over "salt"
+    stopwords: frozenset[str]
+    generic_words: frozenset[str]
+
+    @classmethod
+    def load(cls, data_dir: Path) -> TextTables:
+        with (data_dir / "confusables.csv").open(encoding="utf-8") as fh:
+            table = {ord(r["char"]): r["replacement"] for r in csv.DictReader(fh)}
+        table.update({ord(d): "-" for d in _DASHES})
+        table.update({ord(k): v for k, v in _GREEK.items()})
+        table.update({ord(k): v for k, v in _PUNCT.items()})
+        zh = data_dir / "zh_traditional.csv"
+        if zh.exists():
+            with zh.open(encoding="utf-8") as fh:
+                table.update({ord(r["traditional"]): r["simplified"] for r in csv.DictReader(fh)})
+        with (data_dir / "salt_words.csv").open(encoding="utf-8") as fh:
+            rows = [(r["word"].strip().lower(), r["kind"].strip()) for r in csv.DictReader(fh)]
+        return cls(table, tuple(sorted(rows, key=lambda r: -len(r[0]))),
+                   _read_lines(data_dir / "stopwords.txt"),
+                   _read_lines(data_dir / "generic_words.txt"))
 
 
-def _load_salt_words() -> tuple[tuple[str, str], ...]:
-    with (DATA_DIR / "salt_words.csv").open(encoding="utf-8") as fh:
-        rows = [(r["word"].strip().lower(), r["kind"].strip()) for r in csv.DictReader(fh)]
-    # Longest first so "sodium salt" wins over "salt".
-    return tuple(sorted(rows, key=lambda r: -len(r[0])))
+@lru_cache(maxsize=4)
+def tables(data_dir: Path = DATA_DIR) -> TextTables:
+    """Text tables of `data_dir`, read on first use (never at import)."""
+    return TextTables.load(Path(data_dir))
 
 
-SALT_WORDS = _load_salt_words()
-STOPWORDS = frozenset(
-    w.strip().lower()
-    for w in (DATA_DIR / "stopwords.txt").read_text(encoding="utf-8").splitlines()
-    if w.strip() and not w.startswith("#")
-)
-
-GENERIC_WORDS = frozenset(
-    w.strip().lower()
-    for w in (DATA_DIR / "generic_words.txt").read_text(encoding="utf-8").splitlines()
-    if w.strip() and not w.startswith("#")
-)
-
+# Locants typed with spaces: "3, 4-methylenedioxy" -> "3,4-", "1 - phenyl - 2 - propanone".
+_SPACED_LOCANT = re.compile(r"(?<![\d.])(\d{1,2}'?,)\s+(?=\d{1,2}'?(?:,\d{1,2}'?)*-[A-Za-z(])")
+_SPACED_HYPHEN = re.compile(r"(?<=[0-9])[ \t]+-[ \t]+(?=[a-z]{3}|[0-9]+[ \t]*-)"
+                            r"|(?<=[A-Za-z)])[ \t]+-[ \t]+(?=[0-9]+[ \t]*-)")
 # OCR-style capital I standing for a lower-case l inside or at the end of a lower-case word.
 _OCR_I = re.compile(r"(?<=[a-z])I(?=[a-z]|\b|-)")
 _OCR_I_START = re.compile(r"(?<![A-Za-z0-9])I-(?=[a-z]{3})")
@@ -85,7 +105,9 @@ def clean_text(text: str) -> str:
     >>> clean_text("Ｐiреridine 99%"), clean_text("BenzyI cyanide"), clean_text("α-苯乙酰乙酰胺")
     ('Piperidine 99%', 'Benzyl cyanide', 'alpha-苯乙酰乙酰胺')
     """
-    text = unicodedata.normalize("NFKC", text).translate(_CONFUSABLES)
+    text = unicodedata.normalize("NFKC", text).translate(tables().confusables)
+    text = _SPACED_LOCANT.sub(r"\1", text)
+    text = _SPACED_HYPHEN.sub("-", text)
     text = _OCR_I.sub("l", text)
     return _OCR_I_START.sub("l-", text)
 
@@ -114,23 +136,28 @@ def strip_salt_words(name: str) -> tuple[str, list[str]]:
     >>> strip_salt_words("4-哌啶酮盐酸盐一水合物")
     ('4-哌啶酮', ['一水合物', '盐酸盐'])
     """
+    current, removed = _strip_salt_words(name)
+    return current, list(removed)
+
+
+@lru_cache(maxsize=100_000)
+def _strip_salt_words(name: str) -> tuple[str, tuple[str, ...]]:
     removed: list[str] = []
     current = name.strip()
     changed = True
     while changed:
         changed = False
         low = current.lower().rstrip(" ,;/()-")
-        for word, _kind in SALT_WORDS:
-            cjk = bool(CJK.search(word))
+        for word, _kind in tables().salt_words:
             if low.endswith(word) and len(low) > len(word):
                 head = low[: -len(word)]
-                if not cjk and head[-1:].isalnum():
+                if not CJK.search(word) and head[-1:].isalnum():
                     continue  # "phosphate" inside "triphosphate" is not a salt word
                 current = current.rstrip(" ,;/()-")[: len(head)].rstrip(" ,;/()-")
                 removed.append(word)
                 changed = True
                 break
-    return current, removed
+    return current, tuple(removed)
 
 
 def tokens(text: str) -> list[str]:
@@ -146,7 +173,7 @@ def tokens(text: str) -> list[str]:
 def is_stopword(token: str) -> bool:
     low = token.lower().strip(".,;:()[]")
     return (
-        low in STOPWORDS
+        low in tables().stopwords
         or bool(re.fullmatch(r"[\d.,]+\s*%?|\d+(?:\.\d+)?(?:kg|g|mg|ml|l|t|mt|%)", low))
         or low in {"%", "&", "-", "+"}
     )

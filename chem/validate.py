@@ -235,7 +235,7 @@ def _validate(wl: Watchlist) -> list[Problem]:
     for t in wl.transforms:
         try:
             rxn = AllChem.ReactionFromSmarts(t.rxn)
-        except Exception:
+        except (ValueError, RuntimeError):  # RDKit's ChemicalReactionParserException
             rxn = None
         if rxn is None:
             problems.append(Problem("transforms.csv", t.id, f"reaction does not compile: "

@@ -165,12 +165,25 @@ def _read_csv(path: Path) -> list[dict[str, str]]:
         return [r for r in csv.DictReader(fh) if any((v or "").strip() for v in r.values())]
 
 
+def tool_versions() -> str:
+    """RDKit and OPSIN (py2opsin jar) versions: a new one may resolve names differently."""
+    from importlib import metadata
+
+    from rdkit import __version__ as rdkit_version
+
+    try:
+        opsin_version = metadata.version("py2opsin")
+    except metadata.PackageNotFoundError:
+        opsin_version = "none"
+    return f"rdkit={rdkit_version};py2opsin={opsin_version}"
+
+
 def data_hash(data_dir: Path = DATA_DIR) -> str:
-    digest = hashlib.sha256()
-    for name in WATCHLIST_FILES:
-        path = data_dir / name
-        if path.exists():
-            digest.update(name.encode() + b"\0" + path.read_bytes())
+    """sha256 over every file of `data_dir` (name and bytes, sorted) and the tool versions, so
+    any change to the knowledge or the tools gives a new watchlist version."""
+    digest = hashlib.sha256(tool_versions().encode())
+    for path in sorted(p for p in Path(data_dir).iterdir() if p.is_file()):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
 
 

@@ -46,6 +46,7 @@ def safe_match(matcher, inputs: list[dict]) -> list:
 def _parts(result) -> dict:
     return {
         "hits": [h.as_dict() for h in result.hits],
+        "mentions": [h.as_dict() for h in result.mentions],
         "substances": [s.as_dict() for s in result.substances],
         "errors": list(result.errors),
     }
@@ -132,7 +133,7 @@ class Chemistry:
                     self._inflight.pop(k, None)
                     self._store(k, {"watchlist_version": self.version, **part})
             rec["chemistry"] = self.cache.get(key) or {
-                "watchlist_version": self.version, "hits": [], "substances": [],
+                "watchlist_version": self.version, "hits": [], "mentions": [], "substances": [],
                 "errors": ["not matched"]}
         return recs
 
@@ -164,10 +165,11 @@ class Chemistry:
 class ChemistryPipeline:
     """Adds `chemistry` to listing records; vendor records pass through."""
 
-    def __init__(self, batch_size: int = 200, wait: float = 0.5, stats=None):
+    def __init__(self, batch_size: int = 200, wait: float = 0.5, stats=None, workers: int = 0):
         self.batch_size = batch_size
         self.wait = wait
         self.stats = stats
+        self.workers = workers
         self.chemistry: Chemistry | None = None
         self._pending: list[tuple[dict, asyncio.Future]] = []
         self._timer: asyncio.TimerHandle | None = None
@@ -176,10 +178,10 @@ class ChemistryPipeline:
     def from_crawler(cls, crawler):
         s = crawler.settings
         return cls(s.getint("CATALOG_CHEM_BATCH", 200), s.getfloat("CATALOG_CHEM_WAIT", 0.5),
-                   crawler.stats)
+                   crawler.stats, s.getint("CATALOG_CHEM_WORKERS", 0))
 
     def open_spider(self) -> None:
-        self.chemistry = Chemistry()
+        self.chemistry = Chemistry(workers=self.workers)
 
     async def process_item(self, item):
         if not isinstance(item, dict) or item.get("item_type") != "listing":
@@ -220,3 +222,5 @@ class ChemistryPipeline:
 
     def close_spider(self) -> None:
         self._flush()
+        if self.chemistry is not None:
+            self.chemistry.close()

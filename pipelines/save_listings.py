@@ -169,7 +169,9 @@ def save_chemistry(w, todo: list[tuple[str, dict, bool]], now: str,
             if h["entry"] in found:
                 continue
             found.add(h["entry"])
-            row = {"match": h["match"], "score": h["score"], "evidence": h["evidence"]}
+            row = {"match": h["match"], "score": h["score"], "evidence": h["evidence"],
+                   "source_field": h.get("source_field"), "role": h.get("role"),
+                   "cas_conflict": int(bool(h.get("cas_conflict")))}
             if h["entry"] in before:
                 upd_hits.append({**row, "last_watchlist_version": version, "listing": key,
                                  "entry": h["entry"]})
@@ -187,9 +189,54 @@ def save_chemistry(w, todo: list[tuple[str, dict, bool]], now: str,
     insert(conn, "hits", new_hits)
     _update_hits(conn, upd_hits, fixed="current = 1, retracted_at = NULL")
     _update_hits(conn, retract, fixed="current = 0")
+    save_mentions(conn, todo, now, run)
     w.counts["hits_new"] += len(new_hits)
     w.counts["hits_retracted"] += len(retract)
     return len(new_hits), len(retract)
+
+
+def save_mentions(conn, todo: list[tuple[str, dict, bool]], now: str, run: int | None) -> int:
+    """Store each payload's `mentions` (listed chemicals a listing only mentions) in the
+    `mentions` table, same shape as `hits`; mentions no longer produced are retracted
+    (`current = 0`). Returns the number of new mention rows."""
+    keys = [key for key, _, _ in todo]
+    before: dict[tuple[str, str], int] = {}
+    for i in range(0, len(keys), 500):
+        part = keys[i:i + 500]
+        marks = ",".join("?" * len(part))
+        for listing, entry, current in conn.execute(
+                f"SELECT listing, entry, current FROM mentions WHERE listing IN ({marks})", part):
+            before[(listing, entry)] = current
+    new, upd, seen = [], [], set()
+    for key, chem, _ in todo:
+        version = chem["watchlist_version"]
+        for m in chem.get("mentions") or []:
+            pk = (key, m["entry"])
+            if pk in seen:
+                continue
+            seen.add(pk)
+            row = [m["match"], m["score"], m["evidence"], m.get("source_field"),
+                   m.get("role"), int(bool(m.get("cas_conflict")))]
+            if pk in before:
+                upd.append([*row, version, *pk])
+            else:
+                new.append([*pk, *row, now, version, version, run])
+    retract = [[now, *pk] for pk, cur in before.items() if cur and pk not in seen]
+    if new:
+        conn.executemany(
+            "INSERT INTO mentions (listing, entry, match, score, evidence, source_field, role,"
+            " cas_conflict, first_detected, watchlist_version, last_watchlist_version,"
+            " first_run, current) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,1)", new)
+    if upd:
+        conn.executemany(
+            "UPDATE mentions SET match = ?, score = ?, evidence = ?, source_field = ?, role = ?,"
+            " cas_conflict = ?, last_watchlist_version = ?, current = 1, retracted_at = NULL"
+            " WHERE listing = ? AND entry = ?", upd)
+    if retract:
+        conn.executemany(
+            "UPDATE mentions SET current = 0, retracted_at = ? WHERE listing = ? AND entry = ?",
+            retract)
+    return len(new)
 
 
 def _update_hits(conn, rows: list[dict], fixed: str) -> None:

@@ -14,7 +14,16 @@ from pathlib import Path
 import sqlite_utils
 
 DEFAULT_DB = "catalog.db"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
+
+_HIT_COLUMNS: dict[str, type] = {
+    "listing": str, "entry": str, "match": str, "score": float, "evidence": str,
+    "source_field": str, "role": str, "cas_conflict": int,
+    "first_detected": str, "watchlist_version": str, "last_watchlist_version": str,
+    "first_run": int, "current": int, "retracted_at": str,
+}
+_HIT_FKS = [("listing", "listings", "id"), ("entry", "watchlist_entries", "id"),
+            ("first_run", "crawl_runs", "id")]
 
 # table -> (columns, pk, foreign keys). Types: int, float, str; JSON arrays are stored as str.
 TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...], list[tuple[str, str, str]]]] = {
@@ -144,16 +153,10 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...], list[tuple[str, 
         ("listing", "substance"),
         [("listing", "listings", "id"), ("substance", "substances", "inchikey")],
     ),
-    "hits": (
-        {
-            "listing": str, "entry": str, "match": str, "score": float, "evidence": str,
-            "first_detected": str, "watchlist_version": str, "last_watchlist_version": str,
-            "first_run": int, "current": int, "retracted_at": str,
-        },
-        ("listing", "entry"),
-        [("listing", "listings", "id"), ("entry", "watchlist_entries", "id"),
-         ("first_run", "crawl_runs", "id")],
-    ),
+    "hits": (_HIT_COLUMNS, ("listing", "entry"), _HIT_FKS),
+    # Listed chemicals a listing only mentions (solubility, use, synthesis text): same shape as
+    # hits, never counted as hits (chem/subject.py decides what a listing offers).
+    "mentions": (_HIT_COLUMNS, ("listing", "entry"), _HIT_FKS),
     # Records that could not be stored (or read), with the reason: one bad record costs itself.
     "rejected": (
         {
@@ -206,6 +209,7 @@ INDEXES: list[tuple[str, tuple[str, ...], bool]] = [
     ("hits", ("current",), False),
     ("hits", ("first_detected",), False),
     ("rejected", ("run",), False),
+    ("mentions", ("entry",), False),
 ]
 
 FTS_CONFIG: dict[str, tuple[str, ...]] = {

@@ -22,13 +22,19 @@ def _open_existing(db_path: str):
 
 @click.command()
 @DB_OPTION
-def rescan(db_path: str) -> None:
+@click.option("--data-dir", type=click.Path(file_okay=False, exists=True),
+              envvar="PRECURSOR_WATCH_DATA_DIR",
+              help="Watchlist data directory (default: the bundled chem/data).")
+def rescan(db_path: str, data_dir: str | None) -> None:
     """Re-match every stored listing against the current watchlist (no re-crawl)."""
+    from chem.knowledge import default_knowledge
+    from chem.matcher import Matcher
+    from pipelines.chemistry import Chemistry
     from pipelines.rescan import rescan as run_rescan
 
     db = _open_existing(db_path)
     t0 = time.perf_counter()
-    r = run_rescan(db)
+    r = run_rescan(db, Chemistry(Matcher(knowledge=default_knowledge(data_dir))))
     click.echo(
         f"rescan: {r['listings']} listings ({r['texts']} distinct texts) matched against "
         f"watchlist {r['watchlist_version']} in {time.perf_counter() - t0:.1f}s: "

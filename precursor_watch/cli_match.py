@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 import sys
+from collections import deque
 from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import BinaryIO, TextIO
 
@@ -22,48 +25,85 @@ def _read_jsonl(stream: BinaryIO) -> Iterator[tuple[int, dict | None, str | None
         yield line.lineno, listing, (f"line {line.lineno}: {error}" if error else None)
 
 
-def run_jsonl(stream: BinaryIO, out: TextIO, with_substances: bool = False) -> tuple[int, int]:
-    """Match every listing in `stream` (bytes); returns (listings, errors)."""
-    from chem.matcher import Matcher
+_WORKER_MATCHER = None  # the matcher a forked worker inherits
+
+
+def _match_lines(batch: list[dict], with_substances: bool) -> list[str]:
+    """Output lines for a batch; a listing the matcher cannot read gets its own `error`."""
     from pipelines.chemistry import safe_match
 
-    matcher = Matcher()
-    count = errors = 0
+    matcher = _WORKER_MATCHER
+    assert matcher is not None
+    lines = []
+    for listing, result in zip(batch, safe_match(matcher, batch), strict=True):
+        line = result.as_dict(with_substances)
+        if listing.get("warnings"):
+            line["warnings"] = listing["warnings"]
+        lines.append(json.dumps(line, ensure_ascii=False))
+    return lines
+
+
+def _batches(stream: BinaryIO, out: TextIO, counts: list[int], size: int) -> Iterator[list[dict]]:
+    """Batches of listings; malformed lines are reported (stderr and an error line) on the way."""
     batch: list[dict] = []
-
-    def flush() -> None:
-        for listing, result in zip(batch, safe_match(matcher, batch), strict=True):
-            line = result.as_dict(with_substances)
-            if listing.get("warnings"):
-                line["warnings"] = listing["warnings"]
-            out.write(json.dumps(line, ensure_ascii=False) + "\n")
-        batch.clear()
-
     for lineno, listing, error in _read_jsonl(stream):
         if error:
-            errors += 1
+            counts[1] += 1
             click.echo(f"precursor-watch match: {error}", err=True)
-            out.write(json.dumps({"id": f"line-{lineno}", "hits": [], "error": error}) + "\n")
+            out.write(json.dumps({"id": f"line-{lineno}", "hits": [], "mentions": [],
+                                  "error": error}) + "\n")
             continue
-        count += 1
+        counts[0] += 1
         batch.append(listing)
-        if len(batch) >= BATCH:
-            flush()
+        if len(batch) >= size:
+            yield batch
+            batch = []
     if batch:
-        flush()
-    out.flush()
-    return count, errors
+        yield batch
 
 
-def print_table(text: str) -> None:
+def _write(out: TextIO, lines: list[str]) -> None:
+    for line in lines:
+        out.write(line + "\n")
+
+
+def run_jsonl(stream: BinaryIO, out: TextIO, with_substances: bool = False, workers: int = 1,
+              matcher=None, batch: int = BATCH) -> tuple[int, int]:
+    """Match every listing in `stream`; returns (listings, errors). `workers` > 1 matches
+    batches in that many forked processes (output keeps the input order)."""
+    global _WORKER_MATCHER
     from chem.matcher import Matcher
 
-    result = Matcher().match_text(text)
+    _WORKER_MATCHER = matcher or Matcher()
+    counts = [0, 0]
+    batches = _batches(stream, out, counts, batch if workers <= 1 else max(batch // 8, 50))
+    if workers <= 1:
+        for b in batches:
+            _write(out, _match_lines(b, with_substances))
+    else:
+        ctx = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+            window: deque[Future] = deque()  # at most 2 batches per worker in flight
+            for b in batches:
+                window.append(pool.submit(_match_lines, b, with_substances))
+                if len(window) >= 2 * workers:
+                    _write(out, window.popleft().result())
+            while window:
+                _write(out, window.popleft().result())
+    out.flush()
+    return counts[0], counts[1]
+
+
+def print_table(text: str, matcher) -> None:
+    result = matcher.match_text(text)
     if not result.hits:
         click.echo("no watchlist hits")
     for h in result.hits:
-        click.echo(f"{h.score:4.2f}  {h.match:<22} {h.entry:<28} {h.name}")
-        click.echo(f"      {h.inchikey}  evidence: {h.evidence}")
+        conflict = "  CAS CONFLICT" if h.cas_conflict else ""
+        click.echo(f"{h.score:4.2f}  {h.match:<22} {h.entry:<28} {h.name}{conflict}")
+        click.echo(f"      {h.inchikey}  from {h.source_field}; evidence: {h.evidence}")
+    for h in result.mentions:
+        click.echo(f"mention: {h.entry} ({h.name}) in {h.source_field}: {h.evidence}")
     for s in result.substances:
         click.echo(f"substance: {s.inchikey} {s.smiles} via {s.how} ({s.evidence})")
     for e in result.errors:
@@ -71,22 +111,39 @@ def print_table(text: str) -> None:
 
 
 @click.command()
-@click.argument("source", required=False)
+@click.argument("source", required=False, type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("--text", "text", help="Match this text as one listing and print a table.")
 @click.option("--substances", is_flag=True, help="Also print every resolved substance.")
-def match(source: str | None, substances: bool) -> None:
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
+              envvar="PRECURSOR_WATCH_WORKERS", help="Processes matching batches in parallel.")
+@click.option("--data-dir", type=click.Path(file_okay=False, exists=True),
+              envvar="PRECURSOR_WATCH_DATA_DIR",
+              help="Watchlist data directory (default: the bundled chem/data).")
+def match(source: str | None, text: str | None, substances: bool, workers: int,
+          data_dir: str | None) -> None:
     """Match listings against the watchlist.
 
     SOURCE is a JSON Lines file of listings ({"id", "title", "name", "cas", "smiles",
-    "description"}), `-` or nothing for standard input; any other text is matched as one listing
-    and printed as a table.
+    "synonyms", "description"}); `-` or nothing reads standard input. Each output line has `hits`
+    (what the listing offers) and `mentions` (listed chemicals it only mentions). A single text
+    goes through --text and prints a table.
     """
-    if source is None or source == "-":
-        run_jsonl(sys.stdin.buffer, sys.stdout, substances)
-    elif Path(source).is_file():
-        with open(source, "rb") as fh:
-            run_jsonl(fh, sys.stdout, substances)
+    from chem.knowledge import default_knowledge
+    from chem.matcher import Matcher
+
+    if text is not None and source is not None:
+        raise click.UsageError("give either SOURCE or --text, not both")
+    matcher = Matcher(knowledge=default_knowledge(data_dir))
+    if text is not None:
+        print_table(text, matcher)
+    elif source is None or source == "-":
+        run_jsonl(sys.stdin.buffer, sys.stdout, substances, workers, matcher)
+    elif not Path(source).is_file():
+        raise click.BadParameter(f"no such file: {source} (a text to match goes through --text)",
+                                 param_hint="SOURCE")
     else:
-        print_table(source)
+        with open(source, "rb") as fh:  # bytes: a bad line costs only itself
+            run_jsonl(fh, sys.stdout, substances, workers, matcher)
 
 
 @click.command()

@@ -129,13 +129,15 @@ def test_match_jsonl_protocol_with_a_malformed_line(tmp_path):
     by_id = {line["id"]: line for line in lines}
     assert [h["inchikey"][:14] for h in by_id["a"]["hits"]] == [ANPP]
     assert set(by_id["a"]["hits"][0]) == {"entry", "name", "inchikey", "match", "score",
-                                          "evidence"}
+                                          "evidence", "source_field", "role", "cas_conflict"}
+    assert by_id["a"]["hits"][0]["source_field"] == "title"
+    assert by_id["a"]["mentions"] == []
     assert "line 2" in by_id["line-2"]["error"]
     assert by_id["c"]["hits"] == []
 
 
 def test_match_text_prints_a_table():
-    result = CliRunner().invoke(main, ["match", "1-boc-4-AP 99% CAS 125541-22-2"])
+    result = CliRunner().invoke(main, ["match", "--text", "1-boc-4-AP 99% CAS 125541-22-2"])
     assert result.exit_code == 0
     assert "HTIWISWAPVQGMI-UHFFFAOYSA-N" in result.stdout
     assert "cas" in result.stdout

@@ -83,3 +83,28 @@ def test_watchlist_change_then_rescan_records_exactly_the_new_hits(tmp_path, mat
                       [ADDED]).fetchone()[0] >= 1
     assert db.execute("select in_force from watchlist_entries where id = ?",
                       [ADDED]).fetchone() == (0,)
+
+
+def test_mentions_are_stored_apart_from_hits_and_rescan_recomputes_both(tmp_path, matcher):
+    """A real page (https://www.seidlerchem.com/methyl-ethyl-ketone.htm) selling MEK whose text
+    names chloroform: MEK is a hit with its source field, chloroform only a mention."""
+    feed = tmp_path / "mek.jsonl"
+    feed.write_text(json.dumps({
+        "type": "listing", "platform": "vendorsite", "listing_id": "mek-1",
+        "url": "https://www.seidlerchem.com/methyl-ethyl-ketone.htm",
+        "title": "Methyl Ethyl Ketone",
+        "description": "Often found in paint removers. Soluble in alcohol, ether and chloroform.",
+    }) + "\n", encoding="utf-8")
+    db = open_db(tmp_path / "c.db")
+    ingest_jsonl(feed, db, chemistry=Chemistry(matcher))
+    hits = db.execute("select entry, source_field, role, cas_conflict, current from hits"
+                      ).fetchall()
+    assert hits == [("mek", "title", "offered", 0, 1)]
+    mentions = db.execute("select entry, role, current from mentions").fetchall()
+    assert mentions == [("chloroform", "mention", 1)]
+
+    # A watchlist without chloroform: rescan retracts the mention and keeps the hit.
+    without = Matcher(watchlist=watchlist_without("chloroform", tmp_path))
+    rescan(db, Chemistry(without))
+    assert db.execute("select entry, current from mentions").fetchall() == [("chloroform", 0)]
+    assert db.execute("select entry, current from hits").fetchall() == [("mek", 1)]

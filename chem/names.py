@@ -1,0 +1,189 @@
+"""Name index: watchlist names, dictionary synonyms, abbreviations, Chinese names, fuzzy lookup.
+
+Built once from the watchlist and the offline dictionary; `lookup` answers one phrase,
+`fuzzy` one name span (misspellings), `chinese` the watchlist Chinese names inside a text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from chem.dictionary import Dictionary
+from chem.text import clean_text, name_key, strip_salt_words, tables
+from chem.watchlist import Entry, Watchlist
+
+_DIGITS = re.compile(r"\D")
+# Characters that make a Chinese name part of a longer one (对甲苯磺酸 is not 甲苯).
+_ZH_PREFIX = frozenset("对邻间二三四氯溴碘氟硝基羟氨甲乙丙丁戊己苯环异叔仲聚\x00")
+_ZH_SUFFIX = frozenset("磺基胺醇醛酮腈酯酰烷烯炔酚醚肟嗪啶唑聚酸\x00")
+# After a two-character acid name (硫酸, 盐酸) a metal makes it a salt (硫酸钠 is sodium sulfate).
+_ZH_METALS = frozenset("钠钾铵铜铁锌镁钙钡铝锂")
+MIN_FUZZY_LENGTH = 7
+MIN_FUZZY_DICTIONARY_KEY = 12
+FUZZY_CACHE_SIZE = 200_000
+
+
+@dataclass
+class Span:
+    start: int
+    end: int
+    kind: str  # watchlist | dictionary | abbreviation | fuzzy | family
+    payload: object
+    phrase: str
+
+
+class NameIndex:
+    def __init__(self, watchlist: Watchlist, dictionary: Dictionary):
+        self.dictionary = dictionary
+        self.by_name: dict[str, list[Entry]] = {}
+        curated: set[str] = set()
+        for e in watchlist.entries:
+            for n in (e.name, *e.synonyms, *e.names_other):
+                self._add(name_key(n), e)
+                curated.add(name_key(n))
+        blocks = {e.connectivity for e in watchlist.entries}
+        by_block: dict[str, list[Entry]] = {}
+        for e in watchlist.entries:
+            by_block.setdefault(e.connectivity, []).append(e)
+        for block, keys in dictionary.names_for_inchikey_blocks(blocks).items():
+            for key in keys:
+                if len(key) >= 6 and not key.isdigit():
+                    for e in by_block[block]:
+                        self._add(key, e)
+        self.by_abbrev: dict[str, list[Entry]] = {}
+        for e in watchlist.entries:
+            for a in e.abbreviations:
+                self.by_abbrev.setdefault(name_key(a), []).append(e)
+        self.clash_guards: dict[str, list[str]] = {}
+        self.clash_cas: dict[str, set[str]] = {}
+        for c in watchlist.clashes:
+            key = name_key(c.abbreviation)
+            self.clash_guards.setdefault(key, []).extend(
+                name_key(g) for g in c.guard_terms if name_key(g))
+            if c.cas:
+                self.clash_cas.setdefault(key, set()).add(c.cas)
+        self.zh_names: list[tuple[str, Entry]] = sorted(
+            ((clean_text(strip_salt_words(n)[0]), e) for e in watchlist.entries
+             for n in e.names_zh),
+            key=lambda p: -len(p[0]),
+        )
+        # Misspellings are matched against the curated names and the dictionary's long
+        # (systematic) synonyms only: its short ones include designations one letter away from
+        # ordinary words ("vitamin l" ~ "vitamins").
+        self.fuzzy_choices: dict[int, list[str]] = {}
+        for key in self.by_name:
+            if len(key) >= 6 and (key in curated or len(key) >= MIN_FUZZY_DICTIONARY_KEY):
+                self.fuzzy_choices.setdefault(len(key), []).append(key)
+        self._fuzzy_cache: dict[str, tuple[str, int] | None] = {}
+
+    def _add(self, key: str, entry: Entry) -> None:
+        if len(key) < 3:
+            return
+        bucket = self.by_name.setdefault(key, [])
+        if entry not in bucket:
+            bucket.append(entry)
+
+    def ambiguous(self, key: str, entry: Entry) -> bool:
+        """A name that also denotes another compound (the dictionary, or another entry)."""
+        entries = self.by_name.get(key, [])
+        if len({e.connectivity for e in entries}) > 1:
+            return True
+        record = self.dictionary.lookup_key(key)
+        return record is not None and record.inchikey[:14] != entry.connectivity
+
+    def lookup(self, phrase: str, i: int, j: int) -> Span | None:
+        """The watchlist name, dictionary name or abbreviation `phrase` is, if any."""
+        key = name_key(phrase)
+        if len(key) < 2:
+            return None
+        variants = [(key, phrase)]
+        stripped, removed = strip_salt_words(phrase)
+        if removed:
+            skey = name_key(stripped)
+            if len(skey) >= 2:
+                variants.append((skey, stripped))
+        generic_words = tables().generic_words
+        for k, p in variants:
+            entries = self.by_name.get(k)
+            if entries:
+                return Span(i, j, "watchlist", entries, phrase)
+            generic = p.lower().strip(".,;:()") in generic_words
+            record = self.dictionary.lookup_key(k) if len(k) >= 4 and not generic else None
+            if record is not None:
+                return Span(i, j, "dictionary", record, phrase)
+            entries = self.by_abbrev.get(k)
+            if entries and abbrev_case_ok(p):
+                return Span(i, j, "abbreviation", entries, phrase)
+            family = self._family(k)
+            if family:
+                return Span(i, j, "family", family, phrase)
+        return None
+
+    def _family(self, key: str) -> list[Entry] | None:
+        """A plural of a listed name ("piperidines", "ephedrines"): the family, not the compound."""
+        for suffix in ("es", "s"):
+            if key.endswith(suffix) and len(key) > 6:
+                entries = self.by_name.get(key[: -len(suffix)])
+                if entries:
+                    return entries
+        return None
+
+    def fuzzy(self, phrase: str) -> tuple[str, int] | None:
+        """(watchlist name key, edits) for a misspelt name span, or None."""
+        key = name_key(strip_salt_words(phrase)[0])
+        if key in self._fuzzy_cache:
+            return self._fuzzy_cache[key]
+        best = self._fuzzy_search(key)
+        if len(self._fuzzy_cache) >= FUZZY_CACHE_SIZE:
+            self._fuzzy_cache.clear()
+        self._fuzzy_cache[key] = best
+        return best
+
+    def _fuzzy_search(self, key: str) -> tuple[str, int] | None:
+        size = len(key)
+        allowed = 0 if size < MIN_FUZZY_LENGTH else 1 if size < 10 else 2 if size < 18 else 3
+        if not allowed or key.isdigit() or self.dictionary.lookup_key(key) is not None:
+            return None
+        digits = _DIGITS.sub("", key)
+        best = None
+        for length in range(size - allowed, size + allowed + 1):
+            choices = self.fuzzy_choices.get(length)
+            if not choices:
+                continue
+            for target, dist, _ in process.extract(key, choices, scorer=OSA.distance,
+                                                   score_cutoff=allowed, limit=5):
+                # Locants are not typos (1,3-butanediol is not 1,4-butanediol); a longer word
+                # that starts with the name is another word (chloroformate, piperidines).
+                if _DIGITS.sub("", target) != digits or key.startswith(target):
+                    continue
+                if best is None or dist < best[1]:
+                    best = (target, int(dist))
+        return best
+
+    def chinese(self, text: str) -> list[tuple[str, Entry]]:
+        """Watchlist Chinese names in `text`, longest first, each text stretch read once."""
+        found = []
+        remaining = text
+        for zh, entry in self.zh_names:
+            if not zh or zh not in remaining:
+                continue
+            for m in re.finditer(re.escape(zh), remaining):
+                before = remaining[m.start() - 1] if m.start() else ""
+                after = remaining[m.end()] if m.end() < len(remaining) else ""
+                if before not in _ZH_PREFIX and after not in _ZH_SUFFIX and not (
+                        len(zh) <= 2 and after in _ZH_METALS):
+                    found.append((zh, entry))
+                    break
+            remaining = remaining.replace(zh, "\x00")  # a salt word beside it stays a salt word
+        return found
+
+
+def abbrev_case_ok(written: str) -> bool:
+    letters = [c for c in written if c.isalpha()]
+    if len(letters) <= 3:
+        return all(c.isupper() for c in letters) or "boc" in written.lower()
+    return True

@@ -1,0 +1,193 @@
+"""Structure -> watchlist hits: parent connectivity, class rules (SMARTS), designer transforms.
+
+Only a molecule that is one of the usual sold forms (neutral compound, its salt or hydrate) is
+compared through its parent. Organometallics, carbocations/carbanions/radicals and mixtures of
+several organic compounds never standardize to a listed parent: they match only exactly.
+The designer search is bounded by a work budget (reaction applications per structure).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from rdkit import Chem
+from rdkit.Chem import AllChem
+
+from chem.scoring import SCORES
+from chem.standardize import (
+    is_plain,
+    parent_from_known,
+    parent_from_smiles,
+    standardize,
+    standardize_known,
+)
+from chem.watchlist import Entry, Watchlist
+
+MAX_TRANSFORM_DEPTH = 2
+MAX_FRONTIER = 16
+TRANSFORM_BUDGET = 48  # products tried per structure: bounded cost on hostile input
+MAX_PRODUCTS = 4  # products taken from one reaction application
+_METALS = frozenset(range(3, 5)) | frozenset(range(11, 14)) | frozenset(range(19, 33)) \
+    | frozenset(range(37, 52)) | frozenset(range(55, 85)) | frozenset(range(87, 119))
+_ACID = Chem.MolFromSmarts("[$([CX3](=O)[OX2H1]),$([SX4](=O)(=O)[OX2H1]),$([PX4](=O)[OX2H1])]")
+
+
+@dataclass(frozen=True)
+class StructureHit:
+    entry: str
+    kind: str
+    score: float
+    evidence: str
+
+
+def not_a_sold_form(mol: Chem.Mol) -> str | None:
+    """Why a molecule must not be read as a listed parent (organometallic, ion, mixture), if so."""
+    for atom in mol.GetAtoms():
+        z = atom.GetAtomicNum()
+        if z == 0:
+            return "polymer or unspecified group"  # "*" attachment points (repeat units)
+        if atom.GetNumRadicalElectrons():
+            return "radical"
+        if z == 6 and atom.GetFormalCharge() != 0:
+            return "carbon ion"
+        if z in _METALS and any(n.GetAtomicNum() == 6 for n in atom.GetNeighbors()):
+            return "organometallic"
+    frags = Chem.GetMolFrags(mol, asMols=True, sanitizeFrags=False)
+    organic = [f for f in frags if f.GetNumHeavyAtoms() >= 4
+               and any(a.GetAtomicNum() == 6 for a in f.GetAtoms())
+               and not any(a.GetFormalCharge() for a in f.GetAtoms())
+               and not f.HasSubstructMatch(_ACID)]
+    return "mixture" if len(organic) > 1 else None
+
+
+class StructureIndex:
+    """Watchlist structures by connectivity, compiled class rules and designer transforms."""
+
+    def __init__(self, watchlist: Watchlist, budget: int = TRANSFORM_BUDGET):
+        self.entries = {e.id: e for e in watchlist.entries}
+        self.budget = budget
+        self.by_block: dict[str, list[Entry]] = {}
+        for e in watchlist.entries:
+            self.by_block.setdefault(e.connectivity, []).append(e)
+        self.classes = []
+        for rule in watchlist.classes:
+            patt = Chem.MolFromSmarts(rule.smarts)
+            if patt is not None and rule.entry in self.entries:
+                self.classes.append((rule, patt, self.entries[rule.entry]))
+        self.transforms = []
+        for t in watchlist.transforms:
+            try:
+                rxn = AllChem.ReactionFromSmarts(t.rxn)
+            except ValueError:
+                continue  # `watchlist validate` reports it
+            if rxn is not None and rxn.GetNumReactantTemplates() == 1:
+                rxn.Initialize()
+                self.transforms.append((t, rxn, rxn.GetReactantTemplate(0)))
+        self.designer_smiles: dict[str, list[Entry]] = {}
+        for e in watchlist.entries:
+            target = parent_from_smiles(e.smiles) if e.designer_target else None
+            if target is not None:
+                key = Chem.MolToSmiles(target, isomericSmiles=False)
+                self.designer_smiles.setdefault(key, []).append(e)
+
+    def hits(self, smiles: str, kind: str, inchikey: str | None = None,
+             formula: str | None = None) -> tuple[StructureHit, ...]:
+        """Watchlist hits of one structure; `kind` is how the structure was found, `inchikey`
+        its standard InChIKey when already known (dictionary records)."""
+        s = standardize_known(smiles, inchikey, formula) if inchikey else standardize(smiles)
+        if not s.ok:
+            return ()
+        odd = None
+        if not is_plain(smiles) and not smiles.startswith("InChI="):
+            raw = Chem.MolFromSmiles(smiles)
+            odd = not_a_sold_form(raw) if raw is not None else None
+        out: list[StructureHit] = []
+        matched: set[str] = set()
+        for entry in self.by_block.get(s.connectivity or "", []):
+            exact = not s.flags and entry.inchikey == s.parent_inchikey
+            if odd and not exact:
+                continue
+            matched.add(entry.id)
+            if kind == "watchlist":
+                continue  # already a direct name hit
+            if kind in ("smiles", "inchi"):
+                how = "exact" if exact else "parent"
+            else:
+                how = kind if kind in SCORES else "name"
+            flags = f" ({', '.join(s.flags)})" if s.flags else ""
+            out.append(StructureHit(entry.id, how, SCORES[how],
+                                    f"structure {s.parent_inchikey} = {entry.name}{flags}"))
+        mol = parent_from_known(smiles, inchikey, formula) if inchikey \
+            else parent_from_smiles(smiles)
+        if mol is None or odd:
+            return tuple(out)
+        for rule, patt, entry in self.classes:
+            if entry.id not in matched and mol.HasSubstructMatch(patt):
+                out.append(StructureHit(entry.id, "class", SCORES["class"],
+                                        f"class rule: {rule.name}"))
+                matched.add(entry.id)
+        if not mol.GetRingInfo().NumRings():
+            return tuple(out)  # every designer target has a ring and no transform makes one
+        for product, chain in self.designer_products(mol):
+            for entry in self.designer_smiles.get(product, []):
+                if entry.id in matched:
+                    continue
+                score = SCORES["designer"] * (0.9 ** (len(chain) - 1))
+                out.append(StructureHit(
+                    entry.id, "designer", score,
+                    f"designer analogue: {' then '.join(chain)} gives {entry.name}"))
+                matched.add(entry.id)
+        return tuple(out)
+
+    def designer_products(self, mol: Chem.Mol) -> list[tuple[str, list[str]]]:
+        """Stereo-free SMILES of products reachable by up to MAX_TRANSFORM_DEPTH transforms,
+        within `budget` products tried (a molecule with ten Boc groups stays cheap)."""
+        results: list[tuple[str, list[str]]] = []
+        seen = {Chem.MolToSmiles(mol, isomericSmiles=False)}
+        frontier: list[tuple[Chem.Mol, list[str]]] = [(mol, [])]
+        work = 0
+        for _ in range(MAX_TRANSFORM_DEPTH):
+            nxt = []
+            for m, chain in frontier:
+                for t, rxn, template in self.transforms:
+                    if not m.HasSubstructMatch(template):
+                        continue  # a C++ match test is far cheaper than running the reaction
+                    if work >= self.budget:
+                        return results
+                    for p in _products(rxn, m, t.kind == "transesterification"):
+                        work += 1
+                        smi = Chem.MolToSmiles(p, isomericSmiles=False)
+                        if smi in seen:
+                            continue
+                        seen.add(smi)
+                        results.append((smi, chain + [t.id]))
+                        if t.kind != "transesterification":  # a new ester unmasks nothing more
+                            nxt.append((p, chain + [t.id]))
+            frontier = nxt[:MAX_FRONTIER]
+        return results
+
+
+def _products(rxn: AllChem.ChemicalReaction, mol: Chem.Mol, exhaust: bool) -> Iterator[Chem.Mol]:
+    """Sanitizable products of one reaction on `mol` (RDKit signals a bad product by raising)."""
+    for prods in rxn.RunReactants((mol,), maxProducts=MAX_PRODUCTS):
+        p = prods[0]
+        try:
+            Chem.SanitizeMol(p)
+            if exhaust:
+                p = _exhaust(rxn, p)
+        except (ValueError, RuntimeError):  # Chem.AtomValenceException and kin: not a molecule
+            continue
+        yield p
+
+
+def _exhaust(rxn: AllChem.ChemicalReaction, mol: Chem.Mol, limit: int = 4) -> Chem.Mol:
+    """Apply a reaction again and again until nothing matches (bounded)."""
+    for _ in range(limit):
+        products = rxn.RunReactants((mol,), maxProducts=1)
+        if not products:
+            break
+        nxt = products[0][0]
+        Chem.SanitizeMol(nxt)
+        mol = nxt
+    return mol
