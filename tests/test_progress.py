@@ -34,7 +34,7 @@ def test_terminal_gets_live_lines_per_spider(tmp_path):
     assert "\x1b[F" in out  # redrawn in place
     final = [ln for ln in out.replace("\r", "").split("\n") if "\x1b[2Khxchem" in ln][-1]
     assert "finished" in final and "pages    14/14" in final and "items    18" in final
-    assert "hits   12" in final and "errors   0" in final
+    assert "hits   11" in final and "errors   0" in final
 
 
 def test_no_terminal_gets_quiet_structured_lines(tmp_path):
