@@ -13,7 +13,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from chem.dictionary import Dictionary
-from chem.text import clean_text, name_key, strip_salt_words, tables
+from chem.text import clean_text, name_key, primed_key, strip_salt_words, tables
 from chem.watchlist import Entry, Watchlist
 
 _DIGITS = re.compile(r"\D")
@@ -40,9 +40,16 @@ class NameIndex:
     def __init__(self, watchlist: Watchlist, dictionary: Dictionary):
         self.dictionary = dictionary
         self.by_name: dict[str, list[Entry]] = {}
+        # Names with primed locants, keyed with the primes kept ("3'-chloropropiophenone").
+        self.by_primed: dict[str, list[Entry]] = {}
         curated: set[str] = set()
         for e in watchlist.entries:
             for n in (e.name, *e.synonyms, *e.names_other):
+                primed = primed_key(n)
+                if primed:
+                    self.by_primed.setdefault(primed, []).append(e)
+                    if self._plain_key_is_another_compound(name_key(n), e):
+                        continue  # "3-chloropropiophenone" is 936-59-4, not 3'-chloro
                 self._add(name_key(n), e)
                 curated.add(name_key(n))
         blocks = {e.connectivity for e in watchlist.entries}
@@ -80,6 +87,10 @@ class NameIndex:
                 self.fuzzy_choices.setdefault(len(key), []).append(key)
         self._fuzzy_cache: dict[str, tuple[str, int] | None] = {}
 
+    def _plain_key_is_another_compound(self, key: str, entry: Entry) -> bool:
+        record = self.dictionary.lookup_key(key)
+        return record is not None and record.inchikey[:14] != entry.connectivity
+
     def _add(self, key: str, entry: Entry) -> None:
         if len(key) < 3:
             return
@@ -100,6 +111,9 @@ class NameIndex:
         key = name_key(phrase)
         if len(key) < 2:
             return None
+        primed = primed_key(phrase)
+        if primed and primed in self.by_primed:
+            return Span(i, j, "watchlist", self.by_primed[primed], phrase)
         variants = [(key, phrase)]
         stripped, removed = strip_salt_words(phrase)
         if removed:

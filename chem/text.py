@@ -81,6 +81,9 @@ _BOC = re.compile(
 )
 _CBZ = re.compile(r"(?:\b[n1][-\s]?)?\(?\b(?:benzyloxy-?carbonyl|cbz)\b\)?-?", re.IGNORECASE)
 _NON_KEY = re.compile(r"[^0-9a-z\u3400-\u9fff]+")
+# A primed locant ("3'-chloro": on the ring of an aryl ketone) names another atom than the plain
+# one ("3-chloro": on the chain), so 3'-chloropropiophenone and 3-chloropropiophenone differ.
+_PRIMED_LOCANT = re.compile(r"(?<=\d)\s*['\u2032\u2019\u2018\u00b4\u02b9]")
 CJK = re.compile(r"[\u3400-\u9fff]")
 
 
@@ -126,6 +129,19 @@ def name_key(name: str) -> str:
     text = _BOC.sub(" boc ", text)
     text = _CBZ.sub(" cbz ", text)
     return _NON_KEY.sub("", text)
+
+
+def primed_key(name: str) -> str | None:
+    """The lookup key of a name that keeps its primed locants apart (`3'` -> `3p`), or None
+    when the name has none. name_key drops primes, so it cannot tell the two apart.
+
+    >>> primed_key("3'-Chloropropiophenone"), primed_key("3-Chloropropiophenone")
+    ('3pchloropropiophenone', None)
+    """
+    text = clean_text(name)
+    if not _PRIMED_LOCANT.search(text):
+        return None
+    return name_key(_PRIMED_LOCANT.sub("p", text))
 
 
 def strip_salt_words(name: str) -> tuple[str, list[str]]:

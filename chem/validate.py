@@ -17,7 +17,7 @@ from rdkit.Chem import AllChem, rdMolDescriptors
 
 from chem import changelog
 from chem.cas import check_digit_ok
-from chem.text import name_key, strip_salt_words
+from chem.text import name_key, primed_key, strip_salt_words
 from chem.watchlist import Watchlist
 
 TIERS = {"precursor", "pre-precursor", "reagent"}
@@ -161,6 +161,8 @@ def cross_check(wl: Watchlist, dictionary) -> list[Problem]:
                                                      f"({rec.inchikey}) in the PubChem-derived "
                                                      f"table, not this structure"))
         for name in (e.name, *e.synonyms, *e.names_other):
+            if primed_key(name):
+                continue  # the table's keys drop primes: 3'-chloro and 3-chloro look alike there
             rec = dictionary.lookup_name(name)
             if rec is not None and rec.smiles and block(rec.smiles, rec.inchikey) not in ours:
                 problems.append(Problem(e.id, "names", f"{name!r} is {rec.name!r} (CAS {rec.cas}) "

@@ -75,6 +75,18 @@ def test_new_substance_found_by_smiles(matcher, entry_id):
     assert hits[entry_id].inchikey == key
 
 
+@pytest.mark.parametrize("title", [
+    "3'-Chloropropiophenone",  # the name Delegated Regulation (EU) 2026/314 uses
+    "3\u2032-Chloropropiophenone 98%",  # a typographic prime
+    "m-Chloropropiophenone; 3'-chloropropiophenone, 99%",
+])
+def test_primed_locant_names_the_ring_isomer(matcher, title):
+    # name_key drops primes, and the plain key "3-chloropropiophenone" is 936-59-4 (unlisted):
+    # the primed spelling must still reach the listed 3'-chloro compound.
+    hits = _hits(matcher, {"title": title})
+    assert hits["m-chloropropiophenone"].inchikey == "PQWGFUFROKIJBO-UHFFFAOYSA-N"
+
+
 def test_unverified_bromo_cas_numbers_are_left_out():
     wl = load_watchlist()
     for entry_id in ("2-bromo-m-chloropropiophenone", "2-bromo-m-methylpropiophenone",
