@@ -6,6 +6,7 @@ together after "CAS". Only numbers with a valid check digit are accepted.
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -87,21 +88,28 @@ def find_cas(text: str) -> list[CasMention]:
         return []
     norm = normalize_text(text)
     found: dict[str, CasMention] = {}
-    spans: list[tuple[int, int]] = []
+    spans: list[tuple[int, int]] = []  # in text order (finditer), so inside() can bisect
     for m in _CAS_RE.finditer(norm):
         first, middle, check = m.groups()
         cas = f"{first.lstrip('0') or '0'}-{middle}-{check}"
         if check_digit_ok(cas):
             found.setdefault(cas, CasMention(cas, m.group(0)))
             spans.append(m.span())
+    # Runs never overlap each other (finditer), so only the dashed numbers' spans can hold one.
     for m in _RUN_RE.finditer(norm):
-        if any(s <= m.start(1) < e for s, e in spans):
+        if _inside(spans, m.start(1)):
             continue
         cas = format_cas(m.group(1).lstrip("0"))
         if cas and check_digit_ok(cas):
             found.setdefault(cas, CasMention(cas, m.group(0)))
-            spans.append(m.span())
     return list(found.values())
+
+
+def _inside(spans: list[tuple[int, int]], pos: int) -> bool:
+    """Whether `pos` falls in one of `spans` (sorted, not overlapping): O(log n), so a page with
+    thousands of CAS numbers costs no quadratic scan."""
+    i = bisect.bisect_right(spans, (pos, float("inf"))) - 1
+    return i >= 0 and spans[i][0] <= pos < spans[i][1]
 
 
 def find_partial_cas(text: str) -> list[CasMention]:
@@ -113,7 +121,7 @@ def find_partial_cas(text: str) -> list[CasMention]:
     full_spans = [m.span() for m in _CAS_RE.finditer(norm)]
     for rx in (_PARTIAL_RE, _PARTIAL_SUFFIX_RE):
         for m in rx.finditer(norm):
-            if any(s <= m.start(1) < e for s, e in full_spans):
+            if _inside(full_spans, m.start(1)):
                 continue
             block = m.group(1).lstrip("0")
             if len(block) < 4:

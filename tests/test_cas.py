@@ -65,3 +65,18 @@ def test_normalize_cas(value, expected):
 )
 def test_check_digit(cas, ok):
     assert check_digit_ok(cas) is ok
+
+
+def test_find_cas_on_a_catalog_of_thousands_keeps_runs_apart_from_dashed_numbers():
+    # Regression: each undashed run was checked against every dashed number found before it
+    # (quadratic; 10,000 numbers took ~10 s). Runs inside a dashed number are still skipped.
+    dashed = [f"{n}-{(n * 7) % 100:02d}-{_check_digit(n, (n * 7) % 100)}"
+              for n in range(50_000, 53_000)]
+    text = " ".join(f"CAS {c}" for c in dashed) + " and CAS 79099073, CAS 110894"
+    found = [m.cas for m in find_cas(text)]
+    assert found[:3000] == dashed and found[3000:] == ["79099-07-3", "110-89-4"]
+
+
+def _check_digit(first: int, middle: int) -> int:
+    digits = f"{first}{middle:02d}"
+    return sum((i + 1) * int(c) for i, c in enumerate(reversed(digits))) % 10
