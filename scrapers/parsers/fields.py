@@ -24,11 +24,15 @@ _BLOCKS = {"p", "div", "li", "ul", "ol", "tr", "td", "th", "dt", "dd", "table", 
 _WS = re.compile(r"\s+")
 # Characters lxml cannot hold in a tree (NUL, other C0 controls, lone surrogates): replaced.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
+# A page saved through a string repr keeps its line breaks as the two characters "\n": between
+# tags and words they are whitespace, so they are read as such (never inside a word).
+_ESCAPED_WS = re.compile(r"(?<=[\s>])(?:\\[nrt])+|(?:\\[nrt])+(?=[\s<]|$)")
 
 
 def load(html: str | None) -> lxml.html.HtmlElement:
     """Parse `html` into an element tree without scripts, styles or comments (never raises)."""
     html = _NOT_XML.sub("\ufffd", html) if html else html
+    html = _ESCAPED_WS.sub("\n", html) if html and "\\n" in html else html
     try:
         root = lxml.html.fromstring(html or "<html></html>")
     except (lxml.etree.ParserError, ValueError):
