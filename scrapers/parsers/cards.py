@@ -21,10 +21,15 @@ _NOT_PRODUCT = re.compile(
     r"note|merkzettel|warenkorb|koszyk|(?:contact|kontakt|about)(?:[-_]?us)?|blog|news|faq|tag|"
     r"author|[\w-]*quote|inquiry|enquiry|rfq|login|signin|sign-in|terms|privacy|shipping|"
     r"returns|sitemap|site-map|index\.php\?route=information|search|fulltextsearch|suche|"
-    r"szukaj|buscar|recherche|поиск)(?:/|$|\?|\.)|"
+    r"szukaj|buscar|recherche|поиск|purchase[\w-]*|buy(?:ing)?[-_]?(?:leads?|offers?|requests?)|"
+    r"buyinfo|cas_[\d-]+)(?:/|$|\?|\.)|"
     r"[?&](?:add-to-cart|add_to_wishlist|add-to-compare|action)=|route=(?:checkout|account|"
     r"information|product/(?:compare|search|category|manufacturer))", re.I)
 _CARD_MIN = 2
+_IDENTIFIER = re.compile(r"\d{2,7}-\d{2}-\d|MFCD\d{8}", re.I)
+# "CAS:5989-27-5 (+)-Dipentene": the number leads the name in some cards
+_LEADING_CAS = re.compile(
+    r"^\s*(?:CAS\s*(?:No\.?|#|号|RN)?\s*[:：]?\s*)?\d{2,7}-\d{2}-\d\s+(?=\S)", re.I)
 _CALL_TO_ACTION = re.compile(
     r"^(?:view|details?|more|read more|view (?:full )?details|buy|buy now|add to cart|order|"
     r"select options|choose options|shop now|learn more|in den warenkorb|details ansehen|mehr|"
@@ -40,6 +45,8 @@ def _product_links(block, base: str) -> dict:
         link = f.absolute(base, a.get("href"))
         if not link or not (f.text(a) or a.get("title") or a.find(".//img") is not None):
             continue  # an icon-only button (quote, compare, wishlist) names no product
+        if _IDENTIFIER.fullmatch(f.text(a) or ""):
+            continue  # a CAS or MDL number linked to its substance page, not to this offer
         parts = urlsplit(link)
         other = (parts.hostname or "").removeprefix("www.")
         if other != host and not other.endswith("." + host):
@@ -126,6 +133,7 @@ def read_card(card, link: str, links: dict) -> dict:
     """The fields one card shows."""
     found = regions.pairs(card)
     title = _title(card, link, links)
+    title = _LEADING_CAS.sub("", title) if title else title
     name, title_purity = offers.split_title(title) if title else (None, None)
     text = "\n".join(regions.lines(card))
     cas = f.cas_as_written(regions.pick(found, "cas")) or f.cas_as_written(
@@ -137,11 +145,20 @@ def read_card(card, link: str, links: dict) -> dict:
     else:
         low, high, currency = offers.price_range(price_texts(card) or [text])
         qty = regions.pick(found, "quantity", offers.quantity)
-        qty = offers.quantity(qty) if qty else offers.quantity(name)
+        qty = offers.quantity(qty) if qty else offers.quantity(name) or _pack_after_price(card)
     purity = title_purity or offers.purity(regions.pick(found, "purity") or "")
     return {"url": link, "title": name, "cas": cas, "price_amount": low, "price_max": high,
             "price_currency": currency, "purity": purity, "quantity": qty,
             "price_text": f.clean(" ".join(price_texts(card)))}
+
+
+def _pack_after_price(card) -> str | None:
+    """The pack a price is quoted for, written after it: "$26/500ML", "€12 / 25 g"."""
+    for line in regions.lines(card):
+        m = re.search(r"\d\s*/\s*(\d[^/]*)$", line)
+        if m and offers.amounts(line) and offers.quantity(m.group(1)):
+            return offers.quantity(m.group(1))
+    return None
 
 
 _NET = re.compile(r"netto|\bnet\b|ex\.? ?tax|excl|zzgl|без ндс|不含税|hors taxe|\bht\b|sin iva",
