@@ -2,6 +2,7 @@
 sees on each page, read by the generic extractor (the `vendorsite` parser), and every real page
 through every parser without a crash."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -58,9 +59,68 @@ def test_licence_number_is_never_a_phone():
 
 
 def test_sites_covered_include_chinese_pages():
-    assert {"molbase", "sigmaaldrich", "made-in-china", "1688", "alibaba"} <= {
-        site(x) for x in LABELS}
+    assert {"molbase", "sigmaaldrich", "made-in-china", "1688", "alibaba", "jkchemical",
+            "chemicalbook", "lookchem", "guidechem"} <= {site(x) for x in LABELS}
     assert any("zh" in x["url"] or "molbase" in x["url"] for x in LABELS)
+
+
+def _page(file: str) -> tuple[list[dict], dict]:
+    label = next(x for x in LABELS if x["file"] == file)
+    items = parse(label)
+    vendor = next(i for i in items if i["type"] == "vendor")
+    return [i for i in items if i["type"] == "listing"], vendor
+
+
+def test_chinese_vendor_search_reads_each_pack_table_in_rmb():
+    """J&K's own site: 10 cards, each with 纯度/CAS labels and a pack table whose price column
+    is headed '单价 (RMB)' with bare numbers; the English name is the title, purity apart."""
+    listings, vendor = _page("jkchemical/search-aldehyde-zh.html")
+    by_cas = {x["cas"]: x for x in listings}
+    assert len(by_cas) == 10 and all(x["price_currency"] == "CNY" for x in listings)
+    hmf = by_cas["67-47-0"]
+    assert (hmf["title"], hmf["purity"], hmf["price_amount"], hmf["price_max"],
+            hmf["quantity"]) == ("5-(Hydroxymethyl)furfural", "98%", 230.0, 2505.0, "1G")
+    # packs out of size order: the lowest price is the 250MG one listed last
+    assert (by_cas["3779-27-9"]["price_amount"], by_cas["3779-27-9"]["quantity"]) == (129.0,
+                                                                                       "250MG")
+    assert all(x["url"].startswith("http://www.jkchemical.com/CH/products/A01") for x in listings)
+    assert vendor["phones"] == ["400-666-7788"]  # not the ICP or 公网安备 numbers
+
+
+def test_numbers_that_are_not_phones_on_chinese_platforms():
+    """Two hot-search CAS numbers side by side, a copyright span of years and licence numbers
+    (ICP, 公网安备) are never phones; two numbers written in one run are two phones."""
+    _, chemicalbook = _page("chemicalbook/home-en.html")
+    assert chemicalbook["phones"] == ["400-158-6606"]
+    _, guidechem = _page("guidechem/page-not-found.html")
+    assert guidechem["phones"] == ["+86-571-87759741", "+86-571-89739798", "+86-025-84732710"]
+    _, lookchem_cn = _page("lookchem/home-zh-lookchem-cn.html")
+    digits = {re.sub(r"\D", "", p) for p in lookchem_cn["phones"]}
+    assert digits == {"057187562588", "87562561", "057187562566"}
+    _, lookchem = _page("lookchem/home-en.html")
+    assert lookchem["emails"] == ["service@lookchem.com"]  # on the licence line, kept
+    assert not any("16009103" in p or "33010302" in p for v in (lookchem, lookchem_cn)
+                   for p in v["phones"])
+
+
+def test_marketplace_home_pages_list_offers_not_requests_or_menus():
+    listings, vendor = _page("lookchem/home-zh-lookchem-cn.html")
+    assert [x["cas"] for x in listings] == ["865-48-5", "89796-99-6", "15362-40-0", "100-06-1",
+                                            "86393-32-0", "1149-26-4"]
+    assert vendor["name"] == "洛克化工网"
+    # '最新采购' purchase requests carry CAS/品名/数量 but are buyers' requests, not offers
+    assert not {"162515-68-6", "98-80-6"} & {x["cas"] for x in listings}
+    listings, _ = _page("chemicalbook/home-en.html")
+    assert listings[0]["title"] == "(+)-Dipentene" and listings[0]["cas"] == "5989-27-5"
+    listings, vendor = _page("lookchem/home-en.html")
+    assert (listings[1]["title"], listings[1]["price_amount"], listings[1]["quantity"]) == (
+        "Mercury", 100.0, "0.5LB")
+    assert vendor["name"] == "LookChem" and len({x["url"] for x in listings}) == 6
+
+
+def test_not_found_template_lists_nothing():
+    listings, vendor = _page("guidechem/page-not-found.html")
+    assert listings == [] and vendor["name"] == "Guidechem"
 
 
 REAL_PAGES = sorted(REAL.glob("*/*.html"))

@@ -20,10 +20,16 @@ _NOT_PRODUCT = re.compile(
     r"(?:^|/)(?:cart|basket|checkout|wishlist|compare|login|account|register|my-account|"
     r"note|merkzettel|warenkorb|koszyk|(?:contact|kontakt|about)(?:[-_]?us)?|blog|news|faq|tag|"
     r"author|[\w-]*quote|inquiry|enquiry|rfq|login|signin|sign-in|terms|privacy|shipping|"
-    r"returns|sitemap|site-map|index\.php\?route=information)(?:/|$|\?|\.)|"
+    r"returns|sitemap|site-map|index\.php\?route=information|search|fulltextsearch|suche|"
+    r"szukaj|buscar|recherche|поиск|purchase[\w-]*|buy(?:ing)?[-_]?(?:leads?|offers?|requests?)|"
+    r"buyinfo|cas_[\d-]+)(?:/|$|\?|\.)|"
     r"[?&](?:add-to-cart|add_to_wishlist|add-to-compare|action)=|route=(?:checkout|account|"
     r"information|product/(?:compare|search|category|manufacturer))", re.I)
 _CARD_MIN = 2
+_IDENTIFIER = re.compile(r"\d{2,7}-\d{2}-\d|MFCD\d{8}", re.I)
+# "CAS:5989-27-5 (+)-Dipentene": the number leads the name in some cards
+_LEADING_CAS = re.compile(
+    r"^\s*(?:CAS\s*(?:No\.?|#|号|RN)?\s*[:：]?\s*)?\d{2,7}-\d{2}-\d\s+(?=\S)", re.I)
 _CALL_TO_ACTION = re.compile(
     r"^(?:view|details?|more|read more|view (?:full )?details|buy|buy now|add to cart|order|"
     r"select options|choose options|shop now|learn more|in den warenkorb|details ansehen|mehr|"
@@ -39,6 +45,8 @@ def _product_links(block, base: str) -> dict:
         link = f.absolute(base, a.get("href"))
         if not link or not (f.text(a) or a.get("title") or a.find(".//img") is not None):
             continue  # an icon-only button (quote, compare, wishlist) names no product
+        if _IDENTIFIER.fullmatch(f.text(a) or ""):
+            continue  # a CAS or MDL number linked to its substance page, not to this offer
         parts = urlsplit(link)
         other = (parts.hostname or "").removeprefix("www.")
         if other != host and not other.endswith("." + host):
@@ -92,12 +100,18 @@ def _shows_offer(card) -> bool:
     return bool(offers.amounts(text) or find_cas(text))
 
 
+def _first_line(a) -> str | None:
+    """A name link's first line: "English name<br>中文名 (note)" names the product once."""
+    found = regions.lines(a)
+    return found[0] if len(found) > 1 and len(found[0]) >= 3 else f.clean(a.text_content())
+
+
 def _title(card, link: str, links: dict) -> str | None:
     best, best_rank = None, None
     for a in card.iter("a"):
         if links.get(a) != link:
             continue
-        text = f.clean(a.text_content())
+        text = _first_line(a)
         attr = f.clean(re.sub(r"<[^>]+>", "", a.get("title") or ""))
         if text and attr and text.endswith(("...", "…")) and len(attr) > len(text):
             text = attr
@@ -119,6 +133,7 @@ def read_card(card, link: str, links: dict) -> dict:
     """The fields one card shows."""
     found = regions.pairs(card)
     title = _title(card, link, links)
+    title = _LEADING_CAS.sub("", title) if title else title
     name, title_purity = offers.split_title(title) if title else (None, None)
     text = "\n".join(regions.lines(card))
     cas = f.cas_as_written(regions.pick(found, "cas")) or f.cas_as_written(
@@ -130,11 +145,20 @@ def read_card(card, link: str, links: dict) -> dict:
     else:
         low, high, currency = offers.price_range(price_texts(card) or [text])
         qty = regions.pick(found, "quantity", offers.quantity)
-        qty = offers.quantity(qty) if qty else offers.quantity(name)
+        qty = offers.quantity(qty) if qty else offers.quantity(name) or _pack_after_price(card)
     purity = title_purity or offers.purity(regions.pick(found, "purity") or "")
     return {"url": link, "title": name, "cas": cas, "price_amount": low, "price_max": high,
             "price_currency": currency, "purity": purity, "quantity": qty,
             "price_text": f.clean(" ".join(price_texts(card)))}
+
+
+def _pack_after_price(card) -> str | None:
+    """The pack a price is quoted for, written after it: "$26/500ML", "€12 / 25 g"."""
+    for line in regions.lines(card):
+        m = re.search(r"\d\s*/\s*(\d[^/]*)$", line)
+        if m and offers.amounts(line) and offers.quantity(m.group(1)):
+            return offers.quantity(m.group(1))
+    return None
 
 
 _NET = re.compile(r"netto|\bnet\b|ex\.? ?tax|excl|zzgl|без ндс|不含税|hors taxe|\bht\b|sin iva",
@@ -170,20 +194,37 @@ def price_texts(el) -> list[str]:
     return f.unique(out)
 
 
+def _column_currencies(tr) -> dict[int, str]:
+    """Columns whose header names a currency ("单价 (RMB)", "Price (USD)", "Preis in €")."""
+    out = {}
+    for i, cell in enumerate(c for c in tr if isinstance(c.tag, str)):
+        text = f.text(cell) or ""
+        code = offers.header_currency(text)
+        if code and not offers.amounts(text):
+            out[i] = code
+    return out
+
+
 def size_prices(el) -> dict | None:
-    """A per-size price table inside `el`: rows with one pack size and one price each.
+    """A per-size price table inside `el`: rows with one pack size and one price each, the price
+    written with its currency or as a bare number under a header that names the currency.
     Rows that ask for a quote carry estimates, not prices, and are left out."""
-    rows = []
+    rows, columns = [], {}
     for tr in el.xpath(".//tr"):
         text = " ".join(regions.lines(tr))
         if re.search(r"quote|anfrage|zapytanie|cotiza|devis|запрос|询价", text, re.I):
             continue
         cells = [f.text(c) or "" for c in tr if isinstance(c.tag, str)]
         qty = next((offers.quantity(c) for c in cells if offers.quantity(c)), None)
-        money = [m for c in cells for m in offers.amounts(c)]
+        money = [(m.low, m.currency) for c in cells for m in offers.amounts(c)]
+        if not money and qty:
+            money = [(n, code) for i, code in columns.items() if i < len(cells)
+                     for n in [offers.bare_number(cells[i])] if n is not None]
         if qty and money:
-            rows.append((money[0].low, money[0].currency, qty))
-    if len(rows) < 1 or not any(r for r in rows):
+            rows.append((money[0][0], money[0][1], qty))
+        elif not qty:
+            columns = _column_currencies(tr) or columns
+    if not rows:
         return None
     currency = rows[0][1]
     rows = [r for r in rows if r[1] == currency]

@@ -80,6 +80,8 @@ def name(root, objects: list[dict], domain: str | None = None) -> str | None:
     title = f.first(root, "//title") or ""
     heading = _key(f.first(root, "//h1"))
     parts = [p.strip() for p in re.split(r"\s+[|–—-]\s+|\s*[|｜]\s*", title) if p.strip()]
+    if len(parts) == 1:  # "某某化工网，找化工，更方便！", "Acme,chemicals from all over the world"
+        parts = [p.strip() for p in re.split(r"\s*[，,]\s*", title) if p.strip()]
     titled = [p for p in (parts[-1], parts[0]) if len(parts) > 1 and len(p) <= 60
               and _key(p) and _key(p) not in heading] if parts else []
     candidates = [c for c in (org, site, logo, *titled, copyright_) if c and _key(c)]
@@ -118,12 +120,13 @@ def _phone_like(candidate: str) -> bool:
 
 def contacts(root, block_text: str | None = None) -> dict:
     """Phones, e-mails, messaging handles and an address from the whole page."""
-    chrome = _not_registration(block_text if block_text is not None else regions.chrome_text(root))
+    shown = block_text if block_text is not None else regions.chrome_text(root)
+    chrome = _not_registration(shown)  # a licence line blanks its numbers, not its e-mail
     found = regions.pairs(root)
     phones = [p for _, label, v in found if _ == "phone" for p in f.phones(v)
               if not vocab.REGISTRATION.search(label)]
     phones += f.phones(chrome)
-    emails = f.emails(chrome) + [e for k, _, v in found if k == "email" for e in f.emails(v)]
+    emails = f.emails(shown) + [e for k, _, v in found if k == "email" for e in f.emails(v)]
     handles = f.handles(chrome)
     for href in root.xpath("//a/@href"):
         href = str(href).strip()

@@ -24,11 +24,15 @@ _BLOCKS = {"p", "div", "li", "ul", "ol", "tr", "td", "th", "dt", "dd", "table", 
 _WS = re.compile(r"\s+")
 # Characters lxml cannot hold in a tree (NUL, other C0 controls, lone surrogates): replaced.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
+# A page saved through a string repr keeps its line breaks as the two characters "\n": between
+# tags and words they are whitespace, so they are read as such (never inside a word).
+_ESCAPED_WS = re.compile(r"(?<=[\s>])(?:\\[nrt])+|(?:\\[nrt])+(?=[\s<]|$)")
 
 
 def load(html: str | None) -> lxml.html.HtmlElement:
     """Parse `html` into an element tree without scripts, styles or comments (never raises)."""
     html = _NOT_XML.sub("\ufffd", html) if html else html
+    html = _ESCAPED_WS.sub("\n", html) if html and "\\n" in html else html
     try:
         root = lxml.html.fromstring(html or "<html></html>")
     except (lxml.etree.ParserError, ValueError):
@@ -202,6 +206,8 @@ def price(value: str | None) -> tuple[float | None, str | None]:
 
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 _PHONE = re.compile(r"(?<![\w/])\+?\(?\d[\d ()\-.]{6,}\d(?![\w/])")
+# CAS numbers, also several written without a space between them ("18162-48-6872-50-4")
+_CAS_RUN = re.compile(r"(?<![\d-])(?:\d{2,7}-\d{2}-\d)+(?![\d-])")
 _HANDLES = {
     "whatsapp": re.compile(r"\b(?:whats\s*app|wa)\b\s*[:：]?\s*(\+?[\d][\d \-]{6,}\d)", re.I),
     "wechat": re.compile(r"(?:we\s*chat|微信)\s*(?:id)?\s*[:：]?\s*([A-Za-z0-9_+\-]{5,})", re.I),
@@ -217,13 +223,18 @@ def emails(value: str | None) -> list[str]:
 
 def phones(value: str | None) -> list[str]:
     """Phone-like numbers as written (7+ digits), without emails' or URLs' digits."""
-    value = _EMAIL.sub(" ", value or "")
+    value = _CAS_RUN.sub(" ", _EMAIL.sub(" ", value or ""))
     out = []
     for m in _PHONE.finditer(value):
-        candidate = m.group(0).strip(" -.")
-        not_phone = re.fullmatch(r"\d{4}-\d{2}-\d{2}|\d{2,7}-\d{2}-\d", candidate)  # date, CAS
-        if sum(c.isdigit() for c in candidate) >= 7 and not not_phone:
-            out.append(candidate)
+        whole = m.group(0).strip(" -.")
+        # "0571-87562588 87562561": two numbers in one run when the digits are too many for one
+        parts = whole.split() if sum(c.isdigit() for c in whole) > 15 else [whole]
+        for candidate in (p.strip(" -.()") for p in parts):
+            not_phone = re.fullmatch(  # a date, a CAS number, a span of years ("2010-2012")
+                r"\d{4}-\d{2}-\d{2}|\d{2,7}-\d{2}-\d|(?:19|20)\d\d\s*[-–]\s*(?:19|20)\d\d",
+                candidate)
+            if sum(c.isdigit() for c in candidate) >= 7 and not not_phone:
+                out.append(candidate)
     return unique(out)
 
 

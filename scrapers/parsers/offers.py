@@ -78,6 +78,23 @@ def amounts(text: str | None) -> list[Money]:
     return out
 
 
+_HEADER_CURRENCY = re.compile(
+    rf"(?:price|preis|cena|precio|prix|цена|preço|价格|单价|售价|报价|金额)"
+    rf"[^\d]{{0,12}}?[(（\[]?\s*({_CUR})\s*[)）\]]?\s*$", re.I)
+
+
+def header_currency(text: str | None) -> str | None:
+    """The currency a price column's header names: "单价 (RMB)", "Price (USD)", "Preis €"."""
+    m = _HEADER_CURRENCY.search((text or "").replace("\u00a0", " ").strip())
+    return _currency(m.group(1)) if m else None
+
+
+def bare_number(text: str | None) -> float | None:
+    """A cell that holds one number and nothing else ("263", "1,602.00"), else None."""
+    s = (text or "").strip()
+    return number(s) if re.fullmatch(_NUM, s) else None
+
+
 def price_range(texts) -> tuple[float | None, float | None, str | None]:
     """(low, high, currency) over the prices in `texts` (high None when only one price)."""
     found = [m for t in texts for m in amounts(t)]

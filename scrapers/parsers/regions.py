@@ -63,8 +63,8 @@ def chrome_text(root) -> str:
         if not isinstance(el.tag, str):
             continue
         if el.tag in ("header", "footer", "address") or re.search(
-                r"header|footer|contact|kontakt|address|copyright|top-?bar|^top$|phone|hotline|"
-                r"telephone|call-?us", _attrs(el).strip(), re.I):
+                r"header|footer|(?:^|\s)foot\d*(?:\s|$)|contact|kontakt|address|copyright|top-?bar|"
+                r"^top$|phone|hotline|telephone|call-?us", _attrs(el).strip(), re.I):
             parts.append(el.text_content())
     return "\n".join(parts)
 
@@ -75,6 +75,9 @@ def lines(el) -> list[str]:
 
 
 _LABEL_LINE = re.compile(r"^([^:：]{1,40}?)\s*[:：]\s*(.+)$")
+# A contact label later in a line starts another labelled value ("联系人：张先生 Tel：0571-…").
+_SEGMENT = re.compile(r"\s(?=(?:tel|phone|mobile|fax|e-?mail|电话|手机|传真|邮箱)\.?\s*[:：])",
+                      re.I)
 
 
 def pairs(block) -> list[tuple[str, str, str]]:
@@ -103,7 +106,13 @@ def pairs(block) -> list[tuple[str, str, str]]:
     text_lines = lines(block)
     for i, line in enumerate(text_lines):
         m = _LABEL_LINE.match(line)
-        if m and vocab.field_of(m.group(1)):
+        segments = _SEGMENT.split(line)
+        if len(segments) > 1:
+            for seg in segments:
+                sm = _LABEL_LINE.match(seg.strip())
+                if sm and vocab.field_of(sm.group(1)):
+                    add(sm.group(1), sm.group(2))
+        elif m and vocab.field_of(m.group(1)):
             add(m.group(1), m.group(2))
         elif vocab.field_of(line) and i + 1 < len(text_lines) and not vocab.field_of(
                 text_lines[i + 1]) and not text_lines[i + 1].endswith((":", "：")):
