@@ -204,10 +204,11 @@ class Scanner:
     def run(self, state: State, seg: Segment, toks: list[str], seps: list[bool]) -> None:
         n = len(toks)
         found: list[Span] = []
+        named = [False] * n  # tokens inside a found span other than an abbreviation
         for length in range(min(n, MAX_WINDOW), 0, -1):
             for i in range(0, n - length + 1):
                 j = i + length
-                if any(s.start < j and i < s.end for s in found if s.kind != "abbreviation"):
+                if any(named[i:j]):
                     continue
                 if any(seps[k] and not _INVERTED_PART.search(toks[k + 1])
                        for k in range(i, j - 1)):
@@ -215,16 +216,20 @@ class Scanner:
                 span = self.names.lookup(" ".join(toks[i:j]), i, j)
                 if span is not None:
                     found.append(span)
-        found = [s for s in found if not self.inside_longer_name(s, toks, seps, found)]
+                    if span.kind != "abbreviation":
+                        named[span.start:span.end] = [True] * (span.end - span.start)
+        taken = {k for s in found for k in range(s.start, s.end)}
+        found = [s for s in found if not self.inside_longer_name(s, toks, seps, taken)]
         state.runs.append(Run(seg.field, seg.role, toks, found, " ".join(toks),
                               _covers(found, n)))
 
     def inside_longer_name(self, span: Span, toks: list[str], seps: list[bool],
-                           spans: list[Span]) -> bool:
-        """A span glued to more of a chemical name on either side (not to another name)."""
+                           taken: set[int]) -> bool:
+        """A span glued to more of a chemical name on either side (not to another name).
+        `taken`: the tokens of all found spans (the neighbours looked at lie outside `span`,
+        so its own tokens never count), computed once per run: linear in long texts."""
         if span.kind not in ("watchlist", "dictionary", "abbreviation"):
             return False
-        taken = {k for s in spans if s is not span for k in range(s.start, s.end)}
         words = self.subject_words
         before, after = span.start - 1, span.end
         if before >= 0 and before not in taken and not seps[before] and \
