@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from rdkit import Chem
-from rdkit.Chem import AllChem
+from rdkit.Chem import AllChem, rdMolDescriptors
 
 from chem.scoring import SCORES
 from chem.standardize import (
@@ -85,11 +85,13 @@ class StructureIndex:
                 rxn.Initialize()
                 self.transforms.append((t, rxn, rxn.GetReactantTemplate(0)))
         self.designer_smiles: dict[str, list[Entry]] = {}
+        self.designer_formulas: set[str] = set()  # a product of another formula is no target
         for e in watchlist.entries:
             target = parent_from_smiles(e.smiles) if e.designer_target else None
             if target is not None:
                 key = Chem.MolToSmiles(target, isomericSmiles=False)
                 self.designer_smiles.setdefault(key, []).append(e)
+                self.designer_formulas.add(rdMolDescriptors.CalcMolFormula(target))
 
     def hits(self, smiles: str, kind: str, inchikey: str | None = None,
              formula: str | None = None) -> tuple[StructureHit, ...]:
@@ -129,7 +131,7 @@ class StructureIndex:
                 matched.add(entry.id)
         if not mol.GetRingInfo().NumRings():
             return tuple(out)  # every designer target has a ring and no transform makes one
-        for product, chain in self.designer_products(mol):
+        for product, chain in self.designer_products(mol, self.designer_formulas):
             for entry in self.designer_smiles.get(product, []):
                 if entry.id in matched:
                     continue
@@ -140,11 +142,15 @@ class StructureIndex:
                 matched.add(entry.id)
         return tuple(out)
 
-    def designer_products(self, mol: Chem.Mol) -> list[tuple[str, list[str]]]:
+    def designer_products(self, mol: Chem.Mol, formulas: set[str] | None = None,
+                          ) -> list[tuple[str, list[str]]]:
         """Stereo-free SMILES of products reachable by up to MAX_TRANSFORM_DEPTH transforms,
-        within `budget` products tried (a molecule with ten Boc groups stays cheap)."""
+        within `budget` products tried (a molecule with ten Boc groups stays cheap). With
+        `formulas`, only products of one of these formulas are returned (a product of another
+        formula cannot be a target), so the others' SMILES are never written."""
         results: list[tuple[str, list[str]]] = []
-        seen = {Chem.MolToSmiles(mol, isomericSmiles=False)}
+        seen = _Seen()
+        seen.add(mol)
         frontier: list[tuple[Chem.Mol, list[str]]] = [(mol, [])]
         work = 0
         for _ in range(MAX_TRANSFORM_DEPTH):
@@ -157,15 +163,43 @@ class StructureIndex:
                         return results
                     for p in _products(rxn, m, t.kind == "transesterification"):
                         work += 1
-                        smi = Chem.MolToSmiles(p, isomericSmiles=False)
-                        if smi in seen:
+                        item = seen.add(p)
+                        if item is None:
                             continue
-                        seen.add(smi)
-                        results.append((smi, chain + [t.id]))
+                        if formulas is None or item.formula in formulas:
+                            results.append((item.smiles(), chain + [t.id]))
                         if t.kind != "transesterification":  # a new ester unmasks nothing more
                             nxt.append((p, chain + [t.id]))
             frontier = nxt[:MAX_FRONTIER]
         return results
+
+
+class _Product:
+    def __init__(self, mol: Chem.Mol, formula: str):
+        self.mol, self.formula, self._smiles = mol, formula, ""
+
+    def smiles(self) -> str:
+        if not self._smiles:
+            self._smiles = Chem.MolToSmiles(self.mol, isomericSmiles=False)
+        return self._smiles
+
+
+class _Seen:
+    """Molecules met in one search, told apart by formula first: the costly stereo-free SMILES
+    is written only when two share a formula (or a caller asks for it)."""
+
+    def __init__(self) -> None:
+        self.by_formula: dict[str, list[_Product]] = {}
+
+    def add(self, mol: Chem.Mol) -> _Product | None:
+        """The new product, or None when the same molecule was met before."""
+        formula = rdMolDescriptors.CalcMolFormula(mol)
+        item = _Product(mol, formula)
+        group = self.by_formula.setdefault(formula, [])
+        if group and any(other.smiles() == item.smiles() for other in group):
+            return None
+        group.append(item)
+        return item
 
 
 def _products(rxn: AllChem.ChemicalReaction, mol: Chem.Mol, exhaust: bool) -> Iterator[Chem.Mol]:
