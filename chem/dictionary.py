@@ -17,12 +17,16 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from rdkit import Chem
+
+from chem import standardize as standardize_mod
 from chem import text as text_mod
 from chem.cas import check_digit_ok
+from chem.standardize import Standardized, is_plain
 from chem.text import name_key
 
 _CAS_SHAPE = re.compile(r"\d{2,7}-\d{2}-\d")
-INDEX_FORMAT = 4
+INDEX_FORMAT = 5
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,12 @@ def _fingerprint(files: list[Path]) -> str:
         digest.update(f"{f.name}:{st.st_size}:{int(st.st_mtime)}".encode())
     for data in ("salt_words.csv", "confusables.csv"):
         digest.update((text_mod.DATA_DIR / data).read_bytes())
+    # the parents standardized at build time (`_parent_index`) follow this code and data
+    from rdkit import __version__ as rdkit_version
+
+    digest.update(f"rdkit={rdkit_version}".encode())
+    digest.update(Path(standardize_mod.__file__).read_bytes())
+    digest.update((standardize_mod.DATA_DIR / "normalizations.csv").read_bytes())
     return digest.hexdigest()[:16]
 
 
@@ -69,16 +79,33 @@ class Dictionary:
     """name key -> record and CAS -> record over ~70k PubChem compounds."""
 
     def __init__(self, records: list[Record], by_name: dict[str, int], by_cas: dict[str, int],
-                 by_smiles: dict[str, int] | None = None):
+                 by_smiles: dict[str, int] | None = None,
+                 parents: dict[str, tuple[Standardized, bytes | None]] | None = None):
         self.records = records
         self.by_name = by_name
         self.by_cas = by_cas
         self.by_smiles = by_smiles or {}  # RDKit canonical isomeric SMILES -> record
+        # record SMILES that is not plain (salt, charged, isotopes...) -> its standardization
+        # and parent molecule (RDKit binary), computed once with the index
+        self.parents = parents or {}
+
+    def parent_of(self, smiles: str) -> tuple[Standardized, Chem.Mol | None] | None:
+        """The standardization of a record's SMILES computed when the index was built."""
+        found = self.parents.get(smiles)
+        if found is None:
+            return None
+        result, binary = found
+        return result, (Chem.Mol(binary) if binary is not None else None)
 
     def lookup_smiles(self, canonical: str) -> Record | None:
         """The record whose structure has this canonical SMILES (its InChIKey is then known)."""
         idx = self.by_smiles.get(canonical)
         return self.records[idx] if idx is not None else None
+
+    def inchikey_of(self, canonical: str) -> str | None:
+        """The standard InChIKey of the structure with this canonical SMILES, if indexed."""
+        idx = self.by_smiles.get(canonical)
+        return self.records[idx].inchikey if idx is not None else None
 
     def lookup_name(self, name: str) -> Record | None:
         idx = self.by_name.get(name_key(name))
@@ -135,7 +162,7 @@ class Dictionary:
         for cas, idx in secondary_cas.items():
             by_cas.setdefault(cas, idx)
         return cls(records, {k: v[1] for k, v in best_name.items()}, by_cas,
-                   _canonical_index(records))
+                   _canonical_index(records), _parent_index(records))
 
 
 def _canonical_index(records: list[Record]) -> dict[str, int]:
@@ -152,6 +179,18 @@ def _canonical_index(records: list[Record]) -> dict[str, int]:
     return out
 
 
+def _parent_index(records: list[Record]) -> dict[str, tuple[Standardized, bytes | None]]:
+    """Standardization of every record SMILES that is not one plain neutral fragment, done once
+    with the index (salts, charged and labelled forms need the full ChEMBL-order work)."""
+    out: dict[str, tuple[Standardized, bytes | None]] = {}
+    run = standardize_mod._standardize.__wrapped__  # uncached: 20k molecules stay out of memory
+    for rec in records:
+        if rec.smiles and rec.inchikey and not is_plain(rec.smiles) and rec.smiles not in out:
+            result, parent = run(rec.smiles, None)
+            out[rec.smiles] = (result, parent.ToBinary() if parent is not None else None)
+    return out
+
+
 @lru_cache(maxsize=1)
 def default_dictionary() -> Dictionary:
     files = source_files()
@@ -161,8 +200,8 @@ def default_dictionary() -> Dictionary:
     if path.exists():
         try:
             with path.open("rb") as fh:
-                records, by_name, by_cas, by_smiles = pickle.load(fh)
-            return Dictionary(records, by_name, by_cas, by_smiles)
+                records, by_name, by_cas, by_smiles, parents = pickle.load(fh)
+            return Dictionary(records, by_name, by_cas, by_smiles, parents)
         except (OSError, EOFError, ValueError, TypeError, AttributeError, pickle.UnpicklingError):
             pass  # a corrupt or stale cache is rebuilt below
     built = Dictionary.build(files)
@@ -170,7 +209,8 @@ def default_dictionary() -> Dictionary:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".tmp{os.getpid()}")
         with tmp.open("wb") as fh:
-            pickle.dump((built.records, built.by_name, built.by_cas, built.by_smiles), fh,
+            pickle.dump((built.records, built.by_name, built.by_cas, built.by_smiles,
+                         built.parents), fh,
                         protocol=5)
         tmp.replace(path)
     except OSError:
