@@ -22,11 +22,11 @@ from rdkit import Chem
 from chem import standardize as standardize_mod
 from chem import text as text_mod
 from chem.cas import check_digit_ok
-from chem.standardize import Standardized, is_plain
+from chem.standardize import Standardized, plain_mol
 from chem.text import name_key
 
 _CAS_SHAPE = re.compile(r"\d{2,7}-\d{2}-\d")
-INDEX_FORMAT = 5
+INDEX_FORMAT = 6
 
 
 @dataclass(frozen=True)
@@ -80,14 +80,20 @@ class Dictionary:
 
     def __init__(self, records: list[Record], by_name: dict[str, int], by_cas: dict[str, int],
                  by_smiles: dict[str, int] | None = None,
-                 parents: dict[str, tuple[Standardized, bytes | None]] | None = None):
+                 parents: dict[str, tuple[Standardized, bytes | None]] | None = None,
+                 canonicals: dict[str, str] | None = None):
         self.records = records
         self.by_name = by_name
         self.by_cas = by_cas
         self.by_smiles = by_smiles or {}  # RDKit canonical isomeric SMILES -> record
-        # record SMILES that is not plain (salt, charged, isotopes...) -> its standardization
-        # and parent molecule (RDKit binary), computed once with the index
+        # Computed once with the index: a record SMILES that is its own parent -> its canonical
+        # SMILES; any other (salt, charged, labelled, normalized form) -> its standardization
+        # and parent molecule (RDKit binary).
+        self.canonicals = canonicals or {}
         self.parents = parents or {}
+
+    def canonical_of(self, smiles: str) -> str | None:
+        return self.canonicals.get(smiles)
 
     def parent_of(self, smiles: str) -> tuple[Standardized, Chem.Mol | None] | None:
         """The standardization of a record's SMILES computed when the index was built."""
@@ -162,7 +168,7 @@ class Dictionary:
         for cas, idx in secondary_cas.items():
             by_cas.setdefault(cas, idx)
         return cls(records, {k: v[1] for k, v in best_name.items()}, by_cas,
-                   _canonical_index(records), _parent_index(records))
+                   _canonical_index(records), *_parent_index(records))
 
 
 def _canonical_index(records: list[Record]) -> dict[str, int]:
@@ -179,16 +185,25 @@ def _canonical_index(records: list[Record]) -> dict[str, int]:
     return out
 
 
-def _parent_index(records: list[Record]) -> dict[str, tuple[Standardized, bytes | None]]:
-    """Standardization of every record SMILES that is not one plain neutral fragment, done once
-    with the index (salts, charged and labelled forms need the full ChEMBL-order work)."""
-    out: dict[str, tuple[Standardized, bytes | None]] = {}
-    run = standardize_mod._standardize.__wrapped__  # uncached: 20k molecules stay out of memory
+def _parent_index(records: list[Record],
+                  ) -> tuple[dict[str, tuple[Standardized, bytes | None]], dict[str, str]]:
+    """Every record's standardization, done once with the index: a plain SMILES that is its own
+    parent keeps only its canonical SMILES; salts, charged, labelled and normalized forms keep
+    the result of the full ChEMBL-order work and the parent molecule."""
+    parents: dict[str, tuple[Standardized, bytes | None]] = {}
+    canonicals: dict[str, str] = {}
+    run = standardize_mod._standardize.__wrapped__  # uncached: 70k molecules stay out of memory
     for rec in records:
-        if rec.smiles and rec.inchikey and not is_plain(rec.smiles) and rec.smiles not in out:
-            result, parent = run(rec.smiles, None)
-            out[rec.smiles] = (result, parent.ToBinary() if parent is not None else None)
-    return out
+        smiles = rec.smiles
+        if not smiles or not rec.inchikey or smiles in parents or smiles in canonicals:
+            continue
+        mol = plain_mol(smiles)
+        if mol is not None:
+            canonicals[smiles] = Chem.MolToSmiles(mol)
+            continue
+        result, parent = run(smiles, None)
+        parents[smiles] = (result, parent.ToBinary() if parent is not None else None)
+    return parents, canonicals
 
 
 @lru_cache(maxsize=1)
@@ -200,8 +215,8 @@ def default_dictionary() -> Dictionary:
     if path.exists():
         try:
             with path.open("rb") as fh:
-                records, by_name, by_cas, by_smiles, parents = pickle.load(fh)
-            return Dictionary(records, by_name, by_cas, by_smiles, parents)
+                records, by_name, by_cas, by_smiles, parents, canonicals = pickle.load(fh)
+            return Dictionary(records, by_name, by_cas, by_smiles, parents, canonicals)
         except (OSError, EOFError, ValueError, TypeError, AttributeError, pickle.UnpicklingError):
             pass  # a corrupt or stale cache is rebuilt below
     built = Dictionary.build(files)
@@ -210,7 +225,7 @@ def default_dictionary() -> Dictionary:
         tmp = path.with_suffix(f".tmp{os.getpid()}")
         with tmp.open("wb") as fh:
             pickle.dump((built.records, built.by_name, built.by_cas, built.by_smiles,
-                         built.parents), fh,
+                         built.parents, built.canonicals), fh,
                         protocol=5)
         tmp.replace(path)
     except OSError:

@@ -44,6 +44,9 @@ class Known(Protocol):
     def parent_of(self, smiles: str) -> tuple[Standardized, Chem.Mol | None] | None:
         """`_standardize(smiles)` computed once when the index was built."""
 
+    def canonical_of(self, smiles: str) -> str | None:
+        """Canonical SMILES of a `plain_mol` structure, computed once when the index was built."""
+
 
 def _load_normalizations() -> list[tuple[str, AllChem.ChemicalReaction, Chem.Mol]]:
     out = []
@@ -210,18 +213,39 @@ def parent_from_known(smiles: str, inchikey: str, formula: str | None = None,
 @lru_cache(maxsize=100_000)
 def _standardize_known(smiles: str, inchikey: str, formula: str,
                        known: Known | None) -> tuple[Standardized, Chem.Mol | None]:
-    if not inchikey or not is_plain(smiles) or len(smiles) > MAX_SMILES_LENGTH:
-        pre = known.parent_of(smiles) if known is not None and inchikey else None
-        return pre if pre is not None else _standardize(smiles, known)
+    if inchikey and known is not None:
+        pre = known.parent_of(smiles)
+        if pre is not None:
+            return pre
+        canonical = known.canonical_of(smiles)
+        if canonical is not None:  # its own parent, as `plain_mol` found when indexing
+            mol = Chem.MolFromSmiles(smiles)
+            Chem.AssignStereochemistry(mol, cleanIt=True, force=True)
+            return _own_parent(smiles, canonical, inchikey, formula, mol), mol
+    mol = plain_mol(smiles) if inchikey else None
+    if mol is None:
+        return _standardize(smiles, known)
+    return _own_parent(smiles, Chem.MolToSmiles(mol), inchikey, formula, mol), mol
+
+
+def plain_mol(smiles: str) -> Chem.Mol | None:
+    """The molecule of a plain SMILES (see `is_plain`) that no normalization touches, so that it
+    is its own parent; None when the full standardization is needed."""
+    if not is_plain(smiles) or len(smiles) > MAX_SMILES_LENGTH:
+        return None
     mol = Chem.MolFromSmiles(smiles)
     if mol is None or mol.GetNumHeavyAtoms() > MAX_HEAVY_ATOMS or any(
             mol.HasSubstructMatch(template) for _, _, template in _normalizations()):
-        return _standardize(smiles, known)
+        return None
     Chem.AssignStereochemistry(mol, cleanIt=True, force=True)
-    canonical = Chem.MolToSmiles(mol)
+    return mol
+
+
+def _own_parent(smiles: str, canonical: str, inchikey: str, formula: str,
+                mol: Chem.Mol) -> Standardized:
     return Standardized(input=smiles, smiles=canonical, parent_smiles=canonical, inchikey=inchikey,
                         parent_inchikey=inchikey,
-                        formula=formula or rdMolDescriptors.CalcMolFormula(mol)), mol
+                        formula=formula or rdMolDescriptors.CalcMolFormula(mol))
 
 
 def parent_from_smiles(smiles: str, known: Known | None = None) -> Chem.Mol | None:
