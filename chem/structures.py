@@ -8,6 +8,7 @@ The designer search is bounded by a work budget (reaction applications per struc
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -90,7 +91,8 @@ class StructureIndex:
                 continue  # `watchlist validate` reports it
             if rxn is not None and rxn.GetNumReactantTemplates() == 1:
                 rxn.Initialize()
-                self.transforms.append((t, rxn, rxn.GetReactantTemplate(0)))
+                template = rxn.GetReactantTemplate(0)
+                self.transforms.append((t, rxn, template, _required_elements(template)))
         self.designer_smiles: dict[str, list[Entry]] = {}
         self.designer_formulas: set[str] = set()  # a product of another formula is no target
         for e in watchlist.entries:
@@ -159,15 +161,16 @@ class StructureIndex:
         formula cannot be a target), so the others' SMILES are never written."""
         results: list[tuple[str, list[str]]] = []
         seen = _Seen()
-        seen.add(mol)
-        frontier: list[tuple[Chem.Mol, list[str]]] = [(mol, [])]
+        root = seen.add(mol)
+        frontier: list[tuple[Chem.Mol, list[str], str]] = [(mol, [], root.formula if root else "")]
         work = 0
         for _ in range(MAX_TRANSFORM_DEPTH):
             nxt = []
-            for m, chain in frontier:
-                for t, rxn, template in self.transforms:
-                    if not m.HasSubstructMatch(template):
-                        continue  # a C++ match test is far cheaper than running the reaction
+            for m, chain, formula in frontier:
+                elements = set(_ELEMENT.findall(formula))
+                for t, rxn, template, needs in self.transforms:
+                    if not needs <= elements or not m.HasSubstructMatch(template):
+                        continue  # element and C++ match tests are far cheaper than reactions
                     if work >= self.budget:
                         return results
                     for p in _products(rxn, m, t.kind == "transesterification"):
@@ -178,9 +181,24 @@ class StructureIndex:
                         if formulas is None or item.formula in formulas:
                             results.append((item.smiles(), chain + [t.id]))
                         if t.kind != "transesterification":  # a new ester unmasks nothing more
-                            nxt.append((p, chain + [t.id]))
+                            nxt.append((p, chain + [t.id], item.formula))
             frontier = nxt[:MAX_FRONTIER]
         return results
+
+
+_ELEMENT = re.compile(r"[A-Z][a-z]?")
+
+
+def _required_elements(template: Chem.Mol) -> frozenset[str]:
+    """Elements other than C and H every match of a reaction template needs (read only from
+    atoms with one element and no alternative or negation, so never more than it needs)."""
+    table = Chem.GetPeriodicTable()
+    out = set()
+    for atom in template.GetAtoms():
+        z, smarts = atom.GetAtomicNum(), atom.GetSmarts()
+        if z not in (0, 1, 6) and "," not in smarts and "!" not in smarts:
+            out.add(table.GetElementSymbol(z))
+    return frozenset(out)
 
 
 class _Product:
