@@ -22,11 +22,11 @@ from rdkit import Chem
 from chem import standardize as standardize_mod
 from chem import text as text_mod
 from chem.cas import check_digit_ok
-from chem.standardize import Standardized, plain_mol
+from chem.standardize import Standardized, not_a_sold_form, plain_mol
 from chem.text import name_key
 
 _CAS_SHAPE = re.compile(r"\d{2,7}-\d{2}-\d")
-INDEX_FORMAT = 6
+INDEX_FORMAT = 7
 
 
 @dataclass(frozen=True)
@@ -80,12 +80,15 @@ class Dictionary:
 
     def __init__(self, records: list[Record], by_name: dict[str, int], by_cas: dict[str, int],
                  by_smiles: dict[str, int] | None = None,
-                 parents: dict[str, tuple[Standardized, bytes | None]] | None = None,
+                 by_record_smiles: dict[str, int] | None = None,
+                 parents: dict[str, tuple[Standardized, bytes | None, str | None]] | None = None,
                  canonicals: dict[str, str] | None = None):
         self.records = records
         self.by_name = by_name
         self.by_cas = by_cas
         self.by_smiles = by_smiles or {}  # RDKit canonical isomeric SMILES -> record
+        # a record's SMILES string -> the record `by_smiles` gives for its canonical form
+        self.by_record_smiles = by_record_smiles or {}
         # Computed once with the index: a record SMILES that is its own parent -> its canonical
         # SMILES; any other (salt, charged, labelled, normalized form) -> its standardization
         # and parent molecule (RDKit binary).
@@ -100,8 +103,18 @@ class Dictionary:
         found = self.parents.get(smiles)
         if found is None:
             return None
-        result, binary = found
+        result, binary, _ = found
         return result, (Chem.Mol(binary) if binary is not None else None)
+
+    def sold_form(self, smiles: str) -> tuple[bool, str | None]:
+        found = self.parents.get(smiles)
+        return (False, None) if found is None else (True, found[2])
+
+    def lookup_record_smiles(self, smiles: str) -> Record | None:
+        """`lookup_smiles` of the canonical form of a record's own SMILES string, without
+        parsing it (the canonical form was computed with the index)."""
+        idx = self.by_record_smiles.get(smiles)
+        return self.records[idx] if idx is not None else None
 
     def lookup_smiles(self, canonical: str) -> Record | None:
         """The record whose structure has this canonical SMILES (its InChIKey is then known)."""
@@ -168,29 +181,34 @@ class Dictionary:
         for cas, idx in secondary_cas.items():
             by_cas.setdefault(cas, idx)
         return cls(records, {k: v[1] for k, v in best_name.items()}, by_cas,
-                   _canonical_index(records), *_parent_index(records))
+                   *_canonical_index(records), *_parent_index(records))
 
 
-def _canonical_index(records: list[Record]) -> dict[str, int]:
+def _canonical_index(records: list[Record]) -> tuple[dict[str, int], dict[str, int]]:
     """Canonical SMILES -> record, computed once with the index: a listing's SMILES found here
-    takes the record's InChIKey instead of computing InChI again."""
-    from rdkit import Chem, RDLogger
+    takes the record's InChIKey instead of computing InChI again. Beside it, each record's own
+    SMILES string -> the record of its canonical form (a listing that prints it is not parsed)."""
+    from rdkit import RDLogger
 
     RDLogger.DisableLog("rdApp.*")
     out: dict[str, int] = {}
+    canonical_of: dict[str, str] = {}
     for idx, rec in enumerate(records):
         mol = Chem.MolFromSmiles(rec.smiles) if rec.smiles and rec.inchikey else None
         if mol is not None:
-            out.setdefault(Chem.MolToSmiles(mol), idx)
-    return out
+            canonical = Chem.MolToSmiles(mol)
+            out.setdefault(canonical, idx)
+            canonical_of.setdefault(rec.smiles, canonical)
+    return out, {smiles: out[canonical] for smiles, canonical in canonical_of.items()}
 
 
 def _parent_index(records: list[Record],
-                  ) -> tuple[dict[str, tuple[Standardized, bytes | None]], dict[str, str]]:
+                  ) -> tuple[dict[str, tuple[Standardized, bytes | None, str | None]],
+                             dict[str, str]]:
     """Every record's standardization, done once with the index: a plain SMILES that is its own
     parent keeps only its canonical SMILES; salts, charged, labelled and normalized forms keep
     the result of the full ChEMBL-order work and the parent molecule."""
-    parents: dict[str, tuple[Standardized, bytes | None]] = {}
+    parents: dict[str, tuple[Standardized, bytes | None, str | None]] = {}
     canonicals: dict[str, str] = {}
     run = standardize_mod._standardize.__wrapped__  # uncached: 70k molecules stay out of memory
     for rec in records:
@@ -202,7 +220,9 @@ def _parent_index(records: list[Record],
             canonicals[smiles] = Chem.MolToSmiles(mol)
             continue
         result, parent = run(smiles, None)
-        parents[smiles] = (result, parent.ToBinary() if parent is not None else None)
+        raw = Chem.MolFromSmiles(smiles)
+        parents[smiles] = (result, parent.ToBinary() if parent is not None else None,
+                           not_a_sold_form(raw) if raw is not None else None)
     return parents, canonicals
 
 
@@ -215,8 +235,7 @@ def default_dictionary() -> Dictionary:
     if path.exists():
         try:
             with path.open("rb") as fh:
-                records, by_name, by_cas, by_smiles, parents, canonicals = pickle.load(fh)
-            return Dictionary(records, by_name, by_cas, by_smiles, parents, canonicals)
+                return Dictionary(*pickle.load(fh))
         except (OSError, EOFError, ValueError, TypeError, AttributeError, pickle.UnpicklingError):
             pass  # a corrupt or stale cache is rebuilt below
     built = Dictionary.build(files)
@@ -225,7 +244,7 @@ def default_dictionary() -> Dictionary:
         tmp = path.with_suffix(f".tmp{os.getpid()}")
         with tmp.open("wb") as fh:
             pickle.dump((built.records, built.by_name, built.by_cas, built.by_smiles,
-                         built.parents, built.canonicals), fh,
+                         built.by_record_smiles, built.parents, built.canonicals), fh,
                         protocol=5)
         tmp.replace(path)
     except OSError:

@@ -227,8 +227,10 @@ class Matcher:
         other form that is not plain, the standardization the index holds for the record."""
         if len(smiles) > MAX_SMILES_LENGTH:
             return None
-        mol = Chem.MolFromSmiles(smiles)
-        rec = self.dictionary.lookup_smiles(Chem.MolToSmiles(mol)) if mol is not None else None
+        rec = self.dictionary.lookup_record_smiles(smiles)
+        if rec is None:
+            mol = Chem.MolFromSmiles(smiles)
+            rec = self.dictionary.lookup_smiles(Chem.MolToSmiles(mol)) if mol is not None else None
         if rec is not None and not is_plain(smiles) and rec.smiles not in self.dictionary.parents:
             return None
         return rec

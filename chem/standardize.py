@@ -47,6 +47,10 @@ class Known(Protocol):
     def canonical_of(self, smiles: str) -> str | None:
         """Canonical SMILES of a `plain_mol` structure, computed once when the index was built."""
 
+    def sold_form(self, smiles: str) -> tuple[bool, str | None]:
+        """(indexed, `not_a_sold_form` of its molecule) for a SMILES standardized when the index
+        was built."""
+
 
 def _load_normalizations() -> list[tuple[str, AllChem.ChemicalReaction, Chem.Mol]]:
     out = []
@@ -62,6 +66,35 @@ def _load_normalizations() -> list[tuple[str, AllChem.ChemicalReaction, Chem.Mol
 @lru_cache(maxsize=1)
 def _normalizations() -> list[tuple[str, AllChem.ChemicalReaction, Chem.Mol]]:
     return _load_normalizations()  # read on first use, never at import
+
+
+_METALS = frozenset(range(3, 5)) | frozenset(range(11, 14)) | frozenset(range(19, 33)) \
+    | frozenset(range(37, 52)) | frozenset(range(55, 85)) | frozenset(range(87, 119))
+_ACID = Chem.MolFromSmarts("[$([CX3](=O)[OX2H1]),$([SX4](=O)(=O)[OX2H1]),$([PX4](=O)[OX2H1])]")
+
+
+def not_a_sold_form(mol: Chem.Mol) -> str | None:
+    """Why a molecule must not be read as a listed parent (organometallic, ion, mixture), if so."""
+    get = mol.GetAtomWithIdx  # indexing is twice as fast as RDKit's atom sequence
+    for i in range(mol.GetNumAtoms()):
+        atom = get(i)
+        z = atom.GetAtomicNum()
+        if z == 0:
+            return "polymer or unspecified group"  # "*" attachment points (repeat units)
+        if atom.GetNumRadicalElectrons():
+            return "radical"
+        if z == 6 and atom.GetFormalCharge() != 0:
+            return "carbon ion"
+        if z in _METALS and any(n.GetAtomicNum() == 6 for n in atom.GetNeighbors()):
+            return "organometallic"
+    if len(Chem.GetMolFrags(mol)) < 2:
+        return None  # one fragment is never a mixture
+    frags = Chem.GetMolFrags(mol, asMols=True, sanitizeFrags=False)
+    organic = [f for f in frags if f.GetNumHeavyAtoms() >= 4
+               and any(a.GetAtomicNum() == 6 for a in f.GetAtoms())
+               and not any(a.GetFormalCharge() for a in f.GetAtoms())
+               and not f.HasSubstructMatch(_ACID)]
+    return "mixture" if len(organic) > 1 else None
 
 
 @dataclass(frozen=True)

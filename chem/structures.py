@@ -19,6 +19,7 @@ from chem.scoring import SCORES
 from chem.standardize import (
     Known,
     is_plain,
+    not_a_sold_form,
     parent_from_known,
     parent_from_smiles,
     standardize,
@@ -30,9 +31,6 @@ MAX_TRANSFORM_DEPTH = 2
 MAX_FRONTIER = 16
 TRANSFORM_BUDGET = 48  # products tried per structure: bounded cost on hostile input
 MAX_PRODUCTS = 4  # products taken from one reaction application
-_METALS = frozenset(range(3, 5)) | frozenset(range(11, 14)) | frozenset(range(19, 33)) \
-    | frozenset(range(37, 52)) | frozenset(range(55, 85)) | frozenset(range(87, 119))
-_ACID = Chem.MolFromSmarts("[$([CX3](=O)[OX2H1]),$([SX4](=O)(=O)[OX2H1]),$([PX4](=O)[OX2H1])]")
 
 
 @dataclass(frozen=True)
@@ -41,30 +39,6 @@ class StructureHit:
     kind: str
     score: float
     evidence: str
-
-
-def not_a_sold_form(mol: Chem.Mol) -> str | None:
-    """Why a molecule must not be read as a listed parent (organometallic, ion, mixture), if so."""
-    get = mol.GetAtomWithIdx  # indexing is twice as fast as RDKit's atom sequence
-    for i in range(mol.GetNumAtoms()):
-        atom = get(i)
-        z = atom.GetAtomicNum()
-        if z == 0:
-            return "polymer or unspecified group"  # "*" attachment points (repeat units)
-        if atom.GetNumRadicalElectrons():
-            return "radical"
-        if z == 6 and atom.GetFormalCharge() != 0:
-            return "carbon ion"
-        if z in _METALS and any(n.GetAtomicNum() == 6 for n in atom.GetNeighbors()):
-            return "organometallic"
-    if len(Chem.GetMolFrags(mol)) < 2:
-        return None  # one fragment is never a mixture
-    frags = Chem.GetMolFrags(mol, asMols=True, sanitizeFrags=False)
-    organic = [f for f in frags if f.GetNumHeavyAtoms() >= 4
-               and any(a.GetAtomicNum() == 6 for a in f.GetAtoms())
-               and not any(a.GetFormalCharge() for a in f.GetAtoms())
-               and not f.HasSubstructMatch(_ACID)]
-    return "mixture" if len(organic) > 1 else None
 
 
 class StructureIndex:
@@ -113,8 +87,10 @@ class StructureIndex:
             return ()
         odd = None
         if not is_plain(smiles) and not smiles.startswith("InChI="):
-            raw = Chem.MolFromSmiles(smiles)
-            odd = not_a_sold_form(raw) if raw is not None else None
+            indexed, odd = known.sold_form(smiles) if known is not None else (False, None)
+            if not indexed:
+                raw = Chem.MolFromSmiles(smiles)
+                odd = not_a_sold_form(raw) if raw is not None else None
         out: list[StructureHit] = []
         matched: set[str] = set()
         for entry in self.by_block.get(s.connectivity or "", []):
