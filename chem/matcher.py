@@ -176,8 +176,9 @@ class Matcher:
                 rec = self._known(st.smiles)
                 if rec is not None:
                     st.inchikey, st.formula = rec.inchikey, rec.formula
-                    if not is_plain(st.smiles):  # the same structure, standardized in the index
-                        st.smiles = rec.smiles
+                    if rec.smiles in (self.dictionary.canonicals if is_plain(st.smiles)
+                                      else self.dictionary.parents):
+                        st.smiles = rec.smiles  # the same structure, standardized in the index
             known = self.dictionary
             s = standardize_known(st.smiles, st.inchikey, st.formula, known) if st.inchikey \
                 else standardize(st.smiles, known)
