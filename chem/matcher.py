@@ -176,9 +176,8 @@ class Matcher:
                 rec = self._known(st.smiles)
                 if rec is not None:
                     st.inchikey, st.formula = rec.inchikey, rec.formula
-                    if rec.smiles in (self.dictionary.canonicals if is_plain(st.smiles)
-                                      else self.dictionary.parents):
-                        st.smiles = rec.smiles  # the same structure, standardized in the index
+                    if is_plain(st.smiles) and rec.smiles in self.dictionary.canonicals:
+                        st.smiles = rec.smiles  # the same structure, its canonical SMILES indexed
             known = self.dictionary
             s = standardize_known(st.smiles, st.inchikey, st.formula, known) if st.inchikey \
                 else standardize(st.smiles, known)
@@ -229,11 +228,13 @@ class Matcher:
         if len(smiles) > MAX_SMILES_LENGTH:
             return None
         rec = self.dictionary.lookup_record_smiles(smiles)
+        if not is_plain(smiles):
+            # a salt or other form: standardized in the index only as the record prints it
+            # (RDKit's standardization of such forms can depend on how the SMILES is written)
+            return rec if smiles in self.dictionary.parents else None
         if rec is None:
             mol = Chem.MolFromSmiles(smiles)
             rec = self.dictionary.lookup_smiles(Chem.MolToSmiles(mol)) if mol is not None else None
-        if rec is not None and not is_plain(smiles) and rec.smiles not in self.dictionary.parents:
-            return None
         return rec
 
     def _settle_fallback(self, state: State) -> None:
