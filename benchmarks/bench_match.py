@@ -133,7 +133,7 @@ def with_workers(listings: list[dict], workers: int) -> float:
     from precursor_watch.cli_match import run_jsonl
 
     clear_caches()
-    feed = io.StringIO("".join(json.dumps(x) + "\n" for x in listings))
+    feed = io.BytesIO("".join(json.dumps(x) + "\n" for x in listings).encode())
     out = io.StringIO()
     matcher = Matcher()
     t0 = time.perf_counter()
