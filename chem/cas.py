@@ -6,6 +6,7 @@ together after "CAS". Only numbers with a valid check digit are accepted.
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -87,21 +88,28 @@ def find_cas(text: str) -> list[CasMention]:
         return []
     norm = normalize_text(text)
     found: dict[str, CasMention] = {}
-    spans: list[tuple[int, int]] = []
+    spans: list[tuple[int, int]] = []  # in text order, not overlapping (finditer)
     for m in _CAS_RE.finditer(norm):
         first, middle, check = m.groups()
         cas = f"{first.lstrip('0') or '0'}-{middle}-{check}"
         if check_digit_ok(cas):
             found.setdefault(cas, CasMention(cas, m.group(0)))
             spans.append(m.span())
+    # (a run-together number never starts inside an earlier run match: finditer does not overlap)
     for m in _RUN_RE.finditer(norm):
-        if any(s <= m.start(1) < e for s, e in spans):
+        if _inside(spans, m.start(1)):
             continue
         cas = format_cas(m.group(1).lstrip("0"))
         if cas and check_digit_ok(cas):
             found.setdefault(cas, CasMention(cas, m.group(0)))
-            spans.append(m.span())
     return list(found.values())
+
+
+def _inside(spans: list[tuple[int, int]], pos: int) -> bool:
+    """Whether `pos` lies in one of `spans` (sorted, not overlapping): a binary search, so a
+    text with thousands of CAS numbers stays linear."""
+    k = bisect.bisect_right(spans, (pos, float("inf"))) - 1
+    return k >= 0 and spans[k][0] <= pos < spans[k][1]
 
 
 def find_partial_cas(text: str) -> list[CasMention]:
@@ -113,7 +121,7 @@ def find_partial_cas(text: str) -> list[CasMention]:
     full_spans = [m.span() for m in _CAS_RE.finditer(norm)]
     for rx in (_PARTIAL_RE, _PARTIAL_SUFFIX_RE):
         for m in rx.finditer(norm):
-            if any(s <= m.start(1) < e for s, e in full_spans):
+            if _inside(full_spans, m.start(1)):
                 continue
             block = m.group(1).lstrip("0")
             if len(block) < 4:
