@@ -17,12 +17,16 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from rdkit import Chem
+
+from chem import standardize as standardize_mod
 from chem import text as text_mod
 from chem.cas import check_digit_ok
+from chem.standardize import Standardized, not_a_sold_form, plain_mol
 from chem.text import name_key
 
 _CAS_SHAPE = re.compile(r"\d{2,7}-\d{2}-\d")
-INDEX_FORMAT = 4
+INDEX_FORMAT = 7
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,12 @@ def _fingerprint(files: list[Path]) -> str:
         digest.update(f"{f.name}:{st.st_size}:{int(st.st_mtime)}".encode())
     for data in ("salt_words.csv", "confusables.csv"):
         digest.update((text_mod.DATA_DIR / data).read_bytes())
+    # the parents standardized at build time (`_parent_index`) follow this code and data
+    from rdkit import __version__ as rdkit_version
+
+    digest.update(f"rdkit={rdkit_version}".encode())
+    digest.update(Path(standardize_mod.__file__).read_bytes())
+    digest.update((standardize_mod.DATA_DIR / "normalizations.csv").read_bytes())
     return digest.hexdigest()[:16]
 
 
@@ -69,16 +79,52 @@ class Dictionary:
     """name key -> record and CAS -> record over ~70k PubChem compounds."""
 
     def __init__(self, records: list[Record], by_name: dict[str, int], by_cas: dict[str, int],
-                 by_smiles: dict[str, int] | None = None):
+                 by_smiles: dict[str, int] | None = None,
+                 by_record_smiles: dict[str, int] | None = None,
+                 parents: dict[str, tuple[Standardized, bytes | None, str | None]] | None = None,
+                 canonicals: dict[str, str] | None = None):
         self.records = records
         self.by_name = by_name
         self.by_cas = by_cas
         self.by_smiles = by_smiles or {}  # RDKit canonical isomeric SMILES -> record
+        # a record's SMILES string -> the record `by_smiles` gives for its canonical form
+        self.by_record_smiles = by_record_smiles or {}
+        # Computed once with the index: a record SMILES that is its own parent -> its canonical
+        # SMILES; any other (salt, charged, labelled, normalized form) -> its standardization
+        # and parent molecule (RDKit binary).
+        self.canonicals = canonicals or {}
+        self.parents = parents or {}
+
+    def canonical_of(self, smiles: str) -> str | None:
+        return self.canonicals.get(smiles)
+
+    def parent_of(self, smiles: str) -> tuple[Standardized, Chem.Mol | None] | None:
+        """The standardization of a record's SMILES computed when the index was built."""
+        found = self.parents.get(smiles)
+        if found is None:
+            return None
+        result, binary, _ = found
+        return result, (Chem.Mol(binary) if binary is not None else None)
+
+    def sold_form(self, smiles: str) -> tuple[bool, str | None]:
+        found = self.parents.get(smiles)
+        return (False, None) if found is None else (True, found[2])
+
+    def lookup_record_smiles(self, smiles: str) -> Record | None:
+        """`lookup_smiles` of the canonical form of a record's own SMILES string, without
+        parsing it (the canonical form was computed with the index)."""
+        idx = self.by_record_smiles.get(smiles)
+        return self.records[idx] if idx is not None else None
 
     def lookup_smiles(self, canonical: str) -> Record | None:
         """The record whose structure has this canonical SMILES (its InChIKey is then known)."""
         idx = self.by_smiles.get(canonical)
         return self.records[idx] if idx is not None else None
+
+    def inchikey_of(self, canonical: str) -> str | None:
+        """The standard InChIKey of the structure with this canonical SMILES, if indexed."""
+        idx = self.by_smiles.get(canonical)
+        return self.records[idx].inchikey if idx is not None else None
 
     def lookup_name(self, name: str) -> Record | None:
         idx = self.by_name.get(name_key(name))
@@ -135,21 +181,49 @@ class Dictionary:
         for cas, idx in secondary_cas.items():
             by_cas.setdefault(cas, idx)
         return cls(records, {k: v[1] for k, v in best_name.items()}, by_cas,
-                   _canonical_index(records))
+                   *_canonical_index(records), *_parent_index(records))
 
 
-def _canonical_index(records: list[Record]) -> dict[str, int]:
+def _canonical_index(records: list[Record]) -> tuple[dict[str, int], dict[str, int]]:
     """Canonical SMILES -> record, computed once with the index: a listing's SMILES found here
-    takes the record's InChIKey instead of computing InChI again."""
-    from rdkit import Chem, RDLogger
+    takes the record's InChIKey instead of computing InChI again. Beside it, each record's own
+    SMILES string -> the record of its canonical form (a listing that prints it is not parsed)."""
+    from rdkit import RDLogger
 
     RDLogger.DisableLog("rdApp.*")
     out: dict[str, int] = {}
+    canonical_of: dict[str, str] = {}
     for idx, rec in enumerate(records):
         mol = Chem.MolFromSmiles(rec.smiles) if rec.smiles and rec.inchikey else None
         if mol is not None:
-            out.setdefault(Chem.MolToSmiles(mol), idx)
-    return out
+            canonical = Chem.MolToSmiles(mol)
+            out.setdefault(canonical, idx)
+            canonical_of.setdefault(rec.smiles, canonical)
+    return out, {smiles: out[canonical] for smiles, canonical in canonical_of.items()}
+
+
+def _parent_index(records: list[Record],
+                  ) -> tuple[dict[str, tuple[Standardized, bytes | None, str | None]],
+                             dict[str, str]]:
+    """Every record's standardization, done once with the index: a plain SMILES that is its own
+    parent keeps only its canonical SMILES; salts, charged, labelled and normalized forms keep
+    the result of the full ChEMBL-order work and the parent molecule."""
+    parents: dict[str, tuple[Standardized, bytes | None, str | None]] = {}
+    canonicals: dict[str, str] = {}
+    run = standardize_mod._standardize.__wrapped__  # uncached: 70k molecules stay out of memory
+    for rec in records:
+        smiles = rec.smiles
+        if not smiles or not rec.inchikey or smiles in parents or smiles in canonicals:
+            continue
+        mol = plain_mol(smiles)
+        if mol is not None:
+            canonicals[smiles] = Chem.MolToSmiles(mol)
+            continue
+        result, parent = run(smiles, None)
+        raw = Chem.MolFromSmiles(smiles)
+        parents[smiles] = (result, parent.ToBinary() if parent is not None else None,
+                           not_a_sold_form(raw) if raw is not None else None)
+    return parents, canonicals
 
 
 @lru_cache(maxsize=1)
@@ -161,8 +235,7 @@ def default_dictionary() -> Dictionary:
     if path.exists():
         try:
             with path.open("rb") as fh:
-                records, by_name, by_cas, by_smiles = pickle.load(fh)
-            return Dictionary(records, by_name, by_cas, by_smiles)
+                return Dictionary(*pickle.load(fh))
         except (OSError, EOFError, ValueError, TypeError, AttributeError, pickle.UnpicklingError):
             pass  # a corrupt or stale cache is rebuilt below
     built = Dictionary.build(files)
@@ -170,7 +243,8 @@ def default_dictionary() -> Dictionary:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".tmp{os.getpid()}")
         with tmp.open("wb") as fh:
-            pickle.dump((built.records, built.by_name, built.by_cas, built.by_smiles), fh,
+            pickle.dump((built.records, built.by_name, built.by_cas, built.by_smiles,
+                         built.by_record_smiles, built.parents, built.canonicals), fh,
                         protocol=5)
         tmp.replace(path)
     except OSError:

@@ -26,7 +26,7 @@ from chem.knowledge import Knowledge, default_knowledge
 from chem.names import NameIndex, Span
 from chem.scan import MAX_FIELD_CHARS, MAX_SCAN_CHARS, Run, Scanner, State, Structure, is_fragment
 from chem.scoring import SCORES, Evidence, Hit, combine
-from chem.standardize import is_plain, standardize, standardize_known
+from chem.standardize import MAX_SMILES_LENGTH, is_plain, standardize, standardize_known
 from chem.structures import StructureIndex
 from chem.subject import FALLBACK, MENTION, OFFERED, Segment, segments
 from chem.text import name_key
@@ -89,7 +89,7 @@ class Matcher:
             opsin.warm_up()
         self.entries = {e.id: e for e in self.watchlist.entries}
         self.names = NameIndex(self.watchlist, self.dictionary)
-        self.structures = StructureIndex(self.watchlist)
+        self.structures = StructureIndex(self.watchlist, known=self.dictionary)
         by_cas: dict[str, tuple[Entry, str]] = {}
         by_cas_block: dict[str, list[Entry]] = {}
         for e in self.watchlist.entries:
@@ -176,8 +176,11 @@ class Matcher:
                 rec = self._known(st.smiles)
                 if rec is not None:
                     st.inchikey, st.formula = rec.inchikey, rec.formula
-            s = standardize_known(st.smiles, st.inchikey, st.formula) if st.inchikey \
-                else standardize(st.smiles)
+                    if is_plain(st.smiles) and rec.smiles in self.dictionary.canonicals:
+                        st.smiles = rec.smiles  # the same structure, its canonical SMILES indexed
+            known = self.dictionary
+            s = standardize_known(st.smiles, st.inchikey, st.formula, known) if st.inchikey \
+                else standardize(st.smiles, known)
             if not s.ok:
                 result.errors.append(f"{st.evidence}: {s.error}")
                 continue
@@ -220,11 +223,19 @@ class Matcher:
 
     def _known_record(self, smiles: str):
         """The dictionary record with this structure (canonical SMILES), if any: its InChIKey is
-        then reused instead of computing InChI for a SMILES a listing prints."""
-        if not is_plain(smiles):
+        then reused instead of computing InChI for a SMILES a listing prints, and for a salt or
+        other form that is not plain, the standardization the index holds for the record."""
+        if len(smiles) > MAX_SMILES_LENGTH:
             return None
-        mol = Chem.MolFromSmiles(smiles)
-        return self.dictionary.lookup_smiles(Chem.MolToSmiles(mol)) if mol is not None else None
+        rec = self.dictionary.lookup_record_smiles(smiles)
+        if not is_plain(smiles):
+            # a salt or other form: standardized in the index only as the record prints it
+            # (RDKit's standardization of such forms can depend on how the SMILES is written)
+            return rec if smiles in self.dictionary.parents else None
+        if rec is None:
+            mol = Chem.MolFromSmiles(smiles)
+            rec = self.dictionary.lookup_smiles(Chem.MolToSmiles(mol)) if mol is not None else None
+        return rec
 
     def _settle_fallback(self, state: State) -> None:
         """Fallback sentences are the subject only when nothing offered resolved anything."""

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Protocol
 
 from rdkit import Chem, RDLogger
 from rdkit.Chem import AllChem, rdMolDescriptors
@@ -33,6 +34,24 @@ _reionizer = rdMolStandardize.Reionizer()
 _ORGANIC = frozenset({1, 5, 6, 7, 8, 9, 14, 15, 16, 17, 34, 35, 53})
 
 
+class Known(Protocol):
+    """Structures whose standardization is already known (the offline dictionary's index)."""
+
+    def inchikey_of(self, canonical: str) -> str | None:
+        """Standard InChIKey of a canonical SMILES: a plain parent found there takes it
+        instead of computing InChI again."""
+
+    def parent_of(self, smiles: str) -> tuple[Standardized, Chem.Mol | None] | None:
+        """`_standardize(smiles)` computed once when the index was built."""
+
+    def canonical_of(self, smiles: str) -> str | None:
+        """Canonical SMILES of a `plain_mol` structure, computed once when the index was built."""
+
+    def sold_form(self, smiles: str) -> tuple[bool, str | None]:
+        """(indexed, `not_a_sold_form` of its molecule) for a SMILES standardized when the index
+        was built."""
+
+
 def _load_normalizations() -> list[tuple[str, AllChem.ChemicalReaction, Chem.Mol]]:
     out = []
     with (DATA_DIR / "normalizations.csv").open(encoding="utf-8") as fh:
@@ -47,6 +66,35 @@ def _load_normalizations() -> list[tuple[str, AllChem.ChemicalReaction, Chem.Mol
 @lru_cache(maxsize=1)
 def _normalizations() -> list[tuple[str, AllChem.ChemicalReaction, Chem.Mol]]:
     return _load_normalizations()  # read on first use, never at import
+
+
+_METALS = frozenset(range(3, 5)) | frozenset(range(11, 14)) | frozenset(range(19, 33)) \
+    | frozenset(range(37, 52)) | frozenset(range(55, 85)) | frozenset(range(87, 119))
+_ACID = Chem.MolFromSmarts("[$([CX3](=O)[OX2H1]),$([SX4](=O)(=O)[OX2H1]),$([PX4](=O)[OX2H1])]")
+
+
+def not_a_sold_form(mol: Chem.Mol) -> str | None:
+    """Why a molecule must not be read as a listed parent (organometallic, ion, mixture), if so."""
+    get = mol.GetAtomWithIdx  # indexing is twice as fast as RDKit's atom sequence
+    for i in range(mol.GetNumAtoms()):
+        atom = get(i)
+        z = atom.GetAtomicNum()
+        if z == 0:
+            return "polymer or unspecified group"  # "*" attachment points (repeat units)
+        if atom.GetNumRadicalElectrons():
+            return "radical"
+        if z == 6 and atom.GetFormalCharge() != 0:
+            return "carbon ion"
+        if z in _METALS and any(n.GetAtomicNum() == 6 for n in atom.GetNeighbors()):
+            return "organometallic"
+    if len(Chem.GetMolFrags(mol)) < 2:
+        return None  # one fragment is never a mixture
+    frags = Chem.GetMolFrags(mol, asMols=True, sanitizeFrags=False)
+    organic = [f for f in frags if f.GetNumHeavyAtoms() >= 4
+               and any(a.GetAtomicNum() == 6 for a in f.GetAtoms())
+               and not any(a.GetFormalCharge() for a in f.GetAtoms())
+               and not f.HasSubstructMatch(_ACID)]
+    return "mixture" if len(organic) > 1 else None
 
 
 @dataclass(frozen=True)
@@ -109,7 +157,9 @@ class _Survey:
     @classmethod
     def of(cls, mol: Chem.Mol) -> _Survey:
         carbon = hydrogen = non_organic = charged = hypervalent = isotopes = False
-        for a in mol.GetAtoms():
+        atom = mol.GetAtomWithIdx  # indexing is twice as fast as RDKit's atom sequence
+        for i in range(mol.GetNumAtoms()):
+            a = atom(i)
             z = a.GetAtomicNum()
             carbon |= z == 6
             hydrogen |= z == 1
@@ -157,7 +207,7 @@ def parent_mol(mol: Chem.Mol, survey: _Survey | None = None) -> tuple[Chem.Mol, 
     return mol, flags
 
 
-def standardize(text: str) -> Standardized:
+def standardize(text: str, known: Known | None = None) -> Standardized:
     """SMILES or InChI -> as-sold form and parent. Never raises.
 
     >>> s = standardize("O=C1CCN(CCc2ccccc2)CC1.Cl")
@@ -166,7 +216,7 @@ def standardize(text: str) -> Standardized:
     >>> standardize("C1CC(").error
     'unparsable structure'
     """
-    return _standardize(text)[0]
+    return _standardize(text, known)[0]
 
 
 _PLAIN = re.compile(r"^[BCNOPSFIclnosbrp0-9=#()/\\%@-]+$")
@@ -180,40 +230,65 @@ def is_plain(smiles: str) -> bool:
     return bool(_PLAIN.match(_NEUTRAL_BRACKET.sub("C", smiles)))
 
 
-def standardize_known(smiles: str, inchikey: str, formula: str | None = None) -> Standardized:
+def standardize_known(smiles: str, inchikey: str, formula: str | None = None,
+                      known: Known | None = None) -> Standardized:
     """`standardize` for a dictionary structure whose standard InChIKey is already known: a plain
     SMILES (see `is_plain`) that no normalization touches is its own parent, so the known key is
     used instead of computing InChI again. Anything else goes the full way."""
-    return _standardize_known(smiles, inchikey, formula or "")[0]
+    return _standardize_known(smiles, inchikey, formula or "", known)[0]
 
 
-def parent_from_known(smiles: str, inchikey: str, formula: str | None = None) -> Chem.Mol | None:
-    return _standardize_known(smiles, inchikey, formula or "")[1]
+def parent_from_known(smiles: str, inchikey: str, formula: str | None = None,
+                      known: Known | None = None) -> Chem.Mol | None:
+    return _standardize_known(smiles, inchikey, formula or "", known)[1]
 
 
 @lru_cache(maxsize=100_000)
-def _standardize_known(smiles: str, inchikey: str,
-                       formula: str) -> tuple[Standardized, Chem.Mol | None]:
-    if not inchikey or not is_plain(smiles) or len(smiles) > MAX_SMILES_LENGTH:
-        return _standardize(smiles)
+def _standardize_known(smiles: str, inchikey: str, formula: str,
+                       known: Known | None) -> tuple[Standardized, Chem.Mol | None]:
+    if inchikey and known is not None:
+        pre = known.parent_of(smiles)
+        if pre is not None:
+            return pre
+        canonical = known.canonical_of(smiles)
+        if canonical is not None:  # its own parent, as `plain_mol` found when indexing
+            mol = Chem.MolFromSmiles(smiles)
+            Chem.AssignStereochemistry(mol, cleanIt=True, force=True)
+            return _own_parent(smiles, canonical, inchikey, formula, mol), mol
+    mol = plain_mol(smiles) if inchikey else None
+    if mol is None:
+        return _standardize(smiles, known)
+    return _own_parent(smiles, Chem.MolToSmiles(mol), inchikey, formula, mol), mol
+
+
+def plain_mol(smiles: str) -> Chem.Mol | None:
+    """The molecule of a plain SMILES (see `is_plain`) that no normalization touches, so that it
+    is its own parent; None when the full standardization is needed."""
+    if not is_plain(smiles) or len(smiles) > MAX_SMILES_LENGTH:
+        return None
     mol = Chem.MolFromSmiles(smiles)
     if mol is None or mol.GetNumHeavyAtoms() > MAX_HEAVY_ATOMS or any(
             mol.HasSubstructMatch(template) for _, _, template in _normalizations()):
-        return _standardize(smiles)
+        return None
     Chem.AssignStereochemistry(mol, cleanIt=True, force=True)
-    canonical = Chem.MolToSmiles(mol)
+    return mol
+
+
+def _own_parent(smiles: str, canonical: str, inchikey: str, formula: str,
+                mol: Chem.Mol) -> Standardized:
     return Standardized(input=smiles, smiles=canonical, parent_smiles=canonical, inchikey=inchikey,
                         parent_inchikey=inchikey,
-                        formula=formula or rdMolDescriptors.CalcMolFormula(mol)), mol
+                        formula=formula or rdMolDescriptors.CalcMolFormula(mol))
 
 
-def parent_from_smiles(smiles: str) -> Chem.Mol | None:
+def parent_from_smiles(smiles: str, known: Known | None = None) -> Chem.Mol | None:
     """The parent molecule for substructure work (computed once, with `standardize`)."""
-    return _standardize(smiles)[1]
+    return _standardize(smiles, known)[1]
 
 
 @lru_cache(maxsize=100_000)
-def _standardize(text: str) -> tuple[Standardized, Chem.Mol | None]:
+def _standardize(text: str, known: Known | None = None,
+                 ) -> tuple[Standardized, Chem.Mol | None]:
     if not text or not text.strip():
         return Standardized(text, error="empty structure"), None
     if len(text) > MAX_SMILES_LENGTH:
@@ -233,7 +308,9 @@ def _standardize(text: str) -> tuple[Standardized, Chem.Mol | None]:
         smiles = Chem.MolToSmiles(mol)
         parent, flags = parent_mol(mol, survey)
         parent_smiles = Chem.MolToSmiles(parent)
-        parent_key = Chem.MolToInchiKey(parent) or None
+        found = known.inchikey_of(parent_smiles) \
+            if known is not None and is_plain(parent_smiles) else None
+        parent_key = found or Chem.MolToInchiKey(parent) or None
         # The as-sold form's own InChIKey is never compared (a salt or isotope-labelled form
         # matches only through its parent), so a second InChI is not computed for it.
         inchikey = None if flags else parent_key

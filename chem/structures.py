@@ -8,15 +8,18 @@ The designer search is bounded by a work budget (reaction applications per struc
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from rdkit import Chem
-from rdkit.Chem import AllChem
+from rdkit.Chem import AllChem, rdMolDescriptors
 
 from chem.scoring import SCORES
 from chem.standardize import (
+    Known,
     is_plain,
+    not_a_sold_form,
     parent_from_known,
     parent_from_smiles,
     standardize,
@@ -28,9 +31,6 @@ MAX_TRANSFORM_DEPTH = 2
 MAX_FRONTIER = 16
 TRANSFORM_BUDGET = 48  # products tried per structure: bounded cost on hostile input
 MAX_PRODUCTS = 4  # products taken from one reaction application
-_METALS = frozenset(range(3, 5)) | frozenset(range(11, 14)) | frozenset(range(19, 33)) \
-    | frozenset(range(37, 52)) | frozenset(range(55, 85)) | frozenset(range(87, 119))
-_ACID = Chem.MolFromSmarts("[$([CX3](=O)[OX2H1]),$([SX4](=O)(=O)[OX2H1]),$([PX4](=O)[OX2H1])]")
 
 
 @dataclass(frozen=True)
@@ -41,32 +41,14 @@ class StructureHit:
     evidence: str
 
 
-def not_a_sold_form(mol: Chem.Mol) -> str | None:
-    """Why a molecule must not be read as a listed parent (organometallic, ion, mixture), if so."""
-    for atom in mol.GetAtoms():
-        z = atom.GetAtomicNum()
-        if z == 0:
-            return "polymer or unspecified group"  # "*" attachment points (repeat units)
-        if atom.GetNumRadicalElectrons():
-            return "radical"
-        if z == 6 and atom.GetFormalCharge() != 0:
-            return "carbon ion"
-        if z in _METALS and any(n.GetAtomicNum() == 6 for n in atom.GetNeighbors()):
-            return "organometallic"
-    frags = Chem.GetMolFrags(mol, asMols=True, sanitizeFrags=False)
-    organic = [f for f in frags if f.GetNumHeavyAtoms() >= 4
-               and any(a.GetAtomicNum() == 6 for a in f.GetAtoms())
-               and not any(a.GetFormalCharge() for a in f.GetAtoms())
-               and not f.HasSubstructMatch(_ACID)]
-    return "mixture" if len(organic) > 1 else None
-
-
 class StructureIndex:
     """Watchlist structures by connectivity, compiled class rules and designer transforms."""
 
-    def __init__(self, watchlist: Watchlist, budget: int = TRANSFORM_BUDGET):
+    def __init__(self, watchlist: Watchlist, budget: int = TRANSFORM_BUDGET,
+                 known: Known | None = None):
         self.entries = {e.id: e for e in watchlist.entries}
         self.budget = budget
+        self.known = known  # structures standardized once in the dictionary's index
         self.by_block: dict[str, list[Entry]] = {}
         for e in watchlist.entries:
             self.by_block.setdefault(e.connectivity, []).append(e)
@@ -83,25 +65,32 @@ class StructureIndex:
                 continue  # `watchlist validate` reports it
             if rxn is not None and rxn.GetNumReactantTemplates() == 1:
                 rxn.Initialize()
-                self.transforms.append((t, rxn, rxn.GetReactantTemplate(0)))
+                template = rxn.GetReactantTemplate(0)
+                self.transforms.append((t, rxn, template, _required_elements(template)))
         self.designer_smiles: dict[str, list[Entry]] = {}
+        self.designer_formulas: set[str] = set()  # a product of another formula is no target
         for e in watchlist.entries:
             target = parent_from_smiles(e.smiles) if e.designer_target else None
             if target is not None:
                 key = Chem.MolToSmiles(target, isomericSmiles=False)
                 self.designer_smiles.setdefault(key, []).append(e)
+                self.designer_formulas.add(rdMolDescriptors.CalcMolFormula(target))
 
     def hits(self, smiles: str, kind: str, inchikey: str | None = None,
              formula: str | None = None) -> tuple[StructureHit, ...]:
         """Watchlist hits of one structure; `kind` is how the structure was found, `inchikey`
         its standard InChIKey when already known (dictionary records)."""
-        s = standardize_known(smiles, inchikey, formula) if inchikey else standardize(smiles)
+        known = self.known
+        s = standardize_known(smiles, inchikey, formula, known) if inchikey \
+            else standardize(smiles, known)
         if not s.ok:
             return ()
         odd = None
         if not is_plain(smiles) and not smiles.startswith("InChI="):
-            raw = Chem.MolFromSmiles(smiles)
-            odd = not_a_sold_form(raw) if raw is not None else None
+            indexed, odd = known.sold_form(smiles) if known is not None else (False, None)
+            if not indexed:
+                raw = Chem.MolFromSmiles(smiles)
+                odd = not_a_sold_form(raw) if raw is not None else None
         out: list[StructureHit] = []
         matched: set[str] = set()
         for entry in self.by_block.get(s.connectivity or "", []):
@@ -118,8 +107,8 @@ class StructureIndex:
             flags = f" ({', '.join(s.flags)})" if s.flags else ""
             out.append(StructureHit(entry.id, how, SCORES[how],
                                     f"structure {s.parent_inchikey} = {entry.name}{flags}"))
-        mol = parent_from_known(smiles, inchikey, formula) if inchikey \
-            else parent_from_smiles(smiles)
+        mol = parent_from_known(smiles, inchikey, formula, known) if inchikey \
+            else parent_from_smiles(smiles, known)
         if mol is None or odd:
             return tuple(out)
         for rule, patt, entry in self.classes:
@@ -129,7 +118,7 @@ class StructureIndex:
                 matched.add(entry.id)
         if not mol.GetRingInfo().NumRings():
             return tuple(out)  # every designer target has a ring and no transform makes one
-        for product, chain in self.designer_products(mol):
+        for product, chain in self.designer_products(mol, self.designer_formulas):
             for entry in self.designer_smiles.get(product, []):
                 if entry.id in matched:
                     continue
@@ -140,32 +129,80 @@ class StructureIndex:
                 matched.add(entry.id)
         return tuple(out)
 
-    def designer_products(self, mol: Chem.Mol) -> list[tuple[str, list[str]]]:
+    def designer_products(self, mol: Chem.Mol, formulas: set[str] | None = None,
+                          ) -> list[tuple[str, list[str]]]:
         """Stereo-free SMILES of products reachable by up to MAX_TRANSFORM_DEPTH transforms,
-        within `budget` products tried (a molecule with ten Boc groups stays cheap)."""
+        within `budget` products tried (a molecule with ten Boc groups stays cheap). With
+        `formulas`, only products of one of these formulas are returned (a product of another
+        formula cannot be a target), so the others' SMILES are never written."""
         results: list[tuple[str, list[str]]] = []
-        seen = {Chem.MolToSmiles(mol, isomericSmiles=False)}
-        frontier: list[tuple[Chem.Mol, list[str]]] = [(mol, [])]
+        seen = _Seen()
+        root = seen.add(mol)
+        frontier: list[tuple[Chem.Mol, list[str], str]] = [(mol, [], root.formula if root else "")]
         work = 0
         for _ in range(MAX_TRANSFORM_DEPTH):
             nxt = []
-            for m, chain in frontier:
-                for t, rxn, template in self.transforms:
-                    if not m.HasSubstructMatch(template):
-                        continue  # a C++ match test is far cheaper than running the reaction
+            for m, chain, formula in frontier:
+                elements = set(_ELEMENT.findall(formula))
+                for t, rxn, template, needs in self.transforms:
+                    if not needs <= elements or not m.HasSubstructMatch(template):
+                        continue  # element and C++ match tests are far cheaper than reactions
                     if work >= self.budget:
                         return results
                     for p in _products(rxn, m, t.kind == "transesterification"):
                         work += 1
-                        smi = Chem.MolToSmiles(p, isomericSmiles=False)
-                        if smi in seen:
+                        item = seen.add(p)
+                        if item is None:
                             continue
-                        seen.add(smi)
-                        results.append((smi, chain + [t.id]))
+                        if formulas is None or item.formula in formulas:
+                            results.append((item.smiles(), chain + [t.id]))
                         if t.kind != "transesterification":  # a new ester unmasks nothing more
-                            nxt.append((p, chain + [t.id]))
+                            nxt.append((p, chain + [t.id], item.formula))
             frontier = nxt[:MAX_FRONTIER]
         return results
+
+
+_ELEMENT = re.compile(r"[A-Z][a-z]?")
+
+
+def _required_elements(template: Chem.Mol) -> frozenset[str]:
+    """Elements other than C and H every match of a reaction template needs (read only from
+    atoms with one element and no alternative or negation, so never more than it needs)."""
+    table = Chem.GetPeriodicTable()
+    out = set()
+    for atom in template.GetAtoms():
+        z, smarts = atom.GetAtomicNum(), atom.GetSmarts()
+        if z not in (0, 1, 6) and "," not in smarts and "!" not in smarts:
+            out.add(table.GetElementSymbol(z))
+    return frozenset(out)
+
+
+class _Product:
+    def __init__(self, mol: Chem.Mol, formula: str):
+        self.mol, self.formula, self._smiles = mol, formula, ""
+
+    def smiles(self) -> str:
+        if not self._smiles:
+            self._smiles = Chem.MolToSmiles(self.mol, isomericSmiles=False)
+        return self._smiles
+
+
+class _Seen:
+    """Molecules met in one search, told apart by formula first: the costly stereo-free SMILES
+    is written only when two share a formula (or a caller asks for it)."""
+
+    def __init__(self) -> None:
+        self.by_formula: dict[str, list[_Product]] = {}
+
+    def add(self, mol: Chem.Mol) -> _Product | None:
+        """The new product, or None when the same molecule was met before."""
+        formula = rdMolDescriptors.CalcMolFormula(mol)
+        item = _Product(mol, formula)
+        group = self.by_formula.setdefault(formula, [])
+        if group and any(other.smiles() == item.smiles() for other in group):
+            return None
+        group.append(item)
+        return item
 
 
 def _products(rxn: AllChem.ChemicalReaction, mol: Chem.Mol, exhaust: bool) -> Iterator[Chem.Mol]:

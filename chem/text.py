@@ -109,10 +109,15 @@ def clean_text(text: str) -> str:
     ('Piperidine 99%', 'Benzyl cyanide', 'alpha-苯乙酰乙酰胺')
     """
     text = unicodedata.normalize("NFKC", text).translate(tables().confusables)
-    text = _SPACED_LOCANT.sub(r"\1", text)
-    text = _SPACED_HYPHEN.sub("-", text)
-    text = _OCR_I.sub("l", text)
-    return _OCR_I_START.sub("l-", text)
+    # each rewrite needs a character most names lack: test for it before running the regex
+    if "," in text:
+        text = _SPACED_LOCANT.sub(r"\1", text)
+    if "-" in text:
+        text = _SPACED_HYPHEN.sub("-", text)
+    if "I" in text:
+        text = _OCR_I.sub("l", text)
+        text = _OCR_I_START.sub("l-", text)
+    return text
 
 
 @lru_cache(maxsize=200_000)
@@ -186,10 +191,13 @@ def tokens(text: str) -> list[str]:
     return out
 
 
+_QUANTITY = re.compile(r"[\d.,]+\s*%?|\d+(?:\.\d+)?(?:kg|g|mg|ml|l|t|mt|%)")
+
+
 def is_stopword(token: str) -> bool:
     low = token.lower().strip(".,;:()[]")
     return (
         low in tables().stopwords
-        or bool(re.fullmatch(r"[\d.,]+\s*%?|\d+(?:\.\d+)?(?:kg|g|mg|ml|l|t|mt|%)", low))
+        or bool(_QUANTITY.fullmatch(low))
         or low in {"%", "&", "-", "+"}
     )

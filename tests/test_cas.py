@@ -80,3 +80,19 @@ def test_find_cas_on_a_catalog_of_thousands_keeps_runs_apart_from_dashed_numbers
 def _check_digit(first: int, middle: int) -> int:
     digits = f"{first}{middle:02d}"
     return sum((i + 1) * int(c) for i, c in enumerate(reversed(digits))) % 10
+
+
+def test_thousands_of_cas_numbers_are_all_found_in_order():
+    """A catalog text with 2,000 CAS numbers and run-together ones between them: every number
+    once, in text order (the overlap test with earlier numbers is a binary search)."""
+    numbers = []
+    for n in range(50_000, 60_000):
+        for check in range(10):
+            cas = f"{n}-{n % 100:02d}-{check}"
+            if check_digit_ok(cas):
+                numbers.append(cas)
+                break
+        if len(numbers) == 2000:
+            break
+    text = " ".join(f"CAS {c}" for c in numbers) + " and CAS 39742604, also 1-23-4"
+    assert [m.cas for m in find_cas(text)] == numbers + ["39742-60-4"]

@@ -171,3 +171,23 @@ def test_a_printed_smiles_known_to_the_dictionary_reuses_its_inchikey(matcher):
     assert record is not None and record.inchikey.startswith("WVDDGKGOMKODPV")
     result = matcher.match_listing({"id": "t", "smiles": "c1ccccc1CO"})
     assert result.substances[0].inchikey == record.inchikey
+
+
+def test_designer_formula_screen_keeps_every_target_product(matcher):
+    """Products of a formula no designer target has are left out; the targets stay."""
+    from rdkit.Chem import rdMolDescriptors
+
+    from chem.standardize import parent_from_smiles
+
+    index = matcher.structures
+    for smiles in ("CC(C)(C)OC(=O)N1CCC(Nc2ccc(F)cc2)CC1",  # Boc-4-fluoro-4-AP
+                   "CCOC(=O)C1(C)OC1c1ccc2c(c1)OCO2",  # PMK ethyl glycidate
+                   "COC(=O)C(C(C)=O)c1ccc(Cl)cc1"):  # a chlorinated MAPA
+        mol = parent_from_smiles(smiles)
+        every = index.designer_products(mol)
+        screened = index.designer_products(mol, index.designer_formulas)
+        wanted = [(s, c) for s, c in every
+                  if rdMolDescriptors.CalcMolFormula(parent_from_smiles(s)) in
+                  index.designer_formulas]
+        assert screened == wanted
+        assert any(s in index.designer_smiles for s, _ in screened), smiles

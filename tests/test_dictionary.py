@@ -78,3 +78,44 @@ def test_opsin_parses_systematic_names(name, expected):
         assert smiles is None
     else:
         assert Chem.CanonSmiles(smiles) == Chem.CanonSmiles(expected)
+
+
+def test_indexed_standardizations_equal_fresh_ones():
+    """The index's standardized parents (salts, charged and labelled forms) and canonical SMILES
+    (plain records) are what standardizing the record's SMILES now gives."""
+    from rdkit import Chem
+
+    from chem.standardize import _standardize, plain_mol
+
+    d = default_dictionary()
+    salts = sorted(d.parents)[::max(len(d.parents) // 150, 1)]
+    assert len(salts) >= 100
+    for smiles in salts:
+        fresh, mol = _standardize.__wrapped__(smiles, None)
+        indexed, indexed_mol = d.parent_of(smiles)
+        assert indexed == fresh, smiles
+        assert (indexed_mol is None) == (mol is None)
+        if mol is not None:
+            assert Chem.MolToSmiles(indexed_mol) == Chem.MolToSmiles(mol)
+    plain = sorted(d.canonicals)[::max(len(d.canonicals) // 150, 1)]
+    for smiles in plain:
+        assert d.canonical_of(smiles) == Chem.MolToSmiles(plain_mol(smiles)), smiles
+
+
+@pytest.mark.parametrize(
+    ("smiles", "inchikey"),
+    [
+        ("CCN(CC)CC.Cl", "ZMANZCXQSJIPKH-UHFFFAOYSA-N"),  # triethylamine hydrochloride -> base
+        ("O=C1CCN(CCc2ccccc2)CC1.Cl", "YDJXNYNKKXZBMP-UHFFFAOYSA-N"),  # NPP HCl -> NPP
+        ("[Na+].CC([O-])=O", "QTBSBXVTEAMEQO-UHFFFAOYSA-N"),  # sodium acetate -> acetic acid
+    ],
+)
+def test_salts_take_parent_keys_from_the_index_equal_to_inchi(smiles, inchikey):
+    """A plain parent found in the index takes its InChIKey from there: the same key InChI gives."""
+    from rdkit import Chem
+
+    from chem.standardize import standardize
+
+    d = default_dictionary()
+    s = standardize(smiles, d)
+    assert s.parent_inchikey == inchikey == Chem.MolToInchiKey(Chem.MolFromSmiles(s.parent_smiles))
