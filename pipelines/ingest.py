@@ -33,16 +33,18 @@ class IngestResult:
 
 
 def load_records(records: Iterable[dict], writer: CatalogWriter, chemistry: Chemistry,
-                 window: int = 100_000, chunk: int = 1000) -> None:
+                 window: int = 100_000, chunk: int = 250, first: int = 50) -> None:
     """Validated records -> chemistry -> writer.
 
     Up to `window` records are read ahead; their new chemical texts go to the matcher in chunks
-    of `chunk` distinct texts (in a worker process when `chemistry.workers`). A listing is
+    of `chunk` distinct texts (in a worker process when `chemistry.workers`; the first chunk
+    holds `first` texts, so writing starts while the rest is matched). A listing is
     written as soon as its text is resolved, after any earlier record with the same listing key
     (the last record of a listing wins), so SQLite writes overlap the matching."""
     it = iter(records)
     while batch := list(islice(it, window)):
-        chemistry.start([r for r in batch if r["item_type"] == "listing"], chunk=chunk)
+        chemistry.start([r for r in batch if r["item_type"] == "listing"], chunk=chunk,
+                        first=first)
         parked: list[dict] = []
         for rec in batch:
             if rec["item_type"] != "listing":

@@ -271,3 +271,16 @@ def test_a_partial_vendor_sighting_never_erases_the_full_profile(tmp_path, batch
     assert got["emails"] == ["ruixiang.trade@example.net"]
     assert got["phones"] == ["+86-27-5555-0102", "+44 7700 900123"]
     assert got["handles"] == {"skype": ["ruixiang.kevin"], "whatsapp": ["+44 7700 900123"]}
+
+
+def test_chemistry_starts_with_a_small_first_chunk_then_full_chunks(chemistry):
+    """Writing can start after the first few texts are matched; the rest go in full chunks,
+    each distinct text once, and every record is answered."""
+    recs = [listing(str(i), title=f"Product {i % 7} 99%") for i in range(20)]
+    chemistry.start(recs, chunk=3, first=1)
+    futures = list(dict.fromkeys(chemistry._inflight.values()))
+    assert [len(f.keys) for f in futures] == [1, 3, 3]
+    assert chemistry.matched == 7
+    chemistry.finish(recs)
+    assert all(r["chemistry"]["errors"] != ["not matched"] for r in recs)
+    assert chemistry.start(recs, chunk=3, first=1) is recs and not chemistry._inflight
