@@ -37,7 +37,7 @@ from chem.dictionary import default_dictionary  # noqa: E402
 from chem.matcher import Matcher  # noqa: E402
 from pipelines.catalog import CatalogWriter  # noqa: E402
 from pipelines.chemistry import Chemistry  # noqa: E402
-from pipelines.ingest import load_records  # noqa: E402
+from pipelines.ingest import BATCH, load_records  # noqa: E402
 from pipelines.records import to_json  # noqa: E402
 from pipelines.rescan import rescan  # noqa: E402
 from pipelines.schema import open_db  # noqa: E402
@@ -46,7 +46,6 @@ from pipelines.validate import check  # noqa: E402
 PLATFORMS = ["chemmarket", "b2bhub", "tradeford", "vendorsite"]
 WRAPPERS = ["{} 99% min", "Factory supply {}", "High purity {}", "{} powder in stock",
             "Buy {} online", "{} / fast delivery"]
-BATCH = 2000
 
 
 def products(distinct: int, matcher: Matcher, rng: random.Random) -> list[dict]:

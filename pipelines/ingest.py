@@ -20,7 +20,7 @@ from pipelines.jsonl import read_lines
 from pipelines.records import listing_key
 from pipelines.validate import check
 
-BATCH = 2000
+BATCH = 10_000  # records per write transaction: fewer commits rewrite fewer index pages
 
 
 @dataclass
