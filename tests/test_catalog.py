@@ -284,3 +284,19 @@ def test_chemistry_starts_with_a_small_first_chunk_then_full_chunks(chemistry):
     chemistry.finish(recs)
     assert all(r["chemistry"]["errors"] != ["not matched"] for r in recs)
     assert chemistry.start(recs, chunk=3, first=1) is recs and not chemistry._inflight
+
+
+def test_hashes_and_json_columns_are_plain_json_dumps():
+    """The writer's fast JSON encoding gives exactly `json.dumps` (stored hashes stay valid)."""
+    import hashlib
+
+    from pipelines.records import VERSIONED_FIELDS, record_hash, to_json
+
+    rec = {"title": "NPP\ud800 ü\x00", "price_amount": 12.5, "payment_claims": ["T/T", "\u2028"],
+           "instructions_offered": True, "vendor_id": 2**70, "stock": {"b": [1, None], "a": 1}}
+    blob = json.dumps([rec.get(f) for f in VERSIONED_FIELDS], ensure_ascii=False,
+                      sort_keys=True, default=str)
+    assert record_hash(rec) == hashlib.sha1(blob.encode("utf-8", "surrogatepass")).hexdigest()
+    for value in (["é", 1, 2.5, None], {"z": [1], "a": "ü"}, "text"):
+        assert to_json(value) == json.dumps(value, ensure_ascii=False)
+    assert to_json([]) is None and to_json({}) is None and to_json(None) is None
