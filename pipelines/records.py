@@ -57,9 +57,10 @@ def item_type(item: Any) -> str | None:
     return None
 
 
-def as_record(item: Any) -> dict:
-    """A plain dict of the item's known fields plus `item_type` (extra keys are kept)."""
-    kind = item_type(item)
+def as_record(item: Any, kind: str | None = None) -> dict:
+    """A plain dict of the item's known fields plus `item_type` (extra keys are kept); `kind`:
+    the item's `item_type(item)` when the caller has it."""
+    kind = kind or item_type(item)
     if isinstance(item, Listing | Vendor):  # shallow: faster than ItemAdapter.asdict()
         data = {f.name: getattr(item, f.name) for f in fields(item)}
     elif isinstance(item, dict):
