@@ -45,25 +45,24 @@ def load_records(records: Iterable[dict], writer: CatalogWriter, chemistry: Chem
     while batch := list(islice(it, window)):
         chemistry.start([r for r in batch if r["item_type"] == "listing"], chunk=chunk,
                         first=first)
-        parked: list[dict] = []
+        parked: list[tuple[str, dict]] = []  # (listing key, record), in order
         for rec in batch:
             if rec["item_type"] != "listing":
                 writer.add(rec)
             else:
-                parked.append(rec)
+                parked.append((listing_key(rec), rec))
         while parked:
             blocked: set[str] = set()
-            keep: list[dict] = []
-            for rec in parked:
-                key = listing_key(rec)
+            keep: list[tuple[str, dict]] = []
+            for key, rec in parked:
                 if key not in blocked and chemistry.ready(rec):
                     chemistry.finish([rec])
                     writer.add(rec)
                 else:
                     blocked.add(key)
-                    keep.append(rec)
+                    keep.append((key, rec))
             if len(keep) == len(parked):
-                chemistry.finish([keep[0]])  # nothing ready: wait for the next result
+                chemistry.finish([keep[0][1]])  # nothing ready: wait for the next result
             parked = keep
 
 
