@@ -118,7 +118,16 @@ class Chemistry:
     def ready(self, rec: dict) -> bool:
         """True when `finish([rec])` would not wait."""
         key = rec["chem_key"]
-        return key in self.cache or (key in self._inflight and self._inflight[key].done())
+        return key in self.cache or key not in self._inflight or self._inflight[key].done()
+
+    def wait(self, rec: dict) -> list[str]:
+        """Wait for the batch holding `rec`'s text (if one is in flight); its results are
+        cached, and the chemical-text keys it resolved returned."""
+        future = self._inflight.get(rec["chem_key"])
+        if future is None:
+            return []
+        self.finish([rec])
+        return list(future.keys)  # type: ignore[attr-defined]
 
     def finish(self, recs: list[dict]) -> list[dict]:
         """Wait for a started batch and attach the payloads."""

@@ -9,6 +9,7 @@ not a complete crawl.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
@@ -45,25 +46,46 @@ def load_records(records: Iterable[dict], writer: CatalogWriter, chemistry: Chem
     while batch := list(islice(it, window)):
         chemistry.start([r for r in batch if r["item_type"] == "listing"], chunk=chunk,
                         first=first)
-        parked: list[tuple[str, dict]] = []  # (listing key, record), in order
+        listings = []
         for rec in batch:
             if rec["item_type"] != "listing":
                 writer.add(rec)
             else:
-                parked.append((listing_key(rec), rec))
-        while parked:
-            blocked: set[str] = set()
-            keep: list[tuple[str, dict]] = []
-            for key, rec in parked:
-                if key not in blocked and chemistry.ready(rec):
-                    chemistry.finish([rec])
-                    writer.add(rec)
-                else:
-                    blocked.add(key)
-                    keep.append((key, rec))
-            if len(keep) == len(parked):
-                chemistry.finish([keep[0][1]])  # nothing ready: wait for the next result
-            parked = keep
+                listings.append(rec)
+        _write_when_resolved(listings, writer, chemistry)
+
+
+def _write_when_resolved(listings: list[dict], writer: CatalogWriter,
+                         chemistry: Chemistry) -> None:
+    """Write each listing once its text is resolved, after every earlier record with the same
+    listing key; when none can go, wait for the oldest batch still awaited. Each record is
+    looked at once more per batch that resolves its text (linear in the records)."""
+    queues: dict[str, deque[dict]] = {}  # listing key -> its records not yet written, in order
+    for rec in listings:
+        queues.setdefault(listing_key(rec), deque()).append(rec)
+    waiting: dict[str, list[str]] = {}  # chemical-text key -> listing keys whose next record
+    # waits for it
+
+    def advance(key: str) -> None:
+        queue = queues[key]
+        while queue:
+            rec = queue[0]
+            if not chemistry.ready(rec):
+                waiting.setdefault(rec["chem_key"], []).append(key)
+                return
+            queue.popleft()
+            chemistry.finish([rec])
+            writer.add(rec)
+        del queues[key]
+
+    for key in list(queues):
+        advance(key)
+    while waiting:
+        text_key, keys = next(iter(waiting.items()))
+        resolved = chemistry.wait(queues[keys[0]][0])
+        for done in dict.fromkeys([text_key, *resolved]):
+            for key in waiting.pop(done, []):
+                advance(key)
 
 
 def ingest_jsonl(path: str | Path, db, *, platform: str | None = None,

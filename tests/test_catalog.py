@@ -300,3 +300,27 @@ def test_hashes_and_json_columns_are_plain_json_dumps():
     for value in (["é", 1, 2.5, None], {"z": [1], "a": "ü"}, "text"):
         assert to_json(value) == json.dumps(value, ensure_ascii=False)
     assert to_json([]) is None and to_json({}) is None and to_json(None) is None
+
+
+@pytest.mark.parametrize("workers", [0, 1])
+def test_load_records_writes_every_listing_and_the_last_record_of_a_key_wins(
+        tmp_path, matcher, workers):
+    """Texts resolved in many small batches (in a worker: out of order with the writes);
+    every listing is written once, and a listing given three times keeps its last record."""
+    from pipelines.ingest import load_records
+
+    recs = [listing(str(i), title=f"Product {i % 9} 99%") for i in range(40)]
+    recs += [listing("7", title=f"4-ANPP 99% lot {i}") for i in range(3)]
+    chemistry = Chemistry(matcher, workers=workers)
+    db = open_db(tmp_path / "c.db")
+    writer = CatalogWriter(db, kind="ingest", watchlist=matcher.watchlist, batch_size=1000)
+    try:
+        load_records(recs, writer, chemistry, chunk=2, first=1)
+    finally:
+        chemistry.close()
+    result = writer.close(mark_gone=False)
+    assert result["listings_seen"] == 40
+    assert db.execute("select count(*) from listings").fetchone()[0] == 40
+    assert db.execute("select title from listings where listing_id = '7'").fetchone()[0] \
+        == "4-ANPP 99% lot 2"
+    assert [r[0] for r in db.execute("select entry from hits where listing = 'shop:7'")] == ["anpp"]
