@@ -60,29 +60,34 @@ def _write_when_resolved(listings: list[dict], writer: CatalogWriter,
     """Write each listing once its text is resolved, after every earlier record with the same
     listing key; when none can go, wait for the oldest batch still awaited. Each record is
     looked at once more per batch that resolves its text (linear in the records)."""
-    queues: dict[str, deque[dict]] = {}  # listing key -> its records not yet written, in order
+    heads: dict[str, dict] = {}  # listing key -> its first record not yet written
+    later: dict[str, deque[dict]] = {}  # listing key -> its further records (repeated keys)
     for rec in listings:
-        queues.setdefault(listing_key(rec), deque()).append(rec)
-    waiting: dict[str, list[str]] = {}  # chemical-text key -> listing keys whose next record
-    # waits for it
+        key = listing_key(rec)
+        if key in heads:
+            later.setdefault(key, deque()).append(rec)
+        else:
+            heads[key] = rec
+    waiting: dict[str, list[str]] = {}  # chemical-text key -> listing keys whose head waits
 
     def advance(key: str) -> None:
-        queue = queues[key]
-        while queue:
-            rec = queue[0]
-            if not chemistry.ready(rec):
-                waiting.setdefault(rec["chem_key"], []).append(key)
-                return
-            queue.popleft()
+        rec = heads[key]
+        while chemistry.ready(rec):
             chemistry.finish([rec])
             writer.add(rec)
-        del queues[key]
+            queue = later.get(key)
+            if not queue:
+                del heads[key]
+                later.pop(key, None)
+                return
+            rec = heads[key] = queue.popleft()
+        waiting.setdefault(rec["chem_key"], []).append(key)
 
-    for key in list(queues):
+    for key in list(heads):
         advance(key)
     while waiting:
         text_key, keys = next(iter(waiting.items()))
-        resolved = chemistry.wait(queues[keys[0]][0])
+        resolved = chemistry.wait(heads[keys[0]])
         for done in dict.fromkeys([text_key, *resolved]):
             for key in waiting.pop(done, []):
                 advance(key)
