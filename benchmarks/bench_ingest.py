@@ -11,14 +11,19 @@ goes through validate -> chemistry -> CatalogWriter into a fresh catalog file. T
 rows are then written with sqlite-utils `insert_all` into another fresh file, and the catalog is
 rescanned (every listing re-matched against the watchlist, cache empty). Beside it, an
 all-distinct run: `--all-distinct` listings whose texts are all different (a lot number in every
-title), so every listing is matched (the cost without the text cache).
+title), so every listing is matched (the cost without the text cache); it runs before the rescan
+on a matcher no earlier run warmed. Each run prints its wall-clock rate, the CPU seconds of the
+writing process and of the chemistry worker, and the load average (other processes share the
+CPU, so compare CPU rates between machines or busy moments).
 Targets: at least 10,000 listings/s through the pipelines (repeated texts); rescan under a minute.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
+import resource
 import sys
 import tempfile
 import time
@@ -32,7 +37,7 @@ from chem.dictionary import default_dictionary  # noqa: E402
 from chem.matcher import Matcher  # noqa: E402
 from pipelines.catalog import CatalogWriter  # noqa: E402
 from pipelines.chemistry import Chemistry  # noqa: E402
-from pipelines.ingest import load_records  # noqa: E402
+from pipelines.ingest import BATCH, load_records  # noqa: E402
 from pipelines.records import to_json  # noqa: E402
 from pipelines.rescan import rescan  # noqa: E402
 from pipelines.schema import open_db  # noqa: E402
@@ -41,7 +46,6 @@ from pipelines.validate import check  # noqa: E402
 PLATFORMS = ["chemmarket", "b2bhub", "tradeford", "vendorsite"]
 WRAPPERS = ["{} 99% min", "Factory supply {}", "High purity {}", "{} powder in stock",
             "Buy {} online", "{} / fast delivery"]
-BATCH = 2000
 
 
 def products(distinct: int, matcher: Matcher, rng: random.Random) -> list[dict]:
@@ -87,8 +91,18 @@ def make_items(n: int, distinct: int, n_vendors: int, matcher: Matcher,
     return vendors, listings
 
 
+def children_cpu() -> float:
+    """CPU seconds of finished child processes (the chemistry worker once it is shut down)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def run_pipelines(path: Path, vendors: list[dict], listings: list[dict],
-                  chemistry: Chemistry) -> tuple[float, dict]:
+                  chemistry: Chemistry) -> tuple[float, dict, float, float]:
+    """(wall seconds, run result, CPU seconds of this process, CPU seconds of the chemistry
+    worker). Closes `chemistry` (so its worker's CPU is counted)."""
+    children0 = children_cpu()
+    c0 = time.process_time()
     t0 = time.perf_counter()
     writer = CatalogWriter(open_db(path), kind="ingest", source="bench",
                            watchlist=chemistry.matcher.watchlist, batch_size=BATCH,
@@ -97,7 +111,13 @@ def run_pipelines(path: Path, vendors: list[dict], listings: list[dict],
     records = (rec for rec, _ in (check(raw) for raw in [*vendors, *listings]) if rec)
     load_records(records, writer, chemistry)
     result = writer.close(mark_gone=False)
-    return time.perf_counter() - t0, result
+    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    chemistry.close()
+    return wall, result, cpu, children_cpu() - children0
+
+
+def load() -> str:
+    return "load average " + " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def run_insert_all(path: Path, listings: list[dict]) -> float:
@@ -129,12 +149,31 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         chemistry = Chemistry(matcher, workers=a.workers)
-        elapsed, result = run_pipelines(tmp / "catalog.db", vendors, listings, chemistry)
+        print(f"before the pipelines: {load()} ({os.cpu_count()} cores)")
+        elapsed, result, cpu, worker_cpu = run_pipelines(tmp / "catalog.db", vendors, listings,
+                                                         chemistry)
         rate = a.n / elapsed
         print(f"pipelines: {a.n:,} listings + {a.vendors:,} vendors in {elapsed:.1f}s = "
               f"{rate:,.0f} listings/s ({chemistry.matched:,} distinct texts matched"
               f" with {a.workers} worker(s); {result['hits_new']:,} hits)")
-        chemistry.close()
+        print(f"  CPU: writing process {cpu:.1f}s = {a.n / cpu:,.0f} listings per CPU-second;"
+              f" chemistry worker(s) {worker_cpu:.1f}s; all {a.n / (cpu + worker_cpu):,.0f}"
+              f" listings per CPU-second; after: {load()}")
+        if a.all_distinct:
+            distinct = [{**r, "title": f"{r.get('title') or ''} lot {i}"}
+                        for i, r in enumerate(listings[: a.all_distinct])]
+            # Run before the rescan, with a matcher whose caches no earlier run warmed: a
+            # worker is forked from this process's matcher, which has matched nothing yet (in
+            # process: a new matcher; only OPSIN's process-wide name cache stays warm).
+            fresh = matcher if a.workers else Matcher()
+            chem2 = Chemistry(fresh, workers=a.workers)
+            took2, _, cpu2, worker2 = run_pipelines(tmp / "distinct.db", vendors, distinct, chem2)
+            print(f"all-distinct: {len(distinct):,} listings, every text different, in "
+                  f"{took2:.1f}s = {len(distinct) / took2:,.0f} listings/s "
+                  f"({chem2.matched:,} texts matched) beside {rate:,.0f}/s with repeated texts")
+            print(f"  CPU: writing process {cpu2:.1f}s, chemistry worker(s) {worker2:.1f}s ="
+                  f" {len(distinct) / (cpu2 + worker2):,.0f} listings per CPU-second"
+                  f" (repeated: {a.n / (cpu + worker_cpu):,.0f}); {load()}")
         raw = run_insert_all(tmp / "raw.db", listings)
         raw_rate = a.n / raw
         print(f"sqlite-utils insert_all: {a.n:,} rows in {raw:.1f}s = {raw_rate:,.0f} rows/s; "
@@ -151,15 +190,6 @@ def main() -> None:
         took = time.perf_counter() - t0
         print(f"rescan: {r['listings']:,} listings ({r['texts']:,} distinct texts) in "
               f"{took:.1f}s; {r['hits_new']} new hits")
-        if a.all_distinct:
-            distinct = [{**r, "title": f"{r.get('title') or ''} lot {i}"}
-                        for i, r in enumerate(listings[: a.all_distinct])]
-            chem2 = Chemistry(matcher, workers=a.workers)
-            took2, _ = run_pipelines(tmp / "distinct.db", vendors, distinct, chem2)
-            chem2.close()
-            print(f"all-distinct: {len(distinct):,} listings, every text different, in "
-                  f"{took2:.1f}s = {len(distinct) / took2:,.0f} listings/s "
-                  f"({chem2.matched:,} texts matched) beside {rate:,.0f}/s with repeated texts")
         verdict = lambda ok: "met" if ok else "NOT met"  # noqa: E731
         print(f"targets: >= 10,000 listings/s: {verdict(rate >= 10_000)}; within an order of "
               f"magnitude of insert_all: {verdict(raw_rate / rate <= 10)}; rescan < 60 s: "

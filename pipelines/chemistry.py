@@ -84,17 +84,22 @@ class Chemistry:
         """Attach `chemistry` to every record (in place) and return the records."""
         return self.finish(self.start(recs))
 
-    def start(self, recs: list[dict], chunk: int | None = None) -> list[dict]:
+    def start(self, recs: list[dict], chunk: int | None = None,
+              first: int | None = None) -> list[dict]:
         """Send the texts not yet cached to the matcher (in the worker, when there is one),
-        in chunks of `chunk` distinct texts taken in order of first appearance."""
+        in chunks of `chunk` distinct texts taken in order of first appearance; the first chunk
+        holds only `first` texts (when given), so writing can start sooner."""
         todo: dict[str, dict] = {}
         for rec in recs:
             if self.cached(rec) is None and rec["chem_key"] not in self._inflight:
                 todo.setdefault(rec["chem_key"], rec)
         items = list(todo.items())
-        step = chunk or len(items) or 1
-        for i in range(0, len(items), step):
-            part = items[i:i + step]
+        if not items:
+            return recs
+        step = chunk or len(items)
+        bounds = [0, *range(min(first or step, step), len(items), step)]
+        for i, end in zip(bounds, [*bounds[1:], len(items)], strict=True):
+            part = items[i:end]
             keys = [k for k, _ in part]
             inputs = [chem_input(r, k) for k, r in part]
             self.matched += len(keys)
@@ -113,7 +118,16 @@ class Chemistry:
     def ready(self, rec: dict) -> bool:
         """True when `finish([rec])` would not wait."""
         key = rec["chem_key"]
-        return key in self.cache or (key in self._inflight and self._inflight[key].done())
+        return key in self.cache or key not in self._inflight or self._inflight[key].done()
+
+    def wait(self, rec: dict) -> list[str]:
+        """Wait for the batch holding `rec`'s text (if one is in flight); its results are
+        cached, and the chemical-text keys it resolved returned."""
+        future = self._inflight.get(rec["chem_key"])
+        if future is None:
+            return []
+        self.finish([rec])
+        return list(future.keys)  # type: ignore[attr-defined]
 
     def finish(self, recs: list[dict]) -> list[dict]:
         """Wait for a started batch and attach the payloads."""

@@ -9,6 +9,7 @@ not a complete crawl.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
@@ -20,7 +21,7 @@ from pipelines.jsonl import read_lines
 from pipelines.records import listing_key
 from pipelines.validate import check
 
-BATCH = 2000
+BATCH = 10_000  # records per write transaction: fewer commits rewrite fewer index pages
 
 
 @dataclass
@@ -33,36 +34,63 @@ class IngestResult:
 
 
 def load_records(records: Iterable[dict], writer: CatalogWriter, chemistry: Chemistry,
-                 window: int = 100_000, chunk: int = 1000) -> None:
+                 window: int = 100_000, chunk: int = 250, first: int = 50) -> None:
     """Validated records -> chemistry -> writer.
 
     Up to `window` records are read ahead; their new chemical texts go to the matcher in chunks
-    of `chunk` distinct texts (in a worker process when `chemistry.workers`). A listing is
+    of `chunk` distinct texts (in a worker process when `chemistry.workers`; the first chunk
+    holds `first` texts, so writing starts while the rest is matched). A listing is
     written as soon as its text is resolved, after any earlier record with the same listing key
     (the last record of a listing wins), so SQLite writes overlap the matching."""
     it = iter(records)
     while batch := list(islice(it, window)):
-        chemistry.start([r for r in batch if r["item_type"] == "listing"], chunk=chunk)
-        parked: list[dict] = []
+        chemistry.start([r for r in batch if r["item_type"] == "listing"], chunk=chunk,
+                        first=first)
+        listings = []
         for rec in batch:
             if rec["item_type"] != "listing":
                 writer.add(rec)
             else:
-                parked.append(rec)
-        while parked:
-            blocked: set[str] = set()
-            keep: list[dict] = []
-            for rec in parked:
-                key = listing_key(rec)
-                if key not in blocked and chemistry.ready(rec):
-                    chemistry.finish([rec])
-                    writer.add(rec)
-                else:
-                    blocked.add(key)
-                    keep.append(rec)
-            if len(keep) == len(parked):
-                chemistry.finish([keep[0]])  # nothing ready: wait for the next result
-            parked = keep
+                listings.append(rec)
+        _write_when_resolved(listings, writer, chemistry)
+
+
+def _write_when_resolved(listings: list[dict], writer: CatalogWriter,
+                         chemistry: Chemistry) -> None:
+    """Write each listing once its text is resolved, after every earlier record with the same
+    listing key; when none can go, wait for the oldest batch still awaited. Each record is
+    looked at once more per batch that resolves its text (linear in the records)."""
+    heads: dict[str, dict] = {}  # listing key -> its first record not yet written
+    later: dict[str, deque[dict]] = {}  # listing key -> its further records (repeated keys)
+    for rec in listings:
+        key = listing_key(rec)
+        if key in heads:
+            later.setdefault(key, deque()).append(rec)
+        else:
+            heads[key] = rec
+    waiting: dict[str, list[str]] = {}  # chemical-text key -> listing keys whose head waits
+
+    def advance(key: str) -> None:
+        rec = heads[key]
+        while chemistry.ready(rec):
+            chemistry.finish([rec])
+            writer.add(rec)
+            queue = later.get(key)
+            if not queue:
+                del heads[key]
+                later.pop(key, None)
+                return
+            rec = heads[key] = queue.popleft()
+        waiting.setdefault(rec["chem_key"], []).append(key)
+
+    for key in list(heads):
+        advance(key)
+    while waiting:
+        text_key, keys = next(iter(waiting.items()))
+        resolved = chemistry.wait(heads[keys[0]])
+        for done in dict.fromkeys([text_key, *resolved]):
+            for key in waiting.pop(done, []):
+                advance(key)
 
 
 def ingest_jsonl(path: str | Path, db, *, platform: str | None = None,

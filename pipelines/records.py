@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import fields
 from typing import Any
 
@@ -56,9 +57,10 @@ def item_type(item: Any) -> str | None:
     return None
 
 
-def as_record(item: Any) -> dict:
-    """A plain dict of the item's known fields plus `item_type` (extra keys are kept)."""
-    kind = item_type(item)
+def as_record(item: Any, kind: str | None = None) -> dict:
+    """A plain dict of the item's known fields plus `item_type` (extra keys are kept); `kind`:
+    the item's `item_type(item)` when the caller has it."""
+    kind = kind or item_type(item)
     if isinstance(item, Listing | Vendor):  # shallow: faster than ItemAdapter.asdict()
         data = {f.name: getattr(item, f.name) for f in fields(item)}
     elif isinstance(item, dict):
@@ -90,21 +92,45 @@ def listing_vendor_id(rec: dict) -> str | None:
     return None
 
 
-_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=str)
-_JSON = json.JSONEncoder(ensure_ascii=False)
+def _one_shot(encoder: json.JSONEncoder) -> Callable[[Any], str]:
+    """`encoder.encode` for lists and dicts, without building a new C encoder per call (what
+    `JSONEncoder.encode` does; that set-up costs more than encoding a short record). Same
+    output; falls back to `encoder.encode` where the C accelerator is missing. No shared state
+    between calls: a cycle (impossible in records read from JSON) raises RecursionError instead
+    of ValueError."""
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None or encoder.indent is not None:
+        return encoder.encode
+    c_encode = make(
+        None, encoder.default,
+        json.encoder.encode_basestring_ascii if encoder.ensure_ascii
+        else json.encoder.encode_basestring,
+        encoder.indent, encoder.key_separator, encoder.item_separator, encoder.sort_keys,
+        encoder.skipkeys, encoder.allow_nan)
+
+    def encode(value: Any) -> str:
+        if not isinstance(value, list | dict):
+            return encoder.encode(value)
+        return "".join(c_encode(value, 0))
+
+    return encode
+
+
+_ENCODE_SORTED = _one_shot(json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=str))
+_ENCODE = _one_shot(json.JSONEncoder(ensure_ascii=False))
 
 
 def _digest(values: list) -> str:
-    blob = _ENCODER.encode(values)
+    blob = _ENCODE_SORTED(values)
     return hashlib.sha1(blob.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def record_hash(rec: dict) -> str:
-    return _digest([rec.get(f) for f in VERSIONED_FIELDS])
+    return _digest(list(map(rec.get, VERSIONED_FIELDS)))
 
 
 def vendor_hash(rec: dict) -> str:
-    return _digest([rec.get(f) for f in VENDOR_HASHED])
+    return _digest(list(map(rec.get, VENDOR_HASHED)))
 
 
 def chem_key(rec: dict) -> str:
@@ -128,7 +154,7 @@ def to_json(value: Any) -> str | None:
     """Lists/dicts as JSON text (Datasette shows JSON arrays and can facet by them)."""
     if value is None or value == [] or value == {}:
         return None
-    return _JSON.encode(value)
+    return _ENCODE(value)
 
 
 _VENDOR_LISTS = ("phones", "emails", "badges")

@@ -31,6 +31,9 @@ from pipelines.save_vendors import save_profiles
 from pipelines.schema import index_listings_fts
 
 CHUNK = 500  # SQLite host parameters per IN (...) lookup
+# A version row's content: the listing row's stored values, and the record's vendor id.
+_VERSION_FROM_BODY = tuple(f for f in VERSION_CONTENT if f in LISTING_CONTENT)
+_VERSION_FROM_REC = tuple(f for f in VERSION_CONTENT if f not in LISTING_CONTENT)
 
 
 def _stubs(w, listings: dict[str, dict], now: str) -> None:
@@ -93,7 +96,8 @@ def _plan(w, key: str, rec: dict, old: dict | None, now: str, rows: _Rows) -> No
     body = content(rec, LISTING_CONTENT)
     repairs = column_value("repairs", rec.get("repairs"))
     version_row = {"listing": key, "seen_at": seen_at, "run": run, "record_hash": h,
-                   **{f: body[f] if f in body else rec.get(f) for f in VERSION_CONTENT},
+                   **{f: body[f] for f in _VERSION_FROM_BODY},
+                   **{f: rec.get(f) for f in _VERSION_FROM_REC},
                    "evidence": evidence}
     if old is None:
         rows.inserts.append({

@@ -22,6 +22,7 @@ IDENTITY_FIELDS = ("platform", "listing_id", "vendor_id", "url", "profile_url")
 STRUCTURED_FIELDS = ("shipping_claims", "payment_claims", "phones", "emails", "badges",
                      "handles", "chemistry", "repairs", "truncated")
 MAX_INT = 2**63 - 1
+_TEXT_LISTS = frozenset(STRUCTURED_FIELDS) - {"chemistry"}  # may be a list of text as it is
 
 
 class Unstorable(ValueError):
@@ -79,19 +80,28 @@ def make_storable(rec: dict) -> dict:
     not modified."""
     repairs: list[str] = list(rec.get("repairs") or [])
     out: dict = {}
-    texts: list[str] = []  # plain text values, checked all at once (the common case)
+    # The common case: text, lists of text (structured fields), None and floats are taken as
+    # they are, and their names and text checked all at once.
+    texts: list[str] = []
     for key, value in rec.items():
         if key == "repairs":
             continue
-        if type(value) is str and type(key) is str:
+        kind = type(value)
+        if type(key) is str and (
+                kind is str or value is None or kind is float
+                or (kind is list and key in _TEXT_LISTS
+                    and all(type(v) is str for v in value))):
             out[key] = value
             texts.append(key)
-            texts.append(value)
+            if kind is str:
+                texts.append(value)
+            elif kind is list:
+                texts.extend(value)
         else:
             out[key] = _storable_field(key, value, repairs)
     if _BAD.search("".join(texts)) is not None:  # rare: find and handle the field(s)
         for key, value in list(out.items()):
-            if type(value) is str:
+            if type(value) in (str, list) or value is None or type(value) is float:
                 out[key] = _storable_field(key, value, repairs)
     if repairs:
         out["repairs"] = repairs

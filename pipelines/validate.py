@@ -23,7 +23,7 @@ def check(item: Any) -> tuple[dict | None, str | None]:
     kind = item_type(item)
     if kind is None:
         return None, "neither a listing nor a vendor"
-    rec = as_record(item)
+    rec = as_record(item, kind)
     for internal in _INTERNAL:  # computed here, never trusted from input (e.g. a re-ingested feed)
         rec.pop(internal, None)
     try:
@@ -64,10 +64,9 @@ def check(item: Any) -> tuple[dict | None, str | None]:
                     return None, f"handles.{service} is not a list"
                 handles[service] = [str(v) for v in ids if v not in (None, "")]
             rec["handles"] = handles
-    for key, value in list(rec.items()):
-        if isinstance(value, str) and len(value) > MAX_TEXT_CHARS:
-            rec[key] = value[:MAX_TEXT_CHARS]
-            rec.setdefault("truncated", []).append(key)
+    for key in [k for k, v in rec.items() if isinstance(v, str) and len(v) > MAX_TEXT_CHARS]:
+        rec[key] = rec[key][:MAX_TEXT_CHARS]
+        rec.setdefault("truncated", []).append(key)
     if kind == "vendor":
         if not rec.get("vendor_id") or not str(rec["vendor_id"]).strip():
             return None, "vendor without vendor_id"

@@ -271,3 +271,56 @@ def test_a_partial_vendor_sighting_never_erases_the_full_profile(tmp_path, batch
     assert got["emails"] == ["ruixiang.trade@example.net"]
     assert got["phones"] == ["+86-27-5555-0102", "+44 7700 900123"]
     assert got["handles"] == {"skype": ["ruixiang.kevin"], "whatsapp": ["+44 7700 900123"]}
+
+
+def test_chemistry_starts_with_a_small_first_chunk_then_full_chunks(chemistry):
+    """Writing can start after the first few texts are matched; the rest go in full chunks,
+    each distinct text once, and every record is answered."""
+    recs = [listing(str(i), title=f"Product {i % 7} 99%") for i in range(20)]
+    chemistry.start(recs, chunk=3, first=1)
+    futures = list(dict.fromkeys(chemistry._inflight.values()))
+    assert [len(f.keys) for f in futures] == [1, 3, 3]
+    assert chemistry.matched == 7
+    chemistry.finish(recs)
+    assert all(r["chemistry"]["errors"] != ["not matched"] for r in recs)
+    assert chemistry.start(recs, chunk=3, first=1) is recs and not chemistry._inflight
+
+
+def test_hashes_and_json_columns_are_plain_json_dumps():
+    """The writer's fast JSON encoding gives exactly `json.dumps` (stored hashes stay valid)."""
+    import hashlib
+
+    from pipelines.records import VERSIONED_FIELDS, record_hash, to_json
+
+    rec = {"title": "NPP\ud800 ü\x00", "price_amount": 12.5, "payment_claims": ["T/T", "\u2028"],
+           "instructions_offered": True, "vendor_id": 2**70, "stock": {"b": [1, None], "a": 1}}
+    blob = json.dumps([rec.get(f) for f in VERSIONED_FIELDS], ensure_ascii=False,
+                      sort_keys=True, default=str)
+    assert record_hash(rec) == hashlib.sha1(blob.encode("utf-8", "surrogatepass")).hexdigest()
+    for value in (["é", 1, 2.5, None], {"z": [1], "a": "ü"}, "text"):
+        assert to_json(value) == json.dumps(value, ensure_ascii=False)
+    assert to_json([]) is None and to_json({}) is None and to_json(None) is None
+
+
+@pytest.mark.parametrize("workers", [0, 1])
+def test_load_records_writes_every_listing_and_the_last_record_of_a_key_wins(
+        tmp_path, matcher, workers):
+    """Texts resolved in many small batches (in a worker: out of order with the writes);
+    every listing is written once, and a listing given three times keeps its last record."""
+    from pipelines.ingest import load_records
+
+    recs = [listing(str(i), title=f"Product {i % 9} 99%") for i in range(40)]
+    recs += [listing("7", title=f"4-ANPP 99% lot {i}") for i in range(3)]
+    chemistry = Chemistry(matcher, workers=workers)
+    db = open_db(tmp_path / "c.db")
+    writer = CatalogWriter(db, kind="ingest", watchlist=matcher.watchlist, batch_size=1000)
+    try:
+        load_records(recs, writer, chemistry, chunk=2, first=1)
+    finally:
+        chemistry.close()
+    result = writer.close(mark_gone=False)
+    assert result["listings_seen"] == 40
+    assert db.execute("select count(*) from listings").fetchone()[0] == 40
+    assert db.execute("select title from listings where listing_id = '7'").fetchone()[0] \
+        == "4-ANPP 99% lot 2"
+    assert [r[0] for r in db.execute("select entry from hits where listing = 'shop:7'")] == ["anpp"]
