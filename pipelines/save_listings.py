@@ -143,23 +143,18 @@ def changed_fields(db, key: str, new: dict) -> list[str]:
 
 def save_chemistry(w, todo: list[tuple[str, dict, bool]], now: str,
                    run: int | None = None) -> tuple[int, int]:
-    """Substances, listing_substances and hits for (listing, payload, replace) triples.
+    """Substances, listing_substances, hits and mentions for (listing, payload, replace)
+    triples.
 
     Returns (new hits, retracted hits) and adds them to the run's counts."""
     conn = w.db.conn
     run = run if run is not None else w.run_id
     replace = [key for key, _, rep in todo if rep]
-    old_hits: dict[str, dict[str, int]] = {}
     for i in range(0, len(replace), CHUNK):
         part = replace[i:i + CHUNK]
-        marks = ",".join("?" * len(part))
-        conn.execute(f"DELETE FROM listing_substances WHERE listing IN ({marks})", part)
-        for listing, entry, current in conn.execute(
-                f"SELECT listing, entry, current FROM hits WHERE listing IN ({marks})", part):
-            old_hits.setdefault(listing, {})[entry] = current
-    substances, links, new_hits, upd_hits, retract = [], [], [], [], []
+        conn.execute(f"DELETE FROM listing_substances WHERE listing IN ({_marks(part)})", part)
+    substances, links = [], []
     for key, chem, _ in todo:
-        version = chem["watchlist_version"]
         for s in chem["substances"]:
             if not s.get("inchikey"):
                 continue
@@ -167,89 +162,66 @@ def save_chemistry(w, todo: list[tuple[str, dict, bool]], now: str,
             links.append({"listing": key, "substance": s["inchikey"], "how": s.get("how"),
                           "confidence": s.get("confidence"), "name": s.get("name"),
                           "evidence": s.get("evidence")})
-        found = set()
-        before = old_hits.get(key, {})
-        for h in chem["hits"]:
-            if h["entry"] in found:
-                continue
-            found.add(h["entry"])
-            row = {"match": h["match"], "score": h["score"], "evidence": h["evidence"],
-                   "source_field": h.get("source_field"), "role": h.get("role"),
-                   "cas_conflict": int(bool(h.get("cas_conflict")))}
-            if h["entry"] in before:
-                upd_hits.append({**row, "last_watchlist_version": version, "listing": key,
-                                 "entry": h["entry"]})
-            else:
-                new_hits.append({"listing": key, "entry": h["entry"], **row,
-                                 "first_detected": now, "watchlist_version": version,
-                                 "last_watchlist_version": version, "first_run": run,
-                                 "current": 1})
-        retract.extend({"retracted_at": now, "listing": key, "entry": e}
-                       for e, cur in before.items() if cur and e not in found)
     insert(conn, "substances", substances, tail=(
         "ON CONFLICT(inchikey) DO UPDATE SET names = excluded.names,"
         " cas = coalesce(substances.cas, excluded.cas)"))
     insert(conn, "listing_substances", links, verb="INSERT OR REPLACE")
-    insert(conn, "hits", new_hits)
-    _update_hits(conn, upd_hits, fixed="current = 1, retracted_at = NULL")
-    _update_hits(conn, retract, fixed="current = 0")
-    save_mentions(conn, todo, now, run)
-    w.counts["hits_new"] += len(new_hits)
-    w.counts["hits_retracted"] += len(retract)
-    return len(new_hits), len(retract)
+    new_hits, retracted = _sync_matches(conn, "hits", "hits", todo, replace, now, run)
+    _sync_matches(conn, "mentions", "mentions", todo, [key for key, _, _ in todo], now, run)
+    w.counts["hits_new"] += new_hits
+    w.counts["hits_retracted"] += retracted
+    return new_hits, retracted
 
 
-def save_mentions(conn, todo: list[tuple[str, dict, bool]], now: str, run: int | None) -> int:
-    """Store each payload's `mentions` (listed chemicals a listing only mentions) in the
-    `mentions` table, same shape as `hits`; mentions no longer produced are retracted
-    (`current = 0`). Returns the number of new mention rows."""
-    keys = [key for key, _, _ in todo]
+def _sync_matches(conn, table: str, field: str, todo: list[tuple[str, dict, bool]],
+                  stored: list[str], now: str, run: int | None) -> tuple[int, int]:
+    """Write each payload's `field` (hits, or mentions: listed chemicals a listing only
+    mentions) into `table` (same shape) by (listing, entry); rows of the `stored` listings that
+    the payloads no longer produce are retracted (`current = 0`). Returns (new, retracted)."""
     before: dict[tuple[str, str], int] = {}
-    for i in range(0, len(keys), 500):
-        part = keys[i:i + 500]
-        marks = ",".join("?" * len(part))
+    for i in range(0, len(stored), CHUNK):
+        part = stored[i:i + CHUNK]
         for listing, entry, current in conn.execute(
-                f"SELECT listing, entry, current FROM mentions WHERE listing IN ({marks})", part):
+                f"SELECT listing, entry, current FROM {table} WHERE listing IN ({_marks(part)})",
+                part):
             before[(listing, entry)] = current
     new, upd, seen = [], [], set()
     for key, chem, _ in todo:
         version = chem["watchlist_version"]
-        for m in chem.get("mentions") or []:
-            pk = (key, m["entry"])
+        for h in chem.get(field) or []:
+            pk = (key, h["entry"])
             if pk in seen:
                 continue
             seen.add(pk)
-            row = [m["match"], m["score"], m["evidence"], m.get("source_field"),
-                   m.get("role"), int(bool(m.get("cas_conflict")))]
+            row = {"match": h["match"], "score": h["score"], "evidence": h["evidence"],
+                   "source_field": h.get("source_field"), "role": h.get("role"),
+                   "cas_conflict": int(bool(h.get("cas_conflict")))}
             if pk in before:
-                upd.append([*row, version, *pk])
+                upd.append({**row, "last_watchlist_version": version, "listing": key,
+                            "entry": h["entry"]})
             else:
-                new.append([*pk, *row, now, version, version, run])
-    retract = [[now, *pk] for pk, cur in before.items() if cur and pk not in seen]
-    if new:
-        conn.executemany(
-            "INSERT INTO mentions (listing, entry, match, score, evidence, source_field, role,"
-            " cas_conflict, first_detected, watchlist_version, last_watchlist_version,"
-            " first_run, current) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,1)", new)
-    if upd:
-        conn.executemany(
-            "UPDATE mentions SET match = ?, score = ?, evidence = ?, source_field = ?, role = ?,"
-            " cas_conflict = ?, last_watchlist_version = ?, current = 1, retracted_at = NULL"
-            " WHERE listing = ? AND entry = ?", upd)
-    if retract:
-        conn.executemany(
-            "UPDATE mentions SET current = 0, retracted_at = ? WHERE listing = ? AND entry = ?",
-            retract)
-    return len(new)
+                new.append({"listing": key, "entry": h["entry"], **row, "first_detected": now,
+                            "watchlist_version": version, "last_watchlist_version": version,
+                            "first_run": run, "current": 1})
+    retract = [{"retracted_at": now, "listing": listing, "entry": entry}
+               for (listing, entry), cur in before.items() if cur and (listing, entry) not in seen]
+    insert(conn, table, new)
+    _update_matches(conn, table, upd, fixed="current = 1, retracted_at = NULL")
+    _update_matches(conn, table, retract, fixed="current = 0")
+    return len(new), len(retract)
 
 
-def _update_hits(conn, rows: list[dict], fixed: str) -> None:
-    """UPDATE hits by its (listing, entry) key with named values."""
+def _marks(part: list) -> str:
+    return ",".join("?" * len(part))
+
+
+def _update_matches(conn, table: str, rows: list[dict], fixed: str) -> None:
+    """UPDATE hits or mentions by the (listing, entry) key with named values."""
     if not rows:
         return
     cols = [c for c in rows[0] if c not in ("listing", "entry")]
     sets = ", ".join([*(f"{c} = ?" for c in cols), fixed])
-    conn.executemany(f"UPDATE hits SET {sets} WHERE listing = ? AND entry = ?",
+    conn.executemany(f"UPDATE {table} SET {sets} WHERE listing = ? AND entry = ?",
                      [(*(r[c] for c in cols), r["listing"], r["entry"]) for r in rows])
 
 
