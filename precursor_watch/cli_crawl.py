@@ -143,7 +143,7 @@ def crawl(spiders, all_spiders, samples, offline, db_path, out, args, log_level,
 def _catalog_domains(db: str, names: list[str], with_hits: bool, spider_args: dict) -> Path:
     """The domains file for `vendorsite --from-catalog` (websites of catalogued vendors)."""
     from scrapers.discovery import catalog_websites, write_domains
-    from scrapers.evidence import new_run_id
+    from scrapers.evidence import evidence_dir_default, new_run_id
 
     if names != ["vendorsite"] or "domains" in spider_args:
         raise click.UsageError("--from-catalog crawls vendor websites: use it with `vendorsite`"
@@ -155,8 +155,8 @@ def _catalog_domains(db: str, names: list[str], with_hits: bool, spider_args: di
     if not websites:
         raise click.ClickException(f"no vendor websites in {db}"
                                    + (" for vendors with hits" if with_hits else ""))
-    base = Path(os.getenv("PRECURSOR_WATCH_EVIDENCE_DIR", "crawls"))
-    path = write_domains(websites, base / f"discovery-{new_run_id()}" / "domains.txt")
+    path = write_domains(websites,
+                         evidence_dir_default() / f"discovery-{new_run_id()}" / "domains.txt")
     click.echo(f"{len(websites)} vendor websites from the catalog ({path})", err=True)
     return path
 
