@@ -1,8 +1,10 @@
 """Everything the matcher knows, loaded from one data directory and passed in (never at import).
 
-`Knowledge.load(data_dir)` reads the watchlist files, the OPSIN name rewrites and the words that
-tell a listing's subject from what it merely mentions (subject_words.csv). `version` hashes every
-file of the data directory plus the RDKit and OPSIN versions, so `rescan` notices any change.
+`Knowledge.load(data_dir)` reads the watchlist files, the OPSIN name rewrites, the words that
+tell a listing's subject from what it merely mentions (subject_words.csv), the cues of page kinds
+(page_kinds.csv) and the words that only look like substances (false_friends.csv). `version`
+hashes every file of the data directory plus the RDKit and OPSIN versions, so `rescan` notices
+any change.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from chem.genre import PageVocab
 from chem.watchlist import DATA_DIR, Watchlist, data_hash, load_watchlist
 from chem.watchlist import tool_versions as tool_versions  # re-exported
 
@@ -46,12 +49,43 @@ class SubjectWords:
 
 
 @dataclass(frozen=True)
+class FalseFriends:
+    """Words that look like substances and are not (false_friends.csv)."""
+
+    generic_prefixes: frozenset[str]  # "pseudo", "iso", "nor": alone they name nothing
+    not_names: frozenset[str]  # fragrance/flavour vocabulary: never a name, never fuzzy
+    not_entry_names: tuple[tuple[str, str], ...]  # (name, entry): a name that is another isomer
+    supplement_cues: tuple[str, ...]  # words of dietary-supplement labels and articles
+    element_entries: frozenset[str]  # entries an element word names (red phosphorus, iodine)
+
+    @classmethod
+    def load(cls, path: Path) -> FalseFriends:
+        rows: dict[str, list[tuple[str, str]]] = {}
+        with path.open(encoding="utf-8", newline="") as fh:
+            for row in csv.DictReader(fh):
+                rows.setdefault(row["kind"].strip(), []).append(
+                    ((row.get("term") or "").strip().lower(), (row.get("entry") or "").strip()))
+        def terms(kind: str) -> list[str]:
+            return [t for t, _ in rows.get(kind, []) if t]
+        return cls(frozenset(terms("generic_prefix")), frozenset(terms("not_a_name")),
+                   tuple(rows.get("not_entry_name", [])),
+                   tuple(sorted(terms("supplement_cue"), key=len, reverse=True)),
+                   frozenset(e for _, e in rows.get("element_entry", []) if e))
+
+    @classmethod
+    def empty(cls) -> FalseFriends:
+        return cls(frozenset(), frozenset(), (), (), frozenset())
+
+
+@dataclass(frozen=True)
 class Knowledge:
     data_dir: Path
     watchlist: Watchlist
     rewrites: tuple[tuple[re.Pattern, str], ...]
     words: SubjectWords
     version: str
+    pages: PageVocab  # page-kind cues (page_kinds.csv)
+    false_friends: FalseFriends  # false_friends.csv
 
     @classmethod
     def load(cls, data_dir: Path | str = DATA_DIR) -> Knowledge:
@@ -61,7 +95,9 @@ class Knowledge:
             rewrites = tuple((re.compile(r["pattern"], re.IGNORECASE), r["replacement"])
                              for r in csv.DictReader(fh))
         words = SubjectWords.load(data_dir / "subject_words.csv")
-        return cls(data_dir, watchlist, rewrites, words, watchlist.version)
+        pages = PageVocab.load(data_dir / "page_kinds.csv")
+        false_friends = FalseFriends.load(data_dir / "false_friends.csv")
+        return cls(data_dir, watchlist, rewrites, words, watchlist.version, pages, false_friends)
 
     def opsin_candidates(self, phrase: str) -> list[str]:
         """The phrase, and its trade-name-free rewrite for OPSIN when that differs."""

@@ -22,6 +22,7 @@ from rdkit import Chem
 from chem import opsin
 from chem.cas import find_cas, find_partial_cas, normalize_cas
 from chem.dictionary import Dictionary, default_dictionary
+from chem.genre import CAN_OFFER, OFFER, page_kind, restrict
 from chem.knowledge import Knowledge, default_knowledge
 from chem.names import NameIndex, Span
 from chem.scan import MAX_FIELD_CHARS, MAX_SCAN_CHARS, Run, Scanner, State, Structure, is_fragment
@@ -29,14 +30,15 @@ from chem.scoring import SCORES, Evidence, Hit, combine
 from chem.standardize import MAX_SMILES_LENGTH, is_plain, standardize, standardize_known
 from chem.structures import StructureIndex
 from chem.subject import FALLBACK, MENTION, OFFERED, Segment, segments
-from chem.text import name_key
+from chem.text import name_key, tables
 from chem.watchlist import Entry, Watchlist
 
 FIELDS = ("title", "name", "synonyms", "cas", "smiles", "description")
 MAX_WINDOW = 8
 # Evidence that only names the compound: a CAS of another compound on the page outweighs it.
 _WEAK_KINDS = frozenset({"abbreviation", "ambiguous_abbreviation", "fuzzy_name", "partial_cas",
-                         "family"})
+                         "family", "short_form"})
+_SHORT_FORM_FIELDS = ("title", "name")
 _NAME_KINDS = frozenset({"name", "class", "designer"}) | _WEAK_KINDS
 
 
@@ -62,9 +64,12 @@ class Result:
     mentions: list[Hit] = field(default_factory=list)
     substances: list[Substance] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    page_kind: str = OFFER  # offer | catalogue | sds | regulation | article | forum | other
+    page_cues: tuple[str, ...] = ()  # the cues that decided the page kind
 
     def as_dict(self, with_substances: bool = False) -> dict:
-        out: dict = {"id": self.id, "hits": [h.as_dict() for h in self.hits],
+        out: dict = {"id": self.id, "page_kind": self.page_kind,
+                     "hits": [h.as_dict() for h in self.hits],
                      "mentions": [h.as_dict() for h in self.mentions]}
         if with_substances:
             out["substances"] = [s.as_dict() for s in self.substances]
@@ -81,14 +86,15 @@ class Matcher:
         self.knowledge = knowledge or default_knowledge()
         if watchlist is not None and watchlist is not self.knowledge.watchlist:
             self.knowledge = Knowledge(self.knowledge.data_dir, watchlist, self.knowledge.rewrites,
-                                       self.knowledge.words, watchlist.version)
+                                       self.knowledge.words, watchlist.version,
+                                       self.knowledge.pages, self.knowledge.false_friends)
         self.watchlist = self.knowledge.watchlist
         self.dictionary = dictionary if dictionary is not None else default_dictionary()
         self.use_opsin = use_opsin
         if use_opsin:
             opsin.warm_up()
         self.entries = {e.id: e for e in self.watchlist.entries}
-        self.names = NameIndex(self.watchlist, self.dictionary)
+        self.names = NameIndex(self.watchlist, self.dictionary, self.knowledge.false_friends)
         self.structures = StructureIndex(self.watchlist, known=self.dictionary)
         by_cas: dict[str, tuple[Entry, str]] = {}
         by_cas_block: dict[str, list[Entry]] = {}
@@ -119,7 +125,8 @@ class Matcher:
     def match_many(self, listings: Iterable[dict]) -> list[Result]:
         states = [self.collect(listing) for listing in listings]
         if self.use_opsin:
-            pending = [c for s in states for r in s.runs if _wants_opsin(r)
+            pending = [c for s in states for r in s.runs
+                       if _wants_opsin(r) and name_key(r.phrase) not in self.names.blocked
                        for c in self.knowledge.opsin_candidates(r.phrase)]
             if pending:
                 opsin.names_to_smiles(pending)
@@ -137,20 +144,31 @@ class Matcher:
                 fields[f] = str(v)
         all_text = " ".join(v for v in fields.values() if v)[:MAX_SCAN_CHARS]
         state.text_key = name_key(all_text[:MAX_FIELD_CHARS])
+        head = all_text[:MAX_FIELD_CHARS]
+        state.chemical_context = bool(_CHEMICAL_CONTEXT.search(head))
+        ff = self.knowledge.false_friends
+        state.supplement = bool(ff.supplement_cues) and bool(
+            _word_re(ff.supplement_cues).search(head.lower()))
+        kind = page_kind({**fields, "url": listing.get("url")}, self.knowledge.pages)
+        state.page_kind, state.page_cues = kind.kind, kind.cues
+        state.commerce = kind.scores.get("commerce", 0) > 0
+        field_role = OFFERED if kind.can_offer else MENTION
         cas_field = (fields.get("cas") or "").strip()
         if cas_field:
-            self._read_cas_field(state, cas_field)
+            self._read_cas_field(state, cas_field, field_role)
         smiles_field = (fields.get("smiles") or "").strip()
         if smiles_field:
             state.structures.append(Structure(smiles_field, "smiles",
                                               f"smiles field {smiles_field!r}", 1.0, "smiles",
-                                              OFFERED, kind="smiles"))
-        for seg in segments(fields, self.knowledge.words):
+                                              field_role, kind="smiles"))
+        segs, state.title_topic = restrict(segments(fields, self.knowledge.words), kind.kind,
+                                           self.knowledge.pages)
+        for seg in segs:
             self.scanner.read(state, seg)
         return state
 
-    def _read_cas_field(self, state: State, value: str) -> None:
-        seg = Segment("cas", OFFERED, value)
+    def _read_cas_field(self, state: State, value: str, role: str = OFFERED) -> None:
+        seg = Segment("cas", role, value)
         cas = normalize_cas(value)
         found = [cas] if cas else [m.cas for m in find_cas(value)]
         if not found:
@@ -165,7 +183,8 @@ class Matcher:
 
     # ------------------------------------------------------------------ pass 2: resolve
     def finish(self, state: State) -> Result:
-        result = Result(state.id, errors=state.errors)
+        result = Result(state.id, errors=state.errors, page_kind=state.page_kind,
+                        page_cues=state.page_cues)
         for run in state.runs:
             self._resolve_run(state, run)
         self._settle_fallback(state)
@@ -212,6 +231,8 @@ class Matcher:
                 result.substances.append(Substance(
                     entry.inchikey, entry.smiles, entry.formula, entry.name,
                     entry.cas[0] if entry.cas else None, "watchlist", hit.score, evs[0].text))
+        if state.supplement:
+            self._supplement_elements(result, mentioned)
         hit_ids = {h.entry for h in result.hits}
         for entry_id, evs in mentioned.items():
             if entry_id not in hit_ids:
@@ -220,6 +241,20 @@ class Matcher:
         result.hits.sort(key=lambda h: (-h.score, h.entry))
         result.mentions.sort(key=lambda h: (-h.score, h.entry))
         return result
+
+    def _supplement_elements(self, result: Result, mentioned: dict[str, list[Evidence]]) -> None:
+        """On a dietary-supplement page an element named by word ("Phosphorus 250 mg") is the
+        nutrient: red phosphorus or iodine found only by name becomes a mention."""
+        elements = self.knowledge.false_friends.element_entries
+        keep = []
+        for hit in result.hits:
+            if hit.entry in elements and hit.match in ("name", "fuzzy_name", "family"):
+                mentioned.setdefault(hit.entry, []).append(
+                    Evidence(hit.entry, hit.match, hit.score, hit.evidence, hit.source_field,
+                             MENTION))
+            else:
+                keep.append(hit)
+        result.hits = keep
 
     def _known_record(self, smiles: str):
         """The dictionary record with this structure (canonical SMILES), if any: its InChIKey is
@@ -239,7 +274,8 @@ class Matcher:
 
     def _settle_fallback(self, state: State) -> None:
         """Fallback sentences are the subject only when nothing offered resolved anything."""
-        identified = any(e.role == OFFERED for e in state.evidence) \
+        identified = state.title_topic or state.page_kind not in CAN_OFFER \
+            or any(e.role == OFFERED for e in state.evidence) \
             or any(s.role == OFFERED for s in state.structures) \
             or any(role == OFFERED for _, _, role in state.cas)
         role = OFFERED if not identified else MENTION
@@ -271,7 +307,7 @@ class Matcher:
         """Turn a run's spans into evidence; OPSIN and fuzzy matching fill the gaps."""
         spans = run.spans
         seg = Segment(run.field, run.role, run.phrase)
-        if self.use_opsin and _wants_opsin(run):
+        if self.use_opsin and _wants_opsin(run) and name_key(run.phrase) not in self.names.blocked:
             parsed = opsin.names_to_smiles(self.knowledge.opsin_candidates(run.phrase))
             smiles = next((v for v in parsed.values() if v), None)
             if smiles:
@@ -281,13 +317,20 @@ class Matcher:
                 whole = len(run.toks)
                 spans = [s for s in spans if s.kind == "watchlist" and s.end - s.start == whole]
                 run.covered = True
-        if not run.covered:
+        if not run.covered and (state.chemical_context or state.cas or state.formulas
+                                or state.commerce or _CHEM_MORPHEME.search(run.phrase)):
+            # misspellings only where the text is about chemicals ("Heliotrope" on a perfume
+            # blog is a flower, not a typo of heliotropin)
             fuzzy = self._fuzzy_spans(run)
             spans = [s for s in spans if s.kind != "dictionary"
                      or not any(f.start < s.end and s.start < f.end for f in fuzzy)] + fuzzy
-        named = [s for s in spans if s.kind != "abbreviation"]
+        named = [s for s in spans if s.kind not in ("abbreviation", "short_form")]
+        generic = tables().generic_words
         for s in spans:
-            if s.kind == "abbreviation" and any(
+            if s.kind == "short_form" and any(t.lower().strip(".,;:()") not in generic
+                                              for t in run.toks[:s.start]):
+                continue  # "Ephedrine HCl", "X HCl": a salt word after a name, not the acid
+            if s.kind in ("abbreviation", "short_form") and any(
                     o.start <= s.start and s.end <= o.end and (o.end - o.start) > (s.end - s.start)
                     for o in named):
                 continue  # an abbreviation inside a longer recognised name is part of it
@@ -319,6 +362,12 @@ class Matcher:
                 f"{seg.field}: {span.phrase!r} = {rec.name} (CAS {rec.cas})",  # type: ignore[union-attr]
                 0.9, seg.field, seg.role, name=span.phrase, cas=rec.cas or None,  # type: ignore[union-attr]
                 inchikey=rec.inchikey, formula=rec.formula))  # type: ignore[union-attr]
+        elif span.kind == "short_form":
+            # a formula names the product only where a product is named: an offer's title
+            role = seg.role if seg.field in _SHORT_FORM_FIELDS else MENTION
+            for entry in span.payload:  # type: ignore[union-attr]
+                add(state, entry, "short_form", f"{seg.field}: formula {span.phrase!r}",
+                    Segment(seg.field, role, seg.text))
         elif span.kind == "abbreviation":
             key = name_key(span.phrase)
             guards = self.names.clash_guards.get(key, [])
@@ -353,6 +402,17 @@ class Matcher:
                     out.append(Span(i, j, "fuzzy", (self.names.by_name[target], target, dist),
                                     phrase))
         return out
+
+
+_CHEMICAL_CONTEXT = re.compile(
+    r"\b(?:cas|purity|assay|grade|reagent|chemicals?|molecular|formula|einecs|msds|sds|"
+    r"synonyms?|mw|mf|iupac|cas no|boiling point|melting point)\b|\d\s*%|\bC\d+H\d+",
+    re.IGNORECASE)
+
+
+@lru_cache(maxsize=8)
+def _word_re(words: tuple[str, ...]) -> re.Pattern:
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in words) + r")(?!\w)")
 
 
 def _phrase(evidence_text: str) -> str:

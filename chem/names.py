@@ -7,12 +7,14 @@ Built once from the watchlist and the offline dictionary; `lookup` answers one p
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from chem.dictionary import Dictionary
+from chem.knowledge import FalseFriends
 from chem.text import clean_text, name_key, primed_key, strip_salt_words, tables
 from chem.watchlist import Entry, Watchlist
 
@@ -37,8 +39,11 @@ class Span:
 
 
 class NameIndex:
-    def __init__(self, watchlist: Watchlist, dictionary: Dictionary):
+    def __init__(self, watchlist: Watchlist, dictionary: Dictionary,
+                 false_friends: FalseFriends | None = None):
         self.dictionary = dictionary
+        ff = false_friends or FalseFriends.empty()
+        self.not_names = ff.generic_prefixes | ff.not_names
         self.by_name: dict[str, list[Entry]] = {}
         # Names with primed locants, keyed with the primes kept ("3'-chloropropiophenone").
         self.by_primed: dict[str, list[Entry]] = {}
@@ -61,6 +66,13 @@ class NameIndex:
                 if len(key) >= 6 and not key.isdigit():
                     for e in by_block[block]:
                         self._add(key, e)
+        # names the dictionary gives an entry that denote another isomer ("butylene glycol"
+        # is 1,3-butanediol): neither the entry nor the dictionary record answers them
+        self.blocked = frozenset(name_key(name) for name, _ in ff.not_entry_names)
+        for key in self.blocked:
+            self.by_name.pop(key, None)
+        for word in self.not_names:
+            self.by_name.pop(name_key(word), None)
         self.by_abbrev: dict[str, list[Entry]] = {}
         for e in watchlist.entries:
             for a in e.abbreviations:
@@ -86,6 +98,29 @@ class NameIndex:
             if len(key) >= 6 and (key in curated or len(key) >= MIN_FUZZY_DICTIONARY_KEY):
                 self.fuzzy_choices.setdefault(len(key), []).append(key)
         self._fuzzy_cache: dict[str, tuple[str, int] | None] = {}
+        # Names in other languages (names_i18n.csv): Latin-script ones join the name index (but
+        # not the misspelling search); the others (Cyrillic, Devanagari, Chinese, kana, hangul)
+        # are matched as whole words of the raw text, so 盐酸 is not read inside 盐酸盐.
+        by_id = {e.id: e for e in watchlist.entries}
+        script: dict[str, list[Entry]] = {}
+        for local in watchlist.local_names:
+            entry = by_id.get(local.entry)
+            if entry is None or not local.name:
+                continue
+            if is_latin(local.name):
+                self._add(name_key(local.name), entry)
+            else:
+                script.setdefault(script_key(local.name), []).append(entry)
+        self.script_names = script
+        alts = "|".join(re.escape(k) for k in sorted(script, key=len, reverse=True))
+        self._script_re = re.compile(rf"(?<!\w)(?:{alts})(?!\w)") if alts else None
+        # Formula short forms ("HCl", "H2SO4"): as written or in capitals.
+        self.short_forms: dict[str, list[Entry]] = {}
+        for sf in watchlist.short_forms:
+            entry = by_id.get(sf.entry)
+            if entry is not None:
+                for form in (sf.short_form, sf.short_form.upper()):
+                    self.short_forms.setdefault(form, []).append(entry)
 
     def _plain_key_is_another_compound(self, key: str, entry: Entry) -> bool:
         record = self.dictionary.lookup_key(key)
@@ -121,6 +156,8 @@ class NameIndex:
             if len(skey) >= 2:
                 variants.append((skey, stripped))
         generic_words = tables().generic_words
+        if phrase.lower().strip(".,;:()") in self.not_names or key in self.blocked:
+            return None  # "pseudo", "Heliotrope": a word that only looks like a substance
         for k, p in variants:
             entries = self.by_name.get(k)
             if entries:
@@ -132,6 +169,9 @@ class NameIndex:
             entries = self.by_abbrev.get(k)
             if entries and abbrev_case_ok(p):
                 return Span(i, j, "abbreviation", entries, phrase)
+            entries = self.short_forms.get(p.strip(".,;:()[]"))
+            if entries:
+                return Span(i, j, "short_form", entries, phrase)
             family = self._family(k)
             if family:
                 return Span(i, j, "family", family, phrase)
@@ -148,6 +188,8 @@ class NameIndex:
 
     def fuzzy(self, phrase: str) -> tuple[str, int] | None:
         """(watchlist name key, edits) for a misspelt name span, or None."""
+        if phrase.lower().strip(".,;:()") in self.not_names:
+            return None
         key = name_key(strip_salt_words(phrase)[0])
         if key in self._fuzzy_cache:
             return self._fuzzy_cache[key]
@@ -178,6 +220,15 @@ class NameIndex:
                     best = (target, int(dist))
         return best
 
+    def local(self, text: str) -> list[tuple[str, Entry]]:
+        """Names in non-Latin scripts (names_i18n.csv) standing as whole words in `text`."""
+        if self._script_re is None:
+            return []
+        found = []
+        for m in self._script_re.finditer(script_key(text)):
+            found.extend((m.group(0), e) for e in self.script_names[m.group(0)])
+        return found
+
     def chinese(self, text: str) -> list[tuple[str, Entry]]:
         """Watchlist Chinese names in `text`, longest first, each text stretch read once."""
         found = []
@@ -194,6 +245,20 @@ class NameIndex:
                     break
             remaining = remaining.replace(zh, "\x00")  # a salt word beside it stays a salt word
         return found
+
+
+def is_latin(name: str) -> bool:
+    """Every letter of `name` is a Latin letter (accents allowed)."""
+    return all(unicodedata.name(c, "").startswith("LATIN") for c in name if c.isalpha())
+
+
+_SPACES = re.compile(r"\s+")
+
+
+def script_key(text: str) -> str:
+    """Text compared with non-Latin names: NFKC, case-folded, spaces collapsed (no homoglyph
+    folding: a Cyrillic name is read in Cyrillic)."""
+    return _SPACES.sub(" ", unicodedata.normalize("NFKC", text).casefold())
 
 
 def abbrev_case_ok(written: str) -> bool:

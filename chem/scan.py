@@ -73,6 +73,41 @@ class State:
     text_key: str = ""
     formulas: set[str] = field(default_factory=set)
     errors: list[str] = field(default_factory=list)
+    page_kind: str = "offer"  # chem.genre: what kind of page the listing is
+    page_cues: tuple[str, ...] = ()
+    title_topic: bool = False  # the title names a topic (market, tanks), not the product
+    chemical_context: bool = False  # CAS, formula, purity or chemistry words: misspellings read
+    supplement: bool = False  # a dietary-supplement text: element words name the nutrient
+    commerce: bool = False  # the page has commerce cues (chem.genre)
+
+
+# Not part of a name: concentration ranges and grades ("90-98", "32-35%", "12-34"), stock and part
+# numbers ("6810-00-264-8955"), separators ("--", "|", "/").
+_NON_NAME = re.compile(r"^[#(\[]?\d+(?:[.,]\d+)?%?(?:\s*[-–~/x×]\s*\d+(?:[.,]\d+)?%?)+[)\]]?[,;.]?$"
+                       r"|^[-–—=_*|:/~]+$")
+
+
+def _not_name(tok: str) -> bool:
+    return bool(_NON_NAME.match(tok))
+
+
+_LOCANTS = re.compile(r"^\d{1,2}(?:,\d{1,2})+-?$")
+
+
+def _join_locants(raw: list[str]) -> list[str]:
+    """A locant list typed apart from its name ("1,3 butylene glycol") belongs to it: without
+    it the name is another isomer's."""
+    out: list[str] = []
+    i = 0
+    while i < len(raw):
+        tok = raw[i]
+        if _LOCANTS.match(tok) and i + 1 < len(raw) and raw[i + 1][:1].isalpha():
+            out.append(tok.rstrip("-") + "-" + raw[i + 1])
+            i += 2
+            continue
+        out.append(tok)
+        i += 1
+    return out
 
 
 _GLUED = re.compile(r"(?<=[A-Za-z\u3400-\u9fff)]),(?=[A-Za-z\u3400-\u9fff])")
@@ -169,6 +204,9 @@ class Scanner:
         if CJK.search(text):
             for zh, entry in self.names.chinese(text):
                 self.add(state, entry, "name", f"{seg.field}: Chinese name {zh!r}", seg)
+        if not seg.text.isascii():
+            for name, entry in self.names.local(seg.text[:MAX_FIELD_CHARS]):
+                self.add(state, entry, "name", f"{seg.field}: {name!r}", seg)
         self.words(state, seg, text)
         phon = phonetic_variant(text)
         if phon:
@@ -176,14 +214,14 @@ class Scanner:
 
     # ------------------------------------------------------------------ names
     def words(self, state: State, seg: Segment, text: str) -> None:
-        raw = [piece for chunk in text.split() for piece in _split_glued(chunk)]
+        raw = _join_locants([piece for chunk in text.split() for piece in _split_glued(chunk)])
         toks, seps = [], []
         for r in raw:
             t = r.strip(_SEPARATORS)
             if t:
                 toks.append(t)
                 seps.append(r[-1] in _SEPARATORS)
-        stop = [is_stopword(t) for t in toks]
+        stop = [is_stopword(t) or _not_name(t) for t in toks]
         for t in toks:
             if _looks_like_smiles(t):
                 s = standardize(t)
@@ -218,7 +256,7 @@ class Scanner:
                 span = self.names.lookup(" ".join(toks[i:j]), i, j)
                 if span is not None:
                     found.append(span)
-                    if span.kind != "abbreviation":
+                    if span.kind not in ("abbreviation", "short_form"):
                         claimed[i:j] = [True] * length
         taken = {k for s in found for k in range(s.start, s.end)}
         found = [s for s in found if not self.inside_longer_name(s, toks, seps, taken)]
@@ -229,7 +267,7 @@ class Scanner:
                            taken: set[int]) -> bool:
         """A span glued to more of a chemical name on either side (not to another name).
         `taken`: the tokens under any name found (never the ones beside this span)."""
-        if span.kind not in ("watchlist", "dictionary", "abbreviation"):
+        if span.kind not in ("watchlist", "dictionary", "abbreviation", "short_form"):
             return False
         words = self.subject_words
         before, after = span.start - 1, span.end
@@ -252,7 +290,7 @@ class Scanner:
 def _covers(spans: list[Span], n: int) -> bool:
     seen = [False] * n
     for s in spans:
-        if s.kind in ("abbreviation", "family"):
+        if s.kind in ("abbreviation", "family", "short_form"):
             continue
         for k in range(s.start, s.end):
             seen[k] = True

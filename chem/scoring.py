@@ -14,6 +14,7 @@ SCORES = {
     "name": 0.9,
     "class": 0.85,
     "abbreviation": 0.8,
+    "short_form": 0.8,
     "fuzzy_name": 0.7,
     "designer": 0.7,
     "ambiguous_abbreviation": 0.55,

@@ -28,7 +28,8 @@ _SENTENCE_END = re.compile(
 _LIST_SEP = re.compile(r"\s*[,;/|]\s*|\s+(?:and|or)\s+")
 # Words of a sentence (not of a product list): "it can produce acetone, ..., ...".
 _CLAUSE = re.compile(r"\b(?:it|its|is|are|was|were|be|been|can|could|may|will|which|that|this|"
-                     r"these|they|such|as|from|into|with|by|for|to)\b", re.IGNORECASE)
+                     r"these|they|such|as|from|into|with|by|for|to|include|includes|including|"
+                     r"contain|contains|containing)\b", re.IGNORECASE)
 _HEADER = re.compile(r"^\s*([^:\n]{1,40}?):\s*\S")  # "Compatible solvents: ..."
 _PURITY = re.compile(r"\b\d{2}(?:\.\d+)?\s*%")
 _CHEMICAL_ITEM = re.compile(

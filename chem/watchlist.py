@@ -7,6 +7,8 @@ Files (all CSV, UTF-8, `;` separates list values):
 - abbreviation_clashes.csv: other meanings of vendor abbreviations (4-AP = 4-aminopyridine).
 - regimes.csv: the regime codes, their sources and the date each was last checked against them.
 - changelog.csv: the dated version history (entries added/removed, regime changes).
+- names_i18n.csv: names of the entries in more languages, each with its source.
+- short_forms.csv: formula short forms ("HCl", "H2SO4") read as the entry only in an offer's title.
 - VERSION: the declared watchlist version; the loaded version adds a hash of the data files.
 """
 
@@ -26,6 +28,8 @@ WATCHLIST_FILES = (
     "abbreviation_clashes.csv",
     "regimes.csv",
     "changelog.csv",
+    "names_i18n.csv",
+    "short_forms.csv",
     "VERSION",
 )
 
@@ -139,6 +143,25 @@ class Change:
     confidence: str
 
 
+@dataclass(frozen=True)
+class LocalName:
+    """A name of an entry in another language (names_i18n.csv)."""
+
+    entry: str
+    language: str  # ISO 639-1 code
+    name: str
+    source: str
+
+
+@dataclass(frozen=True)
+class ShortForm:
+    """A formula short form vendors put in titles ("HCl", "H2SO4") (short_forms.csv)."""
+
+    short_form: str
+    entry: str
+    source: str
+
+
 @dataclass
 class Watchlist:
     version: str
@@ -148,6 +171,8 @@ class Watchlist:
     clashes: list[AbbreviationClash] = field(default_factory=list)
     regimes: dict[str, Regime] = field(default_factory=dict)
     changelog: list[Change] = field(default_factory=list)
+    local_names: list[LocalName] = field(default_factory=list)
+    short_forms: list[ShortForm] = field(default_factory=list)
 
     @property
     def declared_version(self) -> str:
@@ -237,6 +262,10 @@ def load_watchlist(data_dir: Path | str = DATA_DIR) -> Watchlist:
         Change(**{f: (r.get(f) or "").strip() for f in Change.__dataclass_fields__})
         for r in _read_csv(data_dir / "changelog.csv")
     ]
+    local_names = [LocalName(*((r.get(f) or "").strip() for f in LocalName.__dataclass_fields__))
+                   for r in _read_csv(data_dir / "names_i18n.csv")]
+    short_forms = [ShortForm(*((r.get(f) or "").strip() for f in ShortForm.__dataclass_fields__))
+                   for r in _read_csv(data_dir / "short_forms.csv")]
     return Watchlist(
         version=f"{declared}+{data_hash(data_dir)[:8]}",
         entries=entries,
@@ -245,6 +274,8 @@ def load_watchlist(data_dir: Path | str = DATA_DIR) -> Watchlist:
         clashes=clashes,
         regimes=regimes,
         changelog=changelog,
+        local_names=local_names,
+        short_forms=short_forms,
     )
 
 

@@ -1,0 +1,242 @@
+"""What kind of page a listing is, from the page's own signals, before asking what it sells.
+
+`page_kind(listing, vocab)` answers one of `KINDS`:
+- `offer` / `catalogue`: a vendor page (commerce cues: price, pack size, order quantity, stock,
+  inquiry, supplier identity; a catalogue also lists many products);
+- `sds`: a safety data sheet (its section structure, composition table, "safety data sheet");
+- `regulation`: legal or customs text (statute enumerations, schedules, tariff headings);
+- `article`: news, encyclopaedia, market report, dictionary entry;
+- `forum`: forum posts, mailing lists, blogs;
+- `other`: association pages and the like.
+
+Only offers and catalogues can offer a substance; on an SDS the product named in its
+identification (title, product name) is the subject and the composition table only mentions;
+every other kind only mentions. A listing with no cue at all is an offer (that is what a
+crawler collects). The vocabulary (phrases with a kind and a weight) is `chem/data/page_kinds.csv`,
+loaded once by `chem.knowledge` and passed in; nothing here reads files.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+OFFER, CATALOGUE, SDS, REGULATION, ARTICLE, FORUM, OTHER = (
+    "offer", "catalogue", "sds", "regulation", "article", "forum", "other")
+KINDS = (OFFER, CATALOGUE, SDS, REGULATION, ARTICLE, FORUM, OTHER)
+CAN_OFFER = frozenset({OFFER, CATALOGUE, SDS})
+_OFFERED, _MENTION = "offered", "mention"  # the segment roles of chem.subject
+_SCORED = ("commerce", SDS, REGULATION, ARTICLE, FORUM, OTHER)
+_NOT_A_PAGE_KIND = ("title_topic", "sds_product_label")
+SDS_MIN = 5  # two strong SDS cues (or an SDS title): a page that only links its SDS is no SDS
+GENRE_MIN = 3  # a non-commerce genre needs this much to outweigh the default (offer)
+MAX_CHARS = 20_000
+
+# Structure, not vocabulary: SDS section numbering, a composition row (CAS number then a
+# concentration), statute enumerations, a dateline, a price with a currency.
+_SDS_SECTION = re.compile(r"(?im)^\s*(?:section\s*)?(?:1[0-6]|[1-9])\s*[.:)]\s*"
+                          r"(?:identification|hazard|composition|first[- ]aid|fire|accidental|"
+                          r"handling|exposure|physical|stability|toxicolog|ecolog|disposal|"
+                          r"transport|regulatory|other information)")
+_COMPOSITION_ROW = re.compile(r"\b\d{2,7}-\d{2}-\d\b[^\n\d]{0,12}(?:[<>≤≥]?\s*\d{1,3}(?:[.,]\d+)?"
+                              r"\s*(?:-|–|to)\s*\d{1,3}(?:[.,]\d+)?|\d{1,3}[.,]\d+)")
+_ENUMERATION = re.compile(r"(?m)^\s*\(\s*(?:[a-z]{1,2}|\d{1,2})\s*\)\s+\S")
+# "SINGAPORE (ICIS news)--Indian acetone has ...", "CHARLESTON, WV – On October 27": a place in
+# capitals at a line start, an agency in brackets, a dash, then a sentence (not "INC -- ACETONE").
+_DATELINE = re.compile(r"(?m)^[A-Z][A-Z]{2,}(?:,?[ ][A-Z]{2,})*\s*(?:\([^)\n]{2,30}\))?\s*"
+                       r"(?:--|—|–|:)\s*(?:The\s|[A-Z][a-z])")
+# A price, not a market figure ("$1.5m", "USD 21.45 Billion", "$1,040/tonne").
+_PRICE = re.compile(r"(?:[$€£¥]\s?\d[\d,.]*|\d[\d,.]*\s?(?:€|usd|eur|rmb|rs\.?|inr))(?![\d,.])"
+                    r"(?!\s*(?:m\b|bn|million|billion|crore|lakh|/\s*t|/\s*tonne|/\s*mt|"
+                    r"per tonne|/yr))", re.IGNORECASE)
+# A blog post's date line ("Tuesday, August 17, 2010", "Monday, 23 April 2012").
+_POST_DATE = re.compile(r"(?im)^\s*(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday),\s+"
+                        r"(?:\d{1,2}\s+[a-z]+|[a-z]+\s+\d{1,2}),?\s+\d{4}\s*$")
+_MANY_CAS = re.compile(r"\b\d{2,7}-\d{2}-\d\b")
+
+
+@dataclass(frozen=True)
+class PageVocab:
+    """Cue phrases by kind with weights (lower case), plus the title-topic words and the SDS
+    product labels, from page_kinds.csv."""
+
+    cues: dict[str, tuple[tuple[str, int], ...]]
+    title_topics: tuple[str, ...]
+    sds_product_labels: tuple[str, ...]
+
+    @classmethod
+    def load(cls, path: Path) -> PageVocab:
+        groups: dict[str, list[tuple[str, int]]] = {}
+        with path.open(encoding="utf-8", newline="") as fh:
+            for row in csv.DictReader(fh):
+                kind = row["kind"].strip()
+                if kind not in _SCORED and kind not in _NOT_A_PAGE_KIND:
+                    raise ValueError(f"{path.name}: unknown kind {kind!r}")
+                groups.setdefault(kind, []).append((row["phrase"].strip().lower(),
+                                                     int(row["weight"])))
+        cues = {k: tuple(groups.get(k, ())) for k in _SCORED}
+        return cls(cues, tuple(p for p, _ in groups.get("title_topic", ())),
+                   tuple(p for p, _ in groups.get("sds_product_label", ())))
+
+    def regex(self, kind: str) -> re.Pattern:
+        return _phrase_regex(tuple(p for p, _ in self.cues[kind]))
+
+    def weight(self, kind: str, phrase: str) -> int:
+        return _weights(self.cues[kind]).get(phrase, 0)
+
+
+_REGEX_CACHE: dict[tuple[str, ...], re.Pattern] = {}
+_WEIGHT_CACHE: dict[tuple[tuple[str, int], ...], dict[str, int]] = {}
+
+
+def _phrase_regex(phrases: tuple[str, ...]) -> re.Pattern:
+    """Whole-word alternation (longest first); phrases in scripts without spaces between words
+    (Chinese, Japanese) match anywhere."""
+    found = _REGEX_CACHE.get(phrases)
+    if found is None:
+        ordered = sorted(phrases, key=len, reverse=True)
+        spaced = [re.escape(p) for p in ordered if not _UNSPACED.search(p)]
+        unspaced = [re.escape(p) for p in ordered if _UNSPACED.search(p)]
+        alts = []
+        if spaced:
+            alts.append(rf"(?<![\w])(?:{'|'.join(spaced)})(?![\w])")
+        if unspaced:
+            alts.append("|".join(unspaced))
+        found = re.compile("|".join(alts) or r"(?!)")
+        _REGEX_CACHE[phrases] = found
+    return found
+
+
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
+
+
+def _weights(pairs: tuple[tuple[str, int], ...]) -> dict[str, int]:
+    found = _WEIGHT_CACHE.get(pairs)
+    if found is None:
+        found = {p: w for p, w in pairs}
+        _WEIGHT_CACHE[pairs] = found
+    return found
+
+
+@dataclass(frozen=True)
+class PageKind:
+    kind: str
+    scores: dict[str, float]
+    cues: tuple[str, ...]  # the phrases and structures that decided it, for the analyst
+
+    @property
+    def can_offer(self) -> bool:
+        return self.kind in CAN_OFFER
+
+
+def _score(text: str, vocab: PageVocab, kind: str, seen: list[str]) -> float:
+    """Sum of the weights of the distinct cue phrases of `kind` in `text` (lower case)."""
+    total = 0.0
+    found: set[str] = set()
+    for m in vocab.regex(kind).finditer(text):
+        phrase = m.group(0)
+        if phrase not in found:
+            found.add(phrase)
+            total += vocab.weight(kind, phrase)
+    seen.extend(f"{kind}:{p}" for p in sorted(found))
+    return total
+
+
+def page_kind(listing: dict, vocab: PageVocab) -> PageKind:
+    """The kind of page `listing` (title, description, url, ...) is; see the module doc."""
+    title = str(listing.get("title") or listing.get("name") or "")
+    description = str(listing.get("description") or "")
+    url = str(listing.get("url") or "")
+    raw = f"{title}\n{description}"[:MAX_CHARS]
+    text = f"{raw}\n{_url_words(url)}".lower()
+    seen: list[str] = []
+    scores = {k: _score(text, vocab, k, seen) for k in _SCORED}
+    # the title says what the page is more loudly than a passing word in its text
+    title_low = title.lower()
+    for k in (SDS, ARTICLE, FORUM, REGULATION):
+        if _score(title_low, vocab, k, []) >= 2:
+            scores[k] += 2
+    sections = len({m.group(0).strip().lower()[:6] for m in _SDS_SECTION.finditer(raw)})
+    rows = len(_COMPOSITION_ROW.findall(raw))
+    if sections >= 2:
+        scores[SDS] += 3
+        seen.append(f"sds:{sections} numbered sections")
+    if rows >= 2 and (scores[SDS] or sections):
+        scores[SDS] += 2
+        seen.append(f"sds:{rows} composition rows")
+    enumerations = len(_ENUMERATION.findall(raw))
+    if enumerations >= 4:
+        scores[REGULATION] += 3
+        seen.append(f"regulation:{enumerations} enumerated items")
+    if _DATELINE.search(raw):
+        scores[ARTICLE] += 2
+        seen.append("article:dateline")
+    if _POST_DATE.search(raw):
+        scores[FORUM] += 2
+        seen.append("forum:post date")
+    if _PRICE.search(raw):
+        scores["commerce"] += 2
+        seen.append("commerce:price")
+    kind = _decide(scores, raw)
+    return PageKind(kind, scores, tuple(seen))
+
+
+def _decide(scores: dict[str, float], raw: str) -> str:
+    commerce = scores["commerce"]
+    if scores[SDS] >= SDS_MIN:
+        return SDS
+    best = max((REGULATION, ARTICLE, FORUM, OTHER), key=lambda k: (scores[k], -KINDS.index(k)))
+    other = scores[best]
+    if other >= GENRE_MIN and other > commerce:
+        return best
+    if other >= 2 and commerce == 0:
+        return best
+    if len(set(_MANY_CAS.findall(raw))) >= 5:
+        return CATALOGUE
+    return OFFER
+
+
+_URL_WORDS = re.compile(r"[a-z]+")
+
+
+def _url_words(url: str) -> str:
+    """The words of a URL's path ("/news/2016/...", "/wiki/Acetone", "/product/..."): a page's
+    address names its section as plainly as its heading."""
+    if not url:
+        return ""
+    path = url.split("://", 1)[-1]
+    words = _URL_WORDS.findall(path.lower())
+    hints = {"news": "news", "wiki": "wikipedia", "blog": "blog", "blogs": "blog", "forum": "forum",
+             "msds": "msds", "sds": "msds", "product": "product code", "products": "product code",
+             "shop": "add to cart", "cart": "add to cart", "dictionary": "dictionary",
+             "glossary": "glossary", "law": "statute", "laws": "statute", "statutes": "statute",
+             "legislation": "statute", "codes": "statute", "thread": "thread"}
+    return " ".join(hints[w] for w in words if w in hints)
+
+
+def restrict(segments: list, kind: str, vocab: PageVocab) -> tuple[list, bool]:
+    """The segments with the roles the page kind allows, and whether the title names a topic
+    rather than a product ("Toluene Market Size", "Sulfuric Acid Storage Tanks").
+
+    - kinds that cannot offer: every segment is a mention;
+    - an SDS: the title, the name field and the product-name labels of its identification are
+      the subject; everything else (composition table, CAS rows, prose) is a mention;
+    - offers and catalogues: unchanged, except a title that names a topic is a mention.
+    """
+    topic = False
+    out = []
+    for seg in segments:
+        role = seg.role
+        if kind not in CAN_OFFER:
+            role = _MENTION
+        elif seg.field in ("title", "name"):
+            if role == _OFFERED and _phrase_regex(vocab.title_topics).search(seg.text.lower()):
+                role, topic = _MENTION, True
+        elif kind == SDS:
+            label = seg.field.split(":", 1)[1] if seg.field.startswith("description:") else ""
+            if label not in vocab.sds_product_labels:
+                role = _MENTION
+        out.append(seg if role == seg.role else replace(seg, role=role))
+    return out, topic
