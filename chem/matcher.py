@@ -39,6 +39,7 @@ MAX_WINDOW = 8
 _WEAK_KINDS = frozenset({"abbreviation", "ambiguous_abbreviation", "fuzzy_name", "partial_cas",
                          "family", "short_form"})
 _SHORT_FORM_FIELDS = ("title", "name")
+_SENTENCE = re.compile(r"\?|\b(?:is|are|was|were|what|how|why|when|does|do|can)\b", re.IGNORECASE)
 _NAME_KINDS = frozenset({"name", "class", "designer"}) | _WEAK_KINDS
 
 
@@ -363,8 +364,10 @@ class Matcher:
                 0.9, seg.field, seg.role, name=span.phrase, cas=rec.cas or None,  # type: ignore[union-attr]
                 inchikey=rec.inchikey, formula=rec.formula))  # type: ignore[union-attr]
         elif span.kind == "short_form":
-            # a formula names the product only where a product is named: an offer's title
-            role = seg.role if seg.field in _SHORT_FORM_FIELDS else MENTION
+            # a formula names the product only where a product is named: an offer's title that
+            # is a heading, not a sentence or a question ("What is HCl?")
+            heading = seg.field in _SHORT_FORM_FIELDS and not _SENTENCE.search(seg.text)
+            role = seg.role if heading else MENTION
             for entry in span.payload:  # type: ignore[union-attr]
                 add(state, entry, "short_form", f"{seg.field}: formula {span.phrase!r}",
                     Segment(seg.field, role, seg.text))

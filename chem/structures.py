@@ -58,6 +58,7 @@ class StructureIndex:
             if patt is not None and rule.entry in self.entries:
                 self.classes.append((rule, patt, self.entries[rule.entry]))
         self.transforms = []
+        self.excluded = {t.id: set(t.excluded_families) for t in watchlist.transforms}
         for t in watchlist.transforms:
             try:
                 rxn = AllChem.ReactionFromSmarts(t.rxn)
@@ -120,8 +121,9 @@ class StructureIndex:
             return tuple(out)  # every designer target has a ring and no transform makes one
         for product, chain in self.designer_products(mol, self.designer_formulas):
             for entry in self.designer_smiles.get(product, []):
-                if entry.id in matched:
-                    continue
+                if entry.id in matched or any(set(entry.family) & self.excluded.get(t, set())
+                                              for t in chain):
+                    continue  # e.g. 4-chlorophenylacetone is no masked P2P (see SOURCES.md)
                 score = SCORES["designer"] * (0.9 ** (len(chain) - 1))
                 out.append(StructureHit(
                     entry.id, "designer", score,

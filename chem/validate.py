@@ -17,6 +17,7 @@ from rdkit.Chem import AllChem, rdMolDescriptors
 
 from chem import changelog
 from chem.cas import check_digit_ok
+from chem.names import is_latin
 from chem.text import name_key, primed_key, strip_salt_words
 from chem.watchlist import Watchlist
 
@@ -168,6 +169,16 @@ def cross_check(wl: Watchlist, dictionary) -> list[Problem]:
                 problems.append(Problem(e.id, "names", f"{name!r} is {rec.name!r} (CAS {rec.cas}) "
                                                        f"in the PubChem-derived table, not this "
                                                        f"structure"))
+    by_id = wl.by_id()
+    for local in wl.local_names:  # names in other languages the table happens to know
+        e = by_id.get(local.entry)
+        if e is None or e.id in CROSS_CHECK_EXCEPTIONS or not is_latin(local.name):
+            continue
+        rec = dictionary.lookup_name(local.name)
+        if rec is not None and rec.smiles and block(rec.smiles, rec.inchikey) != e.connectivity \
+                and block(rec.smiles, rec.inchikey) != standardize(e.smiles).connectivity:
+            problems.append(Problem("names_i18n.csv", f"{e.id}:{local.name}",
+                                    f"is {rec.name!r} (CAS {rec.cas}) in the PubChem table"))
     return problems
 
 
@@ -187,6 +198,38 @@ def _name_clashes(wl: Watchlist) -> list[Problem]:
         for key, ids in owners.items()
         if len(set(ids.values())) > 1
     ]
+
+
+def _local_name_problems(wl: Watchlist) -> list[Problem]:
+    """names_i18n.csv and short_forms.csv: a known entry, a source on every row, and no name
+    (or short form) on two entries of different structure."""
+    by_id = wl.by_id()
+    problems: list[Problem] = []
+    owners: dict[str, dict[str, str]] = defaultdict(dict)
+    for e in wl.entries:
+        for n in (e.name, *e.synonyms, *e.names_other):
+            owners[name_key(n)][e.id] = e.connectivity
+    for local in wl.local_names:
+        where = f"{local.entry}:{local.language}:{local.name}"
+        entry = by_id.get(local.entry)
+        if entry is None:
+            problems.append(Problem("names_i18n.csv", where, "unknown entry"))
+            continue
+        if not local.source:
+            problems.append(Problem("names_i18n.csv", where, "no source"))
+        if len(local.language) != 2 or not local.language.isalpha():
+            problems.append(Problem("names_i18n.csv", where, "language is not an ISO 639-1 code"))
+        key = name_key(local.name) if is_latin(local.name) else ""
+        if key:
+            owners[key][entry.id] = entry.connectivity
+    for sf in wl.short_forms:
+        if sf.entry not in by_id:
+            problems.append(Problem("short_forms.csv", sf.short_form, "unknown entry"))
+        elif not sf.source:
+            problems.append(Problem("short_forms.csv", sf.short_form, "no source"))
+    problems.extend(Problem("names_i18n.csv", key, f"names {sorted(ids)}")
+                    for key, ids in owners.items() if len(set(ids.values())) > 1)
+    return problems
 
 
 def _rule_covers_entry(smarts: str, smiles: str) -> bool:
@@ -256,6 +299,7 @@ def _validate(wl: Watchlist) -> list[Problem]:
             problems.append(Problem("abbreviation_clashes.csv", c.abbreviation,
                                     "no guard terms"))
     problems.extend(_regime_problems(wl))
+    problems.extend(_local_name_problems(wl))
     problems.extend(Problem("changelog.csv", where, message)
                     for where, message in changelog.check(wl))
     return problems

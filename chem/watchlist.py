@@ -110,6 +110,9 @@ class Transform:
     kind: str  # deprotection | hydrolysis | dehalogenation | ...
     rxn: str  # reaction SMARTS, one reactant template
     description: str
+    # families whose entries this transform never unmasks: a ring halogen on an amphetamine-type
+    # precursor makes another drug's precursor (radar of unlisted analogues), not a masked one
+    excluded_families: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -235,6 +238,7 @@ def load_watchlist(data_dir: Path | str = DATA_DIR) -> Watchlist:
             kind=r["kind"].strip(),
             rxn=r["rxn"].strip(),
             description=(r.get("description") or "").strip(),
+            excluded_families=tuple(_split(r.get("excluded_families"))),
         )
         for r in _read_csv(data_dir / "transforms.csv")
     ]

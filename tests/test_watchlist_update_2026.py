@@ -89,10 +89,14 @@ def test_primed_locant_names_the_ring_isomer(matcher, title):
 
 def test_unverified_bromo_cas_numbers_are_left_out():
     wl = load_watchlist()
-    for entry_id in ("2-bromo-m-chloropropiophenone", "2-bromo-m-methylpropiophenone",
-                     "2-bromo-p-methylpropiophenone", "2-bromo-p-chloropropiophenone"):
+    for entry_id in ("2-bromo-m-methylpropiophenone", "2-bromo-p-methylpropiophenone",
+                     "2-bromo-p-chloropropiophenone"):
         entry = wl.by_id()[entry_id]
         assert entry.cas == () and "unverified" in entry.notes
+    # 2026.12.2 (issue 17): two independent sources, and their IUPAC name's structure is the row's
+    bromo = wl.by_id()["2-bromo-m-chloropropiophenone"]
+    assert bromo.cas == ("34911-51-8",) and "chemblink.com" in " ".join(bromo.sources)
+    assert "benchchem.com" in " ".join(bromo.sources)
 
 
 def test_p2np_abbreviation(matcher):
@@ -184,7 +188,7 @@ def test_near_miss_keto_esters_stay_quiet(matcher, smiles):
 def test_validate_passes_on_the_shipped_data():
     wl = load_watchlist()
     assert validate(wl) == []
-    result = CliRunner().invoke(main, ["watchlist", "validate", "--today", "2026-12-01"])
+    result = CliRunner().invoke(main, ["watchlist", "validate", "--today", "2026-12-07"])
     assert result.exit_code == 0, result.output
     assert "107 entries" in result.output and "0 problems, 0 warnings" in result.output
 
@@ -213,31 +217,33 @@ def test_history_replays_to_the_current_data():
 
 
 def test_watchlist_changes_shows_this_update():
-    result = CliRunner().invoke(main, ["watchlist", "changes"])
+    newest = CliRunner().invoke(main, ["watchlist", "changes"])
+    assert newest.output.splitlines()[0] == "2026.12.2 (2026-12-07): 1 regime codes"
+    assert any(line.startswith("  + regime code US-SSL") for line in newest.output.splitlines())
+    result = CliRunner().invoke(main, ["watchlist", "changes", "--since", "2026.11.2"])
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[0] == ("2026.12.1 (2026-12-01): 11 added, 6 regime changes, 2 regime codes, "
-                        "2 transforms")
+    assert ("2026.12.1 (2026-12-01): 11 added, 6 regime changes, 2 regime codes, "
+            "2 transforms") in lines
     assert any(line.startswith("  + p2np  Phenyl-2-nitropropene  (EU-1)") for line in lines)
     assert any(line.startswith("  ~ propionyl-chloride  Propionyl chloride: regimes "
                                "+US-ListI;-US-proposed") for line in lines)
     assert any(line.startswith("  + regime code CN-EXP-NA") for line in lines)
-    same = CliRunner().invoke(main, ["watchlist", "changes", "--since", "2026.11.2"])
-    assert same.output == result.output
-    assert "no changes after 2026.12.1" in CliRunner().invoke(
-        main, ["watchlist", "changes", "--since", "2026.12.1"]).output
+    assert "no changes after 2026.12.2" in CliRunner().invoke(
+        main, ["watchlist", "changes", "--since", "2026.12.2"]).output
     bad = CliRunner().invoke(main, ["watchlist", "changes", "--since", "2020.1"])
-    assert bad.exit_code == 1 and "known: 2026.11.2, 2026.12.1" in bad.output
+    assert bad.exit_code == 1 and "known: 2026.11.2, 2026.12.1, 2026.12.2" in bad.output
 
 
 def test_changes_as_json():
     import json
 
-    result = CliRunner().invoke(main, ["watchlist", "changes", "--json"])
+    result = CliRunner().invoke(main, ["watchlist", "changes", "--json", "--since", "2026.11.2"])
     data = json.loads(result.output)
-    added = [c["subject"] for c in data[0]["changes"] if c["change"] == "added"]
-    assert data[0]["version"] == "2026.12.1" and len(added) == 11 and "phenethyl-iodide" in added
-    assert [v.version for v in changes_since(load_watchlist().changelog)] == ["2026.12.1"]
+    by_version = {v["version"]: v for v in data}
+    added = [c["subject"] for c in by_version["2026.12.1"]["changes"] if c["change"] == "added"]
+    assert len(added) == 11 and "phenethyl-iodide" in added
+    assert [v.version for v in changes_since(load_watchlist().changelog)] == ["2026.12.2"]
 
 
 def _copy_with(tmp_path, file: str, edit) -> str:
@@ -267,9 +273,9 @@ def _copy_with(tmp_path, file: str, edit) -> str:
          "but the history gives"),
         ("changelog.csv", lambda rows: rows + [dict(rows[-1], change="renamed")],
          "unknown change 'renamed'"),
-        ("changelog.csv", lambda rows: [dict(r, version="2026.12.0") if r["version"] ==
-                                        "2026.12.1" else r for r in rows],
-         "newest version in the history is 2026.12.0"),
+        ("changelog.csv", lambda rows: [dict(r, version="2026.12.1") if r["version"] ==
+                                        "2026.12.2" else r for r in rows],
+         "newest version in the history is 2026.12.1"),
         ("regimes.csv", lambda rows: [r for r in rows if r["code"] != "CN-EXP-NA"],
          "regime code in the history but not in regimes.csv"),
         ("regimes.csv", lambda rows: [dict(r, last_checked="soon") if r["code"] == "EU-1"
@@ -290,7 +296,7 @@ def test_history_and_regime_defects_are_reported(tmp_path, file, edit, message):
 @pytest.mark.parametrize(
     ("today", "stale"),
     [
-        ("2026-12-01", set()),
+        ("2026-12-07", set()),
         ("2027-05-22", set()),  # exactly six months after the 2026-11-22 checks
         ("2027-05-23", {"US-ListII", "US-CII-IP", "US-proposed", "EU-2A", "EU-2B", "EU-3",
                         "EU-4", "EU-listed", "CN-1", "CN-3", "CN-listed", "VN-IVA"}),
@@ -298,6 +304,10 @@ def test_history_and_regime_defects_are_reported(tmp_path, file, edit, message):
                         "EU-4", "EU-listed", "CN-1", "CN-3", "CN-listed", "VN-IVA", "UN-I",
                         "UN-II", "US-ListI", "EU-1", "CA-VI-A", "CA-VI-B", "CA-VI-listed",
                         "CA-V-temp", "CN-2", "CN-EXP-NA"}),
+        ("2027-06-08", {"US-ListII", "US-CII-IP", "US-proposed", "EU-2A", "EU-2B", "EU-3",
+                        "EU-4", "EU-listed", "CN-1", "CN-3", "CN-listed", "VN-IVA", "UN-I",
+                        "UN-II", "US-ListI", "EU-1", "CA-VI-A", "CA-VI-B", "CA-VI-listed",
+                        "CA-V-temp", "CN-2", "CN-EXP-NA", "US-SSL"}),
     ],
 )
 def test_staleness_warnings_depend_on_the_date_passed_in(today, stale):
@@ -311,7 +321,7 @@ def test_stale_regimes_warn_without_failing_validate():
                                        "--today", "2027-12-01"])
     assert result.exit_code == 0
     assert "warning: regimes.csv: CN-2: last checked 2026-12-01" in result.output
-    assert "0 problems, 22 warnings" in result.output
+    assert "0 problems, 23 warnings" in result.output
 
 
 def test_a_check_dated_after_today_is_a_warning():
