@@ -60,11 +60,15 @@ _MANY_CAS = re.compile(r"\b\d{2,7}-\d{2}-\d\b")
 @dataclass(frozen=True)
 class PageVocab:
     """Cue phrases by kind with weights (lower case), plus the title-topic words and the SDS
-    product labels, from page_kinds.csv."""
+    product labels, from page_kinds.csv. All cue phrases are compiled into one regex, so a page
+    is scanned once whatever the number of kinds."""
 
     cues: dict[str, tuple[tuple[str, int], ...]]
     title_topics: tuple[str, ...]
     sds_product_labels: tuple[str, ...]
+    kinds_of: dict[str, tuple[tuple[str, int], ...]]  # phrase -> ((kind, weight), ...)
+    by_first: dict[str, tuple[tuple[tuple[str, ...], str], ...]]  # first token -> phrases
+    unspaced: re.Pattern  # phrases of scripts written without spaces (价格, とは)
 
     @classmethod
     def load(cls, path: Path) -> PageVocab:
@@ -77,18 +81,24 @@ class PageVocab:
                 groups.setdefault(kind, []).append((row["phrase"].strip().lower(),
                                                      int(row["weight"])))
         cues = {k: tuple(groups.get(k, ())) for k in _SCORED}
+        kinds_of: dict[str, list[tuple[str, int]]] = {}
+        for kind, pairs in cues.items():
+            for phrase, weight in pairs:
+                kinds_of.setdefault(phrase, []).append((kind, weight))
+        by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        for phrase in kinds_of:
+            if not _UNSPACED.search(phrase):
+                toks = tuple(_TOKEN.findall(phrase))
+                by_first.setdefault(toks[0], []).append((toks, phrase))
+        unspaced = tuple(p for p in kinds_of if _UNSPACED.search(p))
         return cls(cues, tuple(p for p, _ in groups.get("title_topic", ())),
-                   tuple(p for p, _ in groups.get("sds_product_label", ())))
-
-    def regex(self, kind: str) -> re.Pattern:
-        return _phrase_regex(tuple(p for p, _ in self.cues[kind]))
-
-    def weight(self, kind: str, phrase: str) -> int:
-        return _weights(self.cues[kind]).get(phrase, 0)
+                   tuple(p for p, _ in groups.get("sds_product_label", ())),
+                   {p: tuple(v) for p, v in kinds_of.items()},
+                   {k: tuple(sorted(v, key=lambda t: -len(t[0]))) for k, v in by_first.items()},
+                   _phrase_regex(unspaced))
 
 
 _REGEX_CACHE: dict[tuple[str, ...], re.Pattern] = {}
-_WEIGHT_CACHE: dict[tuple[tuple[str, int], ...], dict[str, int]] = {}
 
 
 def _phrase_regex(phrases: tuple[str, ...]) -> re.Pattern:
@@ -112,14 +122,6 @@ def _phrase_regex(phrases: tuple[str, ...]) -> re.Pattern:
 _UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
 
 
-def _weights(pairs: tuple[tuple[str, int], ...]) -> dict[str, int]:
-    found = _WEIGHT_CACHE.get(pairs)
-    if found is None:
-        found = {p: w for p, w in pairs}
-        _WEIGHT_CACHE[pairs] = found
-    return found
-
-
 @dataclass(frozen=True)
 class PageKind:
     kind: str
@@ -131,17 +133,33 @@ class PageKind:
         return self.kind in CAN_OFFER
 
 
-def _score(text: str, vocab: PageVocab, kind: str, seen: list[str]) -> float:
-    """Sum of the weights of the distinct cue phrases of `kind` in `text` (lower case)."""
-    total = 0.0
+_TOKEN = re.compile(r"\w+|[^\w\s]")
+
+
+def _phrases_in(text: str, vocab: PageVocab) -> set[str]:
+    """The cue phrases standing in `text` (lower case) as whole words: the text's tokens are
+    looked up by their first word, so a page costs one pass whatever the number of phrases."""
+    toks = _TOKEN.findall(text)
     found: set[str] = set()
-    for m in vocab.regex(kind).finditer(text):
-        phrase = m.group(0)
-        if phrase not in found:
-            found.add(phrase)
-            total += vocab.weight(kind, phrase)
-    seen.extend(f"{kind}:{p}" for p in sorted(found))
-    return total
+    for i, tok in enumerate(toks):
+        for phrase_toks, phrase in vocab.by_first.get(tok, ()):
+            if tuple(toks[i:i + len(phrase_toks)]) == phrase_toks:
+                found.add(phrase)
+                break  # the longest phrase starting here
+    if _UNSPACED.search(text):
+        found.update(m.group(0) for m in vocab.unspaced.finditer(text))
+    return found
+
+
+def _scores(text: str, vocab: PageVocab, seen: list[str] | None) -> dict[str, float]:
+    """Per kind, the sum of the weights of its distinct cue phrases in `text` (lower case)."""
+    scores = dict.fromkeys(_SCORED, 0.0)
+    for phrase in sorted(_phrases_in(text, vocab)):
+        for kind, weight in vocab.kinds_of.get(phrase, ()):
+            scores[kind] += weight
+            if seen is not None:
+                seen.append(f"{kind}:{phrase}")
+    return scores
 
 
 def page_kind(listing: dict, vocab: PageVocab) -> PageKind:
@@ -152,20 +170,19 @@ def page_kind(listing: dict, vocab: PageVocab) -> PageKind:
     raw = f"{title}\n{description}"[:MAX_CHARS]
     text = f"{raw}\n{_url_words(url)}".lower()
     seen: list[str] = []
-    scores = {k: _score(text, vocab, k, seen) for k in _SCORED}
+    scores = _scores(text, vocab, seen)
     # the title says what the page is more loudly than a passing word in its text
-    title_low = title.lower()
+    in_title = _scores(title.lower(), vocab, None) if title else {}
     for k in (SDS, ARTICLE, FORUM, REGULATION):
-        if _score(title_low, vocab, k, []) >= 2:
+        if in_title.get(k, 0) >= 2:
             scores[k] += 2
     sections = len({m.group(0).strip().lower()[:6] for m in _SDS_SECTION.finditer(raw)})
-    rows = len(_COMPOSITION_ROW.findall(raw))
     if sections >= 2:
         scores[SDS] += 3
         seen.append(f"sds:{sections} numbered sections")
-    if rows >= 2 and (scores[SDS] or sections):
+    if scores[SDS] and len(rows := _COMPOSITION_ROW.findall(raw)) >= 2:
         scores[SDS] += 2
-        seen.append(f"sds:{rows} composition rows")
+        seen.append(f"sds:{len(rows)} composition rows")
     enumerations = len(_ENUMERATION.findall(raw))
     if enumerations >= 4:
         scores[REGULATION] += 3
