@@ -54,6 +54,8 @@ _PRICE = re.compile(r"(?:[$€£¥]\s?\d[\d,.]*|\d[\d,.]*\s?(?:€|usd|eur|rmb|r
 # A blog post's date line ("Tuesday, August 17, 2010", "Monday, 23 April 2012").
 _POST_DATE = re.compile(r"(?im)^\s*(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday),\s+"
                         r"(?:\d{1,2}\s+[a-z]+|[a-z]+\s+\d{1,2}),?\s+\d{4}\s*$")
+# A mailing-list message: "From: <...>", "Subject: Re: ...", "Date: ..." header lines.
+_MAIL_HEADER = re.compile(r"(?im)^(?:from|subject|date|to|sent):\s+\S")
 _MANY_CAS = re.compile(r"\b\d{2,7}-\d{2}-\d\b")
 
 
@@ -190,6 +192,9 @@ def page_kind(listing: dict, vocab: PageVocab) -> PageKind:
     if _DATELINE.search(raw):
         scores[ARTICLE] += 2
         seen.append("article:dateline")
+    if len(_MAIL_HEADER.findall(raw)) >= 2:
+        scores[FORUM] += 3
+        seen.append("forum:mail headers")
     if _POST_DATE.search(raw):
         scores[FORUM] += 2
         seen.append("forum:post date")
