@@ -207,3 +207,39 @@ def test_new_cas_of_2_bromo_3_chloropropiophenone(matcher: Matcher) -> None:
     hits = matcher.match_listing({"id": "t", "title": "Factory supply", "cas": "34911-51-8"}).hits
     assert [(h.entry, h.match) for h in hits] == [("2-bromo-m-chloropropiophenone", "cas")]
     assert hits[0].inchikey == "OFNMQTRHMBQQEA-UHFFFAOYSA-N"
+
+
+@pytest.mark.parametrize("url,kind", [
+    ("https://en.wikipedia.org/wiki/Acetone", "article"),
+    ("https://www.example-news.com/news/2024/05/acetone-prices", "article"),
+    ("https://someone.blogspot.com/blog/2012/04/acetone.html", "forum"),
+    ("https://vendor.example.com/product/acetone-99-5", "offer"),
+])
+def test_url_path_words_are_page_cues(matcher: Matcher, url: str, kind: str) -> None:
+    listing = {"id": "u", "title": "Acetone", "description": "Acetone is a colourless solvent.",
+               "url": url}
+    result = matcher.match_listing(listing)
+    assert result.page_kind == kind
+    assert bool(result.hits) is (kind == "offer")
+
+
+def test_title_topic_is_not_the_product(matcher: Matcher) -> None:
+    # a page of tanks (sold, with a price) that names the acid they hold: no hit, a mention
+    page = CASES["g041"]["listing"]
+    result = matcher.match_listing({"id": "t", **page})
+    assert result.page_kind == "offer" and not result.hits
+    assert "sulfuric-acid" in {m.entry for m in result.mentions}
+    # and on another site's page: a sulfuric acid plant project report
+    other = matcher.match_listing({"id": "t", "title": "Sulphuric Acid Plant - Project Report",
+                                   "description": "Plant capacity 100 TPD. Cost of machinery "
+                                                  "and land. Sulphuric acid 98% process."})
+    assert not other.hits
+
+
+def test_a_vocabulary_with_an_unknown_kind_is_refused(tmp_path: Path) -> None:
+    from chem.genre import PageVocab
+
+    path = tmp_path / "page_kinds.csv"
+    path.write_text("kind,weight,phrase\nmagazine,2,editorial\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="unknown kind 'magazine'"):
+        PageVocab.load(path)
