@@ -258,7 +258,8 @@ def restrict(segments: list, kind: str, vocab: PageVocab) -> tuple[list, bool]:
                 role, topic = _MENTION, True
         elif kind == SDS:
             label = seg.field.split(":", 1)[1] if seg.field.startswith("description:") else ""
-            if label not in vocab.sds_product_labels:
-                role = _MENTION
+            if label not in vocab.sds_product_labels or _phrase_regex(
+                    vocab.title_topics).search(seg.text.lower()):
+                role = _MENTION  # not the product, or a product named after its use
         out.append(seg if role == seg.role else replace(seg, role=role))
     return out, topic

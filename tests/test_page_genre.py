@@ -243,3 +243,19 @@ def test_a_vocabulary_with_an_unknown_kind_is_refused(tmp_path: Path) -> None:
     path.write_text("kind,weight,phrase\nmagazine,2,editorial\n", encoding="utf-8")
     with pytest.raises(ValueError, match="unknown kind 'magazine'"):
         PageVocab.load(path)
+
+
+@pytest.mark.parametrize("product,hits,mentions", [
+    ("Acetone", {"acetone"}, set()),  # a single-substance SDS documents its product
+    ("Acetone Free Nail Polish Remover", set(), {"acetone"}),  # a product named after its use
+    ("Lacquer Thinner", set(), {"acetone", "toluene"}),  # a mixture: ingredients are mentions
+])
+def test_sds_product_is_the_identified_product(matcher, product, hits, mentions) -> None:
+    sds = ("SECTION 1. IDENTIFICATION\nProduct name: " + product + "\n"
+           "SECTION 2. HAZARDS IDENTIFICATION\n"
+           "SECTION 3. COMPOSITION/INFORMATION ON INGREDIENTS\n"
+           "Acetone 67-64-1 10-30%\nToluene 108-88-3 30-60%\n")
+    result = matcher.match_listing({"id": "t", "title": "SAFETY DATA SHEET", "description": sds})
+    assert result.page_kind == "sds"
+    assert {h.entry for h in result.hits} == hits
+    assert mentions <= {m.entry for m in result.mentions}

@@ -32,16 +32,17 @@ NEW_LISTINGS = [
 ]
 
 
-def old_watchlist_dir(tmp_path: Path) -> Path:
-    """chem/data as it was at the previous version: drop what the newest version added."""
+def old_watchlist_dir(tmp_path: Path, update: str = "2026.12.1") -> Path:
+    """chem/data as it was before `update`: drop what that version and later ones added."""
     data = tmp_path / "watchlist-old"
     shutil.copytree(DATA_DIR, data)
     wl = load_watchlist()
-    newest = wl.declared_version
-    added = {c.subject for c in wl.changelog if c.version == newest and c.change == "added"}
+    order = list(dict.fromkeys(c.version for c in wl.changelog))
+    later = set(order[order.index(update):])
+    added = {c.subject for c in wl.changelog if c.version in later and c.change == "added"}
     transforms = {c.subject for c in wl.changelog
-                  if c.version == newest and c.change == "transform-added"}
-    previous = [c.version for c in wl.changelog if c.version != newest][-1]
+                  if c.version in later and c.change == "transform-added"}
+    previous = order[order.index(update) - 1]
     _filter_csv(data / "watchlist.csv", lambda r: r["id"] not in added)
     _filter_csv(data / "transforms.csv", lambda r: r["id"] not in transforms)
     (data / "VERSION").write_text(previous + "\n")
