@@ -7,8 +7,8 @@ from typing import Any
 
 from scrapy.exceptions import DropItem
 
-from pipelines.records import as_record, item_type
-from pipelines.storable import Unstorable, make_storable
+from catalog.records import as_record, item_type
+from catalog.storable import Unstorable, make_storable
 from scrapers.items import NotFetched
 
 log = logging.getLogger(__name__)

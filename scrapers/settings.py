@@ -83,7 +83,7 @@ PRECURSOR_WATCH_MIN_LISTINGS = int(os.getenv("PRECURSOR_WATCH_MIN_LISTINGS", 0))
 PRECURSOR_WATCH_COVERAGE_DROP = float(os.getenv("PRECURSOR_WATCH_COVERAGE_DROP", 0.2))
 PRECURSOR_WATCH_FAIL_RATE = float(os.getenv("PRECURSOR_WATCH_FAIL_RATE", 0.5))
 
-# validate -> chemistry -> catalog writer (pipelines.CATALOG_PIPELINES), so `scrapy crawl SLUG`
+# validate -> chemistry -> catalog writer (the `pipelines` package), so `scrapy crawl SLUG`
 # fills the catalog at PRECURSOR_WATCH_DB just as `precursor-watch crawl` does.
 ITEM_PIPELINES: dict[str, int] = {
     "pipelines.validate.ValidatePipeline": 100,

@@ -9,9 +9,9 @@ import sys
 import time
 import urllib.request
 
-from pipelines.catalog import CatalogWriter
-from pipelines.save_listings import save_listings
-from pipelines.schema import open_db
+from catalog.save_listings import save_listings
+from catalog.schema import open_db
+from catalog.writer import CatalogWriter
 from pipelines.validate import check
 from precursor_watch.web.server import METADATA
 

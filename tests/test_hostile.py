@@ -21,12 +21,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_parse_robustness import PARSERS
 
-from pipelines.catalog import CatalogWriter
+from catalog.schema import open_db
+from catalog.storable import has_unstorable
+from catalog.writer import CatalogWriter
+from ingest.feed import ingest_jsonl
+from ingest.jsonl import match_listing, parse_line
 from pipelines.chemistry import Chemistry
-from pipelines.ingest import ingest_jsonl
-from pipelines.jsonl import match_listing, parse_line
-from pipelines.schema import open_db
-from pipelines.storable import has_unstorable
 from pipelines.validate import check
 from scrapers.parsers.base import Page
 

@@ -55,7 +55,7 @@ def test_one_run_id_groups_the_spiders_and_names_the_folder(tmp_path):
 
 HOLD_LOCK = """
 import sys, time
-from pipelines.runs import CatalogLock
+from catalog.runs import CatalogLock
 with CatalogLock(sys.argv[1], "crawl"):
     print("locked", flush=True)
     time.sleep(60)
@@ -103,7 +103,7 @@ def test_catalog_location_db_option_then_environment_then_config_file(tmp_path):
 
 DIE = """
 import os, signal, sys
-from pipelines.catalog import CatalogWriter
+from catalog.writer import CatalogWriter
 w = CatalogWriter(sys.argv[1], spider="hxchem", crawl_id="RUN-1")
 w.open()
 os.kill(os.getpid(), signal.SIGKILL)
@@ -122,8 +122,8 @@ def test_a_run_whose_process_died_is_interrupted_when_the_catalog_is_next_opened
 
 
 def test_running_rows_of_a_live_process_stay_running(tmp_path):
-    from pipelines.catalog import CatalogWriter
-    from pipelines.schema import open_db
+    from catalog.schema import open_db
+    from catalog.writer import CatalogWriter
 
     writer = CatalogWriter(tmp_path / "c.db", spider="x")
     writer.open()
@@ -215,7 +215,7 @@ def test_health_checks_table():
 
 
 def test_a_resumed_segment_is_judged_with_its_earlier_segments(tmp_path):
-    from pipelines.schema import open_db
+    from catalog.schema import open_db
     from scrapers.monitor import Counts, earlier_counts, evaluate, verdict
 
     db = open_db(tmp_path / "c.db")
@@ -251,7 +251,7 @@ def test_datasette_shows_each_runs_health_checks(tmp_path):
 
     from datasette.app import Datasette
 
-    from pipelines.schema import open_db
+    from catalog.schema import open_db
 
     db = open_db(tmp_path / "c.db")
     checks = {"checks": [{"check": "coverage", "result": "failed", "value": 0.6, "limit": 0.2,

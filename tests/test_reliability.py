@@ -14,13 +14,13 @@ from pathlib import Path
 
 import pytest
 
+from catalog import entities
+from catalog.schema import open_db
+from catalog.writer import CatalogWriter, run_status
 from chem.matcher import Matcher
-from pipelines import entities
-from pipelines.catalog import CatalogWriter, run_status
+from ingest.feed import ingest_jsonl
+from ingest.rescan import rescan
 from pipelines.chemistry import Chemistry
-from pipelines.ingest import ingest_jsonl
-from pipelines.rescan import rescan
-from pipelines.schema import open_db
 from pipelines.validate import check
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -158,7 +158,7 @@ def test_two_ingests_creating_a_new_catalog_at_once_both_succeed(tmp_path, trial
 
 RACE = """
 import sys, time
-from pipelines.schema import open_db
+from catalog.schema import open_db
 start = float(sys.argv[2])
 while time.time() < start:
     pass
@@ -181,9 +181,9 @@ def test_schema_creation_is_safe_when_processes_race(tmp_path):
 
 PAUSED_RESCAN = """
 import sys, time
-from pipelines.catalog import CatalogWriter
-from pipelines.rescan import rescan
-from pipelines.schema import open_db
+from catalog.writer import CatalogWriter
+from ingest.rescan import rescan
+from catalog.schema import open_db
 
 original = CatalogWriter.save_chemistry
 

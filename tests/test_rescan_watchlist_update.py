@@ -14,11 +14,11 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
+from catalog.schema import open_db
 from chem.matcher import Matcher
 from chem.watchlist import DATA_DIR, load_watchlist
+from ingest.feed import ingest_jsonl
 from pipelines.chemistry import Chemistry
-from pipelines.ingest import ingest_jsonl
-from pipelines.schema import open_db
 from precursor_watch.cli import main
 
 FEED = Path(__file__).parent / "files" / "catalog" / "feed.jsonl"

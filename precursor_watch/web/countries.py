@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import csv
 from functools import lru_cache
+from pathlib import Path
 
-from pipelines.identifiers import DATA_DIR, region_for
+from catalog.identifiers import region_for
+
+DATA_DIR = Path(__file__).parent / "data"
 
 
 @lru_cache(maxsize=1)

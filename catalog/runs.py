@@ -13,12 +13,9 @@ import fcntl
 import json
 import os
 import socket
-from datetime import UTC, datetime
 from pathlib import Path
 
-
-def utcnow() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+from catalog.clock import utcnow
 
 
 def process_started(pid: int) -> str | None:
@@ -136,3 +133,76 @@ def earlier_segments(db, crawl_id: str | None, spider: str | None, run_id: int) 
         [crawl_id, spider, run_id]).fetchone()
     return {"segments": row[0], "errors": row[1], "not_fetched": row[2]}
 
+
+
+def open_run(db, *, kind: str, spider: str | None, platform: str | None, source: str | None,
+             watchlist_version: str | None, crawl_id: str | None) -> int:
+    """A new `running` row for this process; its id. Runs in the caller's transaction."""
+    proc = identity()
+    return db.execute(
+        "INSERT INTO crawl_runs (kind, spider, platform, source, started, status,"
+        " watchlist_version, crawl_id, host, pid, pid_started)"
+        " VALUES (?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?)",
+        [kind, spider, platform, source, utcnow(), watchlist_version, crawl_id, proc["host"],
+         proc["pid"], proc["pid_started"]],
+    ).lastrowid
+
+
+def close_run(db, row: dict) -> None:
+    """Write the end of a run (`row` holds `id` and the named columns to set)."""
+    from catalog.save import update
+
+    update(db.conn, "crawl_runs", [row])
+
+
+def record_failed(db, crawl_id: str, failures: list[tuple[str, str | None]]) -> int:
+    """A `failed` row for each (spider, error) of a crawl invocation that never started, unless
+    that spider already has a finished row under the same run id; how many rows were added."""
+    proc = identity()
+    added = 0
+    for spider, error in failures:
+        if db.execute("SELECT 1 FROM crawl_runs WHERE crawl_id = ? AND spider = ? AND"
+                      " started IS NOT NULL AND status != 'running'",
+                      [crawl_id, spider]).fetchone():
+            continue
+        now = utcnow()
+        db.execute(
+            "INSERT INTO crawl_runs (kind, spider, started, finished, status, finish_reason,"
+            " crawl_id, host, pid, pid_started, gone_note) VALUES"
+            " ('crawl', ?, ?, ?, 'failed', ?, ?, ?, ?, ?, 'run failed')",
+            [spider, now, now, (error or "")[:500], crawl_id, proc["host"], proc["pid"],
+             proc["pid_started"]])
+        added += 1
+    return added
+
+
+def _read_only(db_path: str | os.PathLike):
+    import sqlite3
+
+    return sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=10)
+
+
+def recent_monitors(db_path: str | os.PathLike, spider: str, runs: int = 5) -> list[str]:
+    """The health reports (JSON text) of the spider's last `runs` good runs, newest first.
+    Opens the catalog read-only; raises sqlite3.Error when it cannot be read."""
+    con = _read_only(db_path)
+    try:
+        rows = con.execute(
+            "SELECT monitors FROM crawl_runs WHERE spider = ? AND status IN"
+            " ('finished', 'degraded') AND monitors IS NOT NULL ORDER BY id DESC LIMIT ?",
+            [spider, runs]).fetchall()
+    finally:
+        con.close()
+    return [r[0] for r in rows if r[0]]
+
+
+def segment_monitors(db_path: str | os.PathLike, crawl_id: str, spider: str) -> list[str]:
+    """The health reports (JSON text) of every segment of one spider's run under `crawl_id`.
+    Opens the catalog read-only; raises sqlite3.Error when it cannot be read."""
+    con = _read_only(db_path)
+    try:
+        rows = con.execute("SELECT monitors FROM crawl_runs WHERE crawl_id = ? AND spider = ?"
+                           " AND monitors IS NOT NULL", [crawl_id, spider]).fetchall()
+    finally:
+        con.close()
+    return [r[0] for r in rows]

@@ -11,14 +11,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from pipelines.records import (
-    VERSIONED_FIELDS,
-    chem_key,
-    listing_vendor_id,
-    profile_key,
-    record_hash,
-)
-from pipelines.save import (
+from catalog.records import VERSIONED_FIELDS, chem_key, listing_vendor_id, profile_key, record_hash
+from catalog.save import (
     LISTING_CONTENT,
     VERSION_CONTENT,
     column_value,
@@ -27,8 +21,8 @@ from pipelines.save import (
     save_evidence,
     update,
 )
-from pipelines.save_vendors import save_profiles
-from pipelines.schema import index_listings_fts
+from catalog.save_vendors import save_profiles
+from catalog.schema import index_listings_fts
 
 CHUNK = 500  # SQLite host parameters per IN (...) lookup
 # A version row's content: the listing row's stored values, and the record's vendor id.

@@ -11,8 +11,15 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from pipelines.countries import country_code
-from pipelines.hit_queries import HIT_ROW_SQL, as_list, latest_crawl, rows, since_clause, tidy_hit
+from precursor_watch.web.countries import country_code
+from precursor_watch.web.hit_queries import (
+    HIT_ROW_SQL,
+    as_list,
+    latest_crawl,
+    rows,
+    since_clause,
+    tidy_hit,
+)
 
 FIELDS = [
     "vendor_name", "vendor", "country", "country_name", "contacts", "network", "network_size",
@@ -188,7 +195,7 @@ class _CaptureKinds:
         from warcio.archiveiterator import ArchiveIterator
         from warcio.exceptions import ArchiveLoadFailed
 
-        from pipelines.archived import CaptureNotFound, locate_warc
+        from precursor_watch.web.archived import CaptureNotFound, locate_warc
         from scrapers.evidence import SERVED_FROM_HEADER
 
         try:

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import json
 
-from pipelines import entities
-from pipelines.identifiers import region_for, vendor_identifiers
-from pipelines.records import merge_vendor, vendor_hash
-from pipelines.save import PROFILE_CONTENT, content, insert, save_evidence, update
+from catalog import entities
+from catalog.identifiers import region_for, vendor_identifiers
+from catalog.records import merge_vendor, vendor_hash
+from catalog.save import PROFILE_CONTENT, content, insert, save_evidence, update
 
 _JSON_LISTS = ("phones", "emails", "handles", "badges")
 

@@ -37,7 +37,7 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...], list[tuple[str, 
             "listings_reappeared": int, "listings_gone": int, "gone_note": str,
             "vendors_seen": int, "vendors_new": int, "hits_new": int, "hits_retracted": int,
             "stats": str, "rejected": int, "repaired": int,
-            # operations (pipelines/runs.py, scrapers/monitor.py): the invocation's run id
+            # operations (catalog/runs.py, scrapers/monitor.py): the invocation's run id
             # (also its crawls/<crawl_id>/ folder), the process, the health checks' verdict
             "crawl_id": str, "host": str, "pid": int, "pid_started": str, "monitors": str,
         },
@@ -353,12 +353,17 @@ order by h.score desc""",
 BUSY_TIMEOUT = float(os.getenv("PRECURSOR_WATCH_BUSY_TIMEOUT", 60))  # seconds a writer waits
 
 
+def db_path(path: str | os.PathLike | None = None) -> Path:
+    """The catalog file: `path` when given, else PRECURSOR_WATCH_DB, else `catalog.db`."""
+    return Path(path or os.environ.get("PRECURSOR_WATCH_DB") or DEFAULT_DB)
+
+
 def open_db(path: str | os.PathLike | None = None) -> sqlite_utils.Database:
     """Open (creating) a catalog file in WAL mode, ready to write; the shape is ensured.
 
     Concurrent writers wait for each other up to BUSY_TIMEOUT (env PRECURSOR_WATCH_BUSY_TIMEOUT)
     instead of failing with "database is locked"."""
-    path = Path(path or os.environ.get("PRECURSOR_WATCH_DB") or DEFAULT_DB)
+    path = db_path(path)
     conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT, isolation_level=None)
     db = sqlite_utils.Database(conn)
     db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
@@ -367,7 +372,7 @@ def open_db(path: str | os.PathLike | None = None) -> sqlite_utils.Database:
     db.execute("PRAGMA cache_size = -65536")  # 64 MB page cache for batch upserts
     db.execute("PRAGMA foreign_keys = OFF")  # rows may arrive before what they point at
     ensure_db_shape(db)
-    from pipelines.runs import mark_interrupted
+    from catalog.runs import mark_interrupted
 
     mark_interrupted(db)  # rows left `running` by a crawl process that died
     return db

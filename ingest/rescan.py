@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from pipelines.catalog import CatalogWriter, utcnow
+from catalog.clock import utcnow
+from catalog.writer import CatalogWriter
 from pipelines.chemistry import Chemistry
 
 BATCH = 2000

@@ -8,11 +8,11 @@ import json
 from datetime import datetime
 from pathlib import Path
 
-from pipelines.drawing import DrawingError, structure_svg
-from pipelines.hit_report import FIELDS
-from pipelines.safe_cells import safe_csv, safe_xlsx
+from precursor_watch.web.drawing import DrawingError, structure_svg
+from precursor_watch.web.safe_cells import safe_csv, safe_xlsx
+from reports.hits import FIELDS
 
-TEMPLATE = Path(__file__).parent / "data" / "report.html.j2"
+TEMPLATE = Path(__file__).parent / "templates" / "report.html.j2"
 NUMBERS = {"score", "price_amount", "network", "network_size", "vendor"}
 DATES = {"first_seen", "last_seen", "first_detected"}
 

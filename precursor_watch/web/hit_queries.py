@@ -7,7 +7,7 @@ import json
 import re
 import sqlite3
 
-from pipelines.countries import country_code, country_label
+from precursor_watch.web.countries import country_code, country_label
 
 HIT_ROW_SQL = """
 select h.listing, h.entry, w.name as entry_name, w.family, w.regimes, w.tier,

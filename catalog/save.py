@@ -1,7 +1,7 @@
 """Row writers, one per catalog table: records in, named rows out, SQL built from column names.
 
 Every function runs inside the caller's transaction. Column names are checked against the schema
-(`pipelines.schema.TABLES`), so a renamed or missing column fails loudly instead of shifting
+(`catalog.schema.TABLES`), so a renamed or missing column fails loudly instead of shifting
 values into the wrong place.
 """
 
@@ -11,9 +11,9 @@ import json
 from collections.abc import Iterable
 from operator import itemgetter
 
-from pipelines.records import VERSIONED_FIELDS, to_json
-from pipelines.schema import TABLES
-from pipelines.storable import clean_text
+from catalog.records import VERSIONED_FIELDS, to_json
+from catalog.schema import TABLES
+from catalog.storable import clean_text
 
 # What a listing row holds of the vendor's text: the versioned fields (but the vendor id, which
 # the row holds as `vendor_profile`) plus the vendor's name, in schema order.
