@@ -8,7 +8,7 @@ normalizations stored in it. One owner per table:
 | `vendors`, `vendor_profiles`, `vendor_identifiers` | `save_vendors` |
 | `vendor_merges`, `vendor_networks` | `entities` |
 | `crawl_runs` (open, close, failed, interrupted, resume) | `runs` |
-| `rejected`, `watchlist_entries`, `evidence` | `save` |
+| `rejected`, `watchlist_versions`, `watchlist_entries`, `evidence` | `save` |
 
 `writer.CatalogWriter` batches records and calls these in one transaction per batch; `records`
 turns items into records (keys, hashes); `storable` makes text storable; `identifiers`

@@ -15,23 +15,14 @@ from typing import Any
 from itemadapter import ItemAdapter
 from w3lib.url import canonicalize_url
 
+from catalog.fields import LATE_VERSIONED, VENDOR_HASHED, VERSIONED_FIELDS
 from scrapers.items import Listing, Vendor
 
-LISTING_FIELDS = tuple(f.name for f in fields(Listing))
-VENDOR_FIELDS = tuple(f.name for f in fields(Vendor))
 _LISTING_ONLY = {"url", "listing_id", "title", "product_name", "cas", "smiles", "price_text"}
 _VENDOR_ONLY = {"profile_url", "phones", "emails", "handles", "website", "address", "badges",
                 "years_on_platform"}
-
-# What a version row tracks: a new version is written only when one of these changes.
-VERSIONED_FIELDS = (
-    "title", "product_name", "cas", "smiles", "formula", "purity", "price_text", "price_amount",
-    "price_currency", "quantity", "min_order", "stock", "description", "shipping_claims",
-    "payment_claims", "instructions_offered", "vendor_id",
-)
 CHEM_FIELDS = ("title", "product_name", "cas", "smiles", "description")
-VENDOR_HASHED = ("name", "profile_url", "country", "city", "address", "website", "phones",
-                 "emails", "handles", "years_on_platform", "badges")
+_FIRST_VERSIONED = tuple(f for f in VERSIONED_FIELDS if f not in LATE_VERSIONED)
 
 
 def item_type(item: Any) -> str | None:
@@ -126,7 +117,13 @@ def _digest(values: list) -> str:
 
 
 def record_hash(rec: dict) -> str:
-    return _digest(list(map(rec.get, VERSIONED_FIELDS)))
+    """The hash of the versioned fields; a late field (`LATE_VERSIONED`) counts only when set, so
+    hashes stored before it existed stay valid."""
+    values = list(map(rec.get, _FIRST_VERSIONED))
+    for f in LATE_VERSIONED:
+        if rec.get(f) is not None:
+            values.append([f, rec[f]])
+    return _digest(values)
 
 
 def vendor_hash(rec: dict) -> str:

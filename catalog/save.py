@@ -11,27 +11,22 @@ import json
 from collections.abc import Iterable
 from operator import itemgetter
 
-from catalog.records import VERSIONED_FIELDS, to_json
+from catalog.fields import FLAG_FIELDS, JSON_FIELDS, LISTING_COLUMNS, LISTING_KEY, VERSIONED_FIELDS
+from catalog.records import to_json
 from catalog.schema import TABLES
 from catalog.storable import clean_text
 
-# What a listing row holds of the vendor's text: the versioned fields (but the vendor id, which
-# the row holds as `vendor_profile`) plus the vendor's name, in schema order.
-LISTING_CONTENT = tuple(c for c in TABLES["listings"][0]
-                        if c == "vendor_name" or (c in VERSIONED_FIELDS and c != "vendor_id"))
+# What a listing row holds of the vendor's text: its item columns but the natural key.
+LISTING_CONTENT = tuple(c for c in LISTING_COLUMNS if c not in LISTING_KEY)
 VERSION_CONTENT = tuple(c for c in TABLES["listing_versions"][0] if c in VERSIONED_FIELDS)
-PROFILE_CONTENT = ("name", "profile_url", "country", "city", "address", "website", "phones",
-                   "emails", "handles", "years_on_platform", "badges")
-_JSON_FIELDS = {"shipping_claims", "payment_claims", "phones", "emails", "handles", "badges",
-                "repairs"}
 MAX_REJECTED_JSON = 200_000
 
 
 def column_value(field: str, value):
     """A record value as stored: lists/objects as JSON text, flags as 0/1."""
-    if field in _JSON_FIELDS:
+    if field in JSON_FIELDS:
         return to_json(value)
-    if field == "instructions_offered":
+    if field in FLAG_FIELDS:
         return int(bool(value))
     return value
 
@@ -40,10 +35,10 @@ def content(rec: dict, fields: Iterable[str]) -> dict:
     """The record's values for `fields`, as stored (see column_value)."""
     get = rec.get
     out = {f: get(f) for f in fields}
-    for f in _JSON_FIELDS.intersection(out):
+    for f in JSON_FIELDS.intersection(out):
         out[f] = to_json(out[f])
-    if "instructions_offered" in out:
-        out["instructions_offered"] = int(bool(out["instructions_offered"]))
+    for f in FLAG_FIELDS.intersection(out):
+        out[f] = int(bool(out[f]))
     return out
 
 

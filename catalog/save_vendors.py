@@ -8,9 +8,10 @@ from __future__ import annotations
 import json
 
 from catalog import entities
+from catalog.fields import VENDOR_HASHED
 from catalog.identifiers import region_for, vendor_identifiers
 from catalog.records import merge_vendor, vendor_hash
-from catalog.save import PROFILE_CONTENT, content, insert, save_evidence, update
+from catalog.save import content, insert, save_evidence, update
 
 _JSON_LISTS = ("phones", "emails", "handles", "badges")
 
@@ -18,12 +19,12 @@ _JSON_LISTS = ("phones", "emails", "handles", "badges")
 def stored_profile(conn, key: str) -> dict:
     """A stored full profile as a vendor record (for merging a new sighting into it)."""
     cur = conn.execute(
-        f"SELECT {', '.join(PROFILE_CONTENT)} FROM vendor_profiles WHERE id = ? AND stub = 0",
+        f"SELECT {', '.join(VENDOR_HASHED)} FROM vendor_profiles WHERE id = ? AND stub = 0",
         [key])
     row = cur.fetchone()
     if row is None:
         return {}
-    rec = dict(zip(PROFILE_CONTENT, row, strict=True))
+    rec = dict(zip(VENDOR_HASHED, row, strict=True))
     for k in _JSON_LISTS:
         rec[k] = json.loads(rec[k]) if rec[k] else None
     return rec
@@ -70,7 +71,7 @@ def _insert_profile(w, key: str, rec: dict, stub: bool, now: str) -> None:
         "INSERT INTO vendors (name, name_norm, country, first_seen, last_seen)"
         " VALUES (?, ?, ?, ?, ?)", [name, norm, country, now, now]).lastrowid
     row = {"id": key, "platform": rec["platform"], "vendor_id": rec["vendor_id"],
-           "vendor": vendor, **content(rec, PROFILE_CONTENT), "name_norm": norm,
+           "vendor": vendor, **content(rec, VENDOR_HASHED), "name_norm": norm,
            "stub": int(stub), "first_seen": now, "last_seen": now, "times_seen": 1,
            "last_run": w.run_id, "record_hash": None if stub else vendor_hash(rec),
            "evidence": save_evidence(conn, rec, w.run_id, now),
@@ -83,7 +84,7 @@ def _update_profile(w, key: str, rec: dict, old: dict, now: str) -> None:
     conn = w.db.conn
     name = rec.get("name")
     norm = entities.normalize_name(name or "")
-    row = {"id": key, **content(rec, PROFILE_CONTENT), "name_norm": norm, "stub": 0,
+    row = {"id": key, **content(rec, VENDOR_HASHED), "name_norm": norm, "stub": 0,
            "last_seen": now, "times_seen": w.run_id, "last_run": w.run_id,
            "record_hash": vendor_hash(rec),
            "evidence": save_evidence(conn, rec, w.run_id, now),

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import sqlite_utils
 
+from catalog.fields import LISTING_COLUMNS, VENDOR_COLUMNS, VERSIONED_COLUMNS
+
 DEFAULT_DB = "catalog.db"
 SCHEMA_VERSION = 3
 
@@ -76,12 +78,9 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...], list[tuple[str, 
     ),
     "vendor_profiles": (
         {
-            "id": str, "platform": str, "vendor_id": str, "vendor": int, "name": str,
-            "name_norm": str, "profile_url": str, "country": str, "city": str, "address": str,
-            "website": str, "phones": str, "emails": str, "handles": str,
-            "years_on_platform": str, "badges": str, "stub": int, "first_seen": str,
-            "last_seen": str, "times_seen": int, "last_run": int, "record_hash": str,
-            "evidence": str, "repairs": str,
+            "id": str, "vendor": int, "name_norm": str, **VENDOR_COLUMNS, "stub": int,
+            "first_seen": str, "last_seen": str, "times_seen": int, "last_run": int,
+            "record_hash": str, "evidence": str, "repairs": str,
         },
         "id",
         [("vendor", "vendors", "id"), ("last_run", "crawl_runs", "id"),
@@ -108,17 +107,13 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...], list[tuple[str, 
         "vendor",
         [("vendor", "vendors", "id")],
     ),
+    # Item columns come from scrapers/items.py through catalog/fields.py (one declaration).
     "listings": (
         {
-            "id": str, "platform": str, "listing_id": str, "url": str, "vendor_profile": str,
-            "vendor_name": str, "title": str, "product_name": str, "cas": str, "smiles": str,
-            "formula": str, "purity": str, "price_text": str, "price_amount": float,
-            "price_currency": str, "quantity": str, "min_order": str, "stock": str,
-            "description": str, "shipping_claims": str, "payment_claims": str,
-            "instructions_offered": int, "status": str, "first_seen": str, "last_seen": str,
-            "gone_at": str, "times_seen": int, "spider": str, "first_run": int, "last_run": int,
-            "version": int, "record_hash": str, "chem_key": str, "chem_version": str,
-            "evidence": str, "repairs": str,
+            "id": str, "vendor_profile": str, **LISTING_COLUMNS, "status": str,
+            "first_seen": str, "last_seen": str, "gone_at": str, "times_seen": int, "spider": str,
+            "first_run": int, "last_run": int, "version": int, "record_hash": str,
+            "chem_key": str, "chem_version": str, "evidence": str, "repairs": str,
         },
         "id",
         [("vendor_profile", "vendor_profiles", "id"), ("first_run", "crawl_runs", "id"),
@@ -127,11 +122,7 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...], list[tuple[str, 
     "listing_versions": (
         {
             "id": int, "listing": str, "version": int, "seen_at": str, "run": int,
-            "record_hash": str, "changed": str, "title": str, "product_name": str, "cas": str,
-            "smiles": str, "formula": str, "purity": str, "price_text": str,
-            "price_amount": float, "price_currency": str, "quantity": str, "min_order": str,
-            "stock": str, "description": str, "shipping_claims": str, "payment_claims": str,
-            "instructions_offered": int, "vendor_id": str, "evidence": str,
+            "record_hash": str, "changed": str, **VERSIONED_COLUMNS, "evidence": str,
         },
         "id",
         [("listing", "listings", "id"), ("run", "crawl_runs", "id"),
