@@ -83,6 +83,7 @@ class Matcher:
             self.knowledge = Knowledge(self.knowledge.data_dir, watchlist, self.knowledge.rewrites,
                                        self.knowledge.words, watchlist.version)
         self.watchlist = self.knowledge.watchlist
+        self.knowledge.activate()  # every stage reads the one data directory given
         self.dictionary = dictionary if dictionary is not None else default_dictionary()
         self.use_opsin = use_opsin
         if use_opsin:
@@ -127,6 +128,7 @@ class Matcher:
 
     # ------------------------------------------------------------------ pass 1: scan
     def collect(self, listing: dict) -> State:
+        self.knowledge.activate()  # a no-op unless another matcher switched the directory
         lid = str(listing.get("id", ""))
         state = State(lid)
         fields = {f: listing.get(f) for f in FIELDS}

@@ -34,16 +34,16 @@ def rescan(db_path: str, data_dir: str | None) -> None:
 
     db = _open_existing(db_path)
     t0 = time.perf_counter()
-    r = run_rescan(db, Chemistry(Matcher(knowledge=default_knowledge(data_dir))))
+    matcher = Matcher(knowledge=default_knowledge(data_dir))
+    r = run_rescan(db, Chemistry(matcher))
     click.echo(
         f"rescan: {r['listings']} listings ({r['texts']} distinct texts) matched against "
         f"watchlist {r['watchlist_version']} in {time.perf_counter() - t0:.1f}s: "
         f"{r['hits_new']} new hits, {r['hits_retracted']} retracted (run {r['run']})")
     if r["hits_new"]:
         from chem.changelog import added_in
-        from chem.watchlist import default_watchlist
 
-        wl = default_watchlist()
+        wl = matcher.watchlist  # the watchlist of --data-dir, not the bundled one
         fresh = {e for e, v in added_in(wl.changelog).items() if v == wl.declared_version}
         rows = db.execute(
             "select h.entry, count(*) as listings from hits h where h.first_run = ?"
