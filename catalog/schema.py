@@ -9,13 +9,13 @@ from __future__ import annotations
 import os
 import sqlite3
 import time
-from pathlib import Path
 
 import sqlite_utils
 
 from catalog.fields import LISTING_COLUMNS, VENDOR_COLUMNS, VERSIONED_COLUMNS
+from catalog.location import DEFAULT_DB as DEFAULT_DB  # re-exported
+from catalog.location import db_path
 
-DEFAULT_DB = "catalog.db"
 SCHEMA_VERSION = 3
 
 _HIT_COLUMNS: dict[str, type] = {
@@ -342,11 +342,6 @@ order by h.score desc""",
 
 
 BUSY_TIMEOUT = float(os.getenv("PRECURSOR_WATCH_BUSY_TIMEOUT", 60))  # seconds a writer waits
-
-
-def db_path(path: str | os.PathLike | None = None) -> Path:
-    """The catalog file: `path` when given, else PRECURSOR_WATCH_DB, else `catalog.db`."""
-    return Path(path or os.environ.get("PRECURSOR_WATCH_DB") or DEFAULT_DB)
 
 
 def open_db(path: str | os.PathLike | None = None) -> sqlite_utils.Database:

@@ -13,6 +13,8 @@ from typing import BinaryIO, TextIO
 
 import click
 
+from catalog.location import DB_ENV, DEFAULT_DB
+
 BATCH = 2000
 
 
@@ -147,8 +149,8 @@ def match(source: str | None, text: str | None, substances: bool, workers: int,
 
 
 @click.command()
-@click.option("--db", type=click.Path(dir_okay=False), envvar="PRECURSOR_WATCH_DB",
-              default="catalog.db", show_default=True, help="Catalog database to fill.")
+@click.option("--db", type=click.Path(dir_okay=False), envvar=DB_ENV,
+              default=DEFAULT_DB, show_default=True, help="Catalog database to fill.")
 def demo(db: str) -> None:
     """The main job on the embedded default: crawl the bundled sample sites into the catalog.
 

@@ -13,7 +13,6 @@ from precursor_watch.web.safe_cells import safe_csv, safe_xlsx
 from reports.hits import FIELDS
 
 TEMPLATE = Path(__file__).parent / "templates" / "report.html.j2"
-NUMBERS = {"score", "price_amount", "network", "network_size", "vendor"}
 DATES = {"first_seen", "last_seen", "first_detected"}
 
 

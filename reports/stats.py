@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from catalog.location import DEFAULT_DB
+
 STATS_QUERIES = {
     "platforms": """
 select l.platform, count(*) as listings, sum(l.status = 'active') as active,
@@ -135,7 +137,7 @@ def networks(db, limit: int = 10) -> list[dict]:
     return out
 
 
-def summary_text(db, db_path: str | Path = "catalog.db") -> str:
+def summary_text(db, db_path: str | Path = DEFAULT_DB) -> str:
     """The demo's closing summary: listings, vendors, hits by entry, networks, how to browse."""
     t = totals(db)
     browse = f".venv/bin/precursor-watch serve --db {db_path}"
