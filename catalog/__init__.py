@@ -10,9 +10,9 @@ normalizations stored in it. One owner per table:
 | `crawl_runs` (open, close, failed, interrupted, resume) | `runs` |
 | `rejected`, `watchlist_versions`, `watchlist_entries`, `evidence` | `save` |
 
-`writer.CatalogWriter` batches records and calls these in one transaction per batch; `records`
-turns items into records (keys, hashes); `storable` makes text storable; `identifiers`
-normalizes contacts; `clock` is the timestamp format; `fields` derives what is stored from
-the item dataclasses; `location` says where the catalog file is. Nothing outside this package writes SQL
-to these tables.
+`writer.CatalogWriter` batches records and calls these in one transaction per batch;
+`records` turns items into records (keys, hashes); `storable` makes text storable;
+`identifiers` normalizes contacts; `clock` is the timestamp format; `fields` derives what is
+stored from the item dataclasses; `location` says where the catalog file is. Nothing outside
+this package writes SQL to these tables.
 """
