@@ -1,4 +1,4 @@
-"""ChemicalBook parser on saved pages (tests/files/chemicalbook, copies of the bundled samples)."""
+"""ChemicalBook parser on saved pages (the bundled samples, by name in tests/files/sample_pages.tsv)."""
 
 from urllib.parse import urlsplit
 

@@ -1,4 +1,4 @@
-"""ChemNet parser on saved GBK pages (tests/files/chemnet, copies of the bundled samples)."""
+"""ChemNet parser on saved GBK pages (the bundled samples, by name in tests/files/sample_pages.tsv)."""
 
 from urllib.parse import urlsplit
 

@@ -1,4 +1,4 @@
-"""ECHEMI parser on saved pages (tests/files/echemi, copies of the bundled samples)."""
+"""ECHEMI parser on saved pages (the bundled samples, by name in tests/files/sample_pages.tsv)."""
 
 import pytest
 from saved_pages import SCRIPT_MARKERS, saved_page, text_fields

@@ -1,4 +1,4 @@
-"""Goldsupplier parser on saved pages (tests/files/goldsupplier, copies of the bundled samples)."""
+"""Goldsupplier parser on saved pages (the bundled samples, by name in tests/files/sample_pages.tsv)."""
 
 from urllib.parse import urlsplit
 

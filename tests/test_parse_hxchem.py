@@ -1,4 +1,4 @@
-"""Hxchem parser on saved pages (tests/files/hxchem, copies of the bundled samples)."""
+"""Hxchem parser on saved pages (the bundled samples, by name in tests/files/sample_pages.tsv)."""
 
 from urllib.parse import urlsplit
 

@@ -1,4 +1,4 @@
-"""Made-in-China parser on saved pages (tests/files/mic, copies of the bundled samples)."""
+"""Made-in-China parser on saved pages (the bundled samples, by name in tests/files/sample_pages.tsv)."""
 
 import pytest
 from saved_pages import SCRIPT_MARKERS, saved_page, text_fields
