@@ -41,6 +41,7 @@ def feed() -> bytes:
     return b"\n".join(lines) + b"\n"
 
 
+@pytest.mark.subprocess
 def test_match_answers_every_line_in_a_real_process(tmp_path):
     path = tmp_path / "hostile.jsonl"
     path.write_bytes(feed())

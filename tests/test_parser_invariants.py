@@ -124,3 +124,13 @@ def test_own_fixtures_parse_on_the_site(slug):
             assert all(i.platform == site.platform for i in (*page.listings, *page.vendors))
             for item in (*page.listings, *page.vendors):
                 assert not any(m in v for v in text_fields(item) for m in SCRIPT_MARKERS)
+
+
+def test_every_spider_scrapy_knows_is_a_registered_site():
+    from scrapers.crawl import spider_names
+
+    assert sorted(spider_names()) == sorted(SITES)
+    for site in SITES.values():
+        spider = site.spider_class
+        assert spider.name == site.slug and spider.parser is site.parser
+        assert tuple(getattr(spider, "allowed_domains", ())) == site.allowed_domains

@@ -70,6 +70,8 @@ def test_refused_challenge_in_the_errback_keeps_its_reason(cls):
     assert isinstance(items[0], NotFetched) and "Cloudflare" in items[0].reason
 
 
+@pytest.mark.crawl
+@pytest.mark.subprocess
 def test_a_search_answering_404_to_every_query_is_a_broken_endpoint(tmp_path):
     db = tmp_path / "catalog.db"
     proc = subprocess.run(
