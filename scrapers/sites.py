@@ -81,7 +81,3 @@ SITES: dict[str, Site] = {site.slug: site for site in (
          "https://www.jinghong-pharmtech.example/product/x/", cas_on_every_listing=False),
 )}
 
-
-def site_for(url: str) -> Site | None:
-    """The marketplace a URL belongs to (None: no registered marketplace; a vendor's site)."""
-    return next((s for s in SITES.values() if s.allowed_domains and s.owns(url)), None)
