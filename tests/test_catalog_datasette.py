@@ -9,6 +9,8 @@ import sys
 import time
 import urllib.request
 
+import pytest
+
 from catalog.save_listings import save_listings
 from catalog.schema import open_db
 from catalog.writer import CatalogWriter
@@ -39,6 +41,8 @@ def listing(lid: str) -> dict:
     return rec
 
 
+@pytest.mark.crawl
+@pytest.mark.subprocess
 def test_datasette_reads_while_a_batch_is_open(tmp_path):
     path = tmp_path / "catalog.db"
     db = open_db(path)

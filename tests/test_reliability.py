@@ -140,6 +140,7 @@ main(["ingest", sys.argv[1], "--db", sys.argv[2]])
 """
 
 
+@pytest.mark.subprocess
 @pytest.mark.parametrize("trial", [1, 2])
 def test_two_ingests_creating_a_new_catalog_at_once_both_succeed(tmp_path, trial):
     # Before the fix this failed about 1 time in 6 ("database is locked" in table creation).
@@ -167,6 +168,7 @@ db.execute("insert into crawl_runs (kind, started, status) values ('race', 'now'
 """
 
 
+@pytest.mark.subprocess
 def test_schema_creation_is_safe_when_processes_race(tmp_path):
     db = tmp_path / "race.db"
     start = time.time() + 2.0
@@ -198,6 +200,7 @@ rescan(open_db(sys.argv[1]), batch=100)
 """
 
 
+@pytest.mark.subprocess
 def test_sigkill_during_rescan_leaves_readers_the_old_hits_never_a_mix(tmp_path, matcher):
     from test_rescan import watchlist_without
 
