@@ -7,9 +7,9 @@ from typing import Any
 
 from scrapy.exceptions import DropItem
 
-from catalog.fields import FLOAT_FIELDS, LIST_FIELDS
-from catalog.records import as_record, item_type
-from catalog.storable import Unstorable, make_storable
+from pipelines.catalog.fields import FLOAT_FIELDS, LIST_FIELDS
+from pipelines.catalog.records import as_record, item_type
+from pipelines.catalog.storable import Unstorable, make_storable
 from scrapers.items import NotFetched
 
 log = logging.getLogger(__name__)

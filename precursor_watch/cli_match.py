@@ -13,14 +13,14 @@ from typing import BinaryIO, TextIO
 
 import click
 
-from catalog.location import DB_ENV, DEFAULT_DB
+from pipelines.catalog.location import DB_ENV, DEFAULT_DB
 
 BATCH = 2000
 
 
 def _read_jsonl(stream: BinaryIO) -> Iterator[tuple[int, dict | None, str | None]]:
     """(line number, listing or None, error or None) for every non-blank line."""
-    from ingest.jsonl import match_listing, read_lines
+    from pipelines.ingest.jsonl import match_listing, read_lines
 
     for line in read_lines(stream):
         listing, error = (None, line.error) if line.error else match_listing(line.obj, line.lineno)
@@ -157,8 +157,8 @@ def demo(db: str) -> None:
     Serves the sample sites on a free loopback port, runs every spider against them through the
     real Scrapy engine (robots.txt, WARC evidence, pipelines), then prints the catalog summary.
     """
-    from catalog.schema import open_db
-    from reports.stats import summary_text
+    from pipelines.catalog.schema import open_db
+    from pipelines.reports.stats import summary_text
     from scrapers.crawl import run_crawl, spider_names
     from scrapers.sample_server import serving
 

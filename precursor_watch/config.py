@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from catalog.location import DB_ENV, DEFAULT_DB, db_from_env
+from pipelines.catalog.location import DB_ENV, DEFAULT_DB, db_from_env
 
 
 def config_file() -> Path:

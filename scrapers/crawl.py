@@ -266,8 +266,8 @@ def record_failures(db_path: str, run_id: str, failed: list[SpiderRun]) -> None:
     """Spiders that never started get a `failed` row, so the history shows them."""
     if not failed:
         return
-    from catalog.runs import record_failed
-    from catalog.schema import open_db
+    from pipelines.catalog.runs import record_failed
+    from pipelines.catalog.schema import open_db
 
     db = open_db(db_path)
     try:
@@ -293,8 +293,8 @@ def load_invocation(evidence_dir: str | Path, run_id: str) -> dict:
 
 def resume_plan(db_path: str | Path, run_id: str, spiders: list[str]) -> tuple[list, dict]:
     """(spiders to run again, {spider: status} of those that completed) for `--resume RUN`."""
-    from catalog.runs import crawl_rows
-    from catalog.schema import open_db
+    from pipelines.catalog.runs import crawl_rows
+    from pipelines.catalog.schema import open_db
 
     db = open_db(db_path)  # marks the dead process's rows interrupted
     try:

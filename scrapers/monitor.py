@@ -28,7 +28,7 @@ from pathlib import Path
 
 from scrapy import signals
 
-from catalog.runs import recent_monitors, segment_monitors
+from pipelines.catalog.runs import recent_monitors, segment_monitors
 from scrapers.items import NotFetched
 
 log = logging.getLogger(__name__)

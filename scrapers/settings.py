@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from catalog.location import db_path
+from pipelines.catalog.location import db_path
 
 
 def _env_bool(name: str, default: bool) -> bool:
@@ -59,7 +59,7 @@ HTTPCACHE_EXPIRATION_SECS = int(os.getenv("PRECURSOR_WATCH_HTTPCACHE_EXPIRATION"
 # Where loopback sample sites are served (set by `precursor-watch crawl --samples/--offline`).
 PRECURSOR_WATCH_SAMPLES = os.getenv("PRECURSOR_WATCH_SAMPLES", "")
 PRECURSOR_WATCH_EVIDENCE_DIR = os.getenv("PRECURSOR_WATCH_EVIDENCE_DIR", "crawls")
-PRECURSOR_WATCH_DB = str(db_path())  # catalog.location: PRECURSOR_WATCH_DB, else catalog.db
+PRECURSOR_WATCH_DB = str(db_path())  # PRECURSOR_WATCH_DB, else catalog.db
 PRECURSOR_WATCH_RUN_ID = os.getenv("PRECURSOR_WATCH_RUN_ID", "")
 
 # Generic vendor-website spider limits (applied by that spider only)
@@ -90,7 +90,7 @@ PRECURSOR_WATCH_FAIL_RATE = float(os.getenv("PRECURSOR_WATCH_FAIL_RATE", 0.5))
 ITEM_PIPELINES: dict[str, int] = {
     "pipelines.validate.ValidatePipeline": 100,
     "pipelines.chemistry.ChemistryPipeline": 200,
-    "pipelines.catalog.CatalogWriterPipeline": 300,
+    "pipelines.store.CatalogWriterPipeline": 300,
 }
 
 JOBDIR = os.getenv("PRECURSOR_WATCH_JOBDIR") or None

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from catalog.save_listings import save_listings
-from catalog.schema import ensure_db_shape, open_db
-from catalog.writer import CatalogWriter
-from ingest.feed import ingest_jsonl
+from pipelines.catalog.save_listings import save_listings
+from pipelines.catalog.schema import ensure_db_shape, open_db
+from pipelines.catalog.writer import CatalogWriter
 from pipelines.chemistry import Chemistry
+from pipelines.ingest.feed import ingest_jsonl
 from pipelines.validate import check
 
 FEED = Path(__file__).parent / "files" / "catalog" / "feed.jsonl"
@@ -290,8 +290,8 @@ def test_hashes_and_json_columns_are_plain_json_dumps():
     """The writer's fast JSON encoding gives exactly `json.dumps` (stored hashes stay valid)."""
     import hashlib
 
-    from catalog.fields import LATE_VERSIONED
-    from catalog.records import VERSIONED_FIELDS, record_hash, to_json
+    from pipelines.catalog.fields import LATE_VERSIONED
+    from pipelines.catalog.records import VERSIONED_FIELDS, record_hash, to_json
 
     rec = {"title": "NPP\ud800 ü\x00", "price_amount": 12.5, "payment_claims": ["T/T", "\u2028"],
            "instructions_offered": True, "vendor_id": 2**70, "stock": {"b": [1, None], "a": 1}}
@@ -313,7 +313,7 @@ def test_load_records_writes_every_listing_and_the_last_record_of_a_key_wins(
         tmp_path, matcher, workers):
     """Texts resolved in many small batches (in a worker: out of order with the writes);
     every listing is written once, and a listing given three times keeps its last record."""
-    from ingest.feed import load_records
+    from pipelines.ingest.feed import load_records
 
     recs = [listing(str(i), title=f"Product {i % 9} 99%") for i in range(40)]
     recs += [listing("7", title=f"4-ANPP 99% lot {i}") for i in range(3)]

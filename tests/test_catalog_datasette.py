@@ -11,9 +11,9 @@ import urllib.request
 
 import pytest
 
-from catalog.save_listings import save_listings
-from catalog.schema import open_db
-from catalog.writer import CatalogWriter
+from pipelines.catalog.save_listings import save_listings
+from pipelines.catalog.schema import open_db
+from pipelines.catalog.writer import CatalogWriter
 from pipelines.validate import check
 from precursor_watch.web.server import METADATA
 

@@ -20,12 +20,12 @@ from hostile_inputs import CASES, HOSTILE_PAGES, good
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from catalog.schema import open_db
-from catalog.storable import has_unstorable
-from catalog.writer import CatalogWriter
-from ingest.feed import ingest_jsonl
-from ingest.jsonl import match_listing, parse_line
+from pipelines.catalog.schema import open_db
+from pipelines.catalog.storable import has_unstorable
+from pipelines.catalog.writer import CatalogWriter
 from pipelines.chemistry import Chemistry
+from pipelines.ingest.feed import ingest_jsonl
+from pipelines.ingest.jsonl import match_listing, parse_line
 from pipelines.validate import check
 from scrapers.parsers.base import Page
 from scrapers.sites import SITES

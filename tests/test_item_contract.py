@@ -2,8 +2,8 @@
 
 A listing and a vendor with every field set to a distinctive value go through validation and the
 real catalog writer into a real SQLite file; each field is then looked up where the contract
-(`catalog/fields.py`) says it lives. A field added to `scrapers/items.py` fails here until the
-catalog stores it or names why not.
+(`pipelines/catalog/fields.py`) says it lives. A field added to `scrapers/items.py` fails here
+until the catalog stores it or names why not.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from dataclasses import fields
 
 import pytest
 
-from catalog.fields import (
+from pipelines.catalog.fields import (
     EVIDENCE_FIELDS,
     LATE_VERSIONED,
     LISTING_NOT_COLUMNS,
@@ -23,8 +23,8 @@ from catalog.fields import (
     VENDOR_NOT_COLUMNS,
     VERSIONED_FIELDS,
 )
-from catalog.schema import TABLES, open_db
-from catalog.writer import CatalogWriter
+from pipelines.catalog.schema import TABLES, open_db
+from pipelines.catalog.writer import CatalogWriter
 from pipelines.validate import check
 from scrapers.items import Listing, Vendor
 

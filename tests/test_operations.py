@@ -59,7 +59,7 @@ def test_one_run_id_groups_the_spiders_and_names_the_folder(tmp_path):
 
 HOLD_LOCK = """
 import sys, time
-from catalog.runs import CatalogLock
+from pipelines.catalog.runs import CatalogLock
 with CatalogLock(sys.argv[1], "crawl"):
     print("locked", flush=True)
     time.sleep(60)
@@ -111,7 +111,7 @@ def test_catalog_location_db_option_then_environment_then_config_file(tmp_path):
 
 DIE = """
 import os, signal, sys
-from catalog.writer import CatalogWriter
+from pipelines.catalog.writer import CatalogWriter
 w = CatalogWriter(sys.argv[1], spider="hxchem", crawl_id="RUN-1")
 w.open()
 os.kill(os.getpid(), signal.SIGKILL)
@@ -131,8 +131,8 @@ def test_a_run_whose_process_died_is_interrupted_when_the_catalog_is_next_opened
 
 
 def test_running_rows_of_a_live_process_stay_running(tmp_path):
-    from catalog.schema import open_db
-    from catalog.writer import CatalogWriter
+    from pipelines.catalog.schema import open_db
+    from pipelines.catalog.writer import CatalogWriter
 
     writer = CatalogWriter(tmp_path / "c.db", spider="x")
     writer.open()
@@ -228,7 +228,7 @@ def test_health_checks_table():
 
 
 def test_a_resumed_segment_is_judged_with_its_earlier_segments(tmp_path):
-    from catalog.schema import open_db
+    from pipelines.catalog.schema import open_db
     from scrapers.monitor import Counts, earlier_counts, evaluate, verdict
 
     db = open_db(tmp_path / "c.db")
@@ -266,7 +266,7 @@ def test_datasette_shows_each_runs_health_checks(tmp_path):
 
     from datasette.app import Datasette
 
-    from catalog.schema import open_db
+    from pipelines.catalog.schema import open_db
 
     db = open_db(tmp_path / "c.db")
     checks = {"checks": [{"check": "coverage", "result": "failed", "value": 0.6, "limit": 0.2,

@@ -14,13 +14,13 @@ from pathlib import Path
 
 import pytest
 
-from catalog import entities
-from catalog.schema import open_db
-from catalog.writer import CatalogWriter, run_status
 from chem.matcher import Matcher
-from ingest.feed import ingest_jsonl
-from ingest.rescan import rescan
+from pipelines.catalog import entities
+from pipelines.catalog.schema import open_db
+from pipelines.catalog.writer import CatalogWriter, run_status
 from pipelines.chemistry import Chemistry
+from pipelines.ingest.feed import ingest_jsonl
+from pipelines.ingest.rescan import rescan
 from pipelines.validate import check
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -159,7 +159,7 @@ def test_two_ingests_creating_a_new_catalog_at_once_both_succeed(tmp_path, trial
 
 RACE = """
 import sys, time
-from catalog.schema import open_db
+from pipelines.catalog.schema import open_db
 start = float(sys.argv[2])
 while time.time() < start:
     pass
@@ -183,9 +183,9 @@ def test_schema_creation_is_safe_when_processes_race(tmp_path):
 
 PAUSED_RESCAN = """
 import sys, time
-from catalog.writer import CatalogWriter
-from ingest.rescan import rescan
-from catalog.schema import open_db
+from pipelines.catalog.writer import CatalogWriter
+from pipelines.ingest.rescan import rescan
+from pipelines.catalog.schema import open_db
 
 original = CatalogWriter.save_chemistry
 

@@ -14,8 +14,8 @@ import pytest
 from openpyxl import load_workbook
 from webkit import HOSTILE_PRICE, HOSTILE_TITLE, known_catalog
 
+from pipelines.reports.hits import FIELDS
 from precursor_watch.web.safe_cells import neutralize, safe_csv
-from reports.hits import FIELDS
 
 
 @pytest.fixture(scope="module")

@@ -7,13 +7,13 @@ import json
 import shutil
 from pathlib import Path
 
-from catalog.records import chem_input, listing_key
-from catalog.schema import open_db
 from chem.matcher import Matcher
 from chem.watchlist import DATA_DIR, load_watchlist
-from ingest.feed import ingest_jsonl
-from ingest.rescan import rescan
+from pipelines.catalog.records import chem_input, listing_key
+from pipelines.catalog.schema import open_db
 from pipelines.chemistry import Chemistry
+from pipelines.ingest.feed import ingest_jsonl
+from pipelines.ingest.rescan import rescan
 from pipelines.validate import check
 
 FEED = Path(__file__).parent / "files" / "catalog" / "feed.jsonl"

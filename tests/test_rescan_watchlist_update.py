@@ -14,11 +14,11 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from catalog.schema import open_db
 from chem.matcher import Matcher
 from chem.watchlist import DATA_DIR, load_watchlist
-from ingest.feed import ingest_jsonl
+from pipelines.catalog.schema import open_db
 from pipelines.chemistry import Chemistry
+from pipelines.ingest.feed import ingest_jsonl
 from precursor_watch.cli import main
 
 FEED = Path(__file__).parent / "files" / "catalog" / "feed.jsonl"

@@ -7,7 +7,7 @@ import csv
 from functools import lru_cache
 from pathlib import Path
 
-from catalog.identifiers import region_for
+from pipelines.catalog.identifiers import region_for
 
 DATA_DIR = Path(__file__).parent / "data"
 

@@ -1,6 +1,7 @@
-"""Last pipeline: hand each record to the catalog writer (`catalog.writer.CatalogWriter`), flush
-on a timer, and close the run with the crawl's health verdict. Everything it stores goes through
-the `catalog` package; this module only connects Scrapy's signals to it."""
+"""Last pipeline: hand each record to the catalog writer
+(`pipelines.catalog.writer.CatalogWriter`), flush on a timer, and close the run with the crawl's
+health verdict. Everything it stores goes through the `pipelines.catalog` package; this module
+only connects Scrapy's signals to it."""
 
 from __future__ import annotations
 
@@ -8,9 +9,9 @@ import logging
 
 from scrapy import signals
 
-from catalog.records import as_record
-from catalog.schema import db_path
-from catalog.writer import CatalogWriter
+from pipelines.catalog.records import as_record
+from pipelines.catalog.schema import db_path
+from pipelines.catalog.writer import CatalogWriter
 from scrapers.items import NotFetched
 
 log = logging.getLogger(__name__)

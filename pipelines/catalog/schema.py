@@ -12,9 +12,9 @@ import time
 
 import sqlite_utils
 
-from catalog.fields import LISTING_COLUMNS, VENDOR_COLUMNS, VERSIONED_COLUMNS
-from catalog.location import DEFAULT_DB as DEFAULT_DB  # re-exported
-from catalog.location import db_path
+from pipelines.catalog.fields import LISTING_COLUMNS, VENDOR_COLUMNS, VERSIONED_COLUMNS
+from pipelines.catalog.location import DEFAULT_DB as DEFAULT_DB  # re-exported
+from pipelines.catalog.location import db_path
 
 SCHEMA_VERSION = 3
 
@@ -39,7 +39,7 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...], list[tuple[str, 
             "listings_reappeared": int, "listings_gone": int, "gone_note": str,
             "vendors_seen": int, "vendors_new": int, "hits_new": int, "hits_retracted": int,
             "stats": str, "rejected": int, "repaired": int,
-            # operations (catalog/runs.py, scrapers/monitor.py): the invocation's run id
+            # operations (pipelines/catalog/runs.py, scrapers/monitor.py): the invocation's run id
             # (also its crawls/<crawl_id>/ folder), the process, the health checks' verdict
             "crawl_id": str, "host": str, "pid": int, "pid_started": str, "monitors": str,
         },
@@ -107,7 +107,7 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...], list[tuple[str, 
         "vendor",
         [("vendor", "vendors", "id")],
     ),
-    # Item columns come from scrapers/items.py through catalog/fields.py (one declaration).
+    # Item columns come from scrapers/items.py through pipelines/catalog/fields.py.
     "listings": (
         {
             "id": str, "vendor_profile": str, **LISTING_COLUMNS, "status": str,
@@ -358,7 +358,7 @@ def open_db(path: str | os.PathLike | None = None) -> sqlite_utils.Database:
     db.execute("PRAGMA cache_size = -65536")  # 64 MB page cache for batch upserts
     db.execute("PRAGMA foreign_keys = OFF")  # rows may arrive before what they point at
     ensure_db_shape(db)
-    from catalog.runs import mark_interrupted
+    from pipelines.catalog.runs import mark_interrupted
 
     mark_interrupted(db)  # rows left `running` by a crawl process that died
     return db

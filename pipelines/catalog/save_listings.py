@@ -11,8 +11,14 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from catalog.records import VERSIONED_FIELDS, chem_key, listing_vendor_id, profile_key, record_hash
-from catalog.save import (
+from pipelines.catalog.records import (
+    VERSIONED_FIELDS,
+    chem_key,
+    listing_vendor_id,
+    profile_key,
+    record_hash,
+)
+from pipelines.catalog.save import (
     LISTING_CONTENT,
     VERSION_CONTENT,
     column_value,
@@ -21,8 +27,8 @@ from catalog.save import (
     save_evidence,
     update,
 )
-from catalog.save_vendors import save_profiles
-from catalog.schema import index_listings_fts
+from pipelines.catalog.save_vendors import save_profiles
+from pipelines.catalog.schema import index_listings_fts
 
 CHUNK = 500  # SQLite host parameters per IN (...) lookup
 # A version row's content: the listing row's stored values, and the record's vendor id.

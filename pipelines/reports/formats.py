@@ -8,9 +8,9 @@ import json
 from datetime import datetime
 from pathlib import Path
 
+from pipelines.reports.hits import FIELDS
 from precursor_watch.web.drawing import DrawingError, structure_svg
 from precursor_watch.web.safe_cells import safe_csv, safe_xlsx
-from reports.hits import FIELDS
 
 TEMPLATE = Path(__file__).parent / "templates" / "report.html.j2"
 DATES = {"first_seen", "last_seen", "first_detected"}

@@ -131,7 +131,7 @@ def match_listing(obj: dict, lineno: int) -> tuple[dict | None, str | None]:
     `id` must be text or an integer without lone surrogates or NUL (it is echoed back); text
     fields must be text (numbers are taken as text); unstorable characters in text are replaced
     and listed under `warnings`."""
-    from catalog.storable import clean_text, has_unstorable
+    from pipelines.catalog.storable import clean_text, has_unstorable
 
     listing = dict(obj)
     ident = listing.get("id", f"line-{lineno}")

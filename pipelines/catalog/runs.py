@@ -15,7 +15,7 @@ import os
 import socket
 from pathlib import Path
 
-from catalog.clock import utcnow
+from pipelines.catalog.clock import utcnow
 
 
 def process_started(pid: int) -> str | None:
@@ -150,7 +150,7 @@ def open_run(db, *, kind: str, spider: str | None, platform: str | None, source:
 
 def close_run(db, row: dict) -> None:
     """Write the end of a run (`row` holds `id` and the named columns to set)."""
-    from catalog.save import update
+    from pipelines.catalog.save import update
 
     update(db.conn, "crawl_runs", [row])
 

@@ -1,7 +1,7 @@
 """Row writers, one per catalog table: records in, named rows out, SQL built from column names.
 
 Every function runs inside the caller's transaction. Column names are checked against the schema
-(`catalog.schema.TABLES`), so a renamed or missing column fails loudly instead of shifting
+(`pipelines.catalog.schema.TABLES`), so a renamed or missing column fails loudly instead of shifting
 values into the wrong place.
 """
 
@@ -11,10 +11,16 @@ import json
 from collections.abc import Iterable
 from operator import itemgetter
 
-from catalog.fields import FLAG_FIELDS, JSON_FIELDS, LISTING_COLUMNS, LISTING_KEY, VERSIONED_FIELDS
-from catalog.records import to_json
-from catalog.schema import TABLES
-from catalog.storable import clean_text
+from pipelines.catalog.fields import (
+    FLAG_FIELDS,
+    JSON_FIELDS,
+    LISTING_COLUMNS,
+    LISTING_KEY,
+    VERSIONED_FIELDS,
+)
+from pipelines.catalog.records import to_json
+from pipelines.catalog.schema import TABLES
+from pipelines.catalog.storable import clean_text
 
 # What a listing row holds of the vendor's text: its item columns but the natural key.
 LISTING_CONTENT = tuple(c for c in LISTING_COLUMNS if c not in LISTING_KEY)

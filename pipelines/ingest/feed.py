@@ -1,7 +1,7 @@
 """Load listings and vendors captured elsewhere (JSON Lines, item schema) through the pipelines.
 
 Each line is one JSON object: a listing (scrapers.items.Listing fields) or a vendor
-(`"type": "vendor"` or Vendor fields). Lines are read by `ingest.jsonl` (bad bytes, deep
+(`"type": "vendor"` or Vendor fields). Lines are read by `pipelines.ingest.jsonl` (bad bytes, deep
 nesting, huge numbers are errors for that line); bad lines are reported with their line numbers
 and stored in `rejected`; the rest is loaded. An ingest never marks listings gone: a feed is
 not a complete crawl.
@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 
-from catalog.records import listing_key
-from catalog.writer import CatalogWriter
-from ingest.jsonl import read_lines
+from pipelines.catalog.records import listing_key
+from pipelines.catalog.writer import CatalogWriter
 from pipelines.chemistry import Chemistry
+from pipelines.ingest.jsonl import read_lines
 from pipelines.validate import check
 
 BATCH = 10_000  # records per write transaction: fewer commits rewrite fewer index pages

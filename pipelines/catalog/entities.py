@@ -2,7 +2,7 @@
 
 - Names are normalized (folded, punctuation dropped, legal suffixes such as "Co., Ltd." and
   有限公司 removed); a second, "core" key also drops sector and place words (Chemical, Biotech,
-  科技, Hubei, ...) listed in `catalog/data/company_words.csv`.
+  科技, Hubei, ...) listed in `pipelines/catalog/data/company_words.csv`.
 - Two vendors are merged only when their names agree (rapidfuzz) AND they share a contact
   identifier; every merge is recorded in `vendor_merges` with the reason. Same-name vendors with no
   shared identifier are recorded as `candidate` decisions for an analyst, not merged.
@@ -22,7 +22,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz
 
-from catalog.identifiers import fold
+from pipelines.catalog.identifiers import fold
 
 DATA_DIR = Path(__file__).parent / "data"
 MERGE_SCORE = 90  # rapidfuzz token_sort_ratio on core names, 0..100

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import json
 
-from catalog import entities
-from catalog.fields import VENDOR_HASHED
-from catalog.identifiers import region_for, vendor_identifiers
-from catalog.records import merge_vendor, vendor_hash
-from catalog.save import content, insert, save_evidence, update
+from pipelines.catalog import entities
+from pipelines.catalog.fields import VENDOR_HASHED
+from pipelines.catalog.identifiers import region_for, vendor_identifiers
+from pipelines.catalog.records import merge_vendor, vendor_hash
+from pipelines.catalog.save import content, insert, save_evidence, update
 
 _JSON_LISTS = ("phones", "emails", "handles", "badges")
 

@@ -5,7 +5,7 @@ written through validate -> chemistry -> `CatalogWriter`, and the processing lis
 only after the SQLite transaction has committed. A writer killed at any moment leaves its batch
 in the processing list; the next writer writes it first. Writes are upserts on natural keys, so a
 batch written twice (killed between the commit and the clear) adds no listing, vendor or hit
-twice. One writer at a time: the catalog lock file (`catalog.runs.CatalogLock`).
+twice. One writer at a time: the catalog lock file (`pipelines.catalog.runs.CatalogLock`).
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ import json
 import logging
 from dataclasses import dataclass, field
 
-from catalog.writer import CatalogWriter
-from ingest.feed import load_records
+from pipelines.catalog.writer import CatalogWriter
 from pipelines.chemistry import Chemistry
+from pipelines.ingest.feed import load_records
 from pipelines.validate import check
 
 log = logging.getLogger(__name__)

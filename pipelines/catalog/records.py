@@ -15,7 +15,7 @@ from typing import Any
 from itemadapter import ItemAdapter
 from w3lib.url import canonicalize_url
 
-from catalog.fields import LATE_VERSIONED, VENDOR_HASHED, VERSIONED_FIELDS
+from pipelines.catalog.fields import LATE_VERSIONED, VENDOR_HASHED, VERSIONED_FIELDS
 from scrapers.items import Listing, Vendor
 
 _LISTING_ONLY = {"url", "listing_id", "title", "product_name", "cas", "smiles", "price_text"}

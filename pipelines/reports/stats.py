@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from catalog.location import DEFAULT_DB
+from pipelines.catalog.location import DEFAULT_DB
 
 STATS_QUERIES = {
     "platforms": """

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from catalog.clock import utcnow
-from catalog.writer import CatalogWriter
+from pipelines.catalog.clock import utcnow
+from pipelines.catalog.writer import CatalogWriter
 from pipelines.chemistry import Chemistry
 
 BATCH = 2000
