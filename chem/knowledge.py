@@ -99,6 +99,14 @@ class Knowledge:
         false_friends = FalseFriends.load(data_dir / "false_friends.csv")
         return cls(data_dir, watchlist, rewrites, words, watchlist.version, pages, false_friends)
 
+    def activate(self) -> None:
+        """Make text cleaning and standardization read this knowledge's data directory (they
+        are module-level stages; the matcher calls this before it builds or matches)."""
+        from chem import standardize, text
+
+        text.use_data_dir(self.data_dir)
+        standardize.use_data_dir(self.data_dir)
+
     def opsin_candidates(self, phrase: str) -> list[str]:
         """The phrase, and its trade-name-free rewrite for OPSIN when that differs."""
         rewritten = phrase
