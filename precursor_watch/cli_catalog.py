@@ -44,12 +44,14 @@ def rescan(db_path: str, data_dir: str | None) -> None:
         from chem.changelog import added_in
 
         wl = matcher.watchlist  # the watchlist of --data-dir, not the bundled one
-        fresh = {e for e, v in added_in(wl.changelog).items() if v == wl.declared_version}
+        # an entry added after the first compiled version says which update brought it
+        baseline = wl.changelog[0].version if wl.changelog else wl.declared_version
+        added = {e: v for e, v in added_in(wl.changelog).items() if v != baseline}
         rows = db.execute(
             "select h.entry, count(*) as listings from hits h where h.first_run = ?"
             " group by h.entry order by listings desc", [r["run"]]).fetchall()
         for entry, n in rows:
-            note = f" (entry added in {wl.declared_version})" if entry in fresh else ""
+            note = f" (entry added in {added[entry]})" if entry in added else ""
             click.echo(f"  new: {entry}: {n} listings{note}")
 
 
