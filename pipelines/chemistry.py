@@ -45,6 +45,7 @@ def safe_match(matcher, inputs: list[dict]) -> list:
 
 def _parts(result) -> dict:
     return {
+        "page_kind": result.page_kind,  # chem.genre: offer, catalogue, sds, regulation, ...
         "hits": [h.as_dict() for h in result.hits],
         "mentions": [h.as_dict() for h in result.mentions],
         "substances": [s.as_dict() for s in result.substances],

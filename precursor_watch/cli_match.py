@@ -98,6 +98,8 @@ def run_jsonl(stream: BinaryIO, out: TextIO, with_substances: bool = False, work
 
 def print_table(text: str, matcher) -> None:
     result = matcher.match_text(text)
+    cues = ", ".join(result.page_cues[:6])
+    click.echo(f"page kind: {result.page_kind}" + (f" ({cues})" if cues else " (no cue: an offer)"))
     if not result.hits:
         click.echo("no watchlist hits")
     for h in result.hits:

@@ -166,6 +166,8 @@ def save_chemistry(w, todo: list[tuple[str, dict, bool]], now: str,
         "ON CONFLICT(inchikey) DO UPDATE SET names = excluded.names,"
         " cas = coalesce(substances.cas, excluded.cas)"))
     insert(conn, "listing_substances", links, verb="INSERT OR REPLACE")
+    update(conn, "listings", [{"id": key, "page_kind": chem.get("page_kind")}
+                              for key, chem, _ in todo])
     new_hits, retracted = _sync_matches(conn, "hits", "hits", todo, replace, now, run)
     _sync_matches(conn, "mentions", "mentions", todo, [key for key, _, _ in todo], now, run)
     w.counts["hits_new"] += new_hits

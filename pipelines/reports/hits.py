@@ -13,8 +13,8 @@ from pathlib import Path
 
 from precursor_watch.web.countries import country_code
 from precursor_watch.web.hit_queries import (
-    HIT_ROW_SQL,
     as_list,
+    hit_row_sql,
     latest_crawl,
     rows,
     since_clause,
@@ -23,7 +23,8 @@ from precursor_watch.web.hit_queries import (
 
 FIELDS = [
     "vendor_name", "vendor", "country", "country_name", "contacts", "network", "network_size",
-    "platform", "listing_url", "title", "substance_written", "substance_resolved", "entry",
+    "platform", "page_kind", "listing_url", "title", "substance_written", "substance_resolved",
+    "entry",
     "entry_name", "family", "tier", "regimes", "citations", "match", "score", "price_text",
     "price_amount", "price_currency", "first_seen", "last_seen", "first_detected", "status",
     "new", "evidence_sha256", "warc_file", "warc_record_id", "evidence_url", "capture",
@@ -85,7 +86,7 @@ def _collect(conn, f: Filters, db_path: Path, evidence_root) -> dict:
 
     where, params, info = _where(conn, f)
     hits = [tidy_hit(r) for r in rows(
-        conn, HIT_ROW_SQL + where + " order by h.entry, h.score desc, vendor_name", params)]
+        conn, hit_row_sql(conn) + where + " order by h.entry, h.score desc, vendor_name", params)]
     if f.countries:
         wanted = {country_code(c) or c for c in f.countries}
         hits = [h for h in hits if h["country"] in wanted]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlite3
 
 from precursor_watch.web.countries import country_label
-from precursor_watch.web.hit_queries import HIT_ROW_SQL, as_list, rows, tidy_hit
+from precursor_watch.web.hit_queries import as_list, hit_row_sql, rows, tidy_hit
 
 
 def dossier(conn: sqlite3.Connection, vendor: int) -> dict | None:
@@ -35,7 +35,7 @@ select i.kind, i.value, group_concat(distinct p.platform) as platforms, min(i.fi
 from vendor_identifiers i join vendor_profiles p on p.id = i.vendor_profile
 where p.vendor = ? group by i.kind, i.value order by i.kind, i.value""", [vendor, vendor])
     listings = [tidy_hit(r) for r in rows(
-        conn, HIT_ROW_SQL + " and p.vendor = ? order by h.first_detected", [vendor])]
+        conn, hit_row_sql(conn) + " and p.vendor = ? order by h.first_detected", [vendor])]
     out["hits"] = listings
     out["claims"] = _claims(conn, vendor)
     out["hits_over_time"] = rows(conn, """

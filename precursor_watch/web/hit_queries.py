@@ -13,7 +13,7 @@ HIT_ROW_SQL = """
 select h.listing, h.entry, w.name as entry_name, w.family, w.regimes, w.tier,
   w.inchikey as entry_inchikey, w.smiles as entry_smiles,
   h.match, h.score, h.evidence as match_evidence, h.first_detected, h.first_run,
-  l.platform, l.title, l.product_name, l.cas as cas_written, l.url as listing_url,
+  l.platform, l.page_kind, l.title, l.product_name, l.cas as cas_written, l.url as listing_url,
   l.price_text, l.price_amount, l.price_currency, l.quantity, l.status,
   l.first_seen, l.last_seen, l.shipping_claims, l.payment_claims,
   p.id as profile, p.vendor, coalesce(v.name, p.name, l.vendor_name) as vendor_name,
@@ -29,10 +29,18 @@ left join evidence e on e.id = l.evidence
 left join watchlist_entries w on w.id = h.entry
 where h.current = 1"""
 
+def hit_row_sql(conn: sqlite3.Connection) -> str:
+    """HIT_ROW_SQL for this catalog: one written before listings had `page_kind` (no writer has
+    opened it since) reads it as null instead of failing."""
+    if has_column(conn, "listings", "page_kind"):
+        return HIT_ROW_SQL
+    return HIT_ROW_SQL.replace("l.page_kind", "null as page_kind")
+
+
 def picked_hits(conn: sqlite3.Connection, pick_sql: str, params: list, order: str) -> list[dict]:
     """Hit rows for the hits `pick_sql` selects (a query returning hits' rowids as `rid`,
     already ordered and limited), so the joins run on those rows only."""
-    head, _, tail = HIT_ROW_SQL.partition("from hits h")
+    head, _, tail = hit_row_sql(conn).partition("from hits h")
     sql = (f"{head}from ({pick_sql}) k join hits h on h.rowid = k.rid"
            f"{tail.replace('where h.current = 1', '')} order by {order}")
     return rows(conn, sql, params)
