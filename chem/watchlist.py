@@ -8,6 +8,8 @@ Files (all CSV, UTF-8, `;` separates list values):
 - regimes.csv: the regime codes, their sources and the date each was last checked against them.
 - changelog.csv: the dated version history (entries added/removed, regime changes).
 - VERSION: the declared watchlist version; the loaded version adds a hash of the data files.
+- controlled_drugs.csv, drug_schedules.csv, routes.csv, route_partners.csv: the radar's end
+  products, schedule codes, reaction templates and reagents (`chem.radar_data`).
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from chem.radar_data import Drug, DrugSchedule, Partner, Route
+
 DATA_DIR = Path(__file__).parent / "data"
 WATCHLIST_FILES = (
     "watchlist.csv",
@@ -27,6 +31,10 @@ WATCHLIST_FILES = (
     "regimes.csv",
     "changelog.csv",
     "VERSION",
+    "controlled_drugs.csv",
+    "drug_schedules.csv",
+    "routes.csv",
+    "route_partners.csv",
 )
 
 
@@ -148,6 +156,10 @@ class Watchlist:
     clashes: list[AbbreviationClash] = field(default_factory=list)
     regimes: dict[str, Regime] = field(default_factory=dict)
     changelog: list[Change] = field(default_factory=list)
+    drugs: list[Drug] = field(default_factory=list)
+    drug_schedules: dict[str, DrugSchedule] = field(default_factory=dict)
+    routes: list[Route] = field(default_factory=list)
+    route_partners: list[Partner] = field(default_factory=list)
 
     @property
     def declared_version(self) -> str:
@@ -237,6 +249,11 @@ def load_watchlist(data_dir: Path | str = DATA_DIR) -> Watchlist:
         Change(**{f: (r.get(f) or "").strip() for f in Change.__dataclass_fields__})
         for r in _read_csv(data_dir / "changelog.csv")
     ]
+    drug_schedules = {
+        r["code"].strip(): DrugSchedule(r["code"].strip(), (r.get("meaning") or "").strip(),
+                                        (r.get("source") or "").strip())
+        for r in _read_csv(data_dir / "drug_schedules.csv")
+    }
     return Watchlist(
         version=f"{declared}+{data_hash(data_dir)[:8]}",
         entries=entries,
@@ -245,6 +262,10 @@ def load_watchlist(data_dir: Path | str = DATA_DIR) -> Watchlist:
         clashes=clashes,
         regimes=regimes,
         changelog=changelog,
+        drugs=[Drug.from_row(r) for r in _read_csv(data_dir / "controlled_drugs.csv")],
+        drug_schedules=drug_schedules,
+        routes=[Route.from_row(r) for r in _read_csv(data_dir / "routes.csv")],
+        route_partners=[Partner.from_row(r) for r in _read_csv(data_dir / "route_partners.csv")],
     )
 
 
