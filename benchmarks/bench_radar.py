@@ -104,7 +104,8 @@ def evaluate(wl: Watchlist, pool: list[dict[str, str]], show: int) -> list[tuple
         chems = {}
         for key, smiles in [(e.id, e.smiles) for e in removed] + \
                 [(p["inchikey"], p["smiles"]) for p in pool]:
-            chem = radar.assess(smiles, check_covered=key in {e.id for e in removed})
+            chem = radar.assess(smiles, check_covered=key in {e.id for e in removed},
+                                similarity=True)
             if chem is None:
                 continue
             chems[key] = chem

@@ -30,13 +30,14 @@ from chem.routes import (
     quiet_rdkit,
     route_key,
 )
-from chem.series import series_key
+from chem.series import form_key, series_key
 from chem.structures import StructureIndex
 from chem.watchlist import Watchlist
 
 TARGET_TIERS = {"precursor": 0.9, "pre-precursor": 0.75}  # drugs weigh 1.0
 STEP_FACTOR = {1: 1.0, 2: 0.8}
 ANALOGUE_FACTOR = 0.7  # a route from a ring-substituted or homologous analogue of a predecessor
+FORM_FACTOR = 0.9  # a route from another acid/ester/amide/nitrile form of a predecessor
 LEAVING_GROUP_STEP = "leaving-group variant of"
 
 
@@ -54,11 +55,14 @@ class RouteFinding:
     path: Path
     analogue_of: str  # "" for the substance itself, else the predecessor's key it resembles
     value: float
+    kind: str = ""  # "" | "form" (acid/ester form of the predecessor) | "analogue"
 
     def describe(self) -> str:
         text = self.path.describe()
-        if self.analogue_of:
-            text = f"as an analogue of {self.analogue_of}: {text}"
+        if self.kind == "form":
+            text = f"as another acid/ester form of {self.analogue_of}: {text}"
+        elif self.analogue_of:
+            text = f"as a ring/chain analogue of {self.analogue_of}: {text}"
         return text
 
 
@@ -112,10 +116,12 @@ def _target_weight(t: Target) -> float:
     return 1.0 if t.kind == "drug" else TARGET_TIERS.get(t.kind, 0.5)
 
 
-def _path_value(path: Path, analogue: bool) -> float:
+def _path_value(path: Path, factor: float = 1.0) -> float:
+    """A route's value: the target's weight, fewer steps, a larger share of the target brought
+    by the substance, and `factor` for a route that starts from an analogue."""
     value = _target_weight(path.target) * STEP_FACTOR.get(path.length, 0.6)
     value *= 0.6 + 0.4 * path.contribution
-    return value * (ANALOGUE_FACTOR if analogue else 1.0)
+    return value * factor
 
 
 class RadarChemistry:
@@ -141,11 +147,16 @@ class RadarChemistry:
             if key:
                 self.series.setdefault(key, []).append(t)
         self.pred_series: dict[str, list[str]] = {}  # series key -> predecessor keys
+        self.pred_forms: dict[str, list[str]] = {}  # acid/ester form key -> predecessor keys
         for key in self.index.paths:
             mol = Chem.MolFromSmiles(key)
-            skey = series_key(mol) if mol is not None else None
+            if mol is None:
+                continue
+            skey, fkey = series_key(mol), form_key(mol)
             if skey:
                 self.pred_series.setdefault(skey, []).append(key)
+            if fkey:
+                self.pred_forms.setdefault(fkey, []).append(key)
         self.structures = StructureIndex(watchlist)
         self._fpgen = rdFingerprintGenerator.GetMorganGenerator(radius=2, fpSize=2048)
         self._listed: list[tuple[str, object]] = []
@@ -185,39 +196,55 @@ class RadarChemistry:
         best = max(range(len(sims)), key=sims.__getitem__)
         return self._listed[best][0], sims[best]
 
-    def assess(self, smiles: str, check_covered: bool = True) -> Chemistry | None:
-        """One structure's radar chemistry; None when the SMILES does not parse."""
-        with quiet_rdkit():
-            return self._assess(smiles, check_covered)
+    def assess(self, smiles: str, check_covered: bool = True, similarity: bool = False,
+               ) -> Chemistry | None:
+        """One structure's radar chemistry; None when the SMILES does not parse.
 
-    def _assess(self, smiles: str, check_covered: bool) -> Chemistry | None:
+        The costlier parts run only for a structure with radar evidence (a route, a series):
+        whether the matcher already covers it (`check_covered`; a structure without evidence
+        scores no chemistry, and the catalog knows its matched substances anyway) and the
+        nearest listed entry (always with `similarity`, the benchmark's baseline)."""
+        with quiet_rdkit():
+            return self._assess(smiles, check_covered, similarity)
+
+    def _assess(self, smiles: str, check_covered: bool, similarity: bool) -> Chemistry | None:
         mol = Chem.MolFromSmiles(smiles)
         if mol is None:
             return None
         key = route_key(mol)
         chem = Chemistry(key)
-        if check_covered:
-            hits = self.structures.hits(smiles, "smiles")
-            if hits:
-                chem.covered, chem.covered_by = True, hits[0].evidence
         if key in self.target_by_key:
             target = self.target_by_key[key]
             if Chem.MolToSmiles(mol, isomericSmiles=False) in self.target_smiles:
                 chem.covered = True
-                chem.covered_by = chem.covered_by or f"is {target.name}"
+                chem.covered_by = f"is {target.name}"
             else:  # the same reagent with another leaving group (chloride for bromide)
                 path = Path((LEAVING_GROUP_STEP,), target, "", 1.0)
                 chem.routes.append(RouteFinding(path, "", _target_weight(target) * 0.95))
         for path in self.index.lookup(key):
-            chem.routes.append(RouteFinding(path, "", _path_value(path, False)))
+            chem.routes.append(RouteFinding(path, "", _path_value(path)))
+        if not chem.routes:
+            fkey = form_key(mol)
+            for pred in self.pred_forms.get(fkey, [])[:8] if fkey else ():
+                for path in self.index.lookup(pred):
+                    chem.routes.append(RouteFinding(path, pred, _path_value(path, FORM_FACTOR),
+                                                    "form"))
         skey = series_key(mol)
         if skey:
             chem.series_of = [t for t in self.series.get(skey, []) if t.key != key]
             if not chem.routes:
                 for pred in self.pred_series.get(skey, [])[:8]:
                     for path in self.index.lookup(pred):
-                        chem.routes.append(RouteFinding(path, pred, _path_value(path, True)))
-        chem.nearest, chem.similarity = self.similarity(mol)
+                        chem.routes.append(RouteFinding(path, pred,
+                                                        _path_value(path, ANALOGUE_FACTOR),
+                                                        "analogue"))
+        evidence = bool(chem.routes or chem.series_of)
+        if check_covered and evidence and not chem.covered:
+            hits = self.structures.hits(smiles, "smiles")
+            if hits:
+                chem.covered, chem.covered_by = True, hits[0].evidence
+        if evidence or similarity:
+            chem.nearest, chem.similarity = self.similarity(mol)
         return chem
 
 

@@ -37,6 +37,7 @@ _ACID_FORMS = tuple(AllChem.ReactionFromSmarts(s) for s in (
     "[CX3:1](=[O:2])-[NX3H2]>>[C:1](=[O:2])OC",
     "[CX4:3]-[CX2:1]#[NX1]>>[C:3]-[C:1](=O)OC",
 ))
+_ACID_QUERIES = tuple(r.GetReactantTemplate(0) for r in _ACID_FORMS)
 # An alkoxy on a ring: the oxygen and the first carbon are deleted, the rest falls off as a
 # smaller fragment (only the largest fragment is kept).
 _RING_ALKOXY = Chem.MolFromSmarts("[OX2;$(O(-c)-[CX4;!R])]-[CX4;!R]")
@@ -48,20 +49,46 @@ MAX_ALKYL = 6  # carbons of an ester/ether alkyl group written as methyl
 def series_key(mol: Chem.Mol) -> str | None:
     """The generic scaffold as stereo-free canonical SMILES; None when it is too small to name
     a series or cannot be written."""
+    return _generic(mol, scaffold=True)
+
+
+def form_key(mol: Chem.Mol) -> str | None:
+    """The molecule with its acid, amide, nitrile and ester groups written as methyl esters and
+    nothing else changed: BMK glycidic acid and its esters share one form key (they are one
+    substance to a chemist), while 4'-methylpropiophenone and propiophenone do not."""
+    if not any(mol.HasSubstructMatch(p) for p in (_O_ALKYL, *_ACID_QUERIES)):
+        return None
+    return _generic(mol, scaffold=False)
+
+
+def _generic(mol: Chem.Mol, scaffold: bool) -> str | None:
+    """Every edit is found on the molecule as given (one pass of substructure searches), then
+    made at once."""
     try:
-        rw = Chem.RWMol(_methyl_ester_forms(mol))
-        _refresh(rw)
-        for patt in _RING_GROUPS:
-            _delete(rw, [a for match in rw.GetSubstructMatches(patt) for a in match])
-        _delete(rw, [a for match in rw.GetSubstructMatches(_RING_ALKOXY) for a in match])
-        _methyl_esters(rw)
-        _largest_fragment(rw)
-        _cut_chains(rw)
-        core = rw.GetMol()
+        mol = _methyl_ester_forms(mol)
+        gone: set[int] = set()
+        for patt in (*_RING_GROUPS, _RING_ALKOXY) if scaffold else ():
+            for match in mol.GetSubstructMatches(patt):
+                gone.update(match)
+        cuts = []
+        for o_idx, c_idx in mol.GetSubstructMatches(_O_ALKYL):
+            if _alkyl_branch(mol, c_idx, o_idx) is not None:
+                cuts.extend((c_idx, nb.GetIdx()) for nb in mol.GetAtomWithIdx(c_idx).GetNeighbors()
+                            if nb.GetIdx() != o_idx)
+        if scaffold:
+            gone.update(_long_chain_ends(mol, gone))
+        rw = Chem.RWMol(mol)
+        rw.BeginBatchEdit()
+        for a, b in cuts:
+            rw.RemoveBond(a, b)
+        for idx in gone:
+            rw.RemoveAtom(idx)
+        rw.CommitBatchEdit()
+        core = _largest_fragment(rw)
         Chem.SanitizeMol(core)
     except (ValueError, RuntimeError):  # a scaffold RDKit cannot write: no series
         return None
-    if core.GetNumHeavyAtoms() < MIN_KEY_ATOMS:
+    if scaffold and core.GetNumHeavyAtoms() < MIN_KEY_ATOMS:
         return None
     return Chem.MolToSmiles(core, isomericSmiles=False)
 
@@ -84,26 +111,13 @@ def _methyl_ester_forms(mol: Chem.Mol) -> Chem.Mol:
     return mol
 
 
-def _delete(rw: Chem.RWMol, atoms: list[int]) -> None:
-    for idx in sorted(set(atoms), reverse=True):
-        rw.RemoveAtom(idx)
-    _refresh(rw)
-
-
-def _refresh(rw: Chem.RWMol) -> None:
-    """Ring information again after an edit (substructure queries with ring terms need it)."""
-    rw.UpdatePropertyCache(strict=False)
-    Chem.FastFindRings(rw)
-
-
-def _alkyl_branch(rw: Chem.RWMol, start: int, came_from: int) -> list[int] | None:
+def _alkyl_branch(mol: Chem.Mol, start: int, came_from: int) -> list[int] | None:
     """The atoms of an acyclic saturated all-carbon branch from `start` (away from
     `came_from`), or None when the branch has anything else or is too long."""
     seen, todo = {start}, [start]
     while todo:
-        atom = rw.GetAtomWithIdx(todo.pop())
-        if atom.GetAtomicNum() != 6 or atom.IsInRing() or atom.GetIsAromatic() \
-                or atom.GetHybridization() != Chem.HybridizationType.SP3:
+        atom = mol.GetAtomWithIdx(todo.pop())
+        if not _sp3_carbon(atom):
             return None
         for nb in atom.GetNeighbors():
             idx = nb.GetIdx()
@@ -115,54 +129,33 @@ def _alkyl_branch(rw: Chem.RWMol, start: int, came_from: int) -> list[int] | Non
     return sorted(seen)
 
 
-def _methyl_esters(rw: Chem.RWMol) -> None:
-    """Each acyclic alkyl on an O written as CH3: cut the alkyl beyond its first carbon."""
-    for o_idx, c_idx in rw.GetSubstructMatches(_O_ALKYL):
-        if _alkyl_branch(rw, c_idx, o_idx) is None:
+def _long_chain_ends(mol: Chem.Mol, gone: set[int]) -> list[int]:
+    """Atoms that cut every unbranched alkyl chain longer than two carbons to two: from each
+    chain end, the carbons beyond the two nearest the rest of the molecule."""
+    out: list[int] = []
+    for atom in mol.GetAtoms():
+        if atom.GetIdx() in gone or atom.GetDegree() != 1 or not _sp3_carbon(atom):
             continue
-        carbon = rw.GetAtomWithIdx(c_idx)
-        beyond = [nb.GetIdx() for nb in carbon.GetNeighbors() if nb.GetIdx() != o_idx]
-        for nb_idx in beyond:
-            rw.RemoveBond(c_idx, nb_idx)
-    _refresh(rw)
-
-
-def _largest_fragment(rw: Chem.RWMol) -> None:
-    frags = Chem.GetMolFrags(rw, asMols=False, sanitizeFrags=False)
-    if len(frags) <= 1:
-        return
-    keep = set(max(frags, key=len))
-    for idx in sorted((i for i in range(rw.GetNumAtoms()) if i not in keep), reverse=True):
-        rw.RemoveAtom(idx)
-    _refresh(rw)
-
-
-def _cut_chains(rw: Chem.RWMol) -> None:
-    """Unbranched alkyl chains longer than two carbons cut to two (bounded)."""
-    for _ in range(12):
-        victim = None
-        for atom in rw.GetAtoms():
-            if not _chain_end(atom):
-                continue
-            nb = atom.GetNeighbors()[0]
-            if not _chain_link(nb):
-                continue
-            further = [x for x in nb.GetNeighbors() if x.GetIdx() != atom.GetIdx()]
-            if further and _chain_link(further[0]):
-                victim = atom.GetIdx()
+        run = [atom]
+        prev, cur = atom, atom.GetNeighbors()[0]
+        while _sp3_carbon(cur) and cur.GetDegree() == 2 and cur.GetIdx() not in gone:
+            run.append(cur)
+            prev, cur = cur, next(n for n in cur.GetNeighbors() if n.GetIdx() != prev.GetIdx())
+            if len(run) > 40:
                 break
-        if victim is None:
-            return
-        rw.RemoveAtom(victim)
-        _refresh(rw)
+        if cur.GetDegree() == 1:
+            continue  # the whole molecule is one chain
+        out.extend(a.GetIdx() for a in run[:-2])
+    return out
 
 
-def _chain_end(atom: Chem.Atom) -> bool:
-    return atom.GetAtomicNum() == 6 and atom.GetDegree() == 1 and not atom.IsInRing() \
-        and not atom.GetIsAromatic() and atom.GetFormalCharge() == 0 \
+def _sp3_carbon(atom: Chem.Atom) -> bool:
+    return atom.GetAtomicNum() == 6 and not atom.IsInRing() and not atom.GetIsAromatic() \
+        and atom.GetFormalCharge() == 0 \
         and atom.GetHybridization() == Chem.HybridizationType.SP3
 
 
-def _chain_link(atom: Chem.Atom) -> bool:
-    return atom.GetAtomicNum() == 6 and atom.GetDegree() == 2 and not atom.IsInRing() \
-        and atom.GetHybridization() == Chem.HybridizationType.SP3
+def _largest_fragment(rw: Chem.RWMol) -> Chem.Mol:
+    mol = rw.GetMol()
+    frags = Chem.GetMolFrags(mol, asMols=True, sanitizeFrags=False)
+    return max(frags, key=lambda f: f.GetNumAtoms()) if len(frags) > 1 else mol

@@ -136,7 +136,7 @@ def test_radar_reasons(radar, smiles, reason):
 
 
 def test_radar_ordinary_and_covered(radar):
-    acetophenone = radar.assess("CC(=O)c1ccccc1")
+    acetophenone = radar.assess("CC(=O)c1ccccc1", similarity=True)
     assert not acetophenone.routes and not acetophenone.series_of
     assert acetophenone.nearest  # the baseline's nearest listed entry is still reported
     npp = radar.assess("O=C1CCN(CCc2ccccc2)CC1")
