@@ -60,9 +60,9 @@ class RouteFinding:
     def describe(self) -> str:
         text = self.path.describe()
         if self.kind == "form":
-            text = f"as another acid/ester form of {self.analogue_of}: {text}"
+            text = f"{text} (as another acid/ester form of {self.analogue_of})"
         elif self.analogue_of:
-            text = f"as a ring/chain analogue of {self.analogue_of}: {text}"
+            text = f"{text} (as a ring/chain analogue of {self.analogue_of})"
         return text
 
 
