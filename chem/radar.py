@@ -57,6 +57,16 @@ class RouteFinding:
     value: float
     kind: str = ""  # "" | "form" (acid/ester form of the predecessor) | "analogue"
 
+    def drawing(self, smiles: str) -> dict:
+        """The route as structures and arrows: the substance (or the predecessor it is an
+        analogue of), the intermediate of a two-step route, the target; a label per arrow."""
+        chain = [self.analogue_of or smiles]
+        if self.path.intermediate:
+            chain.append(self.path.intermediate)
+        chain.append(self.path.target.smiles)
+        return {"smiles": chain, "steps": list(self.path.steps),
+                "target": self.path.target.name, "analogue": self.kind}
+
     def describe(self) -> str:
         text = self.path.describe()
         if self.kind == "form":

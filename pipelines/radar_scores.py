@@ -24,7 +24,8 @@ RADAR_FORMAT = 1
 TABLE = "radar_scores"
 COLUMNS: dict[str, type] = {
     "inchikey": str, "name": str, "smiles": str, "score": float, "chemistry": float,
-    "route": str, "reasons": str, "nearest": str, "similarity": float, "vendors": int,
+    "route": str, "route_path": str, "reasons": str, "nearest": str, "similarity": float,
+    "vendors": int,
     "listed_vendors": int, "platforms": int, "vendor_names": str, "first_seen": str,
     "covered": int, "covered_by": str, "radar_version": str, "scored_at": str,
 }
@@ -104,12 +105,14 @@ def matched_substances(db) -> set[str]:
     return {r[0] for r in rows}
 
 
-def _chemistry_row(chem: Chemistry | None) -> dict:
+def _chemistry_row(chem: Chemistry | None, smiles: str = "") -> dict:
     if chem is None:  # a structure RDKit cannot read: no chemistry, kept so it is not retried
-        return {"chemistry": 0.0, "route": "", "reasons": "[]", "nearest": "",
-                "similarity": 0.0, "covered": 0, "covered_by": "unreadable structure"}
+        return {"chemistry": 0.0, "route": "", "route_path": "", "reasons": "[]",
+                "nearest": "", "similarity": 0.0, "covered": 0,
+                "covered_by": "unreadable structure"}
     best = max(chem.routes, key=lambda r: r.value, default=None)
     return {"chemistry": round(chem.value, 4), "route": best.describe() if best else "",
+            "route_path": json.dumps(best.drawing(smiles)) if best else "",
             "reasons": json.dumps(chem.reasons(), ensure_ascii=False),
             "nearest": chem.nearest, "similarity": round(chem.similarity, 3),
             "covered": int(chem.covered), "covered_by": chem.covered_by}
@@ -134,7 +137,7 @@ def update_radar(db, radar: RadarChemistry, today: dt.date | None = None,
     for inchikey, smiles, name in todo:
         chem = radar.assess(smiles) if smiles else None
         fresh[inchikey] = {"inchikey": inchikey, "name": name, "smiles": smiles,
-                           "radar_version": version, **_chemistry_row(chem)}
+                           "radar_version": version, **_chemistry_row(chem, smiles)}
     matched = matched_substances(db)
     listed = listed_by_vendor(db)
     context = offers(db)
@@ -185,8 +188,8 @@ class _Stored:
 
 def radar_rows(db, limit: int = 50, since: str | None = None) -> list[dict]:
     """The ranking: uncovered substances by score (first seen on or after `since`)."""
-    sql = (f"SELECT inchikey, name, smiles, score, chemistry, route, reasons, nearest,"
-           f" similarity, vendors, listed_vendors, platforms, vendor_names, first_seen"
+    sql = (f"SELECT inchikey, name, smiles, score, chemistry, route, route_path, reasons,"
+           f" nearest, similarity, vendors, listed_vendors, platforms, vendor_names, first_seen"
            f" FROM [{TABLE}] WHERE covered = 0")
     params: list = []
     if since:
@@ -205,6 +208,7 @@ def radar_rows(db, limit: int = 50, since: str | None = None) -> list[dict]:
                 f"{v['name']} ({v['listed']} listed)" if v["listed"] else v["name"]
                 for v in vendors))
         row["reasons"] = reasons
+        row["route_path"] = json.loads(row["route_path"]) if row["route_path"] else None
         row["vendor_list"] = [v["name"] for v in vendors]
         out.append(row)
     return out
