@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from collections import defaultdict
 
 from chem.radar import Chemistry, Context, RadarChemistry, score
@@ -30,6 +31,31 @@ COLUMNS: dict[str, type] = {
     "covered": int, "covered_by": str, "radar_version": str, "scored_at": str,
 }
 MAX_VENDOR_NAMES = 8
+
+
+_BUILT: dict[str, RadarChemistry] = {}  # watchlist version -> indexes (built once a process)
+
+
+def enabled() -> bool:
+    """PRECURSOR_WATCH_RADAR=0 turns the update after crawl, ingest and rescan off."""
+    return os.environ.get("PRECURSOR_WATCH_RADAR", "1").strip().lower() not in (
+        "0", "off", "no", "false")
+
+
+def radar_for(watchlist) -> RadarChemistry:
+    """The radar's indexes for a watchlist, built once per process and version."""
+    if watchlist.version not in _BUILT:
+        _BUILT.clear()
+        _BUILT[watchlist.version] = RadarChemistry.build(watchlist)
+    return _BUILT[watchlist.version]
+
+
+def after_run(db, watchlist) -> dict | None:
+    """The update a crawl, ingest or rescan runs when it has written its listings (None when
+    turned off)."""
+    if not enabled():
+        return None
+    return update_radar(db, radar_for(watchlist))
 
 
 def radar_version(radar: RadarChemistry) -> str:
