@@ -89,6 +89,7 @@ class Partner:
         return cls(**{f: (row.get(f) or "").strip() for f in cls.__dataclass_fields__})
 
 
+RADAR_FILES = ("controlled_drugs.csv", "drug_schedules.csv", "routes.csv", "route_partners.csv")
 DRUG_COLUMNS = ("id", "name", "systematic_name", "smiles", "inchikey", "formula", "family",
                 "schedules", "controlled_since", "sources", "notes")
 ROUTE_COLUMNS = ("id", "name", "kind", "rxn", "retro", "example_in", "example_partner",

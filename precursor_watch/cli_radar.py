@@ -1,6 +1,6 @@
 """`precursor-watch radar`: unlisted substances in the catalog, ranked by how close they are to a
 controlled drug or a listed precursor and by who sells them. The command only parses options;
-`pipelines.radar_scores` keeps the table, `chem.radar` does the chemistry."""
+`pipelines.catalog.radar_scores` keeps the table, `chem.radar` does the chemistry."""
 
 from __future__ import annotations
 
@@ -44,8 +44,8 @@ def radar(db_path: str, data_dir: str | None, limit: int, fmt: str, since: str |
     precursor, membership of a controlled series, the vendors offering the substance (weighted
     by how many listed precursors they sell), vendors and platforms, and how recently it
     appeared."""
-    from pipelines.radar_scores import radar_rows
-    from pipelines.schema import open_db
+    from pipelines.catalog.radar_scores import radar_rows
+    from pipelines.catalog.schema import open_db
 
     if not os.path.exists(db_path):
         raise click.ClickException(f"no catalog at {db_path} (run a crawl or `ingest` first)")
@@ -58,12 +58,12 @@ def radar(db_path: str, data_dir: str | None, limit: int, fmt: str, since: str |
         for row in rows:
             click.echo(json.dumps({f: row.get(f) for f in FIELDS}, ensure_ascii=False))
     elif fmt == "csv":
-        from pipelines.safe_cells import safe_csv
+        from precursor_watch.web.safe_cells import safe_csv
 
         click.echo(safe_csv(FIELDS, ([" | ".join(row[f]) if isinstance(row[f], list)
                                       else row[f] for f in FIELDS] for row in rows)), nl=False)
     else:
-        from pipelines.report import table
+        from pipelines.reports.stats import table
 
         shown = [{"rank": i, "score": f"{row['score']:.3f}", "substance": row["name"] or "",
                   "first seen": (row["first_seen"] or "")[:10],
@@ -75,7 +75,7 @@ def refresh(db, data_dir: str | None) -> dict:
     """Bring the catalog's radar scores up to date with the watchlist data in `data_dir`."""
     from chem.knowledge import default_knowledge
     from chem.radar import RadarChemistry
-    from pipelines.radar_scores import update_radar
+    from pipelines.catalog.radar_scores import update_radar
 
     watchlist = default_knowledge(data_dir).watchlist
     return update_radar(db, RadarChemistry.build(watchlist))

@@ -1,12 +1,12 @@
-"""The Radar page as data: the ranking of unlisted substances (pipelines/radar_scores.py) read
-from a read-only connection, with each substance's best route as structures and arrows."""
+"""The Radar page as data: the ranking of unlisted substances (pipelines/catalog/radar_scores.py)
+read from a read-only connection, with each substance's best route as structures and arrows."""
 
 from __future__ import annotations
 
 import datetime as dt
 import sqlite3
 
-from pipelines.radar_scores import TABLE, radar_rows
+from pipelines.catalog.radar_scores import TABLE, radar_rows
 
 DEFAULT_LIMIT = 100
 
