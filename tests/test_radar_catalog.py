@@ -12,6 +12,8 @@ import shutil
 import pytest
 from opskit import ROOT, cli, rows
 
+pytestmark = [pytest.mark.subprocess, pytest.mark.crawl]
+
 
 @pytest.fixture(scope="module")
 def catalog(tmp_path_factory):
@@ -65,18 +67,24 @@ def test_table_csv_limit_and_since(catalog):
 
 
 def test_only_new_substances_are_assessed(catalog):
-    radar(catalog)
+    # the demo's crawl already scored every substance: `radar` assesses nothing again
+    assert rows(catalog / "catalog.db", "select count(*) from radar_scores")[0][0] > 0
     again = radar(catalog)
     assert "0 new substances assessed" in again.stderr
-    line = {"item_type": "listing", "platform": "sample", "listing_id": "radar-1", "url": "https://example.org/r1",
+    line = {"item_type": "listing", "platform": "sample", "listing_id": "radar-1",
+            "url": "https://example.org/r1",
             "title": "2-Bromo-4'-ethylpropiophenone 98%", "smiles": "CCc1ccc(C(=O)C(C)Br)cc1",
             "vendor_name": "Radar Test Chemicals", "vendor_id": "radar-test"}
     (catalog / "new.jsonl").write_text(json.dumps(line) + "\n")
     ingest = cli(catalog, "ingest", str(catalog / "new.jsonl"), "--db",
                  str(catalog / "catalog.db"))
     assert ingest.returncode == 0, ingest.stderr
+    # the ingest itself scored the substance it brought (the catalog writer's after-run update)
+    new_rows = rows(catalog / "catalog.db", "select route, radar_version from radar_scores"
+                    " where smiles = ?", ["CCc1ccc(C(=O)C(C)Br)cc1"])
+    assert new_rows and new_rows[0][0].startswith("amination: ")
     after = radar(catalog, "--format", "json")
-    assert "1 new substances assessed" in after.stderr
+    assert "0 new substances assessed" in after.stderr
     found = [json.loads(x) for x in after.stdout.splitlines()
              if json.loads(x)["smiles"] == "CCc1ccc(C(=O)C(C)Br)cc1"]
     assert found and any(r.startswith("amination: ") for r in found[0]["reasons"])
