@@ -79,3 +79,14 @@ def refresh(db, data_dir: str | None) -> dict:
 
     watchlist = default_knowledge(data_dir).watchlist
     return update_radar(db, RadarChemistry.build(watchlist))
+
+
+def echo_radar_update(result: dict | None) -> None:
+    """One line on standard error about the radar update a crawl, ingest or rescan ran."""
+    if not result:
+        return
+    if "error" in result:
+        click.echo(f"radar scores not updated: {result['error']}", err=True)
+    else:
+        click.echo(f"radar: {result['assessed']} new substances assessed, {result['scored']} "
+                   f"scored", err=True)

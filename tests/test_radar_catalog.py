@@ -79,6 +79,7 @@ def test_only_new_substances_are_assessed(catalog):
     ingest = cli(catalog, "ingest", str(catalog / "new.jsonl"), "--db",
                  str(catalog / "catalog.db"))
     assert ingest.returncode == 0, ingest.stderr
+    assert "radar: 1 new substances assessed" in ingest.stderr
     # the ingest itself scored the substance it brought (the catalog writer's after-run update)
     new_rows = rows(catalog / "catalog.db", "select route, radar_version from radar_scores"
                     " where smiles = ?", ["CCc1ccc(C(=O)C(C)Br)cc1"])
