@@ -18,6 +18,8 @@ from rdkit.Chem import AllChem, rdMolDescriptors
 from chem import changelog
 from chem.cas import check_digit_ok
 from chem.names import is_latin
+from chem.radar_data import DRUG_COLUMNS, PARTNER_COLUMNS, ROUTE_COLUMNS, SCHEDULE_COLUMNS
+from chem.radar_validate import radar_problems
 from chem.text import name_key, primed_key, strip_salt_words
 from chem.watchlist import Watchlist
 
@@ -40,6 +42,10 @@ REQUIRED_COLUMNS = {
     "abbreviation_clashes.csv": ("abbreviation", "meaning", "cas", "guard_terms"),
     "regimes.csv": ("code", "jurisdiction", "meaning", "sources", "last_checked", "notes"),
     "changelog.csv": ("version", "date", "change", "subject", "detail", "source", "confidence"),
+    "controlled_drugs.csv": DRUG_COLUMNS,
+    "drug_schedules.csv": SCHEDULE_COLUMNS,
+    "routes.csv": ROUTE_COLUMNS,
+    "route_partners.csv": PARTNER_COLUMNS,
 }
 REQUIRED_FILES = ("watchlist.csv", "regimes.csv", "changelog.csv")
 
@@ -300,6 +306,7 @@ def _validate(wl: Watchlist) -> list[Problem]:
                                     "no guard terms"))
     problems.extend(_regime_problems(wl))
     problems.extend(_local_name_problems(wl))
+    problems.extend(Problem(where, what, message) for where, what, message in radar_problems(wl))
     problems.extend(Problem("changelog.csv", where, message)
                     for where, message in changelog.check(wl))
     return problems

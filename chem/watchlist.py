@@ -10,6 +10,9 @@ Files (all CSV, UTF-8, `;` separates list values):
 - names_i18n.csv: names of the entries in more languages, each with its source.
 - short_forms.csv: formula short forms ("HCl", "H2SO4") read as the entry only in an offer's title.
 - VERSION: the declared watchlist version; the loaded version adds a hash of the data files.
+- controlled_drugs.csv, drug_schedules.csv, routes.csv, route_partners.csv: the radar's end
+  products, schedule codes, reaction templates and reagents (`chem.radar_data`); read when
+  present, hashed apart (`radar_hash`) since the matcher does not read them.
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ import hashlib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+
+from chem.radar_data import RADAR_FILES, Drug, DrugSchedule, Partner, Route
 
 DATA_DIR = Path(__file__).parent / "data"
 # Every file the matcher reads from its data directory, and nothing else: the version stamp
@@ -204,6 +209,11 @@ class Watchlist:
     changelog: list[Change] = field(default_factory=list)
     local_names: list[LocalName] = field(default_factory=list)
     short_forms: list[ShortForm] = field(default_factory=list)
+    drugs: list[Drug] = field(default_factory=list)
+    drug_schedules: dict[str, DrugSchedule] = field(default_factory=dict)
+    routes: list[Route] = field(default_factory=list)
+    route_partners: list[Partner] = field(default_factory=list)
+    radar_hash: str = ""  # of the radar's files (RADAR_FILES), apart from the matcher's version
 
     @property
     def declared_version(self) -> str:
@@ -299,6 +309,11 @@ def load_watchlist(data_dir: Path | str = DATA_DIR) -> Watchlist:
                    for r in _read_csv(data_dir / "names_i18n.csv")]
     short_forms = [ShortForm(*((r.get(f) or "").strip() for f in ShortForm.__dataclass_fields__))
                    for r in _read_csv(data_dir / "short_forms.csv")]
+    drug_schedules = {
+        r["code"].strip(): DrugSchedule(r["code"].strip(), (r.get("meaning") or "").strip(),
+                                        (r.get("source") or "").strip())
+        for r in _read_csv(data_dir / "drug_schedules.csv")
+    }
     return Watchlist(
         version=f"{declared}+{data_hash(data_dir)[:8]}",
         entries=entries,
@@ -309,7 +324,23 @@ def load_watchlist(data_dir: Path | str = DATA_DIR) -> Watchlist:
         changelog=changelog,
         local_names=local_names,
         short_forms=short_forms,
+        drugs=[Drug.from_row(r) for r in _read_csv(data_dir / "controlled_drugs.csv")],
+        drug_schedules=drug_schedules,
+        routes=[Route.from_row(r) for r in _read_csv(data_dir / "routes.csv")],
+        route_partners=[Partner.from_row(r) for r in _read_csv(data_dir / "route_partners.csv")],
+        radar_hash=radar_hash(data_dir),
     )
+
+
+def radar_hash(data_dir: Path) -> str:
+    """sha256 (first 8 hex digits) over the radar's files present in `data_dir`: the radar's
+    knowledge changes without changing the matcher's version (no rescan for a new route)."""
+    digest = hashlib.sha256()
+    for name in RADAR_FILES:
+        path = Path(data_dir) / name
+        if path.is_file():
+            digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:8]
 
 
 @lru_cache(maxsize=1)

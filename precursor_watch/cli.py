@@ -14,7 +14,14 @@ def main() -> None:
 
 
 def _register() -> None:
-    from precursor_watch import cli_catalog, cli_crawl, cli_match, cli_watchlist, cli_web
+    from precursor_watch import (
+        cli_catalog,
+        cli_crawl,
+        cli_match,
+        cli_radar,
+        cli_watchlist,
+        cli_web,
+    )
 
     main.add_command(cli_match.match)
     main.add_command(cli_match.demo)
@@ -27,6 +34,7 @@ def _register() -> None:
     main.add_command(cli_catalog.stats)
     main.add_command(cli_catalog.ingest)
     main.add_command(cli_catalog.summary)
+    main.add_command(cli_radar.radar)
     main.add_command(cli_web.serve)
     main.add_command(cli_web.report)
 

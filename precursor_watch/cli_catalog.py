@@ -9,6 +9,7 @@ import time
 
 import click
 
+from precursor_watch.cli_radar import echo_radar_update
 from precursor_watch.config import DB_OPTION, announce_new, db_source
 
 
@@ -40,6 +41,7 @@ def rescan(db_path: str, data_dir: str | None) -> None:
         f"rescan: {r['listings']} listings ({r['texts']} distinct texts) matched against "
         f"watchlist {r['watchlist_version']} in {time.perf_counter() - t0:.1f}s: "
         f"{r['hits_new']} new hits, {r['hits_retracted']} retracted (run {r['run']})")
+    echo_radar_update(r.get("radar"))
     if r["hits_new"]:
         from chem.changelog import added_in
 
@@ -112,6 +114,7 @@ def _ingest_file(file: str, db_path: str, platform: str | None) -> None:
         f"{time.perf_counter() - t0:.1f}s ({run['listings_new']} new, "
         f"{run['listings_changed']} changed; {run['hits_new']} new hits); "
         f"{len(r.rejected)} lines skipped -> {db_path}")
+    echo_radar_update(run.get("radar"))
     if r.rejected and not (r.listings or r.vendors):
         sys.exit(1)
 
@@ -134,6 +137,7 @@ def _ingest_redis(url: str, db_path: str, wait: float) -> None:
         f" {r.not_fetched} pages not fetched) in {r.batches} transactions,"
         f" {time.perf_counter() - t0:.1f}s ({r.run['listings_new']} new;"
         f" {r.run['hits_new']} new hits); {len(r.rejected)} skipped -> {db_path}")
+    echo_radar_update(r.run.get("radar"))
 
 
 @click.command()

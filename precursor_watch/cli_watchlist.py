@@ -86,7 +86,8 @@ def validate(data_dir: str | None, no_cross_check: bool, today: dt.datetime | No
         click.echo(f"warning: {w}")
     click.echo(f"watchlist {wl.version}: {len(wl.entries)} entries, {len(wl.classes)} class rules, "
                f"{len(wl.transforms)} transforms, {len(wl.clashes)} abbreviation clashes, "
-               f"{len(wl.regimes)} regimes; {len(problems)} problem{'s' * (len(problems) != 1)}, "
+               f"{len(wl.regimes)} regimes; radar: {len(wl.drugs)} controlled drugs, "
+               f"{len(wl.routes)} routes; {len(problems)} problem{'s' * (len(problems) != 1)}, "
                f"{len(warnings)} warning{'s' * (len(warnings) != 1)}")
     if problems:
         raise SystemExit(1)

@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from chem.dictionary import Dictionary
 from chem.knowledge import Knowledge, default_knowledge
 from chem.matcher import Matcher
+from chem.radar_data import RADAR_FILES
 from chem.text import clean_text
 from chem.watchlist import DATA_DIR, DATA_FILES, MissingDataFile, data_hash, tool_versions
 from precursor_watch.cli import main
@@ -42,7 +43,19 @@ def test_every_file_the_matcher_reads_is_declared():
     samples, which the version ignores."""
     present = {p.name for p in DATA_DIR.iterdir() if p.is_file()}
     assert set(DATA_FILES) <= present
-    assert present - set(DATA_FILES) <= {"SOURCES.md"}
+    # the radar's files are knowledge too, hashed apart (chem.watchlist.radar_hash)
+    assert set(RADAR_FILES) <= present
+    assert present - set(DATA_FILES) - set(RADAR_FILES) <= {"SOURCES.md"}
+
+
+def test_radar_files_change_the_radar_hash_not_the_matchers_version(data):
+    from chem.watchlist import load_watchlist
+
+    before, radar_before = data_hash(data), load_watchlist(data).radar_hash
+    path = data / "routes.csv"
+    path.write_bytes(path.read_bytes() + b"\n")
+    assert data_hash(data) == before  # a new route needs no rescan
+    assert load_watchlist(data).radar_hash != radar_before
 
 
 def test_the_version_covers_what_is_read_and_the_tools_only(data):

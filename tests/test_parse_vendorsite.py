@@ -55,6 +55,12 @@ def test_category_table_one_listing_per_row_with_its_own_link_and_follows_produc
         ("New BMK glycidate (sodium salt)", "5449-12-7", f"{BASE}/product/new-bmk-glycidate/"),
         ("PMK ethyl glycidate oil", "28578-16-7", f"{BASE}/product/pmk-oil/"),
         ("Piperonyl butoxide", "51-03-6", f"{BASE}/product-category/intermediates/"),
+        # unlisted relatives of listed propiophenones (the radar's sample) and acetophenone
+        ("4'-Fluoropropiophenone", "456-03-1", f"{BASE}/product-category/intermediates/"),
+        ("Valerophenone", "1009-14-9", f"{BASE}/product-category/intermediates/"),
+        ("Butyrophenone", "495-40-9", f"{BASE}/product-category/intermediates/"),
+        ("2',4'-Dichloropropiophenone", "37885-41-9", f"{BASE}/product-category/intermediates/"),
+        ("Acetophenone", "98-86-2", f"{BASE}/product-category/intermediates/"),
     ]
     assert [x.price_amount for x in page.listings[:2]] == [150.0, 40.0]
     follows = {f.url for f in page.follow}

@@ -160,6 +160,20 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...], list[tuple[str, 
         "id",
         [("run", "crawl_runs", "id")],
     ),
+    # The radar (pipelines/catalog/radar_scores.py): each offered substance's radar chemistry
+    # (best route and its drawing, reasons, nearest listed entry, covered or not) under a radar
+    # version, and its score in the catalog's current vendor context.
+    "radar_scores": (
+        {
+            "inchikey": str, "name": str, "smiles": str, "score": float, "chemistry": float,
+            "route": str, "route_path": str, "reasons": str, "nearest": str,
+            "similarity": float, "vendors": int, "listed_vendors": int, "platforms": int,
+            "vendor_names": str, "first_seen": str, "covered": int, "covered_by": str,
+            "radar_version": str, "scored_at": str,
+        },
+        "inchikey",
+        [],
+    ),
 }
 
 INDEXES: list[tuple[str, tuple[str, ...], bool]] = [
@@ -204,6 +218,8 @@ INDEXES: list[tuple[str, tuple[str, ...], bool]] = [
     ("hits", ("first_detected",), False),
     ("rejected", ("run",), False),
     ("mentions", ("entry",), False),
+    ("radar_scores", ("score",), False),
+    ("radar_scores", ("first_seen",), False),
 ]
 
 FTS_CONFIG: dict[str, tuple[str, ...]] = {

@@ -256,7 +256,21 @@ class CatalogWriter:
                 run_row["monitors"] = monitors
             close_run(self.db, run_row)
         return {"run": self.run_id, **self.counts, "listings_gone": gone, "gone_note": note,
-                "status": final}
+                "status": final, "radar": self._update_radar()}
+
+    def _update_radar(self) -> dict | None:
+        """Radar scores for the substances this run brought (pipelines/catalog/radar_scores.py).
+        The run's listings are already saved: a radar failure is logged and reported in the
+        result (`radar.error`), never taken for success, and does not undo the run."""
+        if self.watchlist is None:
+            return None
+        from pipelines.catalog.radar_scores import after_run
+
+        try:
+            return after_run(self.db, self.watchlist)
+        except Exception as exc:  # a derived table: the run itself stands
+            log.exception("radar scores not updated")
+            return {"error": f"{type(exc).__name__}: {exc}"}
 
     # ------------------------------------------------------------------ helpers
     def transaction(self):

@@ -90,4 +90,6 @@ def html_report(data: dict) -> str:
     charts = {k: Markup(bar_chart(s[k])) for k in ("by_family", "by_regime", "by_country",
                                                     "by_platform")}
     drawings = {e["entry"]: Markup(_drawing(e["smiles"])) for e in data["entries"]}
+    drawings.update({r["inchikey"]: Markup(_drawing(r["smiles"]))
+                     for r in data.get("radar", [])})
     return template.render(data=data, s=s, charts=charts, drawings=drawings)

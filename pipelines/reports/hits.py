@@ -111,7 +111,19 @@ def _collect(conn, f: Filters, db_path: Path, evidence_root) -> dict:
         "catalog": str(db_path), "filters": asdict(f), "since": info,
         "summary": summarize(hits), "hits": hits, "entries": by_entry(hits),
         "networks": _networks(conn, hits),
+        "radar": _radar(conn),
     }
+
+
+RADAR_ROWS = 20
+
+
+def _radar(conn) -> list[dict]:
+    """The top of the radar (unlisted substances close to controlled ones), when the catalog
+    has radar scores."""
+    from precursor_watch.web.radar_page import radar_page
+
+    return radar_page(conn, limit=RADAR_ROWS)["rows"]
 
 
 def summarize(hits: list[dict]) -> dict:

@@ -20,10 +20,11 @@ from precursor_watch.web.dossier import dossier
 from precursor_watch.web.drawing import DrawingError, structure_svg
 from precursor_watch.web.hit_queries import has_column
 from precursor_watch.web.network import graph, networks, to_gexf, to_graphml
+from precursor_watch.web.radar_page import radar_page
 from precursor_watch.web.renderers import OUTPUT_RENDERERS
 
 PAGES = [("who-sells", "Who sells X?"), ("vendor", "Vendor dossier"), ("network", "Networks"),
-         ("new-since", "New since"), ("search", "Search")]
+         ("new-since", "New since"), ("radar", "Radar"), ("search", "Search")]
 SVG_CSP = "default-src 'none'; style-src 'unsafe-inline'"
 
 
@@ -111,6 +112,13 @@ def _crawl_choices(conn) -> list[str]:
     return out[:50]
 
 
+async def radar_view(datasette, request):
+    db = await _db(datasette, request)
+    since = request.args.get("since", "").strip()
+    data = await db.execute_fn(lambda c: radar_page(c, since))
+    return await _page(datasette, request, "pw_radar.html", data, "Radar")
+
+
 async def search_view(datasette, request):
     db = await _db(datasette, request)
     q = request.args.get("q", "").strip()
@@ -189,6 +197,7 @@ def register_routes():
         (r"^/-/vendors(?P<fmt>\.json)?$", vendor_view),
         (r"^/-/network(?P<fmt>\.json|\.graphml|\.gexf)?$", network_view),
         (r"^/-/new-since(?P<fmt>\.json)?$", new_since_view),
+        (r"^/-/radar(?P<fmt>\.json)?$", radar_view),
         (r"^/-/search(?P<fmt>\.json)?$", search_view),
         (r"^/-/structure/(?P<key>[A-Za-z0-9_.-]+)\.svg$", structure_view),
         (r"^/-/evidence(?P<fmt>\.json)?$", evidence_view),

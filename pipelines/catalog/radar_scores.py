@@ -1,0 +1,236 @@
+"""The catalog's radar-scores table: every offered substance's radar chemistry and score.
+
+`update_radar(db, radar)` is run after a crawl, an ingest and a rescan (and by `radar` itself):
+- the chemistry (`chem.radar.RadarChemistry.assess`: routes, series, nearest listed entry,
+  covered or not) is computed only for substances the table does not hold yet under the current
+  radar version (the watchlist data hash and RADAR_FORMAT): a run assesses its new substances;
+- the score is recomputed for every substance with radar evidence from the stored chemistry and
+  the catalog's current vendor context (which vendors offer it and how many listed precursors
+  each of them sells, vendors and platforms, first seen): one pass of SQL, no chemistry.
+A substance is covered when the matcher already reports it (a current hit on a listing that
+offers only it, or on its own structure) or the radar's structure check says a watchlist entry,
+class rule or designer transform covers it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from collections import defaultdict
+
+from chem.radar import Chemistry, Context, RadarChemistry, score
+from pipelines.catalog.save import insert
+from pipelines.catalog.schema import TABLES, ensure_db_shape
+
+RADAR_FORMAT = 1
+TABLE = "radar_scores"
+COLUMNS = TABLES[TABLE][0]  # declared with the rest of the catalog's shape
+MAX_VENDOR_NAMES = 8
+
+
+_BUILT: dict[str, RadarChemistry] = {}  # watchlist version -> indexes (built once a process)
+
+
+def enabled() -> bool:
+    """PRECURSOR_WATCH_RADAR=0 turns the update after crawl, ingest and rescan off."""
+    return os.environ.get("PRECURSOR_WATCH_RADAR", "1").strip().lower() not in (
+        "0", "off", "no", "false")
+
+
+def radar_for(watchlist) -> RadarChemistry:
+    """The radar's indexes for a watchlist, built once per process and version."""
+    if watchlist.version not in _BUILT:
+        _BUILT.clear()
+        _BUILT[watchlist.version] = RadarChemistry.build(watchlist)
+    return _BUILT[watchlist.version]
+
+
+def after_run(db, watchlist) -> dict | None:
+    """The update a crawl, ingest or rescan runs when it has written its listings (None when
+    turned off)."""
+    if not enabled():
+        return None
+    return update_radar(db, radar_for(watchlist))
+
+
+def radar_version(radar: RadarChemistry) -> str:
+    wl = radar.watchlist
+    return f"{wl.version};radar={RADAR_FORMAT}+{wl.radar_hash}"
+
+
+def listed_by_vendor(db) -> dict[str, int]:
+    """Vendor key -> how many listed precursors (precursor or pre-precursor entries with a
+    current hit) it offers."""
+    rows = db.execute(
+        "SELECT coalesce(v.merged_into, p.vendor, 'name:' || lower(l.vendor_name)) AS vendor,"
+        " count(DISTINCT h.entry)"
+        " FROM hits h JOIN listings l ON l.id = h.listing"
+        " JOIN watchlist_entries w ON w.id = h.entry"
+        " LEFT JOIN vendor_profiles p ON p.id = l.vendor_profile"
+        " LEFT JOIN vendors v ON v.id = p.vendor"
+        " WHERE h.current = 1 AND w.tier IN ('precursor', 'pre-precursor')"
+        " GROUP BY 1").fetchall()
+    return {str(v): n for v, n in rows if v is not None}
+
+
+def offers(db) -> dict[str, dict]:
+    """Substance -> its vendors (key -> name), platforms and first-seen date over the listings
+    that offer it."""
+    out: dict[str, dict] = defaultdict(lambda: {"vendors": {}, "platforms": set(),
+                                                "first_seen": None})
+    rows = db.execute(
+        "SELECT ls.substance,"
+        " coalesce(v.merged_into, p.vendor, 'name:' || lower(l.vendor_name)) AS vendor,"
+        " coalesce(k.name, v.name, p.name, l.vendor_name), l.platform, l.first_seen"
+        " FROM listing_substances ls JOIN listings l ON l.id = ls.listing"
+        " LEFT JOIN vendor_profiles p ON p.id = l.vendor_profile"
+        " LEFT JOIN vendors v ON v.id = p.vendor"
+        " LEFT JOIN vendors k ON k.id = v.merged_into").fetchall()
+    for substance, vendor, name, platform, first_seen in rows:
+        o = out[substance]
+        if vendor is not None:
+            o["vendors"][str(vendor)] = name or str(vendor)
+        if platform:
+            o["platforms"].add(platform)
+        if first_seen and (o["first_seen"] is None or first_seen < o["first_seen"]):
+            o["first_seen"] = first_seen
+    return out
+
+
+def matched_substances(db) -> set[str]:
+    """Substances the matcher already reports: the structure of a current hit's entry, or the
+    only substance of a listing with a current hit."""
+    rows = db.execute(
+        "SELECT ls.substance FROM listing_substances ls"
+        " JOIN hits h ON h.listing = ls.listing AND h.current = 1"
+        " JOIN watchlist_entries w ON w.id = h.entry"
+        " WHERE substr(w.inchikey, 1, 14) = substr(ls.substance, 1, 14)"
+        " UNION SELECT ls.substance FROM listing_substances ls"
+        " JOIN hits h ON h.listing = ls.listing AND h.current = 1"
+        " WHERE (SELECT count(*) FROM listing_substances x WHERE x.listing = ls.listing) = 1"
+    ).fetchall()
+    return {r[0] for r in rows}
+
+
+def _chemistry_row(chem: Chemistry | None, smiles: str = "") -> dict:
+    if chem is None:  # a structure RDKit cannot read: no chemistry, kept so it is not retried
+        return {"chemistry": 0.0, "route": "", "route_path": "", "reasons": "[]",
+                "nearest": "", "similarity": 0.0, "covered": 0,
+                "covered_by": "unreadable structure"}
+    best = max(chem.routes, key=lambda r: r.value, default=None)
+    return {"chemistry": round(chem.value, 4), "route": best.describe() if best else "",
+            "route_path": json.dumps(best.drawing(smiles)) if best else "",
+            "reasons": json.dumps(chem.reasons(), ensure_ascii=False),
+            "nearest": chem.nearest, "similarity": round(chem.similarity, 3),
+            "covered": int(chem.covered), "covered_by": chem.covered_by}
+
+
+def update_radar(db, radar: RadarChemistry, today: dt.date | None = None,
+                 now: str | None = None) -> dict:
+    """Assess new substances, re-score all with evidence; one write transaction. Returns
+    {"assessed": new substances assessed, "scored": rows scored, "version": radar version}."""
+    ensure_db_shape(db)  # a catalog opened by an older version gains the table
+    version = radar_version(radar)
+    if now is None:
+        from pipelines.catalog.clock import utcnow
+
+        now = utcnow()
+    today = today or dt.date.today()
+    todo = db.execute(
+        f"SELECT s.inchikey, s.smiles, s.name FROM substances s LEFT JOIN [{TABLE}] r"
+        f" ON r.inchikey = s.inchikey WHERE r.inchikey IS NULL OR r.radar_version IS NOT ?",
+        [version]).fetchall()
+    fresh = {}
+    for inchikey, smiles, name in todo:
+        chem = radar.assess(smiles) if smiles else None
+        fresh[inchikey] = {"inchikey": inchikey, "name": name, "smiles": smiles,
+                           "radar_version": version, **_chemistry_row(chem, smiles)}
+    matched = matched_substances(db)
+    listed = listed_by_vendor(db)
+    context = offers(db)
+    stored = {r[0]: {"inchikey": r[0], "chemistry": r[1], "covered": r[2]} for r in db.execute(
+        f"SELECT inchikey, chemistry, covered FROM [{TABLE}] WHERE radar_version = ?",
+        [version]).fetchall()}
+    rows = []
+    for key, row in {**stored, **fresh}.items():
+        if key not in fresh and not row["chemistry"]:
+            continue  # no evidence and nothing new: its score cannot change by much
+        o = context.get(key, {"vendors": {}, "platforms": set(), "first_seen": None})
+        ctx = Context(tuple(o["vendors"]), tuple(sorted(o["platforms"])), o["first_seen"])
+        total, _ = score(_Stored(row["chemistry"] or 0.0), ctx, listed, today)
+        names = sorted(o["vendors"].items(), key=lambda kv: -listed.get(kv[0], 0))
+        row.update(
+            score=total, vendors=len(o["vendors"]),
+            listed_vendors=sum(1 for v in o["vendors"] if listed.get(v)),
+            platforms=len(o["platforms"]), first_seen=o["first_seen"],
+            vendor_names=json.dumps([{"name": n, "listed": listed.get(v, 0)}
+                                     for v, n in names[:MAX_VENDOR_NAMES]],
+                                    ensure_ascii=False),
+            scored_at=now)
+        if key in matched:
+            row["covered"] = 1
+            row["covered_by"] = row.get("covered_by") or "matched in the catalog"
+        rows.append(row)
+    _write(db, rows, fresh)
+    return {"assessed": len(fresh), "scored": len(rows), "version": version}
+
+
+def _write(db, rows: list[dict], fresh: dict) -> None:
+    """Rows in one transaction (joining the caller's when one is open): new chemistry as whole
+    rows (INSERT OR REPLACE), re-scored rows by their context columns only."""
+    own = not db.conn.in_transaction
+    if own:
+        db.execute("BEGIN IMMEDIATE")
+    try:
+        new = [{c: row.get(c) for c in COLUMNS} for row in rows if row["inchikey"] in fresh]
+        insert(db.conn, TABLE, new, verb="INSERT OR REPLACE")
+        db.conn.executemany(
+            f"UPDATE [{TABLE}] SET score = ?, vendors = ?, listed_vendors = ?, platforms = ?,"
+            f" first_seen = ?, vendor_names = ?, scored_at = ?, covered = ?,"
+            f" covered_by = coalesce(?, covered_by) WHERE inchikey = ?",
+            [[row["score"], row["vendors"], row["listed_vendors"], row["platforms"],
+              row["first_seen"], row["vendor_names"], row["scored_at"], row["covered"],
+              row.get("covered_by"), row["inchikey"]]
+             for row in rows if row["inchikey"] not in fresh])
+    except BaseException:
+        if own:
+            db.execute("ROLLBACK")
+        raise
+    if own:
+        db.execute("COMMIT")
+
+
+class _Stored:
+    """The chemistry value kept in the table, in the shape `score` reads."""
+
+    def __init__(self, value: float):
+        self.value = value
+
+
+def radar_rows(db, limit: int = 50, since: str | None = None) -> list[dict]:
+    """The ranking: uncovered substances by score (first seen on or after `since`)."""
+    sql = (f"SELECT inchikey, name, smiles, score, chemistry, route, route_path, reasons,"
+           f" nearest, similarity, vendors, listed_vendors, platforms, vendor_names, first_seen"
+           f" FROM [{TABLE}] WHERE covered = 0")
+    params: list = []
+    if since:
+        sql += " AND first_seen >= ?"
+        params.append(since)
+    sql += " ORDER BY score DESC, inchikey LIMIT ?"
+    params.append(limit)
+    cols = [c.strip().split()[-1] for c in sql.split("FROM")[0][len("SELECT"):].split(",")]
+    out = []
+    for values in db.execute(sql, params).fetchall():
+        row = dict(zip(cols, values, strict=True))
+        reasons = json.loads(row.pop("reasons") or "[]")
+        vendors = json.loads(row.pop("vendor_names") or "[]")
+        if vendors:
+            reasons.append("vendors: " + ", ".join(
+                f"{v['name']} ({v['listed']} listed)" if v["listed"] else v["name"]
+                for v in vendors))
+        row["reasons"] = reasons
+        row["route_path"] = json.loads(row["route_path"]) if row["route_path"] else None
+        row["vendor_list"] = [v["name"] for v in vendors]
+        out.append(row)
+    return out
