@@ -77,6 +77,9 @@ class FalseFriends:
         return cls(frozenset(), frozenset(), (), (), frozenset())
 
 
+_ACTIVATED: list[Path | None] = [None]  # the data directory `Knowledge.activate` last set
+
+
 @dataclass(frozen=True)
 class Knowledge:
     data_dir: Path
@@ -101,11 +104,16 @@ class Knowledge:
 
     def activate(self) -> None:
         """Make text cleaning and standardization read this knowledge's data directory (they
-        are module-level stages; the matcher calls this before it builds or matches)."""
+        are module-level stages; the matcher calls this before it builds or matches). Only this
+        method switches them, so the directory it last set is known without resolving paths
+        again (the matcher calls it once per listing)."""
+        if _ACTIVATED[0] == self.data_dir:
+            return
         from chem import standardize, text
 
         text.use_data_dir(self.data_dir)
         standardize.use_data_dir(self.data_dir)
+        _ACTIVATED[0] = self.data_dir
 
     def opsin_candidates(self, phrase: str) -> list[str]:
         """The phrase, and its trade-name-free rewrite for OPSIN when that differs."""
