@@ -22,7 +22,7 @@ from precursor_watch.web.hit_queries import has_column
 from precursor_watch.web.network import graph, networks, to_gexf, to_graphml
 from precursor_watch.web.renderers import OUTPUT_RENDERERS
 
-PAGES = [("who-sells", "Who sells X?"), ("vendor", "Vendor dossier"), ("network", "Networks"),
+PAGES = [("who-sells", "Who sells X?"), ("vendors", "Vendor dossiers"), ("network", "Networks"),
          ("new-since", "New since"), ("search", "Search")]
 SVG_CSP = "default-src 'none'; style-src 'unsafe-inline'"
 
@@ -45,9 +45,31 @@ async def _page(datasette, request, template: str, data: dict, title: str):
     return Response.html(body)
 
 
+HIT_CSV_COLUMNS = [
+    "first_detected", "vendor_name", "vendor", "country", "network", "network_size", "platform",
+    "title", "listing", "listing_url", "entry", "entry_name", "family", "regimes", "tier",
+    "match", "score", "price_text", "first_seen", "last_seen", "status", "evidence_id",
+    "evidence_sha256", "evidence_url"]
+
+
+def _hits_csv(hits, name: str) -> Response:
+    """Every hit as spreadsheet-safe CSV (lists joined with '; ')."""
+    from precursor_watch.web.safe_cells import safe_csv
+
+    def cell(v):
+        return "; ".join(map(str, v)) if isinstance(v, list) else v
+
+    body = safe_csv(HIT_CSV_COLUMNS, ([cell(h.get(c)) for c in HIT_CSV_COLUMNS] for h in hits))
+    return Response(body, content_type="text/csv; charset=utf-8", headers={
+        "content-disposition": f'attachment; filename="{name}.csv"'})
+
+
 async def who_sells_view(datasette, request):
     db = await _db(datasette, request)
     q = request.args.get("q", "").strip()
+    if request.url_vars.get("fmt") == ".safecsv":
+        data = await db.execute_fn(lambda c: pages.who_sells(c, q, limit=-1))
+        return _hits_csv(data["listings"], "who-sells")
     data = await db.execute_fn(lambda c: pages.who_sells(c, q)) if q else {
         "query": "", "resolved": None, "vendors": [], "listings": []}
     return await _page(datasette, request, "pw_who_sells.html", data, f"Who sells {q}?")
@@ -56,12 +78,10 @@ async def who_sells_view(datasette, request):
 async def vendor_view(datasette, request):
     db = await _db(datasette, request)
     vid = request.url_vars.get("vendor") or request.args.get("vendor")
+    if not vid and request.path.rstrip("/").endswith("/-/vendor"):
+        return Response.redirect(datasette.urls.path("/-/vendors"))
     if not vid:
-        data = {"vendors": await db.execute_fn(lambda c: [dict(zip(
-            ("vendor", "name", "country", "profiles"), r, strict=True)) for r in c.execute(
-            "select v.id, v.name, v.country, count(p.id) from vendors v left join"
-            " vendor_profiles p on p.vendor = v.id where v.merged_into is null group by v.id"
-            " order by v.name")])}
+        data = await db.execute_fn(pages.vendor_list)
         return await _page(datasette, request, "pw_vendors.html", data, "Vendors")
     if not vid.isdigit():
         raise NotFound("A vendor is a number (vendors.id)")
@@ -83,13 +103,21 @@ async def network_view(datasette, request):
             "content-disposition": f'attachment; filename="vendor-networks{fmt}"'})
     g = await db.execute_fn(lambda c: graph(c, net_id))
     data = {"network": net_id, "networks": await db.execute_fn(lambda c: networks(c, net_id)),
-            "graph": g}
+            "graph": g, "total": await db.execute_fn(lambda c: c.execute(
+                "select count(distinct network) from vendor_networks where size > 1"
+            ).fetchone()[0])}
     return await _page(datasette, request, "pw_network.html", data, "Vendor networks")
 
 
 async def new_since_view(datasette, request):
     db = await _db(datasette, request)
     since = request.args.get("since", "latest")
+    if request.url_vars.get("fmt") == ".safecsv":
+        try:
+            hits = await db.execute_fn(lambda c: list(pages.new_since_all(c, since)))
+        except ValueError as exc:
+            raise NotFound(str(exc)) from exc
+        return _hits_csv(hits, "new-since")
     data = await db.execute_fn(lambda c: pages.new_since(c, since))
     data["crawls"] = await db.execute_fn(_crawl_choices)
     return await _page(datasette, request, "pw_new_since.html", data, f"New since {since}")
@@ -184,11 +212,12 @@ async def robots_view(request):
 def register_routes():
     return [
         (r"^/robots\.txt$", robots_view),
-        (r"^/-/who-sells(?P<fmt>\.json)?$", who_sells_view),
+        (r"^/-/who-sells(?P<fmt>\.json|\.safecsv)?$", who_sells_view),
         (r"^/-/vendor/(?P<vendor>[^/.]+)(?P<fmt>\.json)?$", vendor_view),
         (r"^/-/vendors(?P<fmt>\.json)?$", vendor_view),
+        (r"^/-/vendor/?$", vendor_view),
         (r"^/-/network(?P<fmt>\.json|\.graphml|\.gexf)?$", network_view),
-        (r"^/-/new-since(?P<fmt>\.json)?$", new_since_view),
+        (r"^/-/new-since(?P<fmt>\.json|\.safecsv)?$", new_since_view),
         (r"^/-/search(?P<fmt>\.json)?$", search_view),
         (r"^/-/structure/(?P<key>[A-Za-z0-9_.-]+)\.svg$", structure_view),
         (r"^/-/evidence(?P<fmt>\.json)?$", evidence_view),
