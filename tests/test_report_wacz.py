@@ -82,7 +82,7 @@ def test_wacz_validates_and_holds_the_evidence_behind_the_hits(sample_catalog, t
                         rec.rec_headers.get_header("WARC-Target-URI"),
                         rec.rec_headers.get_header(SHA_HEADER))
     assert set(records) == set(expected)
-    for rid, (url, sha) in expected.items():
+    for rid, (url, _sha) in expected.items():
         assert records[rid][0] == url
         assert records[rid][1]  # the capture's own payload digest travelled with it
     # The record's payload SHA-256 header is the one in the crawl's own WARC (byte copy).
