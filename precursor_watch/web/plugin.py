@@ -139,6 +139,38 @@ def _crawl_choices(conn) -> list[str]:
     return out[:50]
 
 
+async def feed_view(datasette, request):
+    """Atom feed of the newest hits: all, `/-/feed/entry/ID.atom` or `/-/feed/vendor/ID.atom`
+    (also `?entry=` / `?vendor=`)."""
+    from precursor_watch.web.feed import atom, feed_hits
+
+    db = await _db(datasette, request)
+    entry = request.url_vars.get("entry") or request.args.get("entry")
+    vendor = request.url_vars.get("vendor") or request.args.get("vendor")
+    if vendor is not None and not vendor.isdigit():
+        raise NotFound("A vendor is a number (vendors.id)")
+    vid = int(vendor) if vendor else None
+    if entry:
+        found = (await db.execute("select id, name from watchlist_entries where id = ?"
+                                  " collate nocase", [entry])).first()
+        if found is None:
+            raise NotFound(f"No watchlist entry {entry!r}")
+        entry, what = found[0], f"{found[1]} ({found[0]})"
+    elif vid is not None:
+        found = (await db.execute("select name from vendors where id = ?", [vid])).first()
+        if found is None:
+            raise NotFound(f"No vendor {vid}")
+        what = found[0] or f"vendor {vid}"
+    hits = await db.execute_fn(lambda c: feed_hits(c, entry, vid))
+    base = datasette.absolute_url(request, datasette.urls.path("/")).rstrip("/")
+    self_url = datasette.absolute_url(request, request.full_path)
+    title = "precursor-watch: new watchlist hits" + (
+        f" for {what}" if entry or vid is not None else "")
+    text = atom(hits, title=title, self_url=self_url, base=base,
+                db_name=datasette.get_database().name)
+    return Response(text, content_type="application/atom+xml; charset=utf-8")
+
+
 async def search_view(datasette, request):
     db = await _db(datasette, request)
     q = request.args.get("q", "").strip()
@@ -219,6 +251,9 @@ def register_routes():
         (r"^/-/network(?P<fmt>\.json|\.graphml|\.gexf)?$", network_view),
         (r"^/-/new-since(?P<fmt>\.json|\.safecsv)?$", new_since_view),
         (r"^/-/search(?P<fmt>\.json)?$", search_view),
+        (r"^/-/feed\.atom$", feed_view),
+        (r"^/-/feed/entry/(?P<entry>[^/]+)\.atom$", feed_view),
+        (r"^/-/feed/vendor/(?P<vendor>[^/.]+)\.atom$", feed_view),
         (r"^/-/structure/(?P<key>[A-Za-z0-9_.-]+)\.svg$", structure_view),
         (r"^/-/evidence(?P<fmt>\.json)?$", evidence_view),
     ]
