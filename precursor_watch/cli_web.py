@@ -31,7 +31,7 @@ def serve(db_path, host, port, password_hash, user, immutable, evidence_root) ->
     try:
         ds = build(db_path, password_hash=password_hash, user=user, immutable=immutable,
                    evidence_root=evidence_root)
-    except FileNotFoundError as exc:
+    except (FileNotFoundError, ValueError) as exc:
         raise click.ClickException(str(exc)) from exc
     lock = " (login required)" if password_hash else ""
     click.echo(f"Serving {db_path} read-only at http://{host}:{port}/{lock}; Ctrl-C stops.")
@@ -59,11 +59,18 @@ def serve(db_path, host, port, password_hash, user, immutable, evidence_root) ->
 def report(db_path, fmt, output, since, entry, family, regime, country, platform, min_score,
            network, evidence_root) -> None:
     """Watchlist hits as a report to hand over (CSV, JSON, XLSX or one HTML file)."""
+    from pathlib import Path
+
     from pipelines.reports.formats import write_report
     from pipelines.reports.hits import Filters, collect
+    from precursor_watch.web.server import NotACatalog, check_catalog
 
     if not os.path.exists(db_path):
         raise click.ClickException(f"no catalog at {db_path}")
+    try:
+        check_catalog(Path(db_path))
+    except NotACatalog as exc:
+        raise click.ClickException(str(exc)) from exc
     if fmt in ("xlsx", "wacz") and not output:
         raise click.ClickException(f"--format {fmt} needs --output FILE")
     filters = Filters(since=since, entries=entry, families=family, regimes=regime,
