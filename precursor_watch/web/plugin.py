@@ -4,6 +4,7 @@ readable cells, safe CSV/XLSX output, country SQL functions and a robots.txt tha
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 from pathlib import Path
@@ -171,6 +172,36 @@ async def feed_view(datasette, request):
     return Response(text, content_type="application/atom+xml; charset=utf-8")
 
 
+async def report_view(datasette, request):
+    """The hand-over report (`precursor-watch report`) for a watchlist entry, a network or
+    everything (`?entry=`, `?network=`, `?since=`), as HTML or `.safecsv`/`.json`."""
+    from pipelines.reports.formats import write_report
+    from pipelines.reports.hits import Filters, collect
+
+    db = await _db(datasette, request)
+    if not db.path:
+        raise NotFound("No catalog file behind this database")
+    net = request.args.get("network")
+    filters = Filters(since=request.args.get("since") or None,
+                      entries=tuple(request.args.getlist("entry")),
+                      networks=(int(net),) if net and net.isdigit() else ())
+    root = (datasette.plugin_config("precursor-watch") or {}).get("evidence_root")
+    loop = asyncio.get_running_loop()
+    try:
+        data = await loop.run_in_executor(None, lambda: collect(db.path, filters, root))
+    except ValueError as exc:
+        return Response.text(str(exc), status=400)
+    fmt = request.url_vars.get("fmt") or ".html"
+    if fmt == ".safecsv":
+        return Response(write_report(data, "csv"), content_type="text/csv; charset=utf-8",
+                        headers={"content-disposition": 'attachment; filename="report.csv"'})
+    if fmt == ".json":
+        return Response(write_report(data, "json"), content_type="application/json")
+    return Response.html(write_report(data, "html"), headers={
+        "content-security-policy": "default-src 'none'; style-src 'unsafe-inline';"
+                                   " img-src data:"})
+
+
 async def search_view(datasette, request):
     db = await _db(datasette, request)
     q = request.args.get("q", "").strip()
@@ -251,6 +282,7 @@ def register_routes():
         (r"^/-/network(?P<fmt>\.json|\.graphml|\.gexf)?$", network_view),
         (r"^/-/new-since(?P<fmt>\.json|\.safecsv)?$", new_since_view),
         (r"^/-/search(?P<fmt>\.json)?$", search_view),
+        (r"^/-/report(?P<fmt>\.html|\.json|\.safecsv)?$", report_view),
         (r"^/-/feed\.atom$", feed_view),
         (r"^/-/feed/entry/(?P<entry>[^/]+)\.atom$", feed_view),
         (r"^/-/feed/vendor/(?P<vendor>[^/.]+)\.atom$", feed_view),
