@@ -277,6 +277,13 @@ def _parent_index(records: list[Record],
     return parents, canonicals
 
 
+def index_path(files: list[Path] | None = None) -> Path:
+    """Where the index of the current source files, code and data is cached (may not exist
+    yet: the first `default_dictionary()` builds it)."""
+    key = _fingerprint(source_files() if files is None else files)
+    return cache_dir() / f"dictionary-{key}.pickle"
+
+
 def default_dictionary() -> Dictionary:
     """The offline dictionary indexed with the active data directory's text tables and
     normalizations (name keys and parents depend on them)."""
@@ -288,7 +295,7 @@ def _dictionary(text_dir: Path, standardize_dir: Path) -> Dictionary:
     files = source_files()
     if not files:
         return Dictionary([], {}, {})
-    path = cache_dir() / f"dictionary-{_fingerprint(files)}.pickle"
+    path = index_path(files)
     if path.exists():
         try:
             with path.open("rb") as fh:
