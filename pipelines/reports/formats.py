@@ -17,7 +17,7 @@ DATES = {"first_seen", "last_seen", "first_detected"}
 
 
 def _flat(value):
-    if isinstance(value, list):
+    if isinstance(value, list | tuple):
         return "; ".join(str(v) for v in value)
     if isinstance(value, bool):
         return "yes" if value else "no"
