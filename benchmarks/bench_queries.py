@@ -1,17 +1,30 @@
-"""Analyst pages and canned queries at scale: generate a catalog (default 1,000,000 listings from
-100,000 vendors), serve it with `precursor-watch serve` on a loopback port, and time each page and
-query through Datasette's JSON API (median and 95th percentile; target p95 < 500 ms). Prints the
-catalog's size per listing.
+"""The pages a person opens, on a catalog built by the real `precursor-watch ingest`.
 
-    .venv/bin/python benchmarks/bench_queries.py [--listings 1000000] [--vendors 100000]
+    .venv/bin/python benchmarks/bench_queries.py [--listings 100000] [--vendors 10000]
+                                                 [--repeat 10] [--keep DIR]
+
+Synthetic listings (those of bench_ingest.py: dictionary chemicals and every watchlist entry,
+written by name, CAS or SMILES, from `--vendors` vendors sharing some e-mails) go through two
+`precursor-watch ingest` runs (90 %, then the rest, so new-since has a latest run), into a
+fresh catalog. Then `precursor-watch serve` and, beside it, a bare `datasette` (default
+settings, no metadata; the project's plugin still loads as an entry point) serve the same file
+on loopback ports, and each page is fetched `--repeat` times as a browser would (HTML, with the
+table's facets): p50 and p95 per page (target p95 <= 1 s). Then `precursor-watch report` in
+every format on growing selections (time per format against the row count; linear means a
+constant ms/row). Everything created is removed unless `--keep DIR`.
+Use `--listings 1000000 --vendors 100000` for the full-size run (the ingest alone takes several
+minutes on a busy 2-core machine).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
-import random
+import shutil
+import sqlite3
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -19,157 +32,192 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import quote
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from webkit import serving  # noqa: E402
+from bench_ingest import load, make_items  # noqa: E402
+from webkit import free_port, serving  # noqa: E402
 
-from pipelines.catalog.schema import index_listings_fts, open_db  # noqa: E402
-
-ENTRIES = [("npp", "YDJXNYNKKXZBMP-UHFFFAOYSA-N", "N-Phenethyl-4-piperidone", "39742-60-4"),
-           ("boc-4-piperidone", "ROUYFJUVMYHXFJ-UHFFFAOYSA-N",
-            "tert-Butyl 4-oxopiperidine-1-carboxylate", "79099-07-3"),
-           ("anpp", "ZCMDXDQUYIWEKB-UHFFFAOYSA-N", "4-Anilino-N-phenethylpiperidine",
-            "21409-26-7")]
-NOW = "2026-12-01T00:00:00Z"
+BIN = Path(sys.executable).parent
+TARGET_MS = 1000
 
 
-def generate(path: Path, n_listings: int, n_vendors: int, seed: int = 7) -> None:
-    rnd = random.Random(seed)
-    db = open_db(path)
-    c = db.conn
-    c.execute("BEGIN")
-    c.executemany("INSERT INTO crawl_runs (id, kind, spider, started, finished, status, crawl_id)"
-                  " VALUES (?, 'crawl', ?, ?, ?, 'finished', ?)",
-                  [(i, f"s{i % 7}", NOW, NOW, f"run{(i - 1) // 7}") for i in range(1, 15)])
-    c.executemany("INSERT INTO watchlist_entries (id, inchikey, name, cas, family, regimes, tier,"
-                  " in_force, smiles) VALUES (?, ?, ?, ?, '[\"fentanyl\"]', '[\"UN-I\"]',"
-                  " 'precursor', 1, 'C')", [(e, k, n, f'["{cas}"]') for e, k, n, cas in ENTRIES])
-    c.executemany("INSERT INTO substances (inchikey, name, names, smiles) VALUES (?, ?, ?, 'C')",
-                  [(k, n, f'["{n}"]') for _, k, n, _ in ENTRIES] +
-                  [(f"SUBST{i:09d}-UHFFFAOYSA-N", f"compound {i}", f'["compound {i}"]')
-                   for i in range(2000)])
-    c.executemany("INSERT INTO vendors (id, name, name_norm, country, first_seen, last_seen)"
-                  " VALUES (?, ?, ?, 'CN', ?, ?)",
-                  [(v, f"Vendor {v} Chemical Co., Ltd.", f"vendor {v}", NOW, NOW)
-                   for v in range(1, n_vendors + 1)])
-    c.executemany("INSERT INTO vendor_profiles (id, platform, vendor_id, vendor, name, country,"
-                  " first_seen, last_seen, times_seen) VALUES (?, ?, ?, ?, ?, 'China', ?, ?, 1)",
-                  [(f"p{v % 7}:{v}", f"p{v % 7}", str(v), v, f"Vendor {v} Chemical Co., Ltd.",
-                    NOW, NOW) for v in range(1, n_vendors + 1)])
-    idents = []
-    for v in range(1, n_vendors + 1):
-        idents.append((f"p{v % 7}:{v}", "phone", f"+86{v:09d}"))
-        shared = v - v % 4 if v % 10 < 4 else v  # groups of up to 4 vendors share an email
-        idents.append((f"p{v % 7}:{v}", "email", f"sales{shared}@example.com"))
-    c.executemany("INSERT INTO vendor_identifiers (vendor_profile, kind, value, raw, source,"
-                  f" first_seen) VALUES (?, ?, ?, ?, 'emails', '{NOW}')",
-                  [(p, k, val, val) for p, k, val in idents])
-    c.executemany("INSERT INTO vendor_networks (vendor, network, size, platforms, linked_by)"
-                  " VALUES (?, ?, 4, 4, ?)",
-                  [(v, v - v % 4 or 4, f'["email:sales{v - v % 4}@example.com"]')
-                   for v in range(1, n_vendors + 1) if v % 10 < 4])
-    batch = 50_000
-    for start in range(0, n_listings, batch):
-        _listings(db, rnd, range(start, min(start + batch, n_listings)), n_vendors)
-    for t in ("vendors", "vendor_profiles", "substances"):
-        c.execute(f"INSERT INTO {t}_fts({t}_fts) VALUES ('rebuild')")
-    c.execute("COMMIT")
-    c.execute("ANALYZE")
-    c.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    c.close()
+def build(folder: Path, n: int, n_vendors: int, seed: int) -> Path:
+    """Two real `ingest` runs into folder/bench.db; prints their rates."""
+    from chem.matcher import Matcher
 
-
-def _listings(db, rnd: random.Random, ids: range, n_vendors: int) -> None:
-    """One batch of listings (every 20th a watchlist hit) with evidence and substances."""
-    c = db.conn
-    rows, ev, subs, hits = [], [], [], []
-    for i in ids:
-        v = rnd.randint(1, n_vendors)
-        lid = f"p{v % 7}:L{i}"
-        is_hit = i % 20 == 0
-        e = ENTRIES[i % 3] if is_hit else None
-        title = f"{e[2]} 99% CAS {e[3]}" if e else f"compound {i % 2000} powder {i}"
-        run = rnd.randint(1, 14)
-        rows.append((lid, f"p{v % 7}", f"L{i}", f"https://p{v % 7}.example/L{i}",
-                     f"p{v % 7}:{v}", title, "USD 10/kg", "active", NOW, NOW, run, run,
-                     f"e{i}"))
-        ev.append((f"e{i}", f"https://p{v % 7}.example/L{i}", NOW,
-                   f"crawls/run{(run - 1) // 7}/pages.warc.gz", f"e{i}", f"{i:064x}", run))
-        key = e[1] if e else f"SUBST{i % 2000:09d}-UHFFFAOYSA-N"
-        subs.append((lid, key, "cas", 0.95, title[:20], "bench"))
-        if e:
-            detected = f"2026-11-{16 + run:02d}T{i % 24:02d}:00:00Z"  # runs a day apart
-            hits.append((lid, e[0], "cas", 1.0, "bench", detected, "bench", run, 1))
-    c.executemany("INSERT INTO listings (id, platform, listing_id, url, vendor_profile,"
-                  " title, price_text, status, first_seen, last_seen, first_run, last_run,"
-                  " evidence) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
-    c.executemany("INSERT INTO evidence (id, url, fetched_at, warc_file, warc_record_id,"
-                  " sha256, run) VALUES (?,?,?,?,?,?,?)", ev)
-    c.executemany("INSERT INTO listing_substances (listing, substance, how, confidence,"
-                  " name, evidence) VALUES (?,?,?,?,?,?)", subs)
-    c.executemany("INSERT INTO hits (listing, entry, match, score, evidence, first_detected,"
-                  " watchlist_version, first_run, current) VALUES (?,?,?,?,?,?,?,?,?)", hits)
-    index_listings_fts(db, [r[0] for r in rows])
+    vendors, listings = make_items(n, 3000, n_vendors, Matcher(use_opsin=False), seed)
+    for i, v in enumerate(vendors):  # every 10th vendor shares its phone with the next one
+        if i % 10 == 1:
+            v["phones"] = vendors[i - 1]["phones"]
+    cut = int(len(listings) * 0.9)
+    db = folder / "bench.db"
+    for part, rows in (("first", vendors + listings[:cut]), ("second", listings[cut:])):
+        src = folder / f"{part}.jsonl"
+        with src.open("w", encoding="utf-8") as fh:
+            for r in rows:
+                fh.write(json.dumps(r, ensure_ascii=False) + "\n")
+        t0 = time.perf_counter()
+        r = subprocess.run([str(BIN / "precursor-watch"), "ingest", str(src), "--db", str(db)],
+                           capture_output=True, text=True)
+        if r.returncode not in (0, 3):
+            sys.exit(f"ingest failed ({r.returncode}): {r.stderr[-2000:]}")
+        dt = time.perf_counter() - t0
+        print(f"ingest {part}: {len(rows):,} records in {dt:.0f} s ({len(rows) / dt:,.0f}/s);"
+              f" {load()}")
+        src.unlink()
+    return db
 
 
 def timed(url: str, repeat: int) -> list[float]:
     out = []
     for _ in range(repeat):
         t0 = time.perf_counter()
-        with urllib.request.urlopen(url, timeout=120) as resp:
+        with urllib.request.urlopen(url, timeout=300) as resp:
             resp.read()
-            assert resp.status == 200, url
+            if resp.status != 200:
+                raise RuntimeError(f"{url}: {resp.status}")
         out.append((time.perf_counter() - t0) * 1000)
     return out
 
 
+def p95(times: list[float]) -> float:
+    times = sorted(times)
+    return times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))]
+
+
+class BareDatasette:
+    """`datasette serve FILE` with default settings on a loopback port."""
+
+    def __init__(self, db: Path):
+        self.port = free_port()
+        self.proc = subprocess.Popen(
+            [str(BIN / "datasette"), "serve", str(db), "--port", str(self.port), "--host",
+             "127.0.0.1"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.base = f"http://127.0.0.1:{self.port}"
+        for _ in range(300):
+            try:
+                urllib.request.urlopen(self.base + "/-/versions.json", timeout=5).read()
+                return
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError("bare datasette did not start")
+
+    def close(self):
+        self.proc.terminate()
+        self.proc.wait(timeout=20)
+
+
+def pages(conn: sqlite3.Connection, name: str) -> dict[str, tuple[str, bool]]:
+    """label -> (path, also on bare datasette)."""
+    vendor, = conn.execute("select p.vendor from hits h join listings l on l.id = h.listing"
+                           " join vendor_profiles p on p.id = l.vendor_profile"
+                           " group by p.vendor order by count(*) desc limit 1").fetchone()
+    phone, = conn.execute("select value from vendor_identifiers where kind = 'phone' limit 1"
+                          ).fetchone()
+    return {
+        "listings table (facets)": (f"/{name}/listings", True),
+        "listings table sorted by price": (f"/{name}/listings?_sort=price_amount", True),
+        "listings filtered by platform": (f"/{name}/listings?platform=b2bhub", True),
+        "hits table (facets)": (f"/{name}/hits", True),
+        "vendors table": (f"/{name}/vendors", True),
+        "listings CSV export (1 page)": (f"/{name}/listings.csv", True),
+        "listings CSV export (max page)": (f"/{name}/listings.csv?_size=max", True),
+        "table search": (f"/{name}/listings?_search=piperidone", True),
+        "search page": ("/-/search?q=piperidone", False),
+        "search a phone": ("/-/search?q=" + quote(phone), False),
+        "who-sells npp": ("/-/who-sells?q=npp", False),
+        "who-sells by CAS": ("/-/who-sells?q=79099-07-3", False),
+        "vendor dossier": (f"/-/vendor/{vendor}", False),
+        "vendor list": ("/-/vendors", False),
+        "new-since latest": ("/-/new-since?since=latest", False),
+        "network": ("/-/network", False),
+        "feed.atom": ("/-/feed.atom", False),
+    }
+
+
+def time_pages(db: Path, repeat: int) -> float:
+    conn = sqlite3.connect(db)
+    urls = pages(conn, db.stem)
+    conn.close()
+    worst = 0.0
+    bare = BareDatasette(db)
+    try:
+        with serving(db) as base:
+            timed(base + "/-/who-sells?q=npp", 1)  # the matcher is built on first use
+            print(f"\n{'page':34} {'p50 ms':>8} {'p95 ms':>8}   {'bare p50':>9} {'bare p95':>9}")
+            for label, (path, on_bare) in urls.items():
+                ours = timed(base + path, repeat)
+                worst = max(worst, p95(ours))
+                line = f"{label:34} {statistics.median(ours):8.0f} {p95(ours):8.0f}"
+                if on_bare:
+                    theirs = timed(bare.base + path, repeat)
+                    line += f"   {statistics.median(theirs):9.0f} {p95(theirs):9.0f}"
+                print(line + ("" if p95(ours) <= TARGET_MS else "   over target"))
+    finally:
+        bare.close()
+    print(f"worst p95: {worst:.0f} ms (target <= {TARGET_MS} ms); {load()}")
+    return worst
+
+
+def time_reports(db: Path, folder: Path) -> None:
+    """Each format on three selections of growing size: ms per row should stay flat."""
+    conn = sqlite3.connect(db)
+    entries = [e for (e,) in conn.execute(
+        "select entry from hits where current = 1 group by entry order by count(*)")]
+    conn.close()
+    picks = [entries[: max(1, len(entries) // 8)], entries[: max(1, len(entries) // 2)], []]
+    print(f"\n{'format':6} {'rows':>8} {'seconds':>8} {'ms/row':>8}   (marginal ms/row: the"
+          " cost of the extra rows over the smallest selection, start-up excluded)")
+    for fmt in ("csv", "json", "xlsx", "html"):
+        first = None
+        for pick in picks:
+            out = folder / f"r.{fmt}"
+            args = [a for e in pick for a in ("--entry", e)]
+            t0 = time.perf_counter()
+            r = subprocess.run([str(BIN / "precursor-watch"), "report", "--db", str(db),
+                                "--format", fmt, "--output", str(out), *args],
+                               capture_output=True, text=True)
+            dt = time.perf_counter() - t0
+            if r.returncode:
+                sys.exit(f"report {fmt} failed: {r.stderr[-1000:]}")
+            rows = int(r.stderr.split("report: ")[1].split()[0])
+            marginal = "" if first is None or rows == first[0] else (
+                f"   marginal {1000 * (dt - first[1]) / (rows - first[0]):.3f}")
+            first = first or (rows, dt)
+            print(f"{fmt:6} {rows:8,} {dt:8.1f} {1000 * dt / max(rows, 1):8.2f}{marginal}")
+            out.unlink()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--listings", type=int, default=1_000_000)
-    ap.add_argument("--vendors", type=int, default=100_000)
-    ap.add_argument("--repeat", type=int, default=20)
-    ap.add_argument("--keep", metavar="PATH", help="Reuse or keep the generated catalog here.")
+    ap.add_argument("--listings", type=int, default=100_000)
+    ap.add_argument("--vendors", type=int, default=10_000)
+    ap.add_argument("--repeat", type=int, default=10)
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--keep", metavar="DIR",
+                    help="Build (or reuse) the catalog in DIR and keep it.")
     args = ap.parse_args()
-    folder = Path(tempfile.mkdtemp(prefix="bench-queries-"))
-    path = Path(args.keep) if args.keep else folder / "bench.db"
-    if not path.exists():
-        t0 = time.perf_counter()
-        generate(path, args.listings, args.vendors)
-        print(f"generated {args.listings:,} listings / {args.vendors:,} vendors in "
-              f"{time.perf_counter() - t0:.0f} s")
-    size = os.path.getsize(path)
-    print(f"catalog: {size / 1e6:.0f} MB, {size / args.listings:.0f} bytes per listing")
-    name = path.stem
-    v = args.vendors // 2
-    urls = {
-        "who-sells (name)": "/-/who-sells.json?q=" + quote("1-boc-4-piperidone"),
-        "who-sells (CAS)": "/-/who-sells.json?q=" + quote("CAS 39742-60-4"),
-        "who-sells (SMILES)": "/-/who-sells.json?q=" + quote("O=C1CCN(C(=O)OC(C)(C)C)CC1"),
-        "vendor dossier": f"/-/vendor/{v}.json",
-        "new since (latest crawl)": "/-/new-since.json?since=latest",
-        "new since (date)": "/-/new-since.json?since=2026-11-25",
-        "network": "/-/network.json",
-        "network (one)": "/-/network.json?network=8",
-        "search": "/-/search.json?q=piperidone",
-        "query analyst_hits": f"/{name}/analyst_hits.json",
-        "query vendors_with_several_entries": f"/{name}/vendors_with_several_entries.json",
-        "query find_identifier": f"/{name}/find_identifier.json?value=sales1234",
-        "query vendor_dossier": f"/{name}/vendor_dossier.json?vendor={v}",
-        "query listing_history": f"/{name}/listing_history.json?listing=p0:L7",
-        "query new_hits_since": f"/{name}/new_hits_since.json?since=2026-11-25",
-    }
-    worst = 0.0
-    with serving(path) as base:
-        timed(base + "/-/who-sells.json?q=NPP", 1)  # builds the matcher once
-        print(f"{'page / query':40} {'p50 ms':>8} {'p95 ms':>8}")
-        for label, url in urls.items():
-            times = sorted(timed(base + url, args.repeat))
-            p95 = times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))]
-            worst = max(worst, p95)
-            print(f"{label:40} {statistics.median(times):8.0f} {p95:8.0f}"
-                  f"{'' if p95 < 500 else '  over target'}")
-    print(f"worst p95: {worst:.0f} ms (target < 500 ms)")
+    folder = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="bench-queries-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        db = folder / "bench.db"
+        if not db.exists():
+            build(folder, args.listings, args.vendors, args.seed)
+        conn = sqlite3.connect(db)
+        n, h = (conn.execute("select count(*) from listings").fetchone()[0],
+                conn.execute("select count(*) from hits where current = 1").fetchone()[0])
+        conn.close()
+        size = os.path.getsize(db)
+        print(f"catalog: {n:,} listings, {h:,} current hits, {size / 1e6:.0f} MB "
+              f"({size / max(n, 1):.0f} bytes per listing)")
+        time_pages(db, args.repeat)
+        time_reports(db, folder)
+    finally:
+        if not args.keep:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -3,13 +3,16 @@
 Source: the PubChem-derived identifier tables shipped by the `chemicals` package (ChEDL; columns:
 PubChem CID, CAS, formula, MW, SMILES, InChI, InChIKey, IUPAC name, common name, synonyms...).
 The index (name key -> record, CAS -> record) is built once and cached as a pickle under
-$PRECURSOR_WATCH_CACHE (default ~/.cache/precursor-watch), keyed by the source files and the
-name-normalization code, so a change to either rebuilds it.
+$PRECURSOR_WATCH_CACHE (default ~/.cache/precursor-watch), keyed by the content (SHA-256) of the
+source files and the name-normalization code, so a change to either rebuilds it and a new
+install of the same files (new file times) does not; copies unused for STALE_DAYS are removed.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import json
 import os
 import pickle
 import re
@@ -58,12 +61,59 @@ def cache_dir() -> Path:
     return Path(xdg) / "precursor-watch"
 
 
+STALE_DAYS = 14  # index copies of other keys unused this long are removed
+
+
+def content_digest(path: Path) -> str:
+    """SHA-256 of a file's bytes, remembered in the cache folder under (path, size, mtime), so
+    a new install of the same tables (new file times) finds the same index and an unchanged
+    file is not read again."""
+    st = path.stat()
+    memo = cache_dir() / "digests.json"
+    key = f"{path.resolve()}:{st.st_size}:{st.st_mtime_ns}"
+    try:
+        known = json.loads(memo.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        known = {}
+    if key in known:
+        return known[key]
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    known[key] = h.hexdigest()
+    try:
+        memo.parent.mkdir(parents=True, exist_ok=True)
+        tmp = memo.with_suffix(f".tmp{os.getpid()}")
+        tmp.write_text(json.dumps(known), encoding="utf-8")
+        tmp.replace(memo)
+    except OSError:
+        pass  # read-only cache folder: hash again next time
+    return known[key]
+
+
+def remove_stale(keep: Path, days: float = STALE_DAYS) -> list[Path]:
+    """Delete the index copies (about 50 MB each) other than `keep` that no process has
+    loaded for `days` (an old version's, or one keyed on file times); the paths removed."""
+    import time
+
+    removed = []
+    cutoff = time.time() - days * 86400
+    for old in keep.parent.glob("dictionary-*.pickle"):
+        try:
+            if old != keep and old.stat().st_mtime < cutoff:
+                old.unlink()
+                removed.append(old)
+        except OSError:
+            continue  # another process removed or holds it
+    return removed
+
+
 def _fingerprint(files: list[Path]) -> str:
     digest = hashlib.sha256(f"format={INDEX_FORMAT}".encode())
     digest.update(Path(text_mod.__file__).read_bytes())
     for f in files:
-        st = f.stat()
-        digest.update(f"{f.name}:{st.st_size}:{int(st.st_mtime)}".encode())
+        digest.update(f"{f.name}:{content_digest(f)}".encode())
     text_dir = text_mod.active_data_dir()
     for data in ("salt_words.csv", "confusables.csv", "zh_traditional.csv"):
         digest.update((text_dir / data).read_bytes())
@@ -227,6 +277,13 @@ def _parent_index(records: list[Record],
     return parents, canonicals
 
 
+def index_path(files: list[Path] | None = None) -> Path:
+    """Where the index of the current source files, code and data is cached (may not exist
+    yet: the first `default_dictionary()` builds it)."""
+    key = _fingerprint(source_files() if files is None else files)
+    return cache_dir() / f"dictionary-{key}.pickle"
+
+
 def default_dictionary() -> Dictionary:
     """The offline dictionary indexed with the active data directory's text tables and
     normalizations (name keys and parents depend on them)."""
@@ -238,11 +295,14 @@ def _dictionary(text_dir: Path, standardize_dir: Path) -> Dictionary:
     files = source_files()
     if not files:
         return Dictionary([], {}, {})
-    path = cache_dir() / f"dictionary-{_fingerprint(files)}.pickle"
+    path = index_path(files)
     if path.exists():
         try:
             with path.open("rb") as fh:
-                return Dictionary(*pickle.load(fh))
+                loaded = Dictionary(*pickle.load(fh))
+            with contextlib.suppress(OSError):
+                os.utime(path)  # in use: not stale
+            return loaded
         except (OSError, EOFError, ValueError, TypeError, AttributeError, pickle.UnpicklingError):
             pass  # a corrupt or stale cache is rebuilt below
     built = Dictionary.build(files)
@@ -254,6 +314,7 @@ def _dictionary(text_dir: Path, standardize_dir: Path) -> Dictionary:
                          built.by_record_smiles, built.parents, built.canonicals), fh,
                         protocol=5)
         tmp.replace(path)
+        remove_stale(path)
     except OSError:
         pass  # read-only home: work from memory
     return built

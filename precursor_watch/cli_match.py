@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import sys
+import time
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -150,6 +151,20 @@ def match(source: str | None, text: str | None, substances: bool, workers: int,
             run_jsonl(fh, sys.stdout, substances, workers, matcher)
 
 
+def prepare_dictionary() -> None:
+    """Load (on a first run: build and cache, about a minute) the offline dictionary's index
+    before the crawl, saying so, so the crawl's chemistry finds it ready."""
+    from chem.dictionary import default_dictionary, index_path
+
+    ready = index_path().exists()
+    click.echo("offline dictionary: " + ("loading the index" if ready else
+               "building the index (first run only; about a minute)") + " ...", nl=False)
+    t0 = time.monotonic()
+    size = len(default_dictionary().records)
+    default_dictionary.cache_clear()  # the crawl's chemistry loads its own copy
+    click.echo(f" {size:,} records in {time.monotonic() - t0:.0f} s")
+
+
 @click.command()
 @click.option("--db", type=click.Path(dir_okay=False), envvar=DB_ENV,
               default=DEFAULT_DB, show_default=True, help="Catalog database to fill.")
@@ -165,10 +180,16 @@ def demo(db: str) -> None:
     from scrapers.sample_server import serving
 
     names = spider_names()
+    prepare_dictionary()
+    tty = sys.stderr.isatty()
     with serving() as samples:
         click.echo(f"precursor-watch demo: crawling the bundled sample sites on {samples} "
-                   f"with {', '.join(names)}")
-        result = run_crawl(names, samples, db, None, {}, extra_settings={"LOG_LEVEL": "ERROR"})
+                   f"with {', '.join(names)}"
+                   + ("" if tty else " (progress lines need a terminal)"))
+        t0 = time.monotonic()
+        result = run_crawl(names, samples, db, None, {}, extra_settings={
+            "LOG_LEVEL": "ERROR", "PRECURSOR_WATCH_PROGRESS": tty})
+        click.echo(f"crawled in {time.monotonic() - t0:.0f} s")
     pages = sum(s.get("response_received_count", 0) for s in result.stats.values())
     click.echo(f"fetched {pages} pages (archived as WARC under crawls/{result.run_id}/)")
     for name, run in result.spiders.items():

@@ -31,7 +31,7 @@ def serve(db_path, host, port, password_hash, user, immutable, evidence_root) ->
     try:
         ds = build(db_path, password_hash=password_hash, user=user, immutable=immutable,
                    evidence_root=evidence_root)
-    except FileNotFoundError as exc:
+    except (FileNotFoundError, ValueError) as exc:
         raise click.ClickException(str(exc)) from exc
     lock = " (login required)" if password_hash else ""
     click.echo(f"Serving {db_path} read-only at http://{host}:{port}/{lock}; Ctrl-C stops.")
@@ -40,8 +40,10 @@ def serve(db_path, host, port, password_hash, user, immutable, evidence_root) ->
 
 @click.command()
 @DB_OPTION
-@click.option("--format", "fmt", type=click.Choice(["csv", "json", "xlsx", "html"]),
-              default="html", show_default=True, help="Output format.")
+@click.option("--format", "fmt", type=click.Choice(["csv", "json", "xlsx", "html", "wacz"]),
+              default="html", show_default=True,
+              help="Output format (wacz: the archived pages behind the hits, with the HTML "
+                   "report and CSV inside).")
 @click.option("--output", "-o", type=click.Path(dir_okay=False),
               help="File to write (default: standard output; xlsx needs a file).")
 @click.option("--since", metavar="DATE|RUN", help="Hits first seen since a date or by a crawl run.")
@@ -57,13 +59,20 @@ def serve(db_path, host, port, password_hash, user, immutable, evidence_root) ->
 def report(db_path, fmt, output, since, entry, family, regime, country, platform, min_score,
            network, evidence_root) -> None:
     """Watchlist hits as a report to hand over (CSV, JSON, XLSX or one HTML file)."""
+    from pathlib import Path
+
     from pipelines.reports.formats import write_report
     from pipelines.reports.hits import Filters, collect
+    from precursor_watch.web.server import NotACatalog, check_catalog
 
     if not os.path.exists(db_path):
         raise click.ClickException(f"no catalog at {db_path}")
-    if fmt == "xlsx" and not output:
-        raise click.ClickException("--format xlsx needs --output FILE")
+    try:
+        check_catalog(Path(db_path))
+    except NotACatalog as exc:
+        raise click.ClickException(str(exc)) from exc
+    if fmt in ("xlsx", "wacz") and not output:
+        raise click.ClickException(f"--format {fmt} needs --output FILE")
     filters = Filters(since=since, entries=entry, families=family, regimes=regime,
                       countries=country, platforms=platform, min_score=min_score,
                       networks=network)
@@ -71,6 +80,9 @@ def report(db_path, fmt, output, since, entry, family, regime, country, platform
         data = collect(db_path, filters, evidence_root=evidence_root)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
+    if fmt == "wacz":
+        _write_wacz(data, output, db_path, evidence_root)
+        return
     payload = write_report(data, fmt)
     if output:
         mode = "wb" if isinstance(payload, bytes) else "w"
@@ -80,3 +92,23 @@ def report(db_path, fmt, output, since, entry, family, regime, country, platform
                    f" written to {output}", err=True)
     else:
         click.echo(payload, nl=False)
+
+
+def _write_wacz(data: dict, output: str, db_path: str, evidence_root: str | None) -> None:
+    from pathlib import Path
+
+    from pipelines.reports.evidence_package import PackageError, write_wacz
+    from pipelines.reports.formats import write_report
+
+    roots = ([Path(evidence_root)] if evidence_root else []) + [
+        Path(db_path).resolve().parent, Path.cwd()]
+    extra = {"report.html": write_report(data, "html").encode("utf-8"),
+             "hits.csv": write_report(data, "csv").encode("utf-8")}
+    try:
+        packed = write_wacz(data, output, roots, "precursor-watch evidence", extra=extra)
+    except PackageError as exc:
+        Path(output).unlink(missing_ok=True)
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"report: {len(data['hits'])} hits, {packed.pages} archived pages"
+               f" ({packed.records} WARC records from {len(packed.warcs)} WARC files) written"
+               f" to {output}", err=True)

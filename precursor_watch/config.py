@@ -59,8 +59,36 @@ def announce_new(path: str, source: str) -> None:
         click.echo(f"creating a new catalog at {Path(path).resolve()} (from {source})", err=True)
 
 
+def not_a_catalog(path: str) -> str | None:
+    """Why an existing file cannot be a catalog (None when it can: a catalog, an empty file
+    or an empty SQLite database, which a crawl or ingest sets up)."""
+    import sqlite3
+
+    p = Path(path)
+    if not p.is_file() or p.stat().st_size == 0:
+        return None
+    with p.open("rb") as fh:
+        if fh.read(16) != b"SQLite format 3\x00":
+            return f"{path} is not a precursor-watch catalog (not a SQLite file)"
+    try:
+        conn = sqlite3.connect(f"file:{p}?mode=ro", uri=True)
+        try:
+            tables = {r[0] for r in conn.execute("select name from sqlite_master")}
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        return f"{path} is not a readable SQLite catalog: {exc}"
+    if tables and "listings" not in tables:
+        return (f"{path} is a SQLite database of another kind (no listings table), not a "
+                "precursor-watch catalog")
+    return None
+
+
 def _callback(ctx, param, value):
     path, ctx.meta["db_source"] = resolve_db(value)
+    why = not_a_catalog(path)
+    if why:
+        raise click.BadParameter(why, ctx=ctx, param=param)
     return path
 
 

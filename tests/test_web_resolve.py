@@ -34,3 +34,19 @@ def test_nothing_for_noise():
     r = resolve("   ")
     assert r.entries == [] and r.inchikeys == []
     assert resolve("qwzx plorp").entries == []
+
+
+@pytest.mark.parametrize("query, entry", [
+    ("npp", "npp"), ("Npp", "npp"), ("4-ap", "4-ap"), ("4-AP", "4-ap"), ("p2p", "p2p"),
+    ("pmk", "pmk"), ("  BOC-4-piperidone ", "boc-4-piperidone"), ("79099-07-3", "boc-4-piperidone"),
+])
+def test_entry_ids_and_abbreviations_resolve_in_any_case(query, entry):
+    assert resolve(query).entries == [entry]
+
+
+def test_every_entry_id_resolves_to_itself():
+    from precursor_watch.web.resolve import matcher
+
+    for e in matcher().watchlist.entries:
+        for q in (e.id, e.id.upper()):
+            assert e.id in resolve(q).entries, q

@@ -206,6 +206,7 @@ INDEXES: list[tuple[str, tuple[str, ...], bool]] = [
     ("listings", ("last_run",), False),
     ("listings", ("evidence",), False),
     ("listings", ("cas",), False),
+    ("listings", ("last_seen",), False),  # the listings table's default sort (Datasette)
     ("listing_versions", ("listing", "version"), True),
     ("listing_versions", ("run",), False),
     ("listing_versions", ("evidence",), False),
@@ -216,6 +217,7 @@ INDEXES: list[tuple[str, tuple[str, ...], bool]] = [
     ("hits", ("watchlist_version",), False),
     ("hits", ("current",), False),
     ("hits", ("first_detected",), False),
+    ("hits", ("score",), False),  # the hits table's default sort (Datasette)
     ("rejected", ("run",), False),
     ("mentions", ("entry",), False),
     ("radar_scores", ("score",), False),

@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from pipelines.reports import handover
 from precursor_watch.web.countries import country_code
 from precursor_watch.web.hit_queries import (
     as_list,
@@ -28,6 +29,7 @@ FIELDS = [
     "entry_name", "family", "tier", "regimes", "citations", "match", "score", "price_text",
     "price_amount", "price_currency", "first_seen", "last_seen", "first_detected", "status",
     "new", "evidence_sha256", "warc_file", "warc_record_id", "evidence_url", "capture",
+    "watchlist_version",
 ]
 
 
@@ -84,6 +86,8 @@ def collect(db_path: str | Path, f: Filters, evidence_root: str | Path | None = 
 def _collect(conn, f: Filters, db_path: Path, evidence_root) -> dict:
     from chem.watchlist import default_watchlist
 
+    watchlist = default_watchlist()
+    f = handover.check_filters(conn, f, watchlist)
     where, params, info = _where(conn, f)
     hits = [tidy_hit(r) for r in rows(
         conn, hit_row_sql(conn) + where + " order by h.entry, h.score desc, vendor_name", params)]
@@ -94,7 +98,7 @@ def _collect(conn, f: Filters, db_path: Path, evidence_root) -> dict:
     new_runs = set(info["runs"] or latest_runs)
     contacts = _contacts(conn, {h["vendor"] for h in hits if h["vendor"] is not None})
     resolved = _resolved(conn, [h["listing"] for h in hits])
-    sources = {e.id: e for e in default_watchlist().entries} if hits else {}
+    sources = {e.id: e for e in watchlist.entries}
     roots = [Path(evidence_root)] if evidence_root else []
     captures = _CaptureKinds(roots + [db_path.resolve().parent, Path.cwd()])
     for h in hits:
@@ -106,11 +110,24 @@ def _collect(conn, f: Filters, db_path: Path, evidence_root) -> dict:
         h["citations"] = list(e.sources) if e else []
         h["new"] = (h["first_run"] in new_runs) if not info["since"] else True
         h["capture"] = captures.kind(h["warc_file"], h["warc_record_id"])
+    runs = handover.runs_covered(conn, hits)
     return {
         "generated_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "catalog": str(db_path), "filters": asdict(f), "since": info,
+        "cover": {
+            "watchlist_version": watchlist.declared_version,
+            "watchlist_data_hash": watchlist.version.partition("+")[2],
+            "watchlist_version_full": watchlist.version,
+            "matched_with": sorted({h["watchlist_version"] for h in hits
+                                    if h["watchlist_version"]}),
+            "data_sha256": handover.data_hash(hits, FIELDS),
+            "tools": handover.tool_versions(), "runs": runs,
+        },
+        "method": handover.method(conn, hits, runs, watchlist),
+        "legend": handover.legend(watchlist, hits),
+        "prices": handover.price_history(conn, hits),
         "summary": summarize(hits), "hits": hits, "entries": by_entry(hits),
-        "networks": _networks(conn, hits),
+        "operations": by_operation(hits), "networks": _networks(conn, hits),
         "radar": _radar(conn),
     }
 
@@ -131,11 +148,41 @@ def summarize(hits: list[dict]) -> dict:
         h[key] if isinstance(h[key], list) else [h[key] or "(unknown)"])).most_common()
     return {
         "hits": len(hits), "vendors": len({h["vendor"] or h["vendor_name"] for h in hits}),
+        "operations": len({("network", h["network"]) if h["network"] else
+                           ("vendor", h["vendor"] or h["vendor_name"]) for h in hits}),
         "listings": len({h["listing"] for h in hits}), "entries": len({h["entry"] for h in hits}),
         "new": sum(1 for h in hits if h["new"]), "recurring": sum(1 for h in hits if not h["new"]),
         "by_family": count("family"), "by_regime": count("regimes"),
         "by_country": count("country"), "by_platform": count("platform"),
     }
+
+
+def by_operation(hits: list[dict]) -> list[dict]:
+    """Hits grouped by the operation behind them (the vendors' network, or one vendor alone),
+    with the vendors (and their platforms) inside."""
+    ops: dict = {}
+    for h in hits:
+        key = ("network", h["network"]) if h["network"] else (
+            "vendor", h["vendor"] if h["vendor"] is not None else h["vendor_name"])
+        op = ops.setdefault(key, {"network": h["network"], "vendors": {}, "hits": 0,
+                                  "entries": set()})
+        op["hits"] += 1
+        op["entries"].add(h["entry"])
+        v = op["vendors"].setdefault(h["vendor"] if h["vendor"] is not None else
+                                     h["vendor_name"], {
+            "vendor": h["vendor"], "name": h["vendor_name"], "country": h["country"],
+            "platforms": set(), "hits": 0})
+        v["hits"] += 1
+        v["platforms"].add(h["platform"])
+    out = []
+    for op in ops.values():
+        vendors = sorted(op["vendors"].values(), key=lambda v: (-v["hits"], v["name"] or ""))
+        for v in vendors:
+            v["platforms"] = sorted(p for p in v["platforms"] if p)
+        out.append({"network": op["network"], "hits": op["hits"], "vendors": vendors,
+                    "entries": sorted(op["entries"]),
+                    "name": " / ".join(dict.fromkeys(v["name"] or "?" for v in vendors))})
+    return sorted(out, key=lambda o: (-len(o["vendors"]), -o["hits"], o["name"]))
 
 
 def by_entry(hits: list[dict]) -> list[dict]:

@@ -85,16 +85,25 @@ def summary_text(summary: dict, new_hit_count: int) -> str:
     return "\n".join(lines) + "\n"
 
 
+def notify_env(summary: dict, new_hit_count: int) -> dict[str, str]:
+    """What `--notify-cmd` finds in its environment: the run's id, status and new-hit count."""
+    return {"PRECURSOR_WATCH_NEW_HITS": str(new_hit_count),
+            "PRECURSOR_WATCH_RUN_ID": str(summary.get("run_id", "")),
+            "PRECURSOR_WATCH_RUN_STATUS": str(summary.get("status", ""))}
+
+
 def should_notify(summary: dict, new_hit_count: int) -> bool:
     return bool(new_hit_count) or summary["status"] != "finished"
 
 
-def notify(command: str, text: str, timeout: float = 120) -> int:
-    """Run `command` (a shell command line) with `text` on standard input; its exit status
-    (124 when it did not finish within `timeout` seconds)."""
+def notify(command: str, text: str, timeout: float = 120, env: dict | None = None) -> int:
+    """Run `command` (a shell command line) with `text` on standard input and `env` added to
+    its environment; its exit status (124 when it did not finish within `timeout` seconds)."""
+    import os
+
     try:
         proc = subprocess.run(command, shell=True, input=text, text=True, timeout=timeout,
-                              check=False)
+                              check=False, env={**os.environ, **(env or {})})
     except subprocess.TimeoutExpired:
         return 124  # as timeout(1): the command did not finish in time
     return proc.returncode
@@ -118,7 +127,7 @@ def after_run(summary: dict, db_path: str | None, report_dir: str | None,
         finally:
             catalog.close()
     if notify_cmd and should_notify(summary, hits):
-        code = notify(notify_cmd, summary_text(summary, hits))
+        code = notify(notify_cmd, summary_text(summary, hits), env=notify_env(summary, hits))
         if code:
             lines.append(f"--notify-cmd exited {code}")
     return lines

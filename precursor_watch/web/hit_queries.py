@@ -13,6 +13,7 @@ HIT_ROW_SQL = """
 select h.listing, h.entry, w.name as entry_name, w.family, w.regimes, w.tier,
   w.inchikey as entry_inchikey, w.smiles as entry_smiles,
   h.match, h.score, h.evidence as match_evidence, h.first_detected, h.first_run,
+  coalesce(h.last_watchlist_version, h.watchlist_version) as watchlist_version,
   l.platform, l.page_kind, l.title, l.product_name, l.cas as cas_written, l.url as listing_url,
   l.price_text, l.price_amount, l.price_currency, l.quantity, l.status,
   l.first_seen, l.last_seen, l.shipping_claims, l.payment_claims,

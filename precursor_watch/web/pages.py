@@ -4,6 +4,7 @@ the network live in `dossier.py` and `network.py`."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 
 from precursor_watch.web.hit_queries import fts_query, picked_hits, rows, since_clause, tidy_hit
@@ -15,7 +16,8 @@ def _in(values) -> str:
 
 
 def who_sells(conn: sqlite3.Connection, query: str, limit: int = 500) -> dict:
-    """Vendors offering what `query` denotes, one row per vendor with its listings."""
+    """Vendors offering what `query` denotes, one row per vendor with its listings, grouped by
+    operation (network); `limit` hits at most (-1: all, for the CSV export)."""
     res = resolve(query)
     out = {"query": query, "resolved": res.as_dict(), "vendors": [], "listings": []}
     if not (res.entries or res.inchikeys):
@@ -32,8 +34,10 @@ def who_sells(conn: sqlite3.Connection, query: str, limit: int = 500) -> dict:
     listings = [tidy_hit(r) for r in hit_rows] + [
         tidy_hit(r) for r in plain if r["listing"] not in seen]
     out["listings"] = listings
-    out["truncated"] = len(hit_rows) >= limit or len(plain) >= limit
+    out["truncated"] = limit > 0 and (len(hit_rows) >= limit or len(plain) >= limit)
+    out["limit"] = limit
     out["vendors"] = group_by_vendor(listings)
+    out["operations"] = group_by_operation(out["vendors"])
     return out
 
 
@@ -58,6 +62,18 @@ left join evidence e on e.id = l.evidence
 where ls.substance in ({keys}) limit ?"""
 
 
+def vendor_list(conn: sqlite3.Connection, limit: int = 1000) -> dict:
+    """Canonical vendors by name (the first `limit`) with their profile counts, and how many
+    there are in all."""
+    vendors = rows(conn, """
+select v.id as vendor, v.name, v.country, (select count(*) from vendor_profiles p
+  where p.vendor = v.id) as profiles
+from vendors v where v.merged_into is null order by v.name limit ?""", [limit])
+    total = len(vendors) if len(vendors) < limit else conn.execute(
+        "select count(*) from vendors where merged_into is null").fetchone()[0]
+    return {"vendors": vendors, "total": total, "limit": limit}
+
+
 def group_by_vendor(listings: list[dict]) -> list[dict]:
     groups: dict = {}
     for r in listings:
@@ -79,6 +95,28 @@ def group_by_vendor(listings: list[dict]) -> list[dict]:
     return sorted(groups.values(), key=lambda g: (-g["listings"], g["vendor_name"] or ""))
 
 
+def group_by_operation(vendors: list[dict]) -> list[dict]:
+    """Vendors (canonical companies) grouped by the operation behind them: the network that
+    shared contacts link them into, or the vendor alone; its profiles inside."""
+    ops: dict = {}
+    for v in vendors:
+        key = ("network", v["network"]) if v["network"] else ("vendor", v["vendor"] or
+                                                                v["vendor_name"])
+        op = ops.setdefault(key, {
+            "network": v["network"], "network_size": v["network_size"], "vendors": [],
+            "countries": [], "platforms": [], "listings": 0, "first_seen": None,
+            "last_seen": None})
+        op["vendors"].append(v)
+        op["listings"] += v["listings"]
+        for col, values in (("countries", [v["country_name"]]), ("platforms", v["platforms"])):
+            op[col] += [x for x in values if x and x not in op[col]]
+        op["first_seen"] = min(filter(None, [op["first_seen"], v["first_seen"]]), default=None)
+        op["last_seen"] = max(filter(None, [op["last_seen"], v["last_seen"]]), default=None)
+    for op in ops.values():
+        op["name"] = " / ".join(dict.fromkeys(v["vendor_name"] or "?" for v in op["vendors"]))
+    return sorted(ops.values(), key=lambda o: (-len(o["vendors"]), -o["listings"], o["name"]))
+
+
 def new_since(conn: sqlite3.Connection, since: str | None, limit: int = 1000) -> dict:
     """Hits first detected since a date, or since a crawl run (every spider of it; 'latest' =
     the last crawl)."""
@@ -90,16 +128,41 @@ def new_since(conn: sqlite3.Connection, since: str | None, limit: int = 1000) ->
     order = "h.first_detected desc, h.score desc"
     hits = picked_hits(conn, f"select h.rowid as rid from hits h where h.current = 1{where}"
                        f" order by {order} limit ?", [*params, limit], order)
-    return {**info, "hits": [tidy_hit(r) for r in hits]}
+    total = len(hits) if len(hits) < limit else conn.execute(
+        f"select count(*) from hits h where h.current = 1{where}", params).fetchone()[0]
+    return {**info, "hits": [tidy_hit(r) for r in hits], "total": total, "limit": limit}
+
+
+def new_since_all(conn: sqlite3.Connection, since: str | None):
+    """Every hit of `new_since` (no cap), newest first, in batches: for the CSV export."""
+    where, params, _ = since_clause(conn, (since or "latest").strip())
+    order = "h.first_detected desc, h.score desc"
+    yield from hits_in_batches(conn, f"select h.rowid as rid from hits h where h.current = 1"
+                               f"{where} order by {order}", params, order)
+
+
+def hits_in_batches(conn: sqlite3.Connection, pick_sql: str, params: list, order: str,
+                    batch: int = 2000):
+    """Hit rows of every hit `pick_sql` picks, `batch` rowids at a time (constant memory)."""
+    cur = conn.execute(pick_sql, params)
+    while True:
+        rids = [r[0] for r in cur.fetchmany(batch)]
+        if not rids:
+            return
+        yield from (tidy_hit(r) for r in picked_hits(
+            conn, "select value as rid from json_each(?)", [json.dumps(rids)],
+            order))
 
 
 def search(conn: sqlite3.Connection, query: str, limit: int = 100) -> dict:
     """One search box: listings (their text, the names and synonyms of what they were resolved
     to), vendors (any profile name) and watchlist entries."""
     match = fts_query(query)
-    out = {"query": query, "listings": [], "vendors": [], "entries": []}
+    out = {"query": query, "listings": [], "vendors": [], "entries": [], "contacts": [],
+           "limit": limit}
     if not match:
         return out
+    out["contacts"] = contacts(conn, query, limit)
     res = resolve(query)
     listing_ids: dict[str, str] = {}
     for lid, in conn.execute("select l.id from listings_fts f join listings l on"
@@ -142,4 +205,42 @@ left join vendors v on v.id = p.vendor where l.id in ({_in(ids)})""", ids)
 select distinct v.id as vendor, v.name as vendor_name, v.country from vendor_profiles_fts f
 join vendor_profiles p on p.rowid = f.rowid join vendors v on v.id = p.vendor
 where vendor_profiles_fts match ? and v.merged_into is null limit ?""", [match, limit])
+    known = {v["vendor"] for v in out["vendors"]}
+    for c in out["contacts"]:
+        if c["vendor"] is not None and c["vendor"] not in known:
+            known.add(c["vendor"])
+            out["vendors"].append({"vendor": c["vendor"], "vendor_name": c["vendor_name"],
+                                   "country": c["country"]})
+    out["truncated"] = any(len(out[k]) >= limit for k in ("listings", "entries", "contacts"))
     return out
+
+
+def _contact_keys(query: str) -> list[str]:
+    from pipelines.catalog.identifiers import (
+        normalize_domain,
+        normalize_email,
+        normalize_handle,
+        normalize_phone,
+    )
+
+    keys = {query.strip(), query.strip().lower()}
+    for norm in (normalize_phone, normalize_email, normalize_domain, normalize_handle):
+        keys.add(norm(query) or "")
+    return sorted(k for k in keys if k)
+
+
+def contacts(conn: sqlite3.Connection, query: str, limit: int = 100) -> list[dict]:
+    """Vendor contacts (phones, e-mails, messenger handles, wallets, domains, addresses) equal to
+    the query in any written form (normalized as the catalog stores them), or containing it
+    (five characters or more), with the canonical vendor of each."""
+    keys = _contact_keys(query)
+    q = query.strip().lower()
+    sub = q if len(q) >= 5 else None
+    return rows(conn, f"""
+select i.kind, i.value, i.raw, p.platform, p.id as profile, p.vendor,
+  coalesce(v.name, p.name) as vendor_name, coalesce(v.country, p.country) as country
+from vendor_identifiers i join vendor_profiles p on p.id = i.vendor_profile
+left join vendors v on v.id = p.vendor
+where i.value in ({_in(keys)}) or (? is not null and (instr(lower(i.value), ?) > 0
+  or instr(lower(i.raw), ?) > 0))
+order by i.kind, i.value limit ?""", [*keys, sub, sub, sub, limit])

@@ -4,6 +4,7 @@ readable cells, safe CSV/XLSX output, country SQL functions and a robots.txt tha
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 from pathlib import Path
@@ -23,7 +24,7 @@ from precursor_watch.web.network import graph, networks, to_gexf, to_graphml
 from precursor_watch.web.radar_page import radar_page
 from precursor_watch.web.renderers import OUTPUT_RENDERERS
 
-PAGES = [("who-sells", "Who sells X?"), ("vendor", "Vendor dossier"), ("network", "Networks"),
+PAGES = [("who-sells", "Who sells X?"), ("vendors", "Vendor dossiers"), ("network", "Networks"),
          ("new-since", "New since"), ("radar", "Radar"), ("search", "Search")]
 SVG_CSP = "default-src 'none'; style-src 'unsafe-inline'"
 
@@ -46,9 +47,31 @@ async def _page(datasette, request, template: str, data: dict, title: str):
     return Response.html(body)
 
 
+HIT_CSV_COLUMNS = [
+    "first_detected", "vendor_name", "vendor", "country", "network", "network_size", "platform",
+    "title", "listing", "listing_url", "entry", "entry_name", "family", "regimes", "tier",
+    "match", "score", "price_text", "first_seen", "last_seen", "status", "evidence_id",
+    "evidence_sha256", "evidence_url"]
+
+
+def _hits_csv(hits, name: str) -> Response:
+    """Every hit as spreadsheet-safe CSV (lists joined with '; ')."""
+    from precursor_watch.web.safe_cells import safe_csv
+
+    def cell(v):
+        return "; ".join(map(str, v)) if isinstance(v, list) else v
+
+    body = safe_csv(HIT_CSV_COLUMNS, ([cell(h.get(c)) for c in HIT_CSV_COLUMNS] for h in hits))
+    return Response(body, content_type="text/csv; charset=utf-8", headers={
+        "content-disposition": f'attachment; filename="{name}.csv"'})
+
+
 async def who_sells_view(datasette, request):
     db = await _db(datasette, request)
     q = request.args.get("q", "").strip()
+    if request.url_vars.get("fmt") == ".safecsv":
+        data = await db.execute_fn(lambda c: pages.who_sells(c, q, limit=-1))
+        return _hits_csv(data["listings"], "who-sells")
     data = await db.execute_fn(lambda c: pages.who_sells(c, q)) if q else {
         "query": "", "resolved": None, "vendors": [], "listings": []}
     return await _page(datasette, request, "pw_who_sells.html", data, f"Who sells {q}?")
@@ -57,12 +80,10 @@ async def who_sells_view(datasette, request):
 async def vendor_view(datasette, request):
     db = await _db(datasette, request)
     vid = request.url_vars.get("vendor") or request.args.get("vendor")
+    if not vid and request.path.rstrip("/").endswith("/-/vendor"):
+        return Response.redirect(datasette.urls.path("/-/vendors"))
     if not vid:
-        data = {"vendors": await db.execute_fn(lambda c: [dict(zip(
-            ("vendor", "name", "country", "profiles"), r, strict=True)) for r in c.execute(
-            "select v.id, v.name, v.country, count(p.id) from vendors v left join"
-            " vendor_profiles p on p.vendor = v.id where v.merged_into is null group by v.id"
-            " order by v.name")])}
+        data = await db.execute_fn(pages.vendor_list)
         return await _page(datasette, request, "pw_vendors.html", data, "Vendors")
     if not vid.isdigit():
         raise NotFound("A vendor is a number (vendors.id)")
@@ -84,13 +105,21 @@ async def network_view(datasette, request):
             "content-disposition": f'attachment; filename="vendor-networks{fmt}"'})
     g = await db.execute_fn(lambda c: graph(c, net_id))
     data = {"network": net_id, "networks": await db.execute_fn(lambda c: networks(c, net_id)),
-            "graph": g}
+            "graph": g, "total": await db.execute_fn(lambda c: c.execute(
+                "select count(distinct network) from vendor_networks where size > 1"
+            ).fetchone()[0])}
     return await _page(datasette, request, "pw_network.html", data, "Vendor networks")
 
 
 async def new_since_view(datasette, request):
     db = await _db(datasette, request)
     since = request.args.get("since", "latest")
+    if request.url_vars.get("fmt") == ".safecsv":
+        try:
+            hits = await db.execute_fn(lambda c: list(pages.new_since_all(c, since)))
+        except ValueError as exc:
+            raise NotFound(str(exc)) from exc
+        return _hits_csv(hits, "new-since")
     data = await db.execute_fn(lambda c: pages.new_since(c, since))
     data["crawls"] = await db.execute_fn(_crawl_choices)
     return await _page(datasette, request, "pw_new_since.html", data, f"New since {since}")
@@ -117,6 +146,68 @@ async def radar_view(datasette, request):
     since = request.args.get("since", "").strip()
     data = await db.execute_fn(lambda c: radar_page(c, since))
     return await _page(datasette, request, "pw_radar.html", data, "Radar")
+
+
+async def feed_view(datasette, request):
+    """Atom feed of the newest hits: all, `/-/feed/entry/ID.atom` or `/-/feed/vendor/ID.atom`
+    (also `?entry=` / `?vendor=`)."""
+    from precursor_watch.web.feed import atom, feed_hits
+
+    db = await _db(datasette, request)
+    entry = request.url_vars.get("entry") or request.args.get("entry")
+    vendor = request.url_vars.get("vendor") or request.args.get("vendor")
+    if vendor is not None and not vendor.isdigit():
+        raise NotFound("A vendor is a number (vendors.id)")
+    vid = int(vendor) if vendor else None
+    if entry:
+        found = (await db.execute("select id, name from watchlist_entries where id = ?"
+                                  " collate nocase", [entry])).first()
+        if found is None:
+            raise NotFound(f"No watchlist entry {entry!r}")
+        entry, what = found[0], f"{found[1]} ({found[0]})"
+    elif vid is not None:
+        found = (await db.execute("select name from vendors where id = ?", [vid])).first()
+        if found is None:
+            raise NotFound(f"No vendor {vid}")
+        what = found[0] or f"vendor {vid}"
+    hits = await db.execute_fn(lambda c: feed_hits(c, entry, vid))
+    base = datasette.absolute_url(request, datasette.urls.path("/")).rstrip("/")
+    self_url = datasette.absolute_url(request, request.full_path)
+    title = "precursor-watch: new watchlist hits" + (
+        f" for {what}" if entry or vid is not None else "")
+    text = atom(hits, title=title, self_url=self_url, base=base,
+                db_name=datasette.get_database().name)
+    return Response(text, content_type="application/atom+xml; charset=utf-8")
+
+
+async def report_view(datasette, request):
+    """The hand-over report (`precursor-watch report`) for a watchlist entry, a network or
+    everything (`?entry=`, `?network=`, `?since=`), as HTML or `.safecsv`/`.json`."""
+    from pipelines.reports.formats import write_report
+    from pipelines.reports.hits import Filters, collect
+
+    db = await _db(datasette, request)
+    if not db.path:
+        raise NotFound("No catalog file behind this database")
+    net = request.args.get("network")
+    filters = Filters(since=request.args.get("since") or None,
+                      entries=tuple(request.args.getlist("entry")),
+                      networks=(int(net),) if net and net.isdigit() else ())
+    root = (datasette.plugin_config("precursor-watch") or {}).get("evidence_root")
+    loop = asyncio.get_running_loop()
+    try:
+        data = await loop.run_in_executor(None, lambda: collect(db.path, filters, root))
+    except ValueError as exc:
+        return Response.text(str(exc), status=400)
+    fmt = request.url_vars.get("fmt") or ".html"
+    if fmt == ".safecsv":
+        return Response(write_report(data, "csv"), content_type="text/csv; charset=utf-8",
+                        headers={"content-disposition": 'attachment; filename="report.csv"'})
+    if fmt == ".json":
+        return Response(write_report(data, "json"), content_type="application/json")
+    return Response.html(write_report(data, "html"), headers={
+        "content-security-policy": "default-src 'none'; style-src 'unsafe-inline';"
+                                   " img-src data:"})
 
 
 async def search_view(datasette, request):
@@ -192,13 +283,18 @@ async def robots_view(request):
 def register_routes():
     return [
         (r"^/robots\.txt$", robots_view),
-        (r"^/-/who-sells(?P<fmt>\.json)?$", who_sells_view),
+        (r"^/-/who-sells(?P<fmt>\.json|\.safecsv)?$", who_sells_view),
         (r"^/-/vendor/(?P<vendor>[^/.]+)(?P<fmt>\.json)?$", vendor_view),
         (r"^/-/vendors(?P<fmt>\.json)?$", vendor_view),
+        (r"^/-/vendor/?$", vendor_view),
         (r"^/-/network(?P<fmt>\.json|\.graphml|\.gexf)?$", network_view),
-        (r"^/-/new-since(?P<fmt>\.json)?$", new_since_view),
+        (r"^/-/new-since(?P<fmt>\.json|\.safecsv)?$", new_since_view),
         (r"^/-/radar(?P<fmt>\.json)?$", radar_view),
         (r"^/-/search(?P<fmt>\.json)?$", search_view),
+        (r"^/-/report(?P<fmt>\.html|\.json|\.safecsv)?$", report_view),
+        (r"^/-/feed\.atom$", feed_view),
+        (r"^/-/feed/entry/(?P<entry>[^/]+)\.atom$", feed_view),
+        (r"^/-/feed/vendor/(?P<vendor>[^/.]+)\.atom$", feed_view),
         (r"^/-/structure/(?P<key>[A-Za-z0-9_.-]+)\.svg$", structure_view),
         (r"^/-/evidence(?P<fmt>\.json)?$", evidence_view),
     ]

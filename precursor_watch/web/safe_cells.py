@@ -28,33 +28,53 @@ def safe_csv(columns: Sequence[str], rows: Iterable[Sequence]) -> str:
     return out.getvalue()
 
 
-def safe_xlsx(columns: Sequence[str], rows: Iterable[Sequence], sheet: str = "rows") -> bytes:
+def safe_xlsx(columns: Sequence[str], rows: Iterable[Sequence], sheet: str = "rows",
+              before: Sequence[tuple[str, Sequence[str], Iterable[Sequence]]] = ()) -> bytes:
     """An .xlsx workbook: typed cells (numbers stay numbers), frozen header, auto-filter; every
-    string is written as a string cell (never a formula) and neutralized as well."""
+    string is written as a string cell (never a formula) and neutralized as well. Written in
+    openpyxl's write-only mode: each row is streamed once (linear time, memory independent of
+    the row count). `before`: (sheet, header, rows) sheets placed ahead of the main one."""
     from openpyxl import Workbook
-    from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = sheet[:31]
-    ws.append([neutralize(str(c)) for c in columns])
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-        cell.data_type = "s"
-    n = 1
-    for row in rows:
-        n += 1
-        ws.append([_xlsx_value(v) for v in row])
-        for cell in ws[n]:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # openpyxl would otherwise store "=..." as a formula
-    ws.freeze_panes = "A2"
+    wb = Workbook(write_only=True)
+    for name, header, extra in before:
+        _sheet(wb, name, header, extra)
+    n = _sheet(wb, sheet, columns, rows, freeze=True)
+    ws = wb.worksheets[-1]
+    wb.active = len(wb.worksheets) - 1  # opens on the rows; the sheets before are the cover
     if columns:
         ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(n, 1)}"
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def _sheet(wb, name: str, columns: Sequence[str], rows: Iterable[Sequence],
+           freeze: bool = False) -> int:
+    """Append one sheet (bold header, typed string cells); the number of rows written."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    ws = wb.create_sheet(name[:31])
+    if freeze:
+        ws.freeze_panes = "A2"
+    bold = Font(bold=True)
+
+    def cell(value, font=None):
+        c = WriteOnlyCell(ws, value=value)
+        if isinstance(value, str):
+            c.data_type = "s"  # openpyxl would otherwise store "=..." as a formula
+        if font:
+            c.font = font
+        return c
+
+    ws.append([cell(neutralize(str(c)), bold) for c in columns])
+    n = 1
+    for row in rows:
+        n += 1
+        ws.append([cell(_xlsx_value(v)) for v in row])
+    return n
 
 
 def _xlsx_value(v):

@@ -12,8 +12,10 @@ import yaml
 
 METADATA = Path(__file__).parent / "metadata.yml"
 DEFAULT_USER = "analyst"
+# Facet suggestions run a count query per column on every table page (seconds on a large
+# catalog): off; the default facets in metadata.yml are the indexed, useful ones.
 SETTINGS = {"sql_time_limit_ms": 3000, "facet_time_limit_ms": 500, "max_returned_rows": 2000,
-            "allow_download": False}
+            "allow_download": False, "suggest_facets": False}
 
 
 @lru_cache(maxsize=1)
@@ -36,6 +38,28 @@ def metadata_for(db_path: Path, password_hash: str | None = None, user: str = DE
     return md
 
 
+class NotACatalog(ValueError):
+    """A file that is not a precursor-watch catalog (not SQLite, or without its tables)."""
+
+
+def check_catalog(path: Path) -> None:
+    """NotACatalog, saying why, unless `path` is a SQLite file with the catalog's tables."""
+    import sqlite3
+
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            tables = {r[0] for r in conn.execute("select name from sqlite_master")}
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise NotACatalog(f"{path} is not a precursor-watch catalog: {exc}") from None
+    missing = {"listings", "hits", "vendors", "watchlist_entries"} - tables
+    if missing:
+        raise NotACatalog(f"{path} is a SQLite file but not a precursor-watch catalog (no "
+                          f"{', '.join(sorted(missing))} table); give the catalog with --db")
+
+
 def build(db_path: str | Path, *, password_hash: str | None = None, user: str = DEFAULT_USER,
           immutable: bool = False, evidence_root: str | Path | None = None):
     """A Datasette instance (read-only: mutable files are read through ?mode=ro connections
@@ -45,6 +69,7 @@ def build(db_path: str | Path, *, password_hash: str | None = None, user: str = 
     path = Path(db_path)
     if not path.is_file():
         raise FileNotFoundError(f"no catalog at {path} (run `precursor-watch demo` or a crawl)")
+    check_catalog(path)
     md = metadata_for(path, password_hash, user, Path(evidence_root) if evidence_root else None)
     ds = Datasette(files=[] if immutable else [str(path)],
                    immutables=[str(path)] if immutable else [], metadata=md,
