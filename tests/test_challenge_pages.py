@@ -4,8 +4,8 @@ load a bot-management script are content (pages in tests/files/real, see PROVENA
 from __future__ import annotations
 
 import pytest
-
 from realpages import REAL, labels
+
 from scrapers.parsers import challenge
 
 
