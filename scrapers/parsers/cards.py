@@ -10,7 +10,7 @@ the view that shows the most.
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urljoin, urlsplit
 
 from chem.cas import find_cas
 from scrapers.parsers import fields as f
@@ -22,7 +22,8 @@ _NOT_PRODUCT = re.compile(
     r"author|[\w-]*quote|inquiry|enquiry|rfq|login|signin|sign-in|terms|privacy|shipping|"
     r"returns|sitemap|site-map|index\.php\?route=information|search|fulltextsearch|suche|"
     r"szukaj|buscar|recherche|поиск|purchase[\w-]*|buy(?:ing)?[-_]?(?:leads?|offers?|requests?)|"
-    r"buyinfo|cas_[\d-]+)(?:/|$|\?|\.)|"
+    r"buyinfo|cas_[\d-]+|best-?sellers?|top-?sellers?|new-releases|product-category|"
+    r"categor(?:y|ies)|kategorien?|kategoria|categorie|categoria)(?:/|$|\?|\.)|"
     r"[?&](?:add-to-cart|add_to_wishlist|add-to-compare|action)=|route=(?:checkout|account|"
     r"information|product/(?:compare|search|category|manufacturer))", re.I)
 _CARD_MIN = 2
@@ -34,7 +35,8 @@ _CALL_TO_ACTION = re.compile(
     r"^(?:view|details?|more|read more|view (?:full )?details|buy|buy now|add to cart|order|"
     r"select options|choose options|shop now|learn more|in den warenkorb|details ansehen|mehr|"
     r"kaufen|zobacz|szczegóły|do koszyka|kup teraz|wybierz opcje|ver|comprar|más|voir|acheter|"
-    r"подробнее|купить|ver mais|详情|查看|查看详情|立即购买|加入购物车)\b", re.I)
+    r"подробнее|купить|ver mais|详情|查看|查看详情|立即购买|加入购物车|bekijk|bestel|"
+    r"разгледай|виж|поръчай|dettagli|vedi|acquista)\b", re.I)
 
 
 def _product_links(block, base: str) -> dict:
@@ -67,6 +69,38 @@ def _product_links(block, base: str) -> dict:
     return {a: link for a, link in out.items() if counts[link] <= limit}
 
 
+# A product id as a path segment: "B07JMDGDYL" (letters and digits), "2504587" (a long number).
+_ID_SEGMENT = re.compile(r"(?=[A-Za-z0-9]*\d)(?=[A-Za-z0-9]*[A-Za-z])[A-Za-z0-9]{8,16}|\d{6,16}")
+_REDIRECT_PARAMS = ("url", "u", "target", "dest", "destination", "redirect", "redirect_url")
+
+
+def product_key(link: str, depth: int = 0) -> str:
+    """One product however a card links to it: a tracking redirect stands for the URL it carries
+    ("/gp/slredirect/...?url=%2F...%2Fdp%2FB07JMDGDYL"), and the product page, its reviews and its
+    other sellers' offers share the product id written as a path segment ("/dp/B07JMDGDYL",
+    "/gp/offer-listing/B07JMDGDYL"). Other links are their own key."""
+    parts = urlsplit(link)
+    if depth < 2:
+        for k, v in parse_qsl(parts.query):
+            if k.lower() in _REDIRECT_PARAMS and v.startswith(("/", "http")):
+                target = urljoin(link, v)
+                if urlsplit(target).hostname == parts.hostname:
+                    return product_key(urls.canonical(target), depth + 1)
+    ids = {s for s in parts.path.split("/") if _ID_SEGMENT.fullmatch(s)}
+    return f"{parts.hostname}|{ids.pop()}" if len(ids) == 1 else link
+
+
+def _keyed(links: dict) -> tuple[dict, dict]:
+    """(anchor -> product key, product key -> the URL to report: a direct link, not a redirect)."""
+    keys, url_of = {}, {}
+    for a, link in links.items():
+        key = keys[a] = product_key(link)
+        direct = not any(k.lower() in _REDIRECT_PARAMS for k, _ in parse_qsl(urlsplit(link).query))
+        if key not in url_of or (direct and url_of[key][1] is False):
+            url_of[key] = (link, direct)
+    return keys, {k: v[0] for k, v in url_of.items()}
+
+
 def _card_groups(block, links: dict) -> list[list[tuple]]:
     """Sibling cards grouped by parent: [(card element, product URL), ...] per group."""
     owner: dict = {}  # element -> the one URL inside it, or None when several
@@ -93,6 +127,20 @@ def _card_groups(block, links: dict) -> list[list[tuple]]:
             group = groups.setdefault(parent, {})
             group.setdefault(card, link)
     return [list(g.items()) for g in groups.values() if len(g) >= _CARD_MIN]
+
+
+def _product_thumbs(group: list[tuple], links: dict) -> bool:
+    """Cards that show no price but are plainly products: three or more, each with a picture and
+    both a name link and a call-to-action link ("View details", "Voir les détails") to its own
+    product page (a marketplace's best sellers, a catalog's featured items)."""
+    if len(group) < 3:
+        return False
+    for card, link in group:
+        anchors = [a for a in card.iter("a") if links.get(a) == link]
+        texts = [f.clean(a.text_content()) or "" for a in anchors]
+        if card.find(".//img") is None or not any(_CALL_TO_ACTION.match(x) for x in texts):
+            return False
+    return True
 
 
 def _shows_offer(card) -> bool:
@@ -167,8 +215,32 @@ _NET = re.compile(r"netto|\bnet\b|ex\.? ?tax|excl|zzgl|без ндс|不含税|h
 
 _PRICE_CLASS = ("price", "cena", "preis", "precio", "prix", "prezzo", "preco", "preço", "tsena",
                 "amount", "jiage")
-_OLD = re.compile(r"old|regular|was|strike|before|compare|net(?:to)?\b|unit-?price|base-?price",
+# Class tokens of a price that is not the offer's: old/list/struck-through, net, per unit.
+_OLD = re.compile(r"(?:^|[\s_-])(?:old|regular|was|strike|striked|strikethrough|line-?through|"
+                  r"before|compare|crossed|rrp|uvp|msrp|netto|net)(?:$|[\s_-])|list-?price|"
+                  r"unit-?price|base-?price|price[-_]*(?:old|was|before|regular|compare|list)",
                   re.I)
+# What a price next to the offer's own is: other sellers' offers ("Andere Angebote EUR 25,50
+# (1 gebrauchter Artikel)", "(3 new offers)"), a saving or coupon badge ("Save $27.00", "EUR 1,00
+# sparen"), shipping ("+ EUR 4,90 Versandkosten").
+_NOT_ITEM = re.compile(
+    r"\(\s*\d+\s*(?:neue?r?|gebrauchte?r?|new|used|offers?|angebote?|ofertas?|offres?|"
+    r"nouveaux?|nuevos?|nowe|używane)\b|andere angebote|other (?:sellers|offers)|"
+    r"more buying choices|\boffers? from\b|autres offres|otras ofertas|inne oferty|"
+    r"\bsparen\b|\bsave\b|you save|\bsaving|économisez|ahorra|oszczędzasz|\bcoupon|gutschein|"
+    r"versand|shipping|\bpostage|\bdelivery\b|livraison|envío|wysyłka|dostawa|运费", re.I)
+
+
+def _not_item_price(node, text: str) -> bool:
+    """The price in `node` belongs to something else than the item: another seller's offer, a
+    saving, shipping (read from the price's own text, its parent's and the label before it)."""
+    parent = node.getparent()
+    context = [text, f.text(parent) or "" if parent is not None else ""]
+    prev = node.getprevious() if node.getprevious() is not None else (
+        parent.getprevious() if parent is not None else None)
+    if prev is not None and isinstance(prev.tag, str):
+        context.append(f.text(prev) or "")
+    return any(_NOT_ITEM.search(c) for c in context if len(c) < 200)
 
 
 def _price_parts(node) -> list[str]:
@@ -177,7 +249,7 @@ def _price_parts(node) -> list[str]:
             _OLD.search(node.get("class") or ""):
         return []
     text = f.text(node) or ""
-    if not offers.amounts(text):
+    if not offers.amounts(text) or _not_item_price(node, text):
         return []
     if not _NET.search(text):
         return [text]
@@ -235,17 +307,19 @@ def size_prices(el) -> dict | None:
 
 
 def find_cards(block, base: str) -> list[dict]:
-    """One dict per product card on a result or catalog page ([] when there is no list)."""
-    links = _product_links(block, base)
+    """One dict per product card on a result or catalog page ([] when there is no list); a
+    product shown in two cards (a sponsored copy and the organic result) is read once."""
+    links, url_of = _keyed(_product_links(block, base))
     groups = [g for g in _card_groups(block, links)
-              if sum(_shows_offer(c) for c, _ in g) >= max(_CARD_MIN, len(g) // 2)]
+              if sum(_shows_offer(c) for c, _ in g) >= max(_CARD_MIN, len(g) // 2)
+              or _product_thumbs(g, links)]
     groups.sort(key=lambda g: -sum(bool(offers.amounts(c.text_content() or "")) for c, _ in g))
     out: dict[str, dict] = {}
     for group in groups:
         for card, link in group:
-            if link in out:
+            if link in out and out[link]["price_amount"] is not None:
                 continue
             item = read_card(card, link, links)
-            if item["title"]:
-                out[link] = item
+            if item["title"] and (link not in out or item["price_amount"] is not None):
+                out[link] = {**item, "url": url_of.get(link, link)}
     return list(out.values())

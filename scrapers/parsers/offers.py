@@ -26,7 +26,10 @@ MONEY = re.compile(
     re.I,
 )
 # A reference price per unit in brackets ("(17,77 € * / 1 L)") is not the offer's price.
-_UNIT_REFERENCE = re.compile(r"\([^()]*\d[^()]*/\s*\d*\s*[A-Za-z]{1,3}\s*\)")
+# So is one per unit of measure ("$21.59 ($6.12/ounce)", "(EUR 61,20/kg)", "(€1.20 / 100 g)").
+_UNIT_REFERENCE = re.compile(
+    r"\([^()]*\d[^()]*/\s*\d*\s*(?:[A-Za-zµ]{1,3}|ounces?|oz|count|ct|unit|item|stück|stk|"
+    r"gram[ms]?|kilo(?:gram)?s?|lit(?:er|re)s?|fl\.? ?oz|pounds?|pieces?|piece)\.?\s*\)", re.I)
 
 
 @dataclass
