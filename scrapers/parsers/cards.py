@@ -76,9 +76,9 @@ _REDIRECT_PARAMS = ("url", "u", "target", "dest", "destination", "redirect", "re
 
 def product_key(link: str, depth: int = 0) -> str:
     """One product however a card links to it: a tracking redirect stands for the URL it carries
-    ("/gp/slredirect/...?url=%2F...%2Fdp%2FB07JMDGDYL"), and the product page, its reviews and its
-    other sellers' offers share the product id written as a path segment ("/dp/B07JMDGDYL",
-    "/gp/offer-listing/B07JMDGDYL"). Other links are their own key."""
+    ("/ad/click?url=%2Fitem%2FX7K2M9Q4PL"), and the product page, its reviews and its other
+    sellers' offers share the product id written as a path segment ("/item/X7K2M9Q4PL",
+    "/offers/X7K2M9Q4PL"). Other links are their own key."""
     parts = urlsplit(link)
     if depth < 2:
         for k, v in parse_qsl(parts.query):

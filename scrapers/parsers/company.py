@@ -84,7 +84,7 @@ def name(root, objects: list[dict], domain: str | None = None) -> str | None:
         parts = [p.strip() for p in re.split(r"\s*[，,]\s*", title) if p.strip()]
     titled = [p for p in (parts[-1], parts[0]) if len(parts) > 1 and len(p) <= 60
               and _key(p) and _key(p) not in heading] if parts else []
-    # "Suchergebnis auf Amazon.de für: ...": the site named by its own domain in the title
+    # "Search results on Example.de for: ...": the site named by its own domain in the title
     written = re.search(rf"(?<![\w.])({re.escape(domain)}\.[a-z]{{2,6}}(?:\.[a-z]{{2}})?)(?![\w.])",
                         title, re.I) if domain and len(domain) > 2 else None
     candidates = [c for c in (org, site, logo, *titled, copyright_,

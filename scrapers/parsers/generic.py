@@ -246,7 +246,7 @@ def listings(url: str, html: str, platform: str, vendor_id: str | None = None, *
     if not found:
         data = product.read(root, schema[0] if schema else {})
         strict_ok = data and data["has_heading"] and (
-            data["cas_labelled"] or data["price_amount"] is not None)
+            data["cas_labelled"] or data["price_amount"] is not None or data["price_shown"])
         if data and (strict_ok or schema or (loose and data["cas"])):
             found = [_listing(url, data, platform, vendor_id)]
     return [claims.apply(x) for x in found]

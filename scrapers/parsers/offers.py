@@ -148,10 +148,14 @@ def quantity(text: str | None) -> str | None:
     return m.group(0).strip() if m else None
 
 
-_TITLE_PURITY = re.compile(rf"(?:,\s*|\s*\(\s*)({_PURITY.pattern})\s*\)?\s*$", re.I)
+# ", 95.0 – 98.0%" or "(min. 99,9% Tm2O3/TREO)" closing a name: a qualifier of a few words may
+# follow the figure inside the brackets ("zur Analyse", "Tm2O3/TREO", "(GC)").
+_TITLE_PURITY = re.compile(rf"(?:,\s*({_PURITY.pattern})\s*|\s*\(\s*({_PURITY.pattern})"
+                           rf"(?:\s*,?\s*[^()]{{1,30}})?\s*\))\s*$", re.I)
 
 
-_NAME_PURITY = re.compile(rf"\s({_PCT})(?=\s*(?:$|[-–]\s*[\d.,]+\s?(?:{_UNIT})\s*$))", re.I)
+_NAME_PURITY = re.compile(rf"\s((?:\d{{1,3}}(?:[.,]\d+)?\s*[-–—]\s*)?{_PCT})"
+                          rf"(?=\s*(?:$|[-–]\s*[\d.,]+\s?(?:{_UNIT})\s*$))", re.I)
 _STRENGTH_WORDS = re.compile(r"solution|lösung|roztw[oó]r|solución|solução|раствор|溶液|"
                              r"\bin\s+(?:water|wasser)|w/v|v/v|w/w", re.I)
 
@@ -166,8 +170,9 @@ def split_title(title: str) -> tuple[str, str | None]:
     if m and not _SOLUTION.search(title[m.start():]):
         head = title[: m.start()].strip(" ,-–")
         if head:
-            return head, m.group(1).strip()
+            return head, (m.group(1) or m.group(2)).strip()
     bare = _NAME_PURITY.search(title)
-    if bare and not _STRENGTH_WORDS.search(title) and (number(bare.group(1)[:-1]) or 0) >= 30:
+    figure = re.findall(r"\d{1,3}(?:[.,]\d+)?", bare.group(1))[-1] if bare else ""
+    if bare and not _STRENGTH_WORDS.search(title) and (number(figure) or 0) >= 30:
         return title, bare.group(1).strip()
     return title, None
