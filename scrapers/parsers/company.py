@@ -13,7 +13,7 @@ import re
 from urllib.parse import unquote, urlsplit
 
 from scrapers.parsers import fields as f
-from scrapers.parsers import product, regions, vocab
+from scrapers.parsers import product, regions, vocab, wallets
 
 _ORG_TYPES = {"Organization", "Corporation", "LocalBusiness", "Store", "OnlineStore",
               "WholesaleStore"}
@@ -155,6 +155,10 @@ def contacts(root, block_text: str | None = None) -> dict:
     phones = [p for p in f.unique(phones)
               if re.sub(r"\D", "", p) not in im_numbers and _phone_like(p)]
     address = regions.pick(found, "address") or f.first(root, "//address")
+    # Payment addresses can stand anywhere (a product's "Pay with BTC/USDT" box, an order page):
+    # the whole page is read, and only checksum-valid addresses are kept.
+    for chain, addresses in wallets.wallets(root.text_content()).items():
+        handles.setdefault(chain, []).extend(addresses)
     return {"phones": _dedupe_digits(phones), "emails": f.unique(e.lower() for e in emails),
             "handles": {k: f.unique(v) for k, v in handles.items()}, "address": address}
 
