@@ -42,9 +42,15 @@ _CALL_TO_ACTION = re.compile(
 def _product_links(block, base: str) -> dict:
     """anchor element -> canonical product URL, for same-site links that may be products."""
     host = (urlsplit(base).hostname or "").removeprefix("www.")
+    base_canon = urls.canonical(base).rstrip("/")
     out = {}
+    seen: dict = {}  # href -> (absolute link, canonical link): cards repeat their hrefs
     for a in block.iter("a"):
-        link = f.absolute(base, a.get("href"))
+        href = a.get("href")
+        if href not in seen:
+            absolute = f.absolute(base, href)
+            seen[href] = (absolute, urls.canonical(absolute) if absolute else None)
+        link, canon = seen[href]
         if not link or not (f.text(a) or a.get("title") or a.find(".//img") is not None):
             continue  # an icon-only button (quote, compare, wishlist) names no product
         if _IDENTIFIER.fullmatch(f.text(a) or ""):
@@ -55,8 +61,7 @@ def _product_links(block, base: str) -> dict:
             continue
         if _NOT_PRODUCT.search(parts.path + ("?" + parts.query if parts.query else "")):
             continue
-        canon = urls.canonical(link)
-        if canon.rstrip("/") == urls.canonical(base).rstrip("/") or parts.path in ("", "/"):
+        if canon.rstrip("/") == base_canon or parts.path in ("", "/"):
             continue
         out[a] = canon
     # A URL linked from every card (the brand, a category) is not one card's product.
@@ -143,11 +148,6 @@ def _product_thumbs(group: list[tuple], links: dict) -> bool:
     return True
 
 
-def _shows_offer(card) -> bool:
-    text = card.text_content() or ""
-    return bool(offers.amounts(text) or find_cas(text))
-
-
 def _first_line(a) -> str | None:
     """A name link's first line: "English name<br>中文名 (note)" names the product once."""
     found = regions.lines(a)
@@ -187,17 +187,18 @@ def read_card(card, link: str, links: dict) -> dict:
     cas = f.cas_as_written(regions.pick(found, "cas")) or f.cas_as_written(
         " ".join(x for x in re.split(r"\n", text) if not offers.amounts(x)))
     sizes = size_prices(card)
+    shown = price_texts(card)
     if sizes:
         low, high, currency = sizes["low"], sizes["high"], sizes["currency"]
         qty = sizes["quantity"]
     else:
-        low, high, currency = offers.price_range(price_texts(card) or [text])
+        low, high, currency = offers.price_range(shown or [text])
         qty = regions.pick(found, "quantity", offers.quantity)
         qty = offers.quantity(qty) if qty else offers.quantity(name) or _pack_after_price(card)
     purity = title_purity or offers.purity(regions.pick(found, "purity") or "")
     return {"url": link, "title": name, "cas": cas, "price_amount": low, "price_max": high,
             "price_currency": currency, "purity": purity, "quantity": qty,
-            "price_text": f.clean(" ".join(price_texts(card)))}
+            "price_text": f.clean(" ".join(shown))}
 
 
 def _pack_after_price(card) -> str | None:
@@ -258,11 +259,11 @@ def _price_parts(node) -> list[str]:
 
 def price_texts(el) -> list[str]:
     """Texts of the price elements in `el` (old, struck-through and net prices left out)."""
-    test = " or ".join(f"contains(translate(@class,'ABCDEFGHIJKLMNOPQRSTUVWXYZ',"
-                       f"'abcdefghijklmnopqrstuvwxyz'),'{w}')" for w in _PRICE_CLASS)
     out = []
-    for node in el.xpath(f".//*[{test}]"):
-        out.extend(_price_parts(node))
+    for node in el.iterdescendants():
+        cls = node.get("class") if isinstance(node.tag, str) else None
+        if cls and any(w in cls.lower() for w in _PRICE_CLASS):
+            out.extend(_price_parts(node))
     return f.unique(out)
 
 
@@ -310,10 +311,18 @@ def find_cards(block, base: str) -> list[dict]:
     """One dict per product card on a result or catalog page ([] when there is no list); a
     product shown in two cards (a sponsored copy and the organic result) is read once."""
     links, url_of = _keyed(_product_links(block, base))
+    shows: dict = {}  # card -> "price", "cas" or "" (each card's text is read once)
+
+    def offer(card) -> bool:
+        if card not in shows:
+            text = card.text_content() or ""
+            shows[card] = "price" if offers.amounts(text) else "cas" if find_cas(text) else ""
+        return bool(shows[card])
+
     groups = [g for g in _card_groups(block, links)
-              if sum(_shows_offer(c) for c, _ in g) >= max(_CARD_MIN, len(g) // 2)
+              if sum(offer(c) for c, _ in g) >= max(_CARD_MIN, len(g) // 2)
               or _product_thumbs(g, links)]
-    groups.sort(key=lambda g: -sum(bool(offers.amounts(c.text_content() or "")) for c, _ in g))
+    groups.sort(key=lambda g: -sum(shows.get(c) == "price" for c, _ in g))
     out: dict[str, dict] = {}
     for group in groups:
         for card, link in group:

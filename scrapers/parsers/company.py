@@ -132,7 +132,9 @@ def contacts(root, block_text: str | None = None) -> dict:
     phones += f.phones(chrome)
     emails = f.emails(shown) + [e for k, _, v in found if k == "email" for e in f.emails(v)]
     handles = f.handles(chrome)
-    for href in root.xpath("//a/@href"):
+    for href in (a.get("href") for a in root.iter("a")):
+        if href is None:
+            continue
         href = str(href).strip()
         scheme = href.split(":", 1)[0].lower()
         if scheme == "tel":

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -25,6 +26,8 @@ MONEY = re.compile(
     rf"|(?P<n3>{_NUM})(?:{_RANGE_SEP}(?P<n4>{_NUM}))?\s*(?P<c2>{_CUR})(?![A-Za-z])",
     re.I,
 )
+_DIGIT = re.compile(r"\d")
+_ANY_CURRENCY = re.compile(_CUR, re.I)
 # A reference price per unit in brackets ("(17,77 € * / 1 L)") is not the offer's price.
 # So is one per unit of measure ("$21.59 ($6.12/ounce)", "(EUR 61,20/kg)", "(€1.20 / 100 g)").
 _UNIT_REFERENCE = re.compile(
@@ -32,13 +35,14 @@ _UNIT_REFERENCE = re.compile(
     r"gram[ms]?|kilo(?:gram)?s?|lit(?:er|re)s?|fl\.? ?oz|pounds?|pieces?|piece)\.?\s*\)", re.I)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Money:
     low: float
     high: float
     currency: str
 
 
+@functools.lru_cache(maxsize=1024)
 def _currency(symbol: str) -> str | None:
     for pattern, code in _CURRENCIES:
         if re.fullmatch(pattern, symbol.strip(), re.I):
@@ -67,7 +71,14 @@ def number(text: str) -> float | None:
 
 def amounts(text: str | None) -> list[Money]:
     """Every price written in `text`, ranges kept as (low, high)."""
-    text = _UNIT_REFERENCE.sub(" ", text or "")
+    return list(_amounts(text or ""))
+
+
+@functools.lru_cache(maxsize=65536)  # the same price texts recur across a long result list
+def _amounts(text: str) -> tuple[Money, ...]:
+    if not _DIGIT.search(text) or not _ANY_CURRENCY.search(text):
+        return ()  # most lines of a page: no figure or no currency at all
+    text = _UNIT_REFERENCE.sub(" ", text)
     out = []
     for m in MONEY.finditer(text):
         code = _currency(m.group("c1") or m.group("c2") or "")
@@ -78,7 +89,7 @@ def amounts(text: str | None) -> list[Money]:
             continue
         high = second if second is not None and second > first else first
         out.append(Money(first, high, code))
-    return out
+    return tuple(out)
 
 
 _HEADER_CURRENCY = re.compile(

@@ -11,6 +11,7 @@ its visible text one line per block element; `pairs()` reads label/value pairs f
 from __future__ import annotations
 
 import copy
+import functools
 import re
 
 from scrapers.parsers import fields as f
@@ -49,8 +50,10 @@ def _holds_main(el) -> bool:
     return el.get("role") == "main" or bool(el.xpath(".//main|.//*[@role='main']"))
 
 
+@functools.lru_cache(maxsize=2)  # the listings and the company read the same page's block
 def main_block(root):
-    """A copy of the page's own content (chrome and related-product sections removed)."""
+    """A copy of the page's own content (chrome and related-product sections removed); shared
+    by its readers, who never change it."""
     body = root.find(".//body")
     block = copy.deepcopy(body if body is not None else root)
     drop = []
