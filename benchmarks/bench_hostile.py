@@ -36,7 +36,7 @@ from hostile_inputs import BOC10, CASES, HOSTILE_PAGES  # noqa: E402
 
 from chem.matcher import Matcher  # noqa: E402
 from pipelines.chemistry import Chemistry, safe_match  # noqa: E402
-from pipelines.jsonl import match_listing, read_lines  # noqa: E402
+from pipelines.ingest.jsonl import match_listing, read_lines  # noqa: E402
 
 TIME_TARGET, MEM_TARGET_MB = 2.0, 500
 
@@ -93,7 +93,7 @@ def match_line(matcher: Matcher, raw: bytes) -> Callable[[], int]:
 def ingest_line(matcher: Matcher, raw: bytes, db: Path) -> Callable[[], int]:
     """One `ingest` run of `raw` into the catalog `db` (created beforehand)."""
     def work() -> int:
-        from pipelines.ingest import ingest_jsonl
+        from pipelines.ingest.feed import ingest_jsonl
 
         path = db.with_name(f"line-{os.getpid()}.jsonl")
         path.write_bytes(raw + b"\n")
@@ -147,7 +147,7 @@ def bomb_evidence(tmp: Path) -> Callable[[], int]:
 
 def vendors(tmp: Path) -> Callable[[], int]:
     def work() -> int:
-        from pipelines.catalog import CatalogWriter
+        from pipelines.catalog.writer import CatalogWriter
         from pipelines.validate import check
 
         writer = CatalogWriter(tmp / f"v-{os.getpid()}.db", kind="ingest", batch_size=5000)
@@ -189,7 +189,7 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="bench-hostile-"))
     print(f"matcher loaded; process at {rss_mb():.0f} MB. Targets: < {TIME_TARGET} s and "
           f"< {MEM_TARGET_MB} MB (rise above the loaded process) per listing or page.\n")
-    from pipelines.schema import open_db
+    from pipelines.catalog.schema import open_db
 
     db = tmp / "catalog.db"
     open_db(db).close()

@@ -35,12 +35,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from chem.dictionary import default_dictionary  # noqa: E402
 from chem.matcher import Matcher  # noqa: E402
-from pipelines.catalog import CatalogWriter  # noqa: E402
+from pipelines.catalog.records import to_json  # noqa: E402
+from pipelines.catalog.schema import open_db  # noqa: E402
+from pipelines.catalog.writer import CatalogWriter  # noqa: E402
 from pipelines.chemistry import Chemistry  # noqa: E402
-from pipelines.ingest import BATCH, load_records  # noqa: E402
-from pipelines.records import to_json  # noqa: E402
-from pipelines.rescan import rescan  # noqa: E402
-from pipelines.schema import open_db  # noqa: E402
+from pipelines.ingest.feed import BATCH, load_records  # noqa: E402
+from pipelines.ingest.rescan import rescan  # noqa: E402
 from pipelines.validate import check  # noqa: E402
 
 PLATFORMS = ["chemmarket", "b2bhub", "tradeford", "vendorsite"]

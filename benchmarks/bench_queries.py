@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from webkit import serving  # noqa: E402
 
-from pipelines.schema import index_listings_fts, open_db  # noqa: E402
+from pipelines.catalog.schema import index_listings_fts, open_db  # noqa: E402
 
 ENTRIES = [("npp", "YDJXNYNKKXZBMP-UHFFFAOYSA-N", "N-Phenethyl-4-piperidone", "39742-60-4"),
            ("boc-4-piperidone", "ROUYFJUVMYHXFJ-UHFFFAOYSA-N",

@@ -64,14 +64,15 @@ def _fingerprint(files: list[Path]) -> str:
     for f in files:
         st = f.stat()
         digest.update(f"{f.name}:{st.st_size}:{int(st.st_mtime)}".encode())
-    for data in ("salt_words.csv", "confusables.csv"):
-        digest.update((text_mod.DATA_DIR / data).read_bytes())
+    text_dir = text_mod.active_data_dir()
+    for data in ("salt_words.csv", "confusables.csv", "zh_traditional.csv"):
+        digest.update((text_dir / data).read_bytes())
     # the parents standardized at build time (`_parent_index`) follow this code and data
     from rdkit import __version__ as rdkit_version
 
     digest.update(f"rdkit={rdkit_version}".encode())
     digest.update(Path(standardize_mod.__file__).read_bytes())
-    digest.update((standardize_mod.DATA_DIR / "normalizations.csv").read_bytes())
+    digest.update((standardize_mod._ACTIVE[0] / "normalizations.csv").read_bytes())
     return digest.hexdigest()[:16]
 
 
@@ -226,8 +227,14 @@ def _parent_index(records: list[Record],
     return parents, canonicals
 
 
-@lru_cache(maxsize=1)
 def default_dictionary() -> Dictionary:
+    """The offline dictionary indexed with the active data directory's text tables and
+    normalizations (name keys and parents depend on them)."""
+    return _dictionary(text_mod.active_data_dir(), standardize_mod._ACTIVE[0])
+
+
+@lru_cache(maxsize=2)
+def _dictionary(text_dir: Path, standardize_dir: Path) -> Dictionary:
     files = source_files()
     if not files:
         return Dictionary([], {}, {})
@@ -250,3 +257,6 @@ def default_dictionary() -> Dictionary:
     except OSError:
         pass  # read-only home: work from memory
     return built
+
+
+default_dictionary.cache_clear = _dictionary.cache_clear  # type: ignore[attr-defined]

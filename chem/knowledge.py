@@ -63,6 +63,14 @@ class Knowledge:
         words = SubjectWords.load(data_dir / "subject_words.csv")
         return cls(data_dir, watchlist, rewrites, words, watchlist.version)
 
+    def activate(self) -> None:
+        """Make text cleaning and standardization read this knowledge's data directory (they
+        are module-level stages; the matcher calls this before it builds or matches)."""
+        from chem import standardize, text
+
+        text.use_data_dir(self.data_dir)
+        standardize.use_data_dir(self.data_dir)
+
     def opsin_candidates(self, phrase: str) -> list[str]:
         """The phrase, and its trade-name-free rewrite for OPSIN when that differs."""
         rewritten = phrase

@@ -25,7 +25,7 @@ from chem.dictionary import Dictionary, default_dictionary
 from chem.knowledge import Knowledge, default_knowledge
 from chem.names import NameIndex, Span
 from chem.scan import MAX_FIELD_CHARS, MAX_SCAN_CHARS, Run, Scanner, State, Structure, is_fragment
-from chem.scoring import SCORES, Evidence, Hit, combine
+from chem.scoring import ROUTE_CONFIDENCE, SCORES, Evidence, Hit, combine
 from chem.standardize import MAX_SMILES_LENGTH, is_plain, standardize, standardize_known
 from chem.structures import StructureIndex
 from chem.subject import FALLBACK, MENTION, OFFERED, Segment, segments
@@ -83,6 +83,7 @@ class Matcher:
             self.knowledge = Knowledge(self.knowledge.data_dir, watchlist, self.knowledge.rewrites,
                                        self.knowledge.words, watchlist.version)
         self.watchlist = self.knowledge.watchlist
+        self.knowledge.activate()  # every stage reads the one data directory given
         self.dictionary = dictionary if dictionary is not None else default_dictionary()
         self.use_opsin = use_opsin
         if use_opsin:
@@ -127,6 +128,7 @@ class Matcher:
 
     # ------------------------------------------------------------------ pass 1: scan
     def collect(self, listing: dict) -> State:
+        self.knowledge.activate()  # a no-op unless another matcher switched the directory
         lid = str(listing.get("id", ""))
         state = State(lid)
         fields = {f: listing.get(f) for f in FIELDS}
@@ -143,7 +145,8 @@ class Matcher:
         smiles_field = (fields.get("smiles") or "").strip()
         if smiles_field:
             state.structures.append(Structure(smiles_field, "smiles",
-                                              f"smiles field {smiles_field!r}", 1.0, "smiles",
+                                              f"smiles field {smiles_field!r}",
+                                              ROUTE_CONFIDENCE["smiles_field"], "smiles",
                                               OFFERED, kind="smiles"))
         for seg in segments(fields, self.knowledge.words):
             self.scanner.read(state, seg)
@@ -276,8 +279,8 @@ class Matcher:
             smiles = next((v for v in parsed.values() if v), None)
             if smiles:
                 state.structures.append(Structure(
-                    smiles, "opsin", f"{run.field}: {run.phrase!r} (OPSIN)", 0.9, run.field,
-                    run.role, name=run.phrase))
+                    smiles, "opsin", f"{run.field}: {run.phrase!r} (OPSIN)",
+                    ROUTE_CONFIDENCE["opsin"], run.field, run.role, name=run.phrase))
                 whole = len(run.toks)
                 spans = [s for s in spans if s.kind == "watchlist" and s.end - s.start == whole]
                 run.covered = True
@@ -299,7 +302,8 @@ class Matcher:
             for entry in span.payload:  # type: ignore[union-attr]
                 add(state, entry, "name", f"{seg.field}: {span.phrase!r}", seg)
                 state.structures.append(Structure(
-                    entry.smiles, "watchlist", f"{seg.field}: {span.phrase!r}", 0.9, seg.field,
+                    entry.smiles, "watchlist", f"{seg.field}: {span.phrase!r}",
+                    ROUTE_CONFIDENCE["watchlist"], seg.field,
                     seg.role, name=entry.name, kind="watchlist", inchikey=entry.inchikey,
                     formula=entry.formula))
         elif span.kind == "family":
@@ -317,7 +321,8 @@ class Matcher:
             state.structures.append(Structure(
                 rec.smiles, "dictionary",  # type: ignore[union-attr]
                 f"{seg.field}: {span.phrase!r} = {rec.name} (CAS {rec.cas})",  # type: ignore[union-attr]
-                0.9, seg.field, seg.role, name=span.phrase, cas=rec.cas or None,  # type: ignore[union-attr]
+                ROUTE_CONFIDENCE["dictionary"], seg.field, seg.role, name=span.phrase,
+                cas=rec.cas or None,  # type: ignore[union-attr]
                 inchikey=rec.inchikey, formula=rec.formula))  # type: ignore[union-attr]
         elif span.kind == "abbreviation":
             key = name_key(span.phrase)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from chem.cas import find_cas, find_partial_cas
 from chem.knowledge import SubjectWords
 from chem.names import NameIndex, Span
-from chem.scoring import SCORES, Evidence
+from chem.scoring import ROUTE_CONFIDENCE, SCORES, Evidence
 from chem.standardize import standardize
 from chem.subject import Segment
 from chem.text import CJK, clean_text, is_stopword, phonetic_variant
@@ -137,7 +137,8 @@ class Scanner:
         record = self.names.dictionary.lookup_cas(cas) if resolve else None
         if record:
             state.structures.append(Structure(
-                record.smiles, "cas", f"{evidence}: CAS {cas} = {record.name}", 0.95,
+                record.smiles, "cas", f"{evidence}: CAS {cas} = {record.name}",
+                ROUTE_CONFIDENCE["cas"],
                 seg.field, seg.role, name=record.name, cas=cas, kind="cas",
                 inchikey=record.inchikey, formula=record.formula))
 
@@ -163,8 +164,9 @@ class Scanner:
             for entry in self.by_block.get(key[:14], []):
                 self.add(state, entry, "inchikey", f"{seg.field}: InChIKey {key}", seg)
         for inchi in _INCHI_RE.findall(text)[:MAX_IDENTIFIERS]:
-            state.structures.append(Structure(inchi, "inchi", f"{seg.field}: {inchi[:60]!r}", 0.98,
-                                              seg.field, seg.role, kind="inchi"))
+            state.structures.append(Structure(inchi, "inchi", f"{seg.field}: {inchi[:60]!r}",
+                                              ROUTE_CONFIDENCE["inchi"], seg.field, seg.role,
+                                              kind="inchi"))
         state.formulas.update(_FORMULA_RE.findall(text))
         if CJK.search(text):
             for zh, entry in self.names.chinese(text):
@@ -189,7 +191,8 @@ class Scanner:
                 s = standardize(t)
                 if s.ok and s.parent_smiles and len(s.parent_smiles) > 3:
                     state.structures.append(Structure(t, "smiles", f"{seg.field}: SMILES {t!r}",
-                                                      0.9, seg.field, seg.role, kind="smiles"))
+                                                      ROUTE_CONFIDENCE["smiles_in_text"], seg.field,
+                                                      seg.role, kind="smiles"))
         i, n = 0, len(toks)
         while i < n:
             if stop[i]:

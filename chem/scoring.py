@@ -21,6 +21,19 @@ SCORES = {
     "family": 0.3,
 }
 KIND_RANK = {k: i for i, k in enumerate(SCORES)}
+# Confidence that a structure candidate is what the text names, by the route that produced it
+# (`chem.scan.Structure.confidence`): a SMILES field as given, an InChI, a CAS number resolved
+# in the dictionary, then names resolved by OPSIN, the watchlist or the dictionary, and a SMILES
+# found in running text.
+ROUTE_CONFIDENCE = {
+    "smiles_field": 1.0,
+    "inchi": 0.98,
+    "cas": 0.95,
+    "opsin": 0.9,
+    "watchlist": 0.9,
+    "dictionary": 0.9,
+    "smiles_in_text": 0.9,
+}
 FORMULA_BOOST = 0.8  # the entry's formula printed beside it removes a fifth of the doubt
 
 

@@ -52,9 +52,9 @@ class Known(Protocol):
         was built."""
 
 
-def _load_normalizations() -> list[tuple[str, AllChem.ChemicalReaction, Chem.Mol]]:
+def _load_normalizations(data_dir: Path) -> list[tuple[str, AllChem.ChemicalReaction, Chem.Mol]]:
     out = []
-    with (DATA_DIR / "normalizations.csv").open(encoding="utf-8") as fh:
+    with (data_dir / "normalizations.csv").open(encoding="utf-8") as fh:
         for r in csv.DictReader(fh):
             rxn = AllChem.ReactionFromSmarts(r["rxn"])
             out.append((r["id"], rxn, rxn.GetReactantTemplate(0)))
@@ -63,9 +63,29 @@ def _load_normalizations() -> list[tuple[str, AllChem.ChemicalReaction, Chem.Mol
 
 
 
-@lru_cache(maxsize=1)
+@lru_cache(maxsize=4)
+def _normalizations_of(data_dir: Path) -> list[tuple[str, AllChem.ChemicalReaction, Chem.Mol]]:
+    return _load_normalizations(data_dir)  # read on first use, never at import
+
+
+# The data directory whose normalizations.csv applies (`use_data_dir`, set by the matcher).
+_ACTIVE = [DATA_DIR.resolve()]
+
+
+def use_data_dir(data_dir: Path | str) -> bool:
+    """Apply `data_dir`'s normalizations from now on; True when that changed the directory (the
+    standardizations cached under the previous one are then dropped)."""
+    path = Path(data_dir).resolve()
+    if path == _ACTIVE[0]:
+        return False
+    _ACTIVE[0] = path
+    _standardize_known.cache_clear()
+    _standardize.cache_clear()
+    return True
+
+
 def _normalizations() -> list[tuple[str, AllChem.ChemicalReaction, Chem.Mol]]:
-    return _load_normalizations()  # read on first use, never at import
+    return _normalizations_of(_ACTIVE[0])
 
 
 _METALS = frozenset(range(3, 5)) | frozenset(range(11, 14)) | frozenset(range(19, 33)) \

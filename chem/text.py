@@ -50,10 +50,8 @@ class TextTables:
         table.update({ord(d): "-" for d in _DASHES})
         table.update({ord(k): v for k, v in _GREEK.items()})
         table.update({ord(k): v for k, v in _PUNCT.items()})
-        zh = data_dir / "zh_traditional.csv"
-        if zh.exists():
-            with zh.open(encoding="utf-8") as fh:
-                table.update({ord(r["traditional"]): r["simplified"] for r in csv.DictReader(fh)})
+        with (data_dir / "zh_traditional.csv").open(encoding="utf-8") as fh:
+            table.update({ord(r["traditional"]): r["simplified"] for r in csv.DictReader(fh)})
         with (data_dir / "salt_words.csv").open(encoding="utf-8") as fh:
             rows = [(r["word"].strip().lower(), r["kind"].strip()) for r in csv.DictReader(fh)]
         return cls(table, tuple(sorted(rows, key=lambda r: -len(r[0]))),
@@ -62,9 +60,35 @@ class TextTables:
 
 
 @lru_cache(maxsize=4)
-def tables(data_dir: Path = DATA_DIR) -> TextTables:
-    """Text tables of `data_dir`, read on first use (never at import)."""
-    return TextTables.load(Path(data_dir))
+def _tables_of(data_dir: Path) -> TextTables:
+    return TextTables.load(data_dir)
+
+
+# The data directory text cleaning reads (`use_data_dir`): the matcher sets it from its
+# `Knowledge`, so every stage reads the one directory the matcher was given.
+_ACTIVE = [DATA_DIR.resolve()]
+
+
+def active_data_dir() -> Path:
+    return _ACTIVE[0]
+
+
+def use_data_dir(data_dir: Path | str) -> bool:
+    """Read text tables from `data_dir` from now on; True when that changed the directory (the
+    caches computed from the previous one are then dropped)."""
+    path = Path(data_dir).resolve()
+    if path == _ACTIVE[0]:
+        return False
+    _ACTIVE[0] = path
+    name_key.cache_clear()
+    _strip_salt_words.cache_clear()
+    return True
+
+
+def tables(data_dir: Path | str | None = None) -> TextTables:
+    """Text tables of `data_dir` (default: the active one), read on first use (never at
+    import)."""
+    return _tables_of(Path(data_dir) if data_dir is not None else _ACTIVE[0])
 
 
 # Locants typed with spaces: "3, 4-methylenedioxy" -> "3,4-", "1 - phenyl - 2 - propanone".

@@ -19,15 +19,41 @@ from functools import lru_cache
 from pathlib import Path
 
 DATA_DIR = Path(__file__).parent / "data"
-WATCHLIST_FILES = (
+# Every file the matcher reads from its data directory, and nothing else: the version stamp
+# hashes exactly these (plus the tools, `tool_versions`), and a directory missing one is an error
+# naming it (`require_files`). SOURCES.md and sample files are documentation, not knowledge.
+DATA_FILES = (
+    "VERSION",
     "watchlist.csv",
     "classes.csv",
     "transforms.csv",
     "abbreviation_clashes.csv",
     "regimes.csv",
     "changelog.csv",
-    "VERSION",
+    "name_rewrites.csv",  # chem.knowledge
+    "subject_words.csv",  # chem.knowledge
+    "confusables.csv",  # chem.text
+    "zh_traditional.csv",  # chem.text
+    "salt_words.csv",  # chem.text
+    "stopwords.txt",  # chem.text
+    "generic_words.txt",  # chem.text (used by chem.names)
+    "normalizations.csv",  # chem.standardize
 )
+
+
+class MissingDataFile(FileNotFoundError):
+    """A data directory without a file the matcher reads."""
+
+
+def require_files(data_dir: Path | str) -> Path:
+    """`data_dir` as a Path; MissingDataFile naming the first file of DATA_FILES it lacks."""
+    data_dir = Path(data_dir)
+    if not data_dir.is_dir():
+        raise MissingDataFile(f"data directory {data_dir} does not exist")
+    for name in DATA_FILES:
+        if not (data_dir / name).is_file():
+            raise MissingDataFile(f"{name} is missing from the data directory {data_dir}")
+    return data_dir
 
 
 def _split(value: str | None) -> list[str]:
@@ -159,38 +185,39 @@ class Watchlist:
 
 
 def _read_csv(path: Path) -> list[dict[str, str]]:
-    if not path.exists():
-        return []
     with path.open(encoding="utf-8", newline="") as fh:
         return [r for r in csv.DictReader(fh) if any((v or "").strip() for v in r.values())]
 
 
 def tool_versions() -> str:
-    """RDKit and OPSIN (py2opsin jar) versions: a new one may resolve names differently."""
+    """The libraries whose code or data change results: RDKit, OPSIN (py2opsin's jar) and
+    `chemicals` (the offline dictionary's tables)."""
     from importlib import metadata
 
     from rdkit import __version__ as rdkit_version
 
-    try:
-        opsin_version = metadata.version("py2opsin")
-    except metadata.PackageNotFoundError:
-        opsin_version = "none"
-    return f"rdkit={rdkit_version};py2opsin={opsin_version}"
+    out = [f"rdkit={rdkit_version}"]
+    for package in ("py2opsin", "chemicals"):
+        try:
+            out.append(f"{package}={metadata.version(package)}")
+        except metadata.PackageNotFoundError:
+            out.append(f"{package}=none")
+    return ";".join(out)
 
 
 def data_hash(data_dir: Path = DATA_DIR) -> str:
-    """sha256 over every file of `data_dir` (name and bytes, sorted) and the tool versions, so
-    any change to the knowledge or the tools gives a new watchlist version."""
+    """sha256 over the files the matcher reads (DATA_FILES: name and bytes) and the tool
+    versions, so any change to the knowledge or the tools gives a new watchlist version."""
+    data_dir = require_files(data_dir)
     digest = hashlib.sha256(tool_versions().encode())
-    for path in sorted(p for p in Path(data_dir).iterdir() if p.is_file()):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    for name in DATA_FILES:
+        digest.update(name.encode() + b"\0" + (data_dir / name).read_bytes() + b"\0")
     return digest.hexdigest()
 
 
 def load_watchlist(data_dir: Path | str = DATA_DIR) -> Watchlist:
-    data_dir = Path(data_dir)
-    version_file = data_dir / "VERSION"
-    declared = version_file.read_text().strip() if version_file.exists() else "0"
+    data_dir = require_files(data_dir)
+    declared = (data_dir / "VERSION").read_text().strip() or "0"
     entries = [Entry.from_row(r) for r in _read_csv(data_dir / "watchlist.csv")]
     classes = [
         ClassRule(

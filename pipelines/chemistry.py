@@ -13,7 +13,7 @@ import multiprocessing
 from collections import OrderedDict
 from concurrent.futures import Future, ProcessPoolExecutor
 
-from pipelines.records import chem_input, chem_key
+from pipelines.catalog.records import chem_input, chem_key
 
 log = logging.getLogger(__name__)
 

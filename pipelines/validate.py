@@ -7,15 +7,15 @@ from typing import Any
 
 from scrapy.exceptions import DropItem
 
-from pipelines.records import as_record, item_type
-from pipelines.storable import Unstorable, make_storable
+from pipelines.catalog.fields import FLOAT_FIELDS, LIST_FIELDS
+from pipelines.catalog.records import as_record, item_type
+from pipelines.catalog.storable import Unstorable, make_storable
 from scrapers.items import NotFetched
 
 log = logging.getLogger(__name__)
 
 MAX_TEXT_CHARS = 1_000_000  # longer text fields are cut to this and flagged
 _INTERNAL = ("chemistry", "chem_key", "_profile", "truncated", "repairs")
-_LIST_FIELDS = ("shipping_claims", "payment_claims", "phones", "emails", "badges")
 
 
 def check(item: Any) -> tuple[dict | None, str | None]:
@@ -33,7 +33,7 @@ def check(item: Any) -> tuple[dict | None, str | None]:
     if not isinstance(rec.get("platform"), str) or not rec["platform"].strip():
         return None, f"{kind} without a platform"
     rec["platform"] = rec["platform"].strip()
-    for key in _LIST_FIELDS:
+    for key in LIST_FIELDS:
         if key in rec:
             value = rec[key]
             if value is None:
@@ -45,11 +45,12 @@ def check(item: Any) -> tuple[dict | None, str | None]:
                     rec[key] = [str(v) for v in value if v not in (None, "")]
             else:
                 return None, f"{key} is not a list"
-    if rec.get("price_amount") is not None and not isinstance(rec["price_amount"], float):
-        try:
-            rec["price_amount"] = float(rec["price_amount"])
-        except (TypeError, ValueError):
-            rec["price_amount"] = None
+    for key in FLOAT_FIELDS:
+        if rec.get(key) is not None and not isinstance(rec[key], float):
+            try:
+                rec[key] = float(rec[key])
+            except (TypeError, ValueError, OverflowError):
+                rec[key] = None
     if "handles" in rec:
         if rec["handles"] is None:
             rec["handles"] = {}

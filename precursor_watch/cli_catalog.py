@@ -13,7 +13,7 @@ from precursor_watch.config import DB_OPTION, announce_new, db_source
 
 
 def _open_existing(db_path: str):
-    from pipelines.schema import open_db
+    from pipelines.catalog.schema import open_db
 
     if not os.path.exists(db_path):
         raise click.ClickException(f"no catalog at {db_path} (run a crawl or `ingest` first)")
@@ -30,20 +30,20 @@ def rescan(db_path: str, data_dir: str | None) -> None:
     from chem.knowledge import default_knowledge
     from chem.matcher import Matcher
     from pipelines.chemistry import Chemistry
-    from pipelines.rescan import rescan as run_rescan
+    from pipelines.ingest.rescan import rescan as run_rescan
 
     db = _open_existing(db_path)
     t0 = time.perf_counter()
-    r = run_rescan(db, Chemistry(Matcher(knowledge=default_knowledge(data_dir))))
+    matcher = Matcher(knowledge=default_knowledge(data_dir))
+    r = run_rescan(db, Chemistry(matcher))
     click.echo(
         f"rescan: {r['listings']} listings ({r['texts']} distinct texts) matched against "
         f"watchlist {r['watchlist_version']} in {time.perf_counter() - t0:.1f}s: "
         f"{r['hits_new']} new hits, {r['hits_retracted']} retracted (run {r['run']})")
     if r["hits_new"]:
         from chem.changelog import added_in
-        from chem.watchlist import default_watchlist
 
-        wl = default_watchlist()
+        wl = matcher.watchlist  # the watchlist of --data-dir, not the bundled one
         fresh = {e for e, v in added_in(wl.changelog).items() if v == wl.declared_version}
         rows = db.execute(
             "select h.entry, count(*) as listings from hits h where h.first_run = ?"
@@ -58,8 +58,8 @@ def rescan(db_path: str, data_dir: str | None) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
 def stats(db_path: str, as_json: bool) -> None:
     """Counts by platform, family, regime and country; the last runs."""
-    from pipelines.report import stats as get_stats
-    from pipelines.report import stats_text
+    from pipelines.reports.stats import stats as get_stats
+    from pipelines.reports.stats import stats_text
 
     db = _open_existing(db_path)
     if as_json:
@@ -79,7 +79,7 @@ def stats(db_path: str, as_json: bool) -> None:
 def ingest(file: str | None, db_path: str, platform: str | None, redis_url: str | None,
            wait: float) -> None:
     """Load listings/vendors from FILE.jsonl (item schema), or a Redis queue, via the pipelines."""
-    from pipelines.runs import CatalogLock, CatalogLocked
+    from pipelines.catalog.runs import CatalogLock, CatalogLocked
 
     if bool(file) == bool(redis_url):
         raise click.UsageError("give FILE or --redis URL (one of them)")
@@ -97,8 +97,8 @@ def ingest(file: str | None, db_path: str, platform: str | None, redis_url: str 
 
 
 def _ingest_file(file: str, db_path: str, platform: str | None) -> None:
-    from pipelines.ingest import ingest_jsonl
-    from pipelines.schema import open_db
+    from pipelines.catalog.schema import open_db
+    from pipelines.ingest.feed import ingest_jsonl
 
     t0 = time.perf_counter()
     r = ingest_jsonl(file, open_db(db_path), platform=platform)
@@ -115,8 +115,8 @@ def _ingest_file(file: str, db_path: str, platform: str | None) -> None:
 
 
 def _ingest_redis(url: str, db_path: str, wait: float) -> None:
-    from pipelines.redis_ingest import drain
-    from pipelines.schema import open_db
+    from pipelines.catalog.schema import open_db
+    from pipelines.ingest.redis_drain import drain
     from scrapers.redis_queue import ITEMS_KEY, connect
 
     t0 = time.perf_counter()
@@ -138,6 +138,6 @@ def _ingest_redis(url: str, db_path: str, wait: float) -> None:
 @DB_OPTION
 def summary(db_path: str) -> None:
     """Short overview: listings, vendors, hits by watchlist entry, vendor networks."""
-    from pipelines.report import summary_text
+    from pipelines.reports.stats import summary_text
 
     click.echo(summary_text(_open_existing(db_path), db_path))

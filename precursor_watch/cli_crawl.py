@@ -64,7 +64,7 @@ def _choose_spiders(spiders, all_spiders: bool) -> list[str]:
 def crawl(spiders, all_spiders, samples, offline, db_path, out, args, log_level, resume,
           redis_url, run_id, report_dir, notify_cmd, from_catalog, with_hits) -> None:
     """Crawl marketplaces (SPIDER slugs, or --all) into the catalog, archiving every page."""
-    from pipelines.runs import CatalogLock, CatalogLocked
+    from pipelines.catalog.runs import CatalogLock, CatalogLocked
     from scrapers.crawl import load_invocation, project_settings, resume_plan, run_crawl
     from scrapers.sample_server import serving
 
@@ -127,7 +127,7 @@ def crawl(spiders, all_spiders, samples, offline, db_path, out, args, log_level,
             if stats.get(BROKEN):
                 click.echo(f"broken endpoint: {stats[BROKEN]} (recorded on the run, not as"
                            " 'no results')", err=True)
-        from pipelines.run_report import after_run
+        from pipelines.reports.run import after_run
 
         for line in after_run(result.summary(), db if not redis_url else None, report_dir,
                               notify_cmd):

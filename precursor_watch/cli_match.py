@@ -13,12 +13,14 @@ from typing import BinaryIO, TextIO
 
 import click
 
+from pipelines.catalog.location import DB_ENV, DEFAULT_DB
+
 BATCH = 2000
 
 
 def _read_jsonl(stream: BinaryIO) -> Iterator[tuple[int, dict | None, str | None]]:
     """(line number, listing or None, error or None) for every non-blank line."""
-    from pipelines.jsonl import match_listing, read_lines
+    from pipelines.ingest.jsonl import match_listing, read_lines
 
     for line in read_lines(stream):
         listing, error = (None, line.error) if line.error else match_listing(line.obj, line.lineno)
@@ -147,16 +149,16 @@ def match(source: str | None, text: str | None, substances: bool, workers: int,
 
 
 @click.command()
-@click.option("--db", type=click.Path(dir_okay=False), envvar="PRECURSOR_WATCH_DB",
-              default="catalog.db", show_default=True, help="Catalog database to fill.")
+@click.option("--db", type=click.Path(dir_okay=False), envvar=DB_ENV,
+              default=DEFAULT_DB, show_default=True, help="Catalog database to fill.")
 def demo(db: str) -> None:
     """The main job on the embedded default: crawl the bundled sample sites into the catalog.
 
     Serves the sample sites on a free loopback port, runs every spider against them through the
     real Scrapy engine (robots.txt, WARC evidence, pipelines), then prints the catalog summary.
     """
-    from pipelines.report import summary_text
-    from pipelines.schema import open_db
+    from pipelines.catalog.schema import open_db
+    from pipelines.reports.stats import summary_text
     from scrapers.crawl import run_crawl, spider_names
     from scrapers.sample_server import serving
 

@@ -57,8 +57,8 @@ def serve(db_path, host, port, password_hash, user, immutable, evidence_root) ->
 def report(db_path, fmt, output, since, entry, family, regime, country, platform, min_score,
            network, evidence_root) -> None:
     """Watchlist hits as a report to hand over (CSV, JSON, XLSX or one HTML file)."""
-    from pipelines.hit_report import Filters, collect
-    from pipelines.report_formats import write_report
+    from pipelines.reports.formats import write_report
+    from pipelines.reports.hits import Filters, collect
 
     if not os.path.exists(db_path):
         raise click.ClickException(f"no catalog at {db_path}")

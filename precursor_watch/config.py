@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-DEFAULT_DB = "catalog.db"
+from pipelines.catalog.location import DB_ENV, DEFAULT_DB, db_from_env
 
 
 def config_file() -> Path:
@@ -45,8 +45,8 @@ def resolve_db(option: str | None) -> tuple[str, str]:
     """(catalog path, where it came from)."""
     if option:
         return option, "--db"
-    if os.environ.get("PRECURSOR_WATCH_DB"):
-        return os.environ["PRECURSOR_WATCH_DB"], "PRECURSOR_WATCH_DB"
+    if db_from_env():
+        return db_from_env(), DB_ENV
     configured = db_from_config()
     if configured:
         return configured, f"config file {config_file()}"

@@ -266,23 +266,12 @@ def record_failures(db_path: str, run_id: str, failed: list[SpiderRun]) -> None:
     """Spiders that never started get a `failed` row, so the history shows them."""
     if not failed:
         return
-    from pipelines.runs import identity, utcnow
-    from pipelines.schema import open_db
+    from pipelines.catalog.runs import record_failed
+    from pipelines.catalog.schema import open_db
 
     db = open_db(db_path)
     try:
-        proc = identity()
-        for run in failed:
-            if db.execute("SELECT 1 FROM crawl_runs WHERE crawl_id = ? AND spider = ? AND"
-                          " started IS NOT NULL AND status != 'running'",
-                          [run_id, run.name]).fetchone():
-                continue
-            db.execute(
-                "INSERT INTO crawl_runs (kind, spider, started, finished, status, finish_reason,"
-                " crawl_id, host, pid, pid_started, gone_note) VALUES"
-                " ('crawl', ?, ?, ?, 'failed', ?, ?, ?, ?, ?, 'run failed')",
-                [run.name, utcnow(), utcnow(), (run.error or "")[:500], run_id, proc["host"],
-                 proc["pid"], proc["pid_started"]])
+        record_failed(db, run_id, [(run.name, run.error) for run in failed])
     finally:
         db.close()
 
@@ -304,8 +293,8 @@ def load_invocation(evidence_dir: str | Path, run_id: str) -> dict:
 
 def resume_plan(db_path: str | Path, run_id: str, spiders: list[str]) -> tuple[list, dict]:
     """(spiders to run again, {spider: status} of those that completed) for `--resume RUN`."""
-    from pipelines.runs import crawl_rows
-    from pipelines.schema import open_db
+    from pipelines.catalog.runs import crawl_rows
+    from pipelines.catalog.schema import open_db
 
     db = open_db(db_path)  # marks the dead process's rows interrupted
     try:

@@ -28,6 +28,7 @@ from pathlib import Path
 
 from scrapy import signals
 
+from pipelines.catalog.runs import recent_monitors, segment_monitors
 from scrapers.items import NotFetched
 
 log = logging.getLogger(__name__)
@@ -103,18 +104,11 @@ def baseline(db_path: str | Path | None, spider: str, runs: int = 5) -> dict | N
     if not db_path or not Path(db_path).exists():
         return None
     try:
-        con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=10)
-        try:
-            rows = con.execute(
-                "SELECT monitors FROM crawl_runs WHERE spider = ? AND status IN"
-                " ('finished', 'degraded') AND monitors IS NOT NULL ORDER BY id DESC LIMIT ?",
-                [spider, runs]).fetchall()
-        finally:
-            con.close()
+        raw = recent_monitors(db_path, spider, runs)
     except sqlite3.Error as exc:  # a catalog without the column yet, or locked: no baseline
         log.warning("health baseline for %s unavailable: %s", spider, exc)
         return None
-    past = [json.loads(r[0]) for r in rows if r[0]]
+    past = [json.loads(r) for r in raw]
     past = [p for p in past if isinstance(p, dict) and "counts" in p]
     if not past:
         return None
@@ -128,16 +122,11 @@ def earlier_counts(db_path: str | Path | None, crawl_id: str, spider: str) -> Co
     if not db_path or not crawl_id or not Path(db_path).exists():
         return total
     try:
-        con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=10)
-        try:
-            rows = con.execute("SELECT monitors FROM crawl_runs WHERE crawl_id = ? AND spider = ?"
-                               " AND monitors IS NOT NULL", [crawl_id, spider]).fetchall()
-        finally:
-            con.close()
+        rows = segment_monitors(db_path, crawl_id, spider)
     except sqlite3.Error as exc:
         log.warning("earlier segments of %s %s unavailable: %s", crawl_id, spider, exc)
         return total
-    for (raw,) in rows:
+    for raw in rows:
         report = json.loads(raw)
         part = report.get("segment") or {}
         total = total + Counts(**{k: v for k, v in part.items() if k in Counts.__annotations__})

@@ -5,7 +5,7 @@ crawler process (on any machine) started with the same run id (`--run-id`) share
 queue and one set of request fingerprints per spider, so each page is fetched once between them.
 Items are not written to SQLite by the crawlers: `RedisItemPipeline` appends each one (JSON) to
 the list `precursor-watch:items`, which one `precursor-watch ingest --redis URL` process drains
-into the catalog (see `pipelines.redis_ingest`).
+into the catalog (see `pipelines.ingest.redis_drain`).
 """
 
 from __future__ import annotations

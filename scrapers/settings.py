@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 
+from pipelines.catalog.location import db_path
+
 
 def _env_bool(name: str, default: bool) -> bool:
     value = os.getenv(name)
@@ -57,7 +59,7 @@ HTTPCACHE_EXPIRATION_SECS = int(os.getenv("PRECURSOR_WATCH_HTTPCACHE_EXPIRATION"
 # Where loopback sample sites are served (set by `precursor-watch crawl --samples/--offline`).
 PRECURSOR_WATCH_SAMPLES = os.getenv("PRECURSOR_WATCH_SAMPLES", "")
 PRECURSOR_WATCH_EVIDENCE_DIR = os.getenv("PRECURSOR_WATCH_EVIDENCE_DIR", "crawls")
-PRECURSOR_WATCH_DB = os.getenv("PRECURSOR_WATCH_DB", "catalog.db")
+PRECURSOR_WATCH_DB = str(db_path())  # PRECURSOR_WATCH_DB, else catalog.db
 PRECURSOR_WATCH_RUN_ID = os.getenv("PRECURSOR_WATCH_RUN_ID", "")
 
 # Generic vendor-website spider limits (applied by that spider only)
@@ -83,12 +85,12 @@ PRECURSOR_WATCH_MIN_LISTINGS = int(os.getenv("PRECURSOR_WATCH_MIN_LISTINGS", 0))
 PRECURSOR_WATCH_COVERAGE_DROP = float(os.getenv("PRECURSOR_WATCH_COVERAGE_DROP", 0.2))
 PRECURSOR_WATCH_FAIL_RATE = float(os.getenv("PRECURSOR_WATCH_FAIL_RATE", 0.5))
 
-# validate -> chemistry -> catalog writer (pipelines.CATALOG_PIPELINES), so `scrapy crawl SLUG`
+# validate -> chemistry -> catalog writer (the `pipelines` package), so `scrapy crawl SLUG`
 # fills the catalog at PRECURSOR_WATCH_DB just as `precursor-watch crawl` does.
 ITEM_PIPELINES: dict[str, int] = {
     "pipelines.validate.ValidatePipeline": 100,
     "pipelines.chemistry.ChemistryPipeline": 200,
-    "pipelines.catalog.CatalogWriterPipeline": 300,
+    "pipelines.store.CatalogWriterPipeline": 300,
 }
 
 JOBDIR = os.getenv("PRECURSOR_WATCH_JOBDIR") or None

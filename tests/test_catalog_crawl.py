@@ -55,6 +55,8 @@ def run_crawl(base: str, db: Path, cwd: Path) -> subprocess.CompletedProcess:
     return proc
 
 
+@pytest.mark.crawl
+@pytest.mark.subprocess
 def test_two_crawls_versions_gone_hits_and_networks(site, tmp_path):
     root, base = site
     db = tmp_path / "catalog.db"

@@ -9,9 +9,11 @@ import sys
 import time
 import urllib.request
 
-from pipelines.catalog import CatalogWriter
-from pipelines.save_listings import save_listings
-from pipelines.schema import open_db
+import pytest
+
+from pipelines.catalog.save_listings import save_listings
+from pipelines.catalog.schema import open_db
+from pipelines.catalog.writer import CatalogWriter
 from pipelines.validate import check
 from precursor_watch.web.server import METADATA
 
@@ -39,6 +41,8 @@ def listing(lid: str) -> dict:
     return rec
 
 
+@pytest.mark.crawl
+@pytest.mark.subprocess
 def test_datasette_reads_while_a_batch_is_open(tmp_path):
     path = tmp_path / "catalog.db"
     db = open_db(path)

@@ -137,6 +137,7 @@ def test_match_with_a_missing_file_is_an_error_and_text_goes_through_text(tmp_pa
     assert "mention: ethyl-ether" in table.output
 
 
+@pytest.mark.subprocess
 def test_workers_keep_the_input_order(tmp_path):
     src = tmp_path / "in.jsonl"
     titles = ["Piperonal", "Sodium chloride", "NPP", "Toluene", "Benzyl alcohol"] * 40
@@ -150,6 +151,7 @@ def test_workers_keep_the_input_order(tmp_path):
     assert [json.loads(line)["id"] for line in two.splitlines()] == [str(i) for i in range(200)]
 
 
+@pytest.mark.subprocess
 def test_no_data_file_is_read_at_import():
     code = (
         "import sys\n"

@@ -59,6 +59,8 @@ def failures(crawl):
     return {Path(i["url"]).name: i for i in crawl["items"] if "reason" in i}
 
 
+@pytest.mark.crawl
+@pytest.mark.subprocess
 def test_product_pages_become_listings_under_their_real_urls(crawl):
     got = listings(crawl)
     assert got["npp.html"]["title"] == "N-Phenethyl-4-piperidone"
@@ -67,16 +69,22 @@ def test_product_pages_become_listings_under_their_real_urls(crawl):
     assert got["anpp.html"]["cas"] == "21409-26-7"
 
 
+@pytest.mark.crawl
+@pytest.mark.subprocess
 def test_gbk_page_is_decoded_by_its_declared_charset(crawl):
     assert listings(crawl)["gbk.html"]["title"] == "N-苯乙基-4-哌啶酮"
 
 
+@pytest.mark.crawl
+@pytest.mark.subprocess
 def test_hostile_page_does_not_crash_and_script_text_is_not_a_title(crawl):
     item = listings(crawl)["hostile.html"]
     assert item["cas"] == "110-89-4"
     assert "fake" not in item["title"]
 
 
+@pytest.mark.crawl
+@pytest.mark.subprocess
 def test_robots_txt_disallow_is_honoured(crawl):
     assert "secret.html" not in listings(crawl)
     assert crawl["stats"].get("robotstxt/forbidden", 0) >= 1
@@ -84,6 +92,8 @@ def test_robots_txt_disallow_is_honoured(crawl):
     assert "https://www.testsite.example/private/secret.html" not in urls
 
 
+@pytest.mark.crawl
+@pytest.mark.subprocess
 @pytest.mark.parametrize(("page", "status"), [("busy.html", 429), ("down.html", 503)])
 def test_429_and_503_are_retried_then_recorded_as_not_fetched(crawl, page, status):
     assert failures(crawl)[page]["status"] == status
@@ -91,18 +101,24 @@ def test_429_and_503_are_retried_then_recorded_as_not_fetched(crawl, page, statu
     assert crawl["stats"].get("retry/max_reached", 0) >= 2
 
 
+@pytest.mark.crawl
+@pytest.mark.subprocess
 @pytest.mark.parametrize(("page", "status"), [("forbidden.html", 403), ("challenge.html", 202)])
 def test_refusal_and_challenge_are_not_fetched_never_empty_results(crawl, page, status):
     assert failures(crawl)[page]["status"] == status
     assert page not in listings(crawl)
 
 
+@pytest.mark.crawl
+@pytest.mark.subprocess
 def test_huge_page_is_dropped_without_losing_other_items(crawl):
     assert "huge.html" not in listings(crawl)
     assert "huge.html" in failures(crawl)
     assert len(listings(crawl)) >= 4
 
 
+@pytest.mark.crawl
+@pytest.mark.subprocess
 def test_truncated_and_binary_pages_do_not_stop_the_crawl(crawl):
     names = set(listings(crawl)) | set(failures(crawl))
     assert "truncated.html" in names
@@ -112,11 +128,15 @@ def test_truncated_and_binary_pages_do_not_stop_the_crawl(crawl):
     assert crawl["stats"]["finish_reason"] == "finished"
 
 
+@pytest.mark.crawl
+@pytest.mark.subprocess
 def test_404_is_no_result_not_an_item(crawl):
     assert "missing.html" not in listings(crawl) and "missing.html" not in failures(crawl)
     assert crawl["stats"]["precursor_watch/no_results"] >= 1
 
 
+@pytest.mark.crawl
+@pytest.mark.subprocess
 def test_every_page_is_in_the_warc_with_a_matching_hash(crawl):
     records = list(iter_records(crawl["crawls"]))
     assert records, "no WARC records"
@@ -133,6 +153,8 @@ def test_every_page_is_in_the_warc_with_a_matching_hash(crawl):
         assert Path(item["warc_file"]).exists()
 
 
+@pytest.mark.crawl
+@pytest.mark.subprocess
 def test_evidence_command_extracts_an_archived_page(crawl, tmp_path):
     from click.testing import CliRunner
 
@@ -152,6 +174,8 @@ def test_evidence_command_extracts_an_archived_page(crawl, tmp_path):
     assert missing.exit_code != 0
 
 
+@pytest.mark.crawl
+@pytest.mark.subprocess
 def test_jobdir_persists_requests_to_disk(tmp_path):
     """Callbacks are spider methods and arguments plain data, so JOBDIR can pickle every request."""
     from sitekit import build_site

@@ -39,6 +39,8 @@ def spiders():
     return spider_names(get_project_settings())
 
 
+@pytest.mark.crawl
+@pytest.mark.subprocess
 def test_every_spider_yields_listings_and_vendors(sample_crawl):
     kinds = Counter(
         (i["platform"], "listing" if "title" in i else "vendor" if "phones" in i else "other")
@@ -53,6 +55,8 @@ def test_every_spider_yields_listings_and_vendors(sample_crawl):
         assert kinds[(slug, "vendor")] > 0, (name, kinds)
 
 
+@pytest.mark.crawl
+@pytest.mark.subprocess
 def test_items_carry_evidence_that_matches_the_warc(sample_crawl):
     records = {r.record_id: r for r in iter_records(sample_crawl["crawls"])}
     listings = [i for i in sample_crawl["items"] if "title" in i]
@@ -67,6 +71,8 @@ def test_items_carry_evidence_that_matches_the_warc(sample_crawl):
         assert item["fetched_at"]
 
 
+@pytest.mark.crawl
+@pytest.mark.subprocess
 def test_watchlist_substances_appear_under_varied_names(sample_crawl):
     cas_written = {i.get("cas") for i in sample_crawl["items"] if "title" in i}
     assert "39742-60-4" in {c.strip() for c in cas_written if c}
@@ -80,12 +86,16 @@ def _vendors(sample_crawl, platform):
     return [i for i in sample_crawl["items"] if i.get("platform") == platform and "phones" in i]
 
 
+@pytest.mark.crawl
+@pytest.mark.subprocess
 def test_gbk_pages_arrive_decoded(sample_crawl):
     names = {v["name"] for v in _vendors(sample_crawl, "chemnet")}
     assert "湖北晶鸿生物科技有限公司" in names
     assert "N-苯乙基-4-哌啶酮" in {i["product_name"] for i in _listings(sample_crawl, "chemnet")}
 
 
+@pytest.mark.crawl
+@pytest.mark.subprocess
 @pytest.mark.parametrize(
     ("platform", "url_part"),
     [
@@ -100,6 +110,8 @@ def test_second_pages_are_crawled(sample_crawl, platform, url_part):
     assert any(url_part in i["url"] for i in _listings(sample_crawl, platform))
 
 
+@pytest.mark.crawl
+@pytest.mark.subprocess
 def test_front_companies_share_a_number_across_platforms(sample_crawl):
     platforms = {
         v["platform"] for v in sample_crawl["items"] if "phones" in v
@@ -108,6 +120,8 @@ def test_front_companies_share_a_number_across_platforms(sample_crawl):
     assert {"chemnet", "hxchem", "goldsupplier", "chemicalbook"} <= platforms
 
 
+@pytest.mark.crawl
+@pytest.mark.subprocess
 def test_claims_and_instructions_reach_the_items(sample_crawl):
     listings = [i for i in sample_crawl["items"] if "title" in i]
     assert any("safe delivery to Mexico" in c for i in listings for c in i["shipping_claims"])
@@ -119,6 +133,8 @@ def test_claims_and_instructions_reach_the_items(sample_crawl):
         assert "alert(" not in text and "INJECTED" not in text and "NOSCRIPT" not in text
 
 
+@pytest.mark.crawl
+@pytest.mark.subprocess
 def test_rate_limited_search_is_recorded_as_not_fetched(sample_crawl):
     refused = [i for i in sample_crawl["items"] if i.get("platform") == "chemnet" and "reason" in i]
     assert [i["url"] for i in refused] == [

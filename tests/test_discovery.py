@@ -30,6 +30,8 @@ def discovered(tmp_path_factory):
     return tmp, before, second.stderr
 
 
+@pytest.mark.crawl
+@pytest.mark.subprocess
 def test_the_catalog_names_the_vendors_websites(discovered):
     _, websites, log = discovered
     assert "http://www.jinghong-chem.example" in websites
@@ -37,6 +39,8 @@ def test_the_catalog_names_the_vendors_websites(discovered):
     assert f"{len(websites)} vendor websites from the catalog" in log
 
 
+@pytest.mark.crawl
+@pytest.mark.subprocess
 def test_from_catalog_reaches_the_vendors_sample_website(discovered):
     tmp, _, _ = discovered
     db = sqlite3.connect(tmp / "catalog.db")
@@ -45,6 +49,8 @@ def test_from_catalog_reaches_the_vendors_sample_website(discovered):
     assert ("1-Boc-4-piperidone 99%", "79099-07-3", 35.0) in rows
 
 
+@pytest.mark.crawl
+@pytest.mark.subprocess
 def test_the_website_joins_the_marketplace_profiles_by_its_domain(discovered):
     tmp, _, _ = discovered
     db = sqlite3.connect(tmp / "catalog.db")
@@ -55,6 +61,8 @@ def test_the_website_joins_the_marketplace_profiles_by_its_domain(discovered):
     assert {"vendorsite", "chemnet", "hxchem"} <= {p for (p,) in platforms}
 
 
+@pytest.mark.crawl
+@pytest.mark.subprocess
 def test_with_hits_keeps_vendors_with_watchlist_hits(discovered):
     tmp, websites, _ = discovered
     with_hits = catalog_websites(tmp / "catalog.db", with_hits=True)
@@ -69,6 +77,8 @@ def test_bad_catalogs_are_clear_errors(tmp_path):
         catalog_websites(tmp_path / "other.db")
 
 
+@pytest.mark.crawl
+@pytest.mark.subprocess
 def test_from_catalog_is_for_the_vendorsite_spider_alone(tmp_path):
     assert "use it with `vendorsite`" in _crawl(tmp_path, "mic", "--from-catalog").stderr
     assert "--with-hits needs --from-catalog" in _crawl(tmp_path, "vendorsite",

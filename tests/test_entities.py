@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines.catalog import CatalogWriter
-from pipelines.entities import core_name, name_score, normalize_name, resolve
-from pipelines.identifiers import (
+from pipelines.catalog.entities import core_name, name_score, normalize_name, resolve
+from pipelines.catalog.identifiers import (
     normalize_address,
     normalize_domain,
     normalize_email,
     normalize_phone,
     vendor_identifiers,
 )
-from pipelines.schema import open_db
+from pipelines.catalog.schema import open_db
+from pipelines.catalog.writer import CatalogWriter
 from pipelines.validate import check
 
 

@@ -19,16 +19,16 @@ import pytest
 from hostile_inputs import CASES, HOSTILE_PAGES, good
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_parse_robustness import PARSERS
 
-from pipelines.catalog import CatalogWriter
+from pipelines.catalog.schema import open_db
+from pipelines.catalog.storable import has_unstorable
+from pipelines.catalog.writer import CatalogWriter
 from pipelines.chemistry import Chemistry
-from pipelines.ingest import ingest_jsonl
-from pipelines.jsonl import match_listing, parse_line
-from pipelines.schema import open_db
-from pipelines.storable import has_unstorable
+from pipelines.ingest.feed import ingest_jsonl
+from pipelines.ingest.jsonl import match_listing, parse_line
 from pipelines.validate import check
 from scrapers.parsers.base import Page
+from scrapers.sites import SITES
 
 ROOT = Path(__file__).resolve().parents[1]
 FUZZ = settings(max_examples=60, deadline=None, derandomize=True, database=None,
@@ -41,6 +41,7 @@ def feed() -> bytes:
     return b"\n".join(lines) + b"\n"
 
 
+@pytest.mark.subprocess
 def test_match_answers_every_line_in_a_real_process(tmp_path):
     path = tmp_path / "hostile.jsonl"
     path.write_bytes(feed())
@@ -93,11 +94,11 @@ def _items_pass_the_boundary(page: Page) -> None:
 
 
 @pytest.mark.parametrize("kind", list(HOSTILE_PAGES))
-@pytest.mark.parametrize("slug", list(PARSERS))
+@pytest.mark.parametrize("slug", list(SITES))
 def test_each_parser_survives_each_hostile_page(slug, kind):
-    _, url, funcs = PARSERS[slug]
-    for func in funcs:
-        page = func(url, HOSTILE_PAGES[kind])
+    site = SITES[slug]
+    for func in site.parse_functions().values():
+        page = func(site.example_url, HOSTILE_PAGES[kind])
         assert isinstance(page, Page)
         _items_pass_the_boundary(page)
 
@@ -151,10 +152,10 @@ def test_fuzz_records_are_stored_or_rejected_never_lost(tmp_path_factory, record
 
 
 @FUZZ
-@given(st.text(max_size=400), st.sampled_from(sorted(PARSERS)))
+@given(st.text(max_size=400), st.sampled_from(sorted(SITES)))
 def test_fuzz_parsers_never_raise(text, slug):
-    _, url, funcs = PARSERS[slug]
-    for func in funcs:
+    url = SITES[slug].example_url
+    for func in SITES[slug].parse_functions().values():
         page = func(url, f"<html><body><h1>{text}</h1><p>CAS {text}</p></body></html>")
         _items_pass_the_boundary(page)
         page = func(url, text)

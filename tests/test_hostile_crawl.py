@@ -66,6 +66,8 @@ def crawl(tmp_path_factory):
             "stderr": proc.stderr, "stats": json.loads(proc.stdout.strip().splitlines()[-1])}
 
 
+@pytest.mark.crawl
+@pytest.mark.subprocess
 def test_surrogate_pages_cost_only_themselves_and_the_run_is_degraded(crawl):
     import hostilekit
 
@@ -87,6 +89,8 @@ def test_surrogate_pages_cost_only_themselves_and_the_run_is_degraded(crawl):
     assert json.loads(record)["url"].endswith(f"/p/{hostilekit.SURROGATE_SKU}.html")
 
 
+@pytest.mark.crawl
+@pytest.mark.subprocess
 def test_gzip_page_hash_is_the_decoded_page_and_evidence_reproduces_it(crawl, tmp_path):
     (sha,) = crawl["db"].execute(
         "select e.sha256 from listings l join evidence e on e.id = l.evidence"
@@ -100,6 +104,8 @@ def test_gzip_page_hash_is_the_decoded_page_and_evidence_reproduces_it(crawl, tm
     assert out.read_bytes().startswith(b"<html>")  # decoded, not the gzip bytes
 
 
+@pytest.mark.crawl
+@pytest.mark.subprocess
 def test_a_gzip_bomb_is_not_fetched_and_evidence_stays_small(crawl, tmp_path):
     bomb = "https://www.hostile-shop.example/p/bomb.html"
     reasons = {i["url"]: i["reason"] for i in crawl["items"] if "reason" in i}
@@ -115,6 +121,8 @@ def test_a_gzip_bomb_is_not_fetched_and_evidence_stays_small(crawl, tmp_path):
     assert "larger than 5242880 bytes" in proc.stderr
 
 
+@pytest.mark.crawl
+@pytest.mark.subprocess
 def test_crawl_delay_is_observed_between_requests(crawl):
     times = [t for t, path in crawl["log"]
              if "/www.slow-shop.example/" in path and not path.endswith("robots.txt")]
@@ -123,6 +131,8 @@ def test_crawl_delay_is_observed_between_requests(crawl):
     assert min(gaps) >= 1.9, gaps
 
 
+@pytest.mark.crawl
+@pytest.mark.subprocess
 def test_a_long_retry_after_defers_the_url_without_hammering(crawl):
     paths = [p for _, p in crawl["log"] if p.endswith("/p/later.html")]
     assert len(paths) == 1  # asked once, not retried
@@ -131,6 +141,8 @@ def test_a_long_retry_after_defers_the_url_without_hammering(crawl):
         "IgnoreRequest: deferred: HTTP 503 with Retry-After 3600 s")
 
 
+@pytest.mark.crawl
+@pytest.mark.subprocess
 def test_a_redirect_to_another_site_is_not_followed(crawl):
     assert not any("other-service" in p for _, p in crawl["log"])
     reasons = {i["url"]: i["reason"] for i in crawl["items"] if "reason" in i}

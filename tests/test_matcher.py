@@ -143,6 +143,7 @@ def test_match_text_prints_a_table():
     assert "cas" in result.stdout
 
 
+@pytest.mark.subprocess
 def test_match_without_java_warns_once_and_carries_on(tmp_path):
     env = {**os.environ, "PATH": str(Path(sys.executable).parent)}
     feed = "\n".join(

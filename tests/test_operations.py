@@ -16,6 +16,8 @@ from scrapers.sample_server import start_in_thread
 HXCHEM = ("hxchem", "-a", "cas=39742-60-4")
 
 
+@pytest.mark.crawl
+@pytest.mark.subprocess
 def test_crawl_with_no_reachable_site_exits_nonzero_and_is_failed(tmp_path):
     dead = f"http://127.0.0.1:{free_port()}"  # nothing listens there
     proc = cli(tmp_path, "crawl", *HXCHEM, "--samples", dead, "--db", "c.db")
@@ -34,6 +36,8 @@ def test_crawl_with_no_reachable_site_exits_nonzero_and_is_failed(tmp_path):
     assert crawl_id in stats.stdout and "fetched failed" in stats.stdout
 
 
+@pytest.mark.crawl
+@pytest.mark.subprocess
 def test_one_run_id_groups_the_spiders_and_names_the_folder(tmp_path):
     server, base = start_in_thread()
     try:
@@ -55,13 +59,15 @@ def test_one_run_id_groups_the_spiders_and_names_the_folder(tmp_path):
 
 HOLD_LOCK = """
 import sys, time
-from pipelines.runs import CatalogLock
+from pipelines.catalog.runs import CatalogLock
 with CatalogLock(sys.argv[1], "crawl"):
     print("locked", flush=True)
     time.sleep(60)
 """
 
 
+@pytest.mark.crawl
+@pytest.mark.subprocess
 def test_second_crawl_on_a_locked_catalog_is_refused(tmp_path):
     db = tmp_path / "c.db"
     holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(db)],
@@ -83,6 +89,8 @@ def test_second_crawl_on_a_locked_catalog_is_refused(tmp_path):
     assert proc.returncode == 0, proc.stderr[-2000:]
 
 
+@pytest.mark.crawl
+@pytest.mark.subprocess
 def test_catalog_location_db_option_then_environment_then_config_file(tmp_path):
     config = tmp_path / "config" / "precursor-watch"
     config.mkdir(parents=True)
@@ -103,13 +111,14 @@ def test_catalog_location_db_option_then_environment_then_config_file(tmp_path):
 
 DIE = """
 import os, signal, sys
-from pipelines.catalog import CatalogWriter
+from pipelines.catalog.writer import CatalogWriter
 w = CatalogWriter(sys.argv[1], spider="hxchem", crawl_id="RUN-1")
 w.open()
 os.kill(os.getpid(), signal.SIGKILL)
 """
 
 
+@pytest.mark.subprocess
 def test_a_run_whose_process_died_is_interrupted_when_the_catalog_is_next_opened(tmp_path):
     db = tmp_path / "c.db"
     proc = subprocess.run([sys.executable, "-c", DIE, str(db)], timeout=60)
@@ -122,8 +131,8 @@ def test_a_run_whose_process_died_is_interrupted_when_the_catalog_is_next_opened
 
 
 def test_running_rows_of_a_live_process_stay_running(tmp_path):
-    from pipelines.catalog import CatalogWriter
-    from pipelines.schema import open_db
+    from pipelines.catalog.schema import open_db
+    from pipelines.catalog.writer import CatalogWriter
 
     writer = CatalogWriter(tmp_path / "c.db", spider="x")
     writer.open()
@@ -144,6 +153,8 @@ def site(tmp_path):
     server.shutdown()
 
 
+@pytest.mark.crawl
+@pytest.mark.subprocess
 def test_monitor_fails_the_night_a_saved_page_changes_layout(tmp_path, site):
     root, base = site
     first = cli(tmp_path, "crawl", *HXCHEM, "--samples", base, "--db", "c.db")
@@ -173,6 +184,8 @@ def test_monitor_fails_the_night_a_saved_page_changes_layout(tmp_path, site):
     assert view == [("failed",)]
 
 
+@pytest.mark.crawl
+@pytest.mark.subprocess
 def test_notify_and_report_only_when_there_is_news(tmp_path, site):
     _, base = site
     args = ("--samples", base, "--db", "c.db", "--report-dir", "reports",
@@ -215,7 +228,7 @@ def test_health_checks_table():
 
 
 def test_a_resumed_segment_is_judged_with_its_earlier_segments(tmp_path):
-    from pipelines.schema import open_db
+    from pipelines.catalog.schema import open_db
     from scrapers.monitor import Counts, earlier_counts, evaluate, verdict
 
     db = open_db(tmp_path / "c.db")
@@ -235,6 +248,8 @@ def test_a_resumed_segment_is_judged_with_its_earlier_segments(tmp_path):
     assert verdict(evaluate(stats, rest + earlier, base)) == "finished"
 
 
+@pytest.mark.crawl
+@pytest.mark.subprocess
 def test_a_spider_that_errors_out_fails_the_run_and_is_recorded(tmp_path):
     proc = cli(tmp_path, "crawl", "hxchem", "vendorsite", "-a", "max_queries=abc",
                "--offline", "--db", "c.db")
@@ -251,7 +266,7 @@ def test_datasette_shows_each_runs_health_checks(tmp_path):
 
     from datasette.app import Datasette
 
-    from pipelines.schema import open_db
+    from pipelines.catalog.schema import open_db
 
     db = open_db(tmp_path / "c.db")
     checks = {"checks": [{"check": "coverage", "result": "failed", "value": 0.6, "limit": 0.2,

@@ -6,11 +6,13 @@ import os
 import subprocess
 import sys
 
+import pytest
 from opskit import env
 
 ARGS = ["crawl", "hxchem", "-a", "cas=39742-60-4", "--offline", "--db", "c.db"]
 
 
+@pytest.mark.subprocess
 def test_terminal_gets_live_lines_per_spider(tmp_path):
     leader, follower = os.openpty()  # standard error is a terminal
     try:
@@ -37,6 +39,7 @@ def test_terminal_gets_live_lines_per_spider(tmp_path):
     assert "hits   11" in final and "errors   0" in final
 
 
+@pytest.mark.subprocess
 def test_no_terminal_gets_quiet_structured_lines(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "precursor_watch", *ARGS], cwd=tmp_path,
                           env=env(tmp_path), capture_output=True, text=True, timeout=180)

@@ -62,6 +62,9 @@ def page_urls(crawls: Path) -> list[str]:
     return [r.url for r in iter_records(crawls) if not r.url.endswith("/robots.txt")]
 
 
+@pytest.mark.crawl
+@pytest.mark.redis
+@pytest.mark.subprocess
 def test_two_crawlers_and_one_writer_equal_a_single_process_crawl(tmp_path, redis_url,
                                                                    samples):
     ref = tmp_path / "ref"
@@ -98,6 +101,8 @@ def listing(n: int) -> bytes:
                        "cas": "39742-60-4" if n % 10 == 0 else None}).encode()
 
 
+@pytest.mark.redis
+@pytest.mark.subprocess
 def test_writer_killed_mid_drain_then_restarted_loses_and_doubles_nothing(tmp_path, redis_url):
     import redis
 

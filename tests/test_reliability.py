@@ -15,12 +15,12 @@ from pathlib import Path
 import pytest
 
 from chem.matcher import Matcher
-from pipelines import entities
-from pipelines.catalog import CatalogWriter, run_status
+from pipelines.catalog import entities
+from pipelines.catalog.schema import open_db
+from pipelines.catalog.writer import CatalogWriter, run_status
 from pipelines.chemistry import Chemistry
-from pipelines.ingest import ingest_jsonl
-from pipelines.rescan import rescan
-from pipelines.schema import open_db
+from pipelines.ingest.feed import ingest_jsonl
+from pipelines.ingest.rescan import rescan
 from pipelines.validate import check
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -140,6 +140,7 @@ main(["ingest", sys.argv[1], "--db", sys.argv[2]])
 """
 
 
+@pytest.mark.subprocess
 @pytest.mark.parametrize("trial", [1, 2])
 def test_two_ingests_creating_a_new_catalog_at_once_both_succeed(tmp_path, trial):
     # Before the fix this failed about 1 time in 6 ("database is locked" in table creation).
@@ -158,7 +159,7 @@ def test_two_ingests_creating_a_new_catalog_at_once_both_succeed(tmp_path, trial
 
 RACE = """
 import sys, time
-from pipelines.schema import open_db
+from pipelines.catalog.schema import open_db
 start = float(sys.argv[2])
 while time.time() < start:
     pass
@@ -167,6 +168,7 @@ db.execute("insert into crawl_runs (kind, started, status) values ('race', 'now'
 """
 
 
+@pytest.mark.subprocess
 def test_schema_creation_is_safe_when_processes_race(tmp_path):
     db = tmp_path / "race.db"
     start = time.time() + 2.0
@@ -181,9 +183,9 @@ def test_schema_creation_is_safe_when_processes_race(tmp_path):
 
 PAUSED_RESCAN = """
 import sys, time
-from pipelines.catalog import CatalogWriter
-from pipelines.rescan import rescan
-from pipelines.schema import open_db
+from pipelines.catalog.writer import CatalogWriter
+from pipelines.ingest.rescan import rescan
+from pipelines.catalog.schema import open_db
 
 original = CatalogWriter.save_chemistry
 
@@ -198,6 +200,7 @@ rescan(open_db(sys.argv[1]), batch=100)
 """
 
 
+@pytest.mark.subprocess
 def test_sigkill_during_rescan_leaves_readers_the_old_hits_never_a_mix(tmp_path, matcher):
     from test_rescan import watchlist_without
 

@@ -14,8 +14,8 @@ import pytest
 from openpyxl import load_workbook
 from webkit import HOSTILE_PRICE, HOSTILE_TITLE, known_catalog
 
-from pipelines.hit_report import FIELDS
-from pipelines.safe_cells import neutralize, safe_csv
+from pipelines.reports.hits import FIELDS
+from precursor_watch.web.safe_cells import neutralize, safe_csv
 
 
 @pytest.fixture(scope="module")
@@ -28,6 +28,7 @@ def report(catalog, *args: str) -> subprocess.CompletedProcess:
                            str(catalog), *args], capture_output=True, text=True, timeout=120)
 
 
+@pytest.mark.subprocess
 def test_csv_rows_fields_and_formulas_neutralized(catalog):
     r = report(catalog, "--format", "csv")
     assert r.returncode == 0, r.stderr
@@ -45,6 +46,7 @@ def test_csv_rows_fields_and_formulas_neutralized(catalog):
     assert hostile["evidence_sha256"] == "" or len(hostile["evidence_sha256"]) == 64
 
 
+@pytest.mark.subprocess
 def test_json_keeps_text_as_data(catalog):
     r = report(catalog, "--format", "json")
     data = json.loads(r.stdout)
@@ -54,6 +56,7 @@ def test_json_keeps_text_as_data(catalog):
     assert {e["entry"] for e in data["entries"]} == {"npp", "boc-4-piperidone", "4-piperidone"}
 
 
+@pytest.mark.subprocess
 def test_xlsx_typed_frozen_filtered_and_inert(catalog, tmp_path):
     out = tmp_path / "r.xlsx"
     r = report(catalog, "--format", "xlsx", "--output", str(out))
@@ -72,6 +75,7 @@ def test_xlsx_typed_frozen_filtered_and_inert(catalog, tmp_path):
     assert report(catalog, "--format", "xlsx").returncode != 0  # needs --output
 
 
+@pytest.mark.subprocess
 def test_html_is_self_contained_and_inert(catalog, tmp_path):
     out = tmp_path / "r.html"
     r = report(catalog, "--format", "html", "--output", str(out))
@@ -85,6 +89,7 @@ def test_html_is_self_contained_and_inert(catalog, tmp_path):
     assert "N-Phenethyl-4-piperidone" in html and "By family" in html
 
 
+@pytest.mark.subprocess
 def test_filters(catalog):
     def entries(*args):
         r = report(catalog, "--format", "json", *args)

@@ -9,11 +9,11 @@ from pathlib import Path
 
 from chem.matcher import Matcher
 from chem.watchlist import DATA_DIR, load_watchlist
+from pipelines.catalog.records import chem_input, listing_key
+from pipelines.catalog.schema import open_db
 from pipelines.chemistry import Chemistry
-from pipelines.ingest import ingest_jsonl
-from pipelines.records import chem_input, listing_key
-from pipelines.rescan import rescan
-from pipelines.schema import open_db
+from pipelines.ingest.feed import ingest_jsonl
+from pipelines.ingest.rescan import rescan
 from pipelines.validate import check
 
 FEED = Path(__file__).parent / "files" / "catalog" / "feed.jsonl"

@@ -16,9 +16,9 @@ from click.testing import CliRunner
 
 from chem.matcher import Matcher
 from chem.watchlist import DATA_DIR, load_watchlist
+from pipelines.catalog.schema import open_db
 from pipelines.chemistry import Chemistry
-from pipelines.ingest import ingest_jsonl
-from pipelines.schema import open_db
+from pipelines.ingest.feed import ingest_jsonl
 from precursor_watch.cli import main
 
 FEED = Path(__file__).parent / "files" / "catalog" / "feed.jsonl"

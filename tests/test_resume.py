@@ -48,6 +48,8 @@ def kill_and_resume(work: Path, sig: int, delay: float) -> tuple[CompletedProces
     return resumed, written, [s for (s,) in states]
 
 
+@pytest.mark.crawl
+@pytest.mark.subprocess
 def test_sigkill_at_random_moments_then_resume(tmp_path, uninterrupted):
     rng = random.Random(20261201)
     cut_short = 0
@@ -70,6 +72,8 @@ def test_sigkill_at_random_moments_then_resume(tmp_path, uninterrupted):
     assert cut_short >= 2  # most kills landed while the crawl was still running
 
 
+@pytest.mark.crawl
+@pytest.mark.subprocess
 def test_sigterm_stops_gracefully_and_resume_continues_the_queue(tmp_path, uninterrupted):
     resumed, written, _ = kill_and_resume(tmp_path, signal.SIGTERM, 0.3)
     assert resumed.returncode == 0, resumed.stderr[-2000:]

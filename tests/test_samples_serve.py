@@ -9,6 +9,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).parents[1]
 
 
@@ -18,6 +20,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+@pytest.mark.subprocess
 def test_samples_serve_on_loopback():
     port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "precursor_watch", "samples", "serve",
@@ -48,6 +51,8 @@ def test_samples_serve_on_loopback():
         proc.wait(timeout=10)
 
 
+@pytest.mark.crawl
+@pytest.mark.subprocess
 def test_scrapy_crawl_slug_against_the_samples(tmp_path):
     from scrapers.sample_server import start_in_thread
 

@@ -53,6 +53,9 @@ def scrapyd(tmp_path):
     proc.wait(10)
 
 
+@pytest.mark.crawl
+@pytest.mark.scrapyd
+@pytest.mark.subprocess
 def test_deploy_and_schedule_on_a_real_scrapyd(tmp_path, scrapyd):
     url, home = scrapyd
     project = tmp_path / "deploy"

@@ -29,6 +29,14 @@ def _run(*args: str):
         ("N-BOC-4-piperidone", "boc-4-piperidone"),  # N-/1-Boc spellings unified
         ("Phenyl 2 Propanone", "p2p"),  # punctuation-insensitive
         ("fenilacetona", "p2p"),  # Spanish
+        ("593-51-1", "methylamine"),  # a salt CAS
+        ("CAS No. 3867150", "pcc"),  # CAS run together
+        ("PMK", "pmk"),
+        ("黄樟素", "safrole"),
+        ("seudoefedrina", "pseudoephedrine"),  # Spanish name
+        ("Norfentanyl HCl", "norfentanyl"),  # salt words ignored
+        ("4-苯胺基哌啶二盐酸盐", "4-ap"),
+        ("4-Piperidone hydrochloride monohydrate", "4-piperidone"),
     ],
 )
 def test_show_finds_the_entry(query, entry_id):
@@ -43,7 +51,8 @@ def test_show_prints_every_field_readably():
     out = result.output
     for text in ("N-Phenethyl-4-piperidone", "39742-60-4", "YDJXNYNKKXZBMP-UHFFFAOYSA-N",
                  "C13H17NO", "UN-I", "US-ListI", "N-苯乙基-4-哌啶酮", "precursor",
-                 "https://www.un-ilibrary.org/content/books/9789210056762c004"):
+                 "https://www.un-ilibrary.org/content/books/9789210056762c004", "npp",
+                 "UN-I (1988 UN Convention, Table I)", "CA-VI-A (Canada", "designer target"):
         assert text in out, text
     assert "regimes" in out and "sources" in out
 

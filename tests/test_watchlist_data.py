@@ -31,7 +31,8 @@ def test_shipped_watchlist_has_no_problems(wl):
         ("norfentanyl", "1609-66-1", "PMCBDBWCQQBSRJ-UHFFFAOYSA-N"),  # not the published 1609-66-5
         ("boc-4-piperidone", "79099-07-3", "ROUYFJUVMYHXFJ-UHFFFAOYSA-N"),
         ("bmk-ethyl-glycidate", "41232-97-7", "PTJLNEHAZVPEFQ-UHFFFAOYSA-N"),
-        ("pcc", "3867-15-0", "WWSAYKJWUZJLRT-UHFFFAOYSA-N"),
+        ("pcc", "3867-15-0", "WWSAYKJWUZJLRT-UHFFFAOYSA-N"),  # CAS from the PubChem-derived table
+        ("cbz-4-piperidone", "19099-93-5", "VZOVOHRDLOYBJX-UHFFFAOYSA-N"),
     ],
 )
 def test_key_facts(wl, entry_id, cas, inchikey):
@@ -46,6 +47,11 @@ def test_key_facts(wl, entry_id, cas, inchikey):
         ("4-ap", "99918-43-1", "dihydrochloride"),
         ("4-piperidone", "40064-34-4", "hydrochloride monohydrate"),
         ("bmk-glycidic-acid", "5449-12-7", "sodium salt"),
+        ("pseudoephedrine", "345-78-8", "hydrochloride"),
+        ("pseudoephedrine", "7460-12-0", "sulfate"),
+        ("norephedrine", "3198-15-0", "hydrochloride"),
+        ("methylamine", "593-51-1", "hydrochloride"),
+        ("ergometrine", "129-51-1", "maleate"),
     ],
 )
 def test_salt_cas_numbers_are_kept_apart_from_the_parent(wl, entry_id, salt_cas, form):

@@ -24,6 +24,8 @@ def vendors_of(base: str, q: str) -> set[str]:
     return {v["vendor_name"] for v in data["vendors"]}
 
 
+@pytest.mark.crawl
+@pytest.mark.subprocess
 def test_who_sells_finds_the_same_vendors_by_name_cas_and_smiles(sample_server, sample_catalog):
     by_name = vendors_of(sample_server, "1-boc-4-piperidone")
     by_cas = vendors_of(sample_server, "CAS 79099-07-3")
@@ -46,6 +48,8 @@ def test_who_sells_finds_the_same_vendors_by_name_cas_and_smiles(sample_server, 
     assert vendors_of(sample_server, "no such substance xyzzy") == set()
 
 
+@pytest.mark.crawl
+@pytest.mark.subprocess
 def test_vendor_dossier_network_and_names(sample_server, sample_catalog):
     conn = sqlite3.connect(sample_catalog)
     vendor, = conn.execute("select vendor from vendor_networks order by size desc limit 1"
@@ -61,6 +65,8 @@ def test_vendor_dossier_network_and_names(sample_server, sample_catalog):
     assert fetch(f"{sample_server}/-/vendor/999999.json")[0] == 404
 
 
+@pytest.mark.crawl
+@pytest.mark.subprocess
 def test_network_graph_and_exports(sample_server):
     g = get_json(f"{sample_server}/-/network.json")
     assert g["networks"] and g["graph"]["nodes"] and g["graph"]["edges"]
@@ -75,6 +81,8 @@ def test_network_graph_and_exports(sample_server):
         assert len(ET.fromstring(body).findall(f".//{tag}")) == len(node_ids)
 
 
+@pytest.mark.crawl
+@pytest.mark.subprocess
 def test_new_since_covers_every_spider_of_the_crawl(sample_server, sample_catalog):
     conn = sqlite3.connect(sample_catalog)
     total = conn.execute("select count(*) from hits where current = 1").fetchone()[0]
@@ -88,6 +96,8 @@ def test_new_since_covers_every_spider_of_the_crawl(sample_server, sample_catalo
     assert "error" in get_json(f"{sample_server}/-/new-since.json?since=nonesuch")
 
 
+@pytest.mark.crawl
+@pytest.mark.subprocess
 def test_search_finds_listings_by_synonym_and_across_tables(sample_server, sample_catalog):
     conn = sqlite3.connect(sample_catalog)
     # A listing whose own text never says "1-boc-4-piperidone" (e.g. written in Chinese or
@@ -111,6 +121,8 @@ def test_search_finds_listings_by_synonym_and_across_tables(sample_server, sampl
     assert entries <= {r["listing"] for r in piperidone}
 
 
+@pytest.mark.crawl
+@pytest.mark.subprocess
 def test_every_canned_query_and_view_answers(sample_server, sample_catalog):
     md = yaml.safe_load(METADATA.read_text(encoding="utf-8"))
     queries = md["databases"]["catalog"]["queries"]
@@ -133,6 +145,8 @@ def test_every_canned_query_and_view_answers(sample_server, sample_catalog):
     assert len(latest) == total  # every spider of the last crawl, not only the last one
 
 
+@pytest.mark.crawl
+@pytest.mark.subprocess
 def test_evidence_urls_equal_the_warc_records(sample_server, sample_catalog):
     db = sample_catalog.stem
     rows = get_json(f"{sample_server}/{db}/evidence.json?_shape=array&_size=max")
@@ -143,6 +157,8 @@ def test_evidence_urls_equal_the_warc_records(sample_server, sample_catalog):
         assert row["sha256"] == records[row["warc_record_id"]].sha256
 
 
+@pytest.mark.crawl
+@pytest.mark.subprocess
 def test_archived_copy_is_inert_and_labelled(sample_server, sample_catalog):
     conn = sqlite3.connect(sample_catalog)
     eid, url, sha = conn.execute("select e.id, e.url, e.sha256 from evidence e join listings l"
@@ -158,6 +174,8 @@ def test_archived_copy_is_inert_and_labelled(sample_server, sample_catalog):
     assert fetch(f"{sample_server}/-/evidence?id=nope")[0] == 404
 
 
+@pytest.mark.crawl
+@pytest.mark.subprocess
 def test_structure_drawing_is_an_svg(sample_server, sample_catalog):
     key = sqlite3.connect(sample_catalog).execute(
         "select inchikey from watchlist_entries where id = ?", [BOC]).fetchone()[0]
@@ -169,6 +187,8 @@ def test_structure_drawing_is_an_svg(sample_server, sample_catalog):
     assert f"/-/structure/{key}.svg".encode() in page
 
 
+@pytest.mark.crawl
+@pytest.mark.subprocess
 def test_robots_blocked_and_readable_cells(sample_server, sample_catalog):
     status, headers, body = fetch(f"{sample_server}/robots.txt")
     assert body == b"User-agent: *\nDisallow: /\n"
@@ -219,6 +239,8 @@ def test_password_protection(tmp_path, matcher):
         assert fetch(f"{base}/-/login")[0] == 200
 
 
+@pytest.mark.crawl
+@pytest.mark.subprocess
 def test_table_pages_hide_internal_columns_and_link_rows(sample_server, sample_catalog):
     db = sample_catalog.stem
     _, _, page = fetch(f"{sample_server}/{db}/listings")  # redirected with _nocol=...
@@ -235,6 +257,7 @@ def test_table_pages_hide_internal_columns_and_link_rows(sample_server, sample_c
     assert '<a href="/-/vendor/' in page.decode()
 
 
+@pytest.mark.subprocess
 def test_serve_refuses_a_missing_catalog_and_serves_immutable(tmp_path, matcher):
     import subprocess
     import sys

@@ -38,6 +38,9 @@ def shot(page, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
+@pytest.mark.browser
+@pytest.mark.crawl
+@pytest.mark.subprocess
 def test_index_links_the_analyst_pages(page, sample_server):
     page.goto(sample_server + "/")
     for label in ("Who sells X?", "Vendor dossiers", "Networks", "New since", "Search"):
@@ -47,6 +50,9 @@ def test_index_links_the_analyst_pages(page, sample_server):
     assert page.url.endswith("/-/who-sells")
 
 
+@pytest.mark.browser
+@pytest.mark.crawl
+@pytest.mark.subprocess
 def test_who_sells_from_a_chinese_name_shows_vendors_and_a_structure(page, sample_server):
     page.goto(sample_server + "/-/who-sells")
     page.fill("form.pw-form input[name=q]", "N-Boc-4-哌啶酮")
@@ -61,6 +67,9 @@ def test_who_sells_from_a_chinese_name_shows_vendors_and_a_structure(page, sampl
     shot(page, "who-sells")
 
 
+@pytest.mark.browser
+@pytest.mark.crawl
+@pytest.mark.subprocess
 def test_vendor_dossier(page, sample_server, sample_catalog):
     vendor, = sqlite3.connect(sample_catalog).execute(
         "select vendor from vendor_networks order by size desc limit 1").fetchone()
@@ -71,6 +80,9 @@ def test_vendor_dossier(page, sample_server, sample_catalog):
     shot(page, "vendor-dossier")
 
 
+@pytest.mark.browser
+@pytest.mark.crawl
+@pytest.mark.subprocess
 def test_network_graph_is_drawn_by_the_bundled_script(page, sample_server):
     requests = []
     page.on("request", lambda r: requests.append(r.url))
@@ -83,6 +95,9 @@ def test_network_graph_is_drawn_by_the_bundled_script(page, sample_server):
     shot(page, "network")
 
 
+@pytest.mark.browser
+@pytest.mark.crawl
+@pytest.mark.subprocess
 def test_archived_evidence_page_runs_no_script(page, sample_server, sample_catalog):
     conn = sqlite3.connect(sample_catalog)
     eid, url = conn.execute("select e.id, e.url from evidence e join listings l"
@@ -101,6 +116,7 @@ def test_archived_evidence_page_runs_no_script(page, sample_server, sample_catal
     shot(page, "evidence")
 
 
+@pytest.mark.browser
 def test_hostile_listing_text_is_shown_not_run(page, tmp_path_factory, matcher):
     from webkit import HOSTILE_TITLE, known_catalog, serving
 

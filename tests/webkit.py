@@ -82,9 +82,9 @@ HOSTILE_PRICE = '=HYPERLINK("http://x")'
 def known_catalog(path: Path, matcher) -> Path:
     """Three listings of one vendor: NPP by CAS, 1-boc-4-piperidone by name, and one titled
     with a script tag and priced with a spreadsheet formula (NPP by CAS too)."""
-    from pipelines.catalog import CatalogWriter
+    from pipelines.catalog.schema import open_db
+    from pipelines.catalog.writer import CatalogWriter
     from pipelines.chemistry import Chemistry
-    from pipelines.schema import open_db
     from pipelines.validate import check
 
     db = open_db(path)

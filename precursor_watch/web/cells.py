@@ -10,7 +10,7 @@ from urllib.parse import quote as _quote
 from datasette.utils import tilde_encode
 from markupsafe import Markup, escape
 
-from pipelines.countries import country_label
+from precursor_watch.web.countries import country_label
 
 STRUCTURE_TABLES = {"substances": "inchikey", "watchlist_entries": "inchikey"}
 STRUCTURE_COLUMNS = {"structure", "entry_inchikey", "substance"}

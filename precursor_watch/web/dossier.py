@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import sqlite3
 
-from pipelines.countries import country_label
-from pipelines.hit_queries import HIT_ROW_SQL, as_list, rows, tidy_hit
+from precursor_watch.web.countries import country_label
+from precursor_watch.web.hit_queries import HIT_ROW_SQL, as_list, rows, tidy_hit
 
 
 def dossier(conn: sqlite3.Connection, vendor: int) -> dict | None:

@@ -6,8 +6,8 @@ from __future__ import annotations
 import sqlite3
 from xml.sax.saxutils import escape, quoteattr
 
-from pipelines.countries import country_code
-from pipelines.hit_queries import as_list, rows
+from precursor_watch.web.countries import country_code
+from precursor_watch.web.hit_queries import as_list, rows
 
 MAX_NETWORKS = 60  # the largest networks drawn and listed when none is chosen
 

@@ -6,13 +6,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from pipelines.hit_queries import (
-    fts_query,
-    picked_hits,
-    rows,
-    since_clause,
-    tidy_hit,
-)
+from precursor_watch.web.hit_queries import fts_query, picked_hits, rows, since_clause, tidy_hit
 from precursor_watch.web.resolve import resolve
 
 

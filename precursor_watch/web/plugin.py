@@ -13,12 +13,12 @@ from datasette.utils import tilde_encode
 from datasette.utils.asgi import Forbidden, NotFound, Response
 from markupsafe import Markup
 
-from pipelines import archived as archive
-from pipelines.countries import country_code, country_label
-from pipelines.drawing import DrawingError, structure_svg
-from pipelines.hit_queries import has_column
+from precursor_watch.web import archived as archive
 from precursor_watch.web import cells, pages
+from precursor_watch.web.countries import country_code, country_label
 from precursor_watch.web.dossier import dossier
+from precursor_watch.web.drawing import DrawingError, structure_svg
+from precursor_watch.web.hit_queries import has_column
 from precursor_watch.web.network import graph, networks, to_gexf, to_graphml
 from precursor_watch.web.renderers import OUTPUT_RENDERERS
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datasette.utils.asgi import Response
 
-from pipelines.safe_cells import safe_csv, safe_xlsx
+from precursor_watch.web.safe_cells import safe_csv, safe_xlsx
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -1,10 +1,10 @@
 """ChemicalBook (chemicalbook.com): CAS search -> product page supplier table -> supplier pages."""
 
-from scrapers.parsers import chemicalbook
+from scrapers.sites import SITES
 from scrapers.spiders.base import MarketplaceSpider
 
 
 class ChemicalbookSpider(MarketplaceSpider):
     name = "chemicalbook"
-    allowed_domains = ["chemicalbook.com"]
-    parser = chemicalbook
+    allowed_domains = list(SITES["chemicalbook"].allowed_domains)
+    parser = SITES["chemicalbook"].parser

@@ -14,12 +14,13 @@ from urllib.parse import urlsplit
 import scrapy
 
 from scrapers.parsers import vendorsite
+from scrapers.sites import SITES
 from scrapers.spiders.base import MarketplaceSpider
 
 
 class VendorsiteSpider(MarketplaceSpider):
     name = "vendorsite"
-    parser = vendorsite
+    parser = SITES["vendorsite"].parser
 
     @classmethod
     def update_settings(cls, settings):

@@ -6,8 +6,8 @@ NotFetched (`"type": "not_fetched"`).
 
 import scrapy
 
-from pipelines import CATALOG_PIPELINES
 from scrapers.items import Listing, NotFetched, Vendor
+from scrapers.settings import ITEM_PIPELINES as CATALOG_PIPELINES
 
 
 class LoopbackSpider(scrapy.Spider):
