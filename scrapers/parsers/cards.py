@@ -27,7 +27,18 @@ _NOT_PRODUCT = re.compile(
     r"[?&](?:add-to-cart|add_to_wishlist|add-to-compare|action)=|route=(?:checkout|account|"
     r"information|product/(?:compare|search|category|manufacturer))", re.I)
 _CARD_MIN = 2
-_IDENTIFIER = re.compile(r"\d{2,7}-\d{2}-\d|MFCD\d{8}", re.I)
+# A CAS, EC ("244-168-5") or MDL number linked to its substance page is not an offer's name.
+_IDENTIFIER = re.compile(r"\d{2,7}-\d{2}-\d|\d{3}-\d{3}-\d|MFCD\d{8}", re.I)
+# A group of cards in a container marked as advertising or recommendations, beside the page's
+# main result list, is a rail, not results ("Sponsored products", "Customers also bought").
+_RAIL = re.compile(r"sponsor|advert|(?:^|[\s_-])ads?(?:$|[\s_-])|carousel|recommend|(?:^|[\s_-])"
+                   r"rail|gesponsert|anzeige|sponsoris|patrocinad|also-?(?:viewed|bought)", re.I)
+# Names that are page chrome, not products: offer counters, saving badges, sort controls, help.
+_COUNTER_TITLE = re.compile(
+    r"^\(?\s*\d+\s*(?:neue?r?|gebrauchte?r?|new|used|offers?|angebote?|ofertas?|offres?)\b|"
+    r"^(?:save|sparen|spare|économisez|ahorra|oszczędź)\b|\b(?:other|more) (?:offers|sellers|"
+    r"buying choices)\b|^(?:sort(?:ed)? by|sortieren|trier par|ordenar|sortuj|排序)\b|"
+    r"^(?:visit the )?help\b|^hilfe\b", re.I)
 # "CAS:5989-27-5 (+)-Dipentene": the number leads the name in some cards
 _LEADING_CAS = re.compile(
     r"^\s*(?:CAS\s*(?:No\.?|#|号|RN)?\s*[:：]?\s*)?\d{2,7}-\d{2}-\d\s+(?=\S)", re.I)
@@ -236,12 +247,13 @@ def _not_item_price(node, text: str) -> bool:
     """The price in `node` belongs to something else than the item: another seller's offer, a
     saving, shipping (read from the price's own text, its parent's and the label before it)."""
     parent = node.getparent()
-    context = [text, f.text(parent) or "" if parent is not None else ""]
+    around = (f.text(parent) or "").replace(text, " ") if parent is not None else ""
+    context = [text, around]  # what the price's own small block says beside the figure
     prev = node.getprevious() if node.getprevious() is not None else (
         parent.getprevious() if parent is not None else None)
     if prev is not None and isinstance(prev.tag, str):
         context.append(f.text(prev) or "")
-    return any(_NOT_ITEM.search(c) for c in context if len(c) < 200)
+    return any(_NOT_ITEM.search(c) for c in context if len(c) < 40)  # not the whole card
 
 
 def _price_parts(node) -> list[str]:
@@ -307,6 +319,15 @@ def size_prices(el) -> dict | None:
             "quantity": low[2]}
 
 
+def _in_rail(card, depth: int = 4) -> bool:
+    """True when a card's container (a few levels up) is marked as ads or recommendations."""
+    for anc in list(card.iterancestors())[:depth]:
+        label = f"{anc.get('class') or ''} {anc.get('id') or ''} {anc.get('aria-label') or ''}"
+        if _RAIL.search(label):
+            return True
+    return False
+
+
 def find_cards(block, base: str) -> list[dict]:
     """One dict per product card on a result or catalog page ([] when there is no list); a
     product shown in two cards (a sponsored copy and the organic result) is read once."""
@@ -323,12 +344,18 @@ def find_cards(block, base: str) -> list[dict]:
               if sum(offer(c) for c, _ in g) >= max(_CARD_MIN, len(g) // 2)
               or _product_thumbs(g, links)]
     groups.sort(key=lambda g: -sum(shows.get(c) == "price" for c, _ in g))
+    if len(groups) > 1:
+        main = max(groups, key=len)
+        groups = [g for g in groups if g is main or not _in_rail(g[0][0])]
     out: dict[str, dict] = {}
     for group in groups:
         for card, link in group:
             if link in out and out[link]["price_amount"] is not None:
                 continue
             item = read_card(card, link, links)
+            if item["title"] and (_COUNTER_TITLE.search(item["title"])
+                                  or _CALL_TO_ACTION.match(item["title"])):
+                continue  # an offer counter, a saving badge, a sort control: not a product
             if item["title"] and (link not in out or item["price_amount"] is not None):
                 out[link] = {**item, "url": url_of.get(link, link)}
     return list(out.values())
