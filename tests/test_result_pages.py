@@ -82,3 +82,20 @@ def test_ec_and_mdl_numbers_linked_in_cards_are_never_titles():
         for i in range(1, 4)) + "</ul></body></html>")
     page = vendorsite.parse_page("https://shop.example/list", html)
     assert [x.title for x in page.listings] == ["Acid 1", "Acid 2", "Acid 3"]
+
+
+def test_vat_basis_where_a_page_shows_gross_and_net_prices():
+    """Warchem (Polish) showed gross and net side by side; a German shop's card here."""
+    html = ("<html><body><ul>" + "".join(
+        f"<li><a href='/p/{i}'>Natriumchlorid {i}</a><div class='price'><span>{10 + i},90 €"
+        f"</span> <span>brutto</span> <span>{9 + i},16 €</span> <span>netto</span></div></li>"
+        for i in range(3)) + "</ul></body></html>")
+    listings = vendorsite.parse_page("https://laden.example/suche", html).listings
+    assert [(x.price_amount, x.price_basis) for x in listings] == [
+        (10.9, "incl. VAT"), (11.9, "incl. VAT"), (12.9, "incl. VAT")]
+    net_only = html.replace("brutto", "").replace(
+        "<span>10,90 €</span>", "").replace("<span>11,90 €</span>", "").replace(
+        "<span>12,90 €</span>", "")
+    listings = vendorsite.parse_page("https://laden.example/suche", net_only).listings
+    assert [(x.price_amount, x.price_basis) for x in listings] == [
+        (9.16, "excl. VAT"), (10.16, "excl. VAT"), (11.16, "excl. VAT")]

@@ -209,6 +209,7 @@ def read_card(card, link: str, links: dict) -> dict:
     purity = title_purity or offers.purity(regions.pick(found, "purity") or "")
     return {"url": link, "title": name, "cas": cas, "price_amount": low, "price_max": high,
             "price_currency": currency, "purity": purity, "quantity": qty,
+            "price_basis": price_basis(regions.lines(card)) if low is not None else None,
             "price_text": f.clean(" ".join(shown))}
 
 
@@ -223,6 +224,21 @@ def _pack_after_price(card) -> str | None:
 
 _NET = re.compile(r"netto|\bnet\b|ex\.? ?tax|excl|zzgl|без ндс|不含税|hors taxe|\bht\b|sin iva",
                   re.I)
+
+
+_GROSS = re.compile(r"brutto|\bgross\b|incl\.?(?:uding)? (?:vat|tax|mwst)|inkl\.? (?:mwst|ust)|"
+                    r"z vat|\bttc\b|con iva|含税|с ндс|\bvat incl", re.I)
+
+
+def price_basis(lines: list[str]) -> str | None:
+    """The VAT basis of the price a page states: "incl. VAT" when a gross (brutto, incl. VAT,
+    TTC) price is labelled, "excl. VAT" when only a net one is; None when the page says neither."""
+    priced = [x for x in lines if len(x) < 80 and (offers.amounts(x) or _GROSS.fullmatch(
+        x.strip(" :")) or _NET.fullmatch(x.strip(" :")))]
+    joined = " ".join(priced)
+    if _GROSS.search(joined):
+        return "incl. VAT"
+    return "excl. VAT" if _NET.search(joined) else None
 
 
 _PRICE_CLASS = ("price", "cena", "preis", "precio", "prix", "prezzo", "preco", "preço", "tsena",
@@ -266,7 +282,18 @@ def _price_parts(node) -> list[str]:
         return []
     if not _NET.search(text):
         return [text]
-    return [t for child in node if isinstance(child.tag, str) for t in _price_parts(child)]
+    return [t for child in node if isinstance(child.tag, str) and not _net_labelled(child)
+            for t in _price_parts(child)]
+
+
+def _net_labelled(child) -> bool:
+    """A price a net label names: "9,16 € <span>netto</span>", "<span>netto:</span> 9,16 €"."""
+    after, before = child.getnext(), child.getprevious()
+    words = [f.text(x) or "" for x in (after, before) if x is not None and isinstance(x.tag, str)]
+    if after is None and child.tail:
+        words.append(child.tail)
+    nearest = [w for w in words if len(w) < 20 and not offers.amounts(w)]
+    return bool(nearest) and _NET.search(nearest[0]) is not None
 
 
 def price_texts(el) -> list[str]:
