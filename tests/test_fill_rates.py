@@ -114,3 +114,28 @@ def test_layout_change_between_two_loopback_crawls_degrades_the_second_run(tmp_p
     assert report["spiders"][0]["failed_checks"] == ["fill_rate"]
     stats = cli(tmp_path, "stats", "--db", "c.db")
     assert "Fill rates of listing fields" in stats.stdout and "fill_rate degraded" in stats.stdout
+
+
+def test_datasette_shows_fill_rates_per_run_and_site(tmp_path):
+    import asyncio
+
+    from datasette.app import Datasette
+
+    from pipelines.catalog.schema import open_db
+
+    db = open_db(tmp_path / "c.db")
+    fill = {"shop.example": {"pages": 8, "title": 1.0, "cas": 1.0, "price": 0.0, "pack": 0.0,
+                             "purity": 0.5, "vendor": 1.0}}
+    db.execute("insert into crawl_runs (crawl_id, spider, status, monitors) values"
+               " ('RUN-7', 'vendorsite', 'degraded', ?)", [json.dumps({"fill": fill})])
+    db.close()
+
+    async def fetch():
+        ds = Datasette([str(tmp_path / "c.db")])
+        resp = await ds.client.get("/c/site_fill_rates.json?_shape=array")
+        return resp.status_code, resp.json()
+
+    status, data = asyncio.run(fetch())
+    assert status == 200
+    assert [(r["crawl_id"], r["site"], r["product_pages"], r["price"], r["purity"])
+            for r in data] == [("RUN-7", "shop.example", 8, 0.0, 0.5)]
