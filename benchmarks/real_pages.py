@@ -8,12 +8,16 @@ name, phones, e-mails; "not fetched" for a challenge page), and the extractor is
 nothing written for that site (its domain and name appear nowhere in the parser code), so the
 score is that of a site no parser was written for. The extractor has no fitted parameters, so
 holding a site out needs no retraining. Prints the per-site scores, the mean per-page accuracy
-over all held-out pages (target >= 0.9) and the mean over sites.
+over all held-out pages (target >= 0.9) and the mean over sites, and the first-contact history:
+each batch of new pages scored as it came (before any code changed for it), after the fixes
+that followed, and now.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import re
 import sys
 import time
 from pathlib import Path
@@ -25,6 +29,7 @@ from realpages import accuracy, compare, labels, parse, site  # noqa: E402
 
 from scrapers.parsers.vendorsite import vendor_id  # noqa: E402
 
+HISTORY = ROOT / "tests/files/real/first_contact.jsonl"
 EXTRACTOR = [ROOT / "scrapers/parsers" / f"{m}.py" for m in (
     "generic", "product", "cards", "company", "regions", "offers", "vocab", "challenge", "urls",
     "vendorsite", "post", "common", "fields")]
@@ -35,7 +40,8 @@ def site_specific(label: dict) -> list[str]:
     domain = vendor_id(label["url"])  # the registered domain: shop.es-drei.de -> es-drei.de
     words = {domain, domain.split(".")[0], site(label)}
     code = "\n".join(p.read_text("utf-8").lower() for p in EXTRACTOR)
-    return sorted(w for w in words if len(w) > 3 and w.lower() in code)
+    return sorted(w for w in words if len(w) > 3 and re.search(
+        rf"(?<![a-z0-9]){re.escape(w.lower())}(?![a-z0-9])", code))
 
 
 def main() -> None:
@@ -44,12 +50,15 @@ def main() -> None:
     args = ap.parse_args()
     t0 = time.time()
     by_site: dict[str, list[float]] = {}
+    by_batch: dict[str, list[float]] = {}
     page_scores = []
     for label in labels():
         items = parse(label)
         score = accuracy(label, items)
         page_scores.append(score)
         by_site.setdefault(site(label), []).append(score)
+        if label.get("batch"):
+            by_batch.setdefault(label["batch"], []).append(score)
         leaks = site_specific(label)
         if leaks:
             print(f"  warning: extractor code names held-out site {leaks}")
@@ -60,9 +69,26 @@ def main() -> None:
         mean = sum(scores) / len(scores)
         print(f"{name:<18} pages {len(scores):>2}  held-out accuracy {mean:.3f}")
     site_means = [sum(s) / len(s) for s in by_site.values()]
+    print_history(by_batch)
     print(f"leave-one-site-out: {len(page_scores)} pages, {len(by_site)} sites; mean per-page "
           f"accuracy {sum(page_scores) / len(page_scores):.3f} (target >= 0.9); mean over sites "
           f"{sum(site_means) / len(site_means):.3f}; {time.time() - t0:.1f} s")
+
+
+def print_history(by_batch: dict[str, list[float]]) -> None:
+    """The first-contact history (tests/files/real/first_contact.jsonl): each batch's score as it
+    came, before any code changed for it, beside the score after the fixes and today's."""
+    print("first contact (score of each new batch before any code change for it):")
+    print(f"  {'date':<10}  {'batch':<52} {'pages':>5} {'first':>6} {'after':>6} {'now':>6}")
+    for line in HISTORY.read_text("utf-8").splitlines():
+        if not line.strip():
+            continue
+        row = json.loads(line)
+        now = by_batch.get(row["batch"])
+        after = row.get("after_fix")
+        print(f"  {row['date']:<10}  {row['batch'][11:][:52]:<52} {row['pages']:>5} "
+              f"{row['first_contact']:>6.3f} {after if after is None else format(after, '.3f'):>6} "
+              f"{'' if not now else format(sum(now) / len(now), '.3f'):>6}")
 
 
 if __name__ == "__main__":

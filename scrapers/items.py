@@ -22,6 +22,8 @@ class Listing:
     price_amount: float | None = None  # the lowest price shown
     price_max: float | None = None  # the highest, where a range or several pack prices show
     price_currency: str | None = None
+    # "incl. VAT" / "excl. VAT" where the page states which (both are shown: gross is taken)
+    price_basis: str | None = None
     quantity: str | None = None
     min_order: str | None = None
     stock: str | None = None

@@ -14,7 +14,15 @@ closes its run, so a failed spider never marks listings `gone`:
 - `errors`: errors (exceptions, parser failures, download errors) on most requests -> failed,
   any -> degraded;
 - `robots`: every request denied by robots.txt -> failed (some denials are reported only);
-- `search_endpoint`: search pages requested, none answered 200 -> failed (dead endpoint).
+- `search_endpoint`: search pages requested, none answered 200 -> failed (dead endpoint);
+- `fill_rate`: per site, the share of product-page listings (a listing whose URL is the page it
+  was read from) that carry each field (title, CAS, price, pack, purity, vendor) is recorded in
+  every run (`fill` in the run's monitors, the `site_fill_rates` view, `stats`, the run report);
+  a field that the site's last good run filled on at least half of its product pages and that
+  now falls by more than `PRECURSOR_WATCH_FILL_DROP` (0.5) -> degraded, and a field under a
+  floor set in `PRECURSOR_WATCH_FILL_FLOORS` ("price=0.5,cas=0.8") -> degraded; the reason names
+  the site and the fields. This is how a site that changed its layout, or that the extractor
+  does not read, shows up instead of an empty column.
 """
 
 from __future__ import annotations
@@ -23,8 +31,9 @@ import json
 import logging
 import sqlite3
 import statistics
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from scrapy import signals
 
@@ -62,9 +71,23 @@ class Counts:
     searches: int = 0
     searches_ok: int = 0
     pages: int = 0  # earlier segments of a resumed run only (this segment's are in the stats)
+    # site -> {"pages": product-page listings, field: how many of them carry it}
+    fill: dict = field(default_factory=dict)
 
     def __add__(self, other: Counts) -> Counts:
-        return Counts(**{k: v + getattr(other, k) for k, v in asdict(self).items()})
+        out = {k: v + getattr(other, k) for k, v in asdict(self).items() if k != "fill"}
+        fill = {s: dict(c) for s, c in self.fill.items()}
+        for site, counts in other.fill.items():
+            mine = fill.setdefault(site, {})
+            for k, v in counts.items():
+                mine[k] = mine.get(k, 0) + v
+        return Counts(**out, fill=fill)
+
+    def fill_rates(self) -> dict[str, dict]:
+        """site -> {"pages": n, field: share of the site's product-page listings carrying it}."""
+        return {site: {"pages": c.get("pages", 0), **{
+            f: round(c.get(f, 0) / c["pages"], 3) for f in FILL_FIELDS}}
+            for site, c in sorted(self.fill.items()) if c.get("pages")}
 
     def coverage(self) -> dict[str, float]:
         out = {}
@@ -74,6 +97,65 @@ class Counts:
         if self.vendors:
             out["vendor_name"] = self.vendors_named / self.vendors
         return out
+
+
+FILL_FIELDS = {"title": ("title", "product_name"), "cas": ("cas",), "price": ("price_amount",),
+               "pack": ("quantity",), "purity": ("purity",), "vendor": ("vendor_id", "vendor_name")}
+FILL_MIN_PAGES = 3  # a site with fewer product pages in a run says nothing about its fill rate
+
+
+def _page_key(url: str | None) -> str:
+    parts = urlsplit(url or "")
+    return f"{(parts.hostname or '').removeprefix('www.')}{parts.path.rstrip('/')}?{parts.query}"
+
+
+def count_fill(counts: Counts, data: dict, page_url: str | None) -> None:
+    """One listing into its site's fill counts, when it was read from its own product page."""
+    if not page_url or _page_key(data.get("url")) != _page_key(page_url):
+        return  # a result card or catalog row, not a product page
+    site = (urlsplit(page_url).hostname or "").removeprefix("www.")
+    tally = counts.fill.setdefault(site, {})
+    tally["pages"] = tally.get("pages", 0) + 1
+    for name, keys in FILL_FIELDS.items():
+        tally[name] = tally.get(name, 0) + any(data.get(k) not in (None, "") for k in keys)
+
+
+def fill_check(now: dict, before: dict, *, drop: float = 0.5,
+               floors: dict | None = None) -> Check:
+    """`fill_rate`: degraded when a site's field falls far below the site's last good run or
+    under a floor; the detail names each site and field."""
+    notes = []
+    for site, rates in now.items():
+        if rates.get("pages", 0) < FILL_MIN_PAGES:
+            continue
+        past = before.get(site) if (before.get(site) or {}).get("pages", 0) >= FILL_MIN_PAGES \
+            else {}
+        low = []
+        for name in FILL_FIELDS:
+            rate, was = rates.get(name, 0.0), past.get(name)
+            if was is not None and was >= 0.5 and was - rate > drop:
+                low.append(f"{name} {was:.0%} -> {rate:.0%}")
+            elif floors and name in floors and rate < floors[name]:
+                low.append(f"{name} {rate:.0%} < floor {floors[name]:.0%}")
+        if low:
+            notes.append(f"{site}: {', '.join(low)} (product pages {rates['pages']})")
+    sites = ", ".join(f"{s} {r['pages']}" for s, r in now.items()) or "no product pages"
+    return Check("fill_rate", "degraded" if notes else "ok", len(notes), drop,
+                 "; ".join(notes) if notes else f"fill rates recorded ({sites})")
+
+
+def parse_floors(text: str | None) -> dict[str, float]:
+    """"price=0.5,cas=0.8" -> {"price": 0.5, "cas": 0.8}; unknown fields are an error."""
+    out = {}
+    for part in (text or "").split(","):
+        if not part.strip():
+            continue
+        name, _, value = part.partition("=")
+        if name.strip() not in FILL_FIELDS:
+            raise ValueError(f"PRECURSOR_WATCH_FILL_FLOORS: unknown field {name.strip()!r}"
+                             f" (known: {', '.join(FILL_FIELDS)})")
+        out[name.strip()] = float(value)
+    return out
 
 
 def is_ban(item: NotFetched) -> bool:
@@ -113,7 +195,7 @@ def baseline(db_path: str | Path | None, spider: str, runs: int = 5) -> dict | N
     if not past:
         return None
     return {"listings": statistics.median(p["counts"].get("listings", 0) for p in past),
-            "coverage": past[0].get("coverage", {})}
+            "coverage": past[0].get("coverage", {}), "fill": past[0].get("fill", {})}
 
 
 def earlier_counts(db_path: str | Path | None, crawl_id: str, spider: str) -> Counts:
@@ -129,13 +211,16 @@ def earlier_counts(db_path: str | Path | None, crawl_id: str, spider: str) -> Co
     for raw in rows:
         report = json.loads(raw)
         part = report.get("segment") or {}
-        total = total + Counts(**{k: v for k, v in part.items() if k in Counts.__annotations__})
+        total = total + Counts(**{k: v for k, v in part.items()
+                                  if k in Counts.__annotations__ and (k == "fill") ==
+                                  isinstance(v, dict)})
     return total
 
 
 def evaluate(stats: dict, counts: Counts, base: dict | None, *, min_listings: int = 0,
              coverage_drop: float = 0.2, fail_rate: float = 0.5,
-             shared_frontier: bool = False) -> list[Check]:
+             shared_frontier: bool = False, fill_drop: float = 0.5,
+             fill_floors: dict | None = None) -> list[Check]:
     """The health checks of one spider run (pure: stats and counts in, checks out).
 
     `shared_frontier`: other crawler processes share the requests (Redis); a process whose
@@ -181,6 +266,8 @@ def evaluate(stats: dict, counts: Counts, base: dict | None, *, min_listings: in
             "search_endpoint", dead if not counts.searches_ok else "ok", counts.searches_ok,
             1, f"{counts.searches_ok} of {counts.searches} search pages answered 200"
             + (" (this crawler's share)" if shared_frontier else "")))
+    checks.append(fill_check(counts.fill_rates(), (base or {}).get("fill", {}), drop=fill_drop,
+                             floors=fill_floors))
     return checks
 
 
@@ -208,6 +295,8 @@ class HealthMonitor:
         self.min_listings = s.getint("PRECURSOR_WATCH_MIN_LISTINGS", 0)
         self.coverage_drop = s.getfloat("PRECURSOR_WATCH_COVERAGE_DROP", 0.2)
         self.fail_rate = s.getfloat("PRECURSOR_WATCH_FAIL_RATE", 0.5)
+        self.fill_drop = s.getfloat("PRECURSOR_WATCH_FILL_DROP", 0.5)
+        self.fill_floors = parse_floors(s.get("PRECURSOR_WATCH_FILL_FLOORS"))
         self.db_path = s.get("PRECURSOR_WATCH_DB")
         self.run_id = s.get("PRECURSOR_WATCH_RUN_ID")
         self.shared = "scrapy_redis" in str(s.get("SCHEDULER"))
@@ -224,6 +313,9 @@ class HealthMonitor:
 
     def item_scraped(self, item, response=None, spider=None) -> None:
         count_item(self.counts, item)
+        data = item if isinstance(item, dict) else getattr(item, "__dict__", {})
+        if (data.get("item_type") or type(item).__name__.lower()) == "listing":
+            count_fill(self.counts, data, getattr(response, "url", None))
 
     def response_received(self, response, request, spider=None) -> None:
         if request.cb_kwargs.get("kind") == "search":
@@ -237,13 +329,15 @@ class HealthMonitor:
         counts = self.counts + earlier  # a resumed run is judged as a whole
         checks = evaluate(values, counts, baseline(self.db_path, spider.name),
                           min_listings=self.min_listings, coverage_drop=self.coverage_drop,
-                          fail_rate=self.fail_rate, shared_frontier=self.shared)
+                          fail_rate=self.fail_rate, shared_frontier=self.shared,
+                          fill_drop=self.fill_drop, fill_floors=self.fill_floors)
         status = verdict(checks) if reason == "finished" else "interrupted"
         segment = {**asdict(self.counts), "pages": int(values.get("response_received_count", 0))}
         whole = {**asdict(counts), "pages": segment["pages"] + earlier.pages}
         # counts: the whole run (all segments of a resumed run); segment: this process's part
         report = {"status": status, "reason": reason, "counts": whole, "segment": segment,
-                  "coverage": counts.coverage(), "checks": [asdict(c) for c in checks]}
+                  "coverage": counts.coverage(), "fill": counts.fill_rates(),
+                  "checks": [asdict(c) for c in checks]}
         stats.set_value(STATUS_KEY, status)
         stats.set_value(CHECKS_KEY, json.dumps(report, sort_keys=True))
         for c in checks:

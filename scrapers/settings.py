@@ -83,6 +83,10 @@ EXTENSIONS = {
 }
 PRECURSOR_WATCH_MIN_LISTINGS = int(os.getenv("PRECURSOR_WATCH_MIN_LISTINGS", 0))
 PRECURSOR_WATCH_COVERAGE_DROP = float(os.getenv("PRECURSOR_WATCH_COVERAGE_DROP", 0.2))
+# fill_rate check: largest allowed fall of a field's fill rate on a site's product pages against
+# its last good run, and optional per-field floors ("price=0.5,cas=0.8")
+PRECURSOR_WATCH_FILL_DROP = float(os.getenv("PRECURSOR_WATCH_FILL_DROP", 0.5))
+PRECURSOR_WATCH_FILL_FLOORS = os.getenv("PRECURSOR_WATCH_FILL_FLOORS", "")
 PRECURSOR_WATCH_FAIL_RATE = float(os.getenv("PRECURSOR_WATCH_FAIL_RATE", 0.5))
 
 # validate -> chemistry -> catalog writer (the `pipelines` package), so `scrapy crawl SLUG`

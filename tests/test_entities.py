@@ -122,3 +122,26 @@ def test_same_company_on_two_platforms_merges_with_a_reason(tmp_path):
     assert resolve(db, now="2030-01-01T00:00:00Z") == {"merged": 0, "candidates": 0,
                                                        "networks": 0}
     assert db.execute("select count(*) from vendor_merges").fetchone() == (len(merges),)
+
+
+def test_vendors_sharing_a_wallet_form_one_network(tmp_path):
+    """Payment addresses read from vendor pages (kept only when their checksum holds) link
+    storefronts like a shared phone: the same TRON address on two sites, one network."""
+    tron = "TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t"
+    db = open_db(tmp_path / "c.db")
+    load(db, [
+        vendor("vendorsite", "acme.example", "Acme Research", handles={"tron": [tron]}),
+        vendor("vendorsite", "pure-chems.example", "Pure Chems Shop",
+               handles={"tron": [tron], "bitcoin": ["1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2"]}),
+        vendor("vendorsite", "other.example", "Other Labs",
+               handles={"ethereum": ["0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed"]}),
+    ])
+    nets = dict(db.execute(
+        "select p.vendor_id, n.network from vendor_networks n"
+        " join vendor_profiles p on p.vendor = n.vendor").fetchall())
+    assert nets["acme.example"] == nets["pure-chems.example"]
+    assert nets.get("other.example") != nets["acme.example"]
+    (linked,) = db.execute("select linked_by from network_overview").fetchone()
+    assert f"wallet:tron:{tron}" in linked  # the address kept as written (base58 is cased)
+    kinds = {r[0] for r in db.execute("select kind from vendor_identifiers")}
+    assert "wallet" in kinds

@@ -46,8 +46,9 @@ def test_challenge_pages_are_not_fetched_and_list_nothing():
     for label in (x for x in LABELS if x["kind"] == "challenge"):
         items = parse(label)
         assert [i["type"] for i in items] == ["not_fetched"], label["file"]
-        who = {"labchem": "Cloudflare", "alibaba": "slider CAPTCHA",
-               "globalsources": "Imperva/Incapsula"}[site(label)]
+        who = {"alibaba": "slider CAPTCHA", "globalsources": "Imperva/Incapsula",
+               "fanduel": "PerimeterX", "goodrx": "PerimeterX",
+               "upwork": "PerimeterX"}.get(site(label), "Cloudflare")
         assert who in items[0]["reason"]
 
 

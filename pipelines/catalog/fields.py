@@ -45,7 +45,7 @@ LISTING_UNVERSIONED: dict[str, str] = {
 }
 # Versioned fields added after catalogs existed: they enter a record's hash only when set, so the
 # hashes already stored stay valid (no spurious new version of every listing after an upgrade).
-LATE_VERSIONED = ("price_max",)
+LATE_VERSIONED = ("price_max", "price_basis")
 
 
 def column_type(annotation) -> type:

@@ -1,7 +1,8 @@
 """Contact identifiers in one normalized form, so the same phone written two ways links vendors.
 
 Phones become E.164 (phonenumbers), emails lower case, websites their registered domain
-(tldextract, offline: bundled suffix list only), messaging handles lower case without `@`, and
+(tldextract, offline: bundled suffix list only), messaging handles lower case without `@`,
+cryptocurrency addresses (handles keyed by chain) `chain:address` of kind "wallet", and
 addresses a folded, punctuation-free string.
 """
 
@@ -18,6 +19,9 @@ import tldextract
 
 DATA_DIR = Path(__file__).parent / "data"
 PHONE_HANDLES = {"whatsapp", "viber", "signal", "phone", "tel", "mobile"}
+# Payment addresses the parsers report by chain (scrapers/parsers/wallets.py): vendor identifiers
+# of kind "wallet", value "chain:address", so two storefronts paid into one wallet are linked.
+WALLET_CHAINS = {"bitcoin", "ethereum", "tron"}
 MIN_ADDRESS_CHARS = 15
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _SPECIAL = str.maketrans({"ß": "ss", "æ": "ae", "ø": "o", "œ": "oe", "ł": "l", "đ": "d",
@@ -136,6 +140,18 @@ def normalize_handle(raw: str) -> str | None:
     return value or None
 
 
+def normalize_wallet(chain: str, raw: str) -> str | None:
+    """`chain:address` for a cryptocurrency address a parser kept (its checksum held): Ethereum
+    and bech32 addresses lower-cased (case carries no identity there), base58 ones as written
+    (case is part of the address)."""
+    value = re.sub(r"\s+", "", str(raw))
+    if not value or not re.fullmatch(r"[0-9A-Za-z]{25,90}", value):
+        return None
+    if chain == "ethereum" or value.lower().startswith("bc1"):
+        value = value.lower()
+    return f"{chain}:{value}"
+
+
 def normalize_address(raw: str) -> str | None:
     words = re.sub(r"[^\w]+", " ", fold(str(raw))).split()
     words = [_ADDRESS_WORDS.get(w, w) for w in words]
@@ -162,6 +178,9 @@ def vendor_identifiers(rec: dict) -> list[tuple[str, str, str, str]]:
                 value = normalize_phone(raw, country)
                 if value:
                     out.append(("phone", value, str(raw), kind))
+            elif kind in WALLET_CHAINS:
+                if value := normalize_wallet(kind, raw):
+                    out.append(("wallet", value, str(raw), "handles"))
             elif value := normalize_handle(raw):
                 out.append((kind, value, str(raw), "handles"))
     if rec.get("address") and (value := normalize_address(rec["address"])):

@@ -341,6 +341,15 @@ left join hit_listings hl on hl.network = n.network
 where n.size > 1
 group by n.network
 order by n.size desc, listings_with_hits desc""",
+    "site_fill_rates": """
+select r.id as run, r.crawl_id, r.spider, r.status, r.started, s.key as site,
+  json_extract(s.value, '$.pages') as product_pages, json_extract(s.value, '$.title') as title,
+  json_extract(s.value, '$.cas') as cas, json_extract(s.value, '$.price') as price,
+  json_extract(s.value, '$.pack') as pack, json_extract(s.value, '$.purity') as purity,
+  json_extract(s.value, '$.vendor') as vendor
+from crawl_runs r, json_each(r.monitors, '$.fill') s
+where r.monitors is not null and json_valid(r.monitors)
+order by r.id desc, s.key""",
     "run_monitors": """
 select r.id as run, r.crawl_id, r.spider, r.status, r.started,
   json_extract(c.value, '$.check') as "check", json_extract(c.value, '$.result') as result,

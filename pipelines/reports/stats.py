@@ -46,6 +46,10 @@ select id, crawl_id, kind, coalesce(spider, source, '') as what, started, status
    where json_extract(c.value, '$.result') != 'ok') as monitors
 from crawl_runs where monitors is null or json_valid(monitors)
 order by id desc limit 10""",
+    "fill": """
+select run, spider, site, product_pages, title, cas, price, pack, purity, vendor
+from site_fill_rates where run in (select max(id) from crawl_runs group by spider)
+order by spider, site limit 20""",
     "rejected": """
 select run, kind, source, reason, substr(record, 1, 80) as record
 from rejected order by id desc limit 10""",
@@ -113,7 +117,10 @@ def stats_text(db) -> str:
     ]
     for name, title in (("platforms", "By platform"), ("families", "Hits by family"),
                         ("regimes", "Hits by regime"), ("countries", "Vendors by country"),
-                        ("runs", "Last runs"), ("rejected", "Last rejected records")):
+                        ("runs", "Last runs"),
+                        ("fill", "Fill rates of listing fields on product pages, last run of "
+                                 "each spider (share of product pages per site)"),
+                        ("rejected", "Last rejected records")):
         parts.append(f"\n{title}:\n{table(s[name], limit=20)}")
     return "\n".join(parts)
 

@@ -10,7 +10,7 @@ the view that shows the most.
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urljoin, urlsplit
 
 from chem.cas import find_cas
 from scrapers.parsers import fields as f
@@ -22,11 +22,23 @@ _NOT_PRODUCT = re.compile(
     r"author|[\w-]*quote|inquiry|enquiry|rfq|login|signin|sign-in|terms|privacy|shipping|"
     r"returns|sitemap|site-map|index\.php\?route=information|search|fulltextsearch|suche|"
     r"szukaj|buscar|recherche|поиск|purchase[\w-]*|buy(?:ing)?[-_]?(?:leads?|offers?|requests?)|"
-    r"buyinfo|cas_[\d-]+)(?:/|$|\?|\.)|"
+    r"buyinfo|cas_[\d-]+|best-?sellers?|top-?sellers?|new-releases|product-category|"
+    r"categor(?:y|ies)|kategorien?|kategoria|categorie|categoria)(?:/|$|\?|\.)|"
     r"[?&](?:add-to-cart|add_to_wishlist|add-to-compare|action)=|route=(?:checkout|account|"
     r"information|product/(?:compare|search|category|manufacturer))", re.I)
 _CARD_MIN = 2
-_IDENTIFIER = re.compile(r"\d{2,7}-\d{2}-\d|MFCD\d{8}", re.I)
+# A CAS, EC ("244-168-5") or MDL number linked to its substance page is not an offer's name.
+_IDENTIFIER = re.compile(r"\d{2,7}-\d{2}-\d|\d{3}-\d{3}-\d|MFCD\d{8}", re.I)
+# A group of cards in a container marked as advertising or recommendations, beside the page's
+# main result list, is a rail, not results ("Sponsored products", "Customers also bought").
+_RAIL = re.compile(r"sponsor|advert|(?:^|[\s_-])ads?(?:$|[\s_-])|carousel|recommend|(?:^|[\s_-])"
+                   r"rail|gesponsert|anzeige|sponsoris|patrocinad|also-?(?:viewed|bought)", re.I)
+# Names that are page chrome, not products: offer counters, saving badges, sort controls, help.
+_COUNTER_TITLE = re.compile(
+    r"^\(?\s*\d+\s*(?:neue?r?|gebrauchte?r?|new|used|offers?|angebote?|ofertas?|offres?)\b|"
+    r"^(?:save|sparen|spare|économisez|ahorra|oszczędź)\b|\b(?:other|more) (?:offers|sellers|"
+    r"buying choices)\b|^(?:sort(?:ed)? by|sortieren|trier par|ordenar|sortuj|排序)\b|"
+    r"^(?:visit the )?help\b|^hilfe\b", re.I)
 # "CAS:5989-27-5 (+)-Dipentene": the number leads the name in some cards
 _LEADING_CAS = re.compile(
     r"^\s*(?:CAS\s*(?:No\.?|#|号|RN)?\s*[:：]?\s*)?\d{2,7}-\d{2}-\d\s+(?=\S)", re.I)
@@ -34,15 +46,22 @@ _CALL_TO_ACTION = re.compile(
     r"^(?:view|details?|more|read more|view (?:full )?details|buy|buy now|add to cart|order|"
     r"select options|choose options|shop now|learn more|in den warenkorb|details ansehen|mehr|"
     r"kaufen|zobacz|szczegóły|do koszyka|kup teraz|wybierz opcje|ver|comprar|más|voir|acheter|"
-    r"подробнее|купить|ver mais|详情|查看|查看详情|立即购买|加入购物车)\b", re.I)
+    r"подробнее|купить|ver mais|详情|查看|查看详情|立即购买|加入购物车|bekijk|bestel|"
+    r"разгледай|виж|поръчай|dettagli|vedi|acquista)\b", re.I)
 
 
 def _product_links(block, base: str) -> dict:
     """anchor element -> canonical product URL, for same-site links that may be products."""
     host = (urlsplit(base).hostname or "").removeprefix("www.")
+    base_canon = urls.canonical(base).rstrip("/")
     out = {}
+    seen: dict = {}  # href -> (absolute link, canonical link): cards repeat their hrefs
     for a in block.iter("a"):
-        link = f.absolute(base, a.get("href"))
+        href = a.get("href")
+        if href not in seen:
+            absolute = f.absolute(base, href)
+            seen[href] = (absolute, urls.canonical(absolute) if absolute else None)
+        link, canon = seen[href]
         if not link or not (f.text(a) or a.get("title") or a.find(".//img") is not None):
             continue  # an icon-only button (quote, compare, wishlist) names no product
         if _IDENTIFIER.fullmatch(f.text(a) or ""):
@@ -53,8 +72,7 @@ def _product_links(block, base: str) -> dict:
             continue
         if _NOT_PRODUCT.search(parts.path + ("?" + parts.query if parts.query else "")):
             continue
-        canon = urls.canonical(link)
-        if canon.rstrip("/") == urls.canonical(base).rstrip("/") or parts.path in ("", "/"):
+        if canon.rstrip("/") == base_canon or parts.path in ("", "/"):
             continue
         out[a] = canon
     # A URL linked from every card (the brand, a category) is not one card's product.
@@ -65,6 +83,38 @@ def _product_links(block, base: str) -> dict:
     median = ordered[len(ordered) // 2] if ordered else 0
     limit = max(4, 3 * median)
     return {a: link for a, link in out.items() if counts[link] <= limit}
+
+
+# A product id as a path segment: "B07JMDGDYL" (letters and digits), "2504587" (a long number).
+_ID_SEGMENT = re.compile(r"(?=[A-Za-z0-9]*\d)(?=[A-Za-z0-9]*[A-Za-z])[A-Za-z0-9]{8,16}|\d{6,16}")
+_REDIRECT_PARAMS = ("url", "u", "target", "dest", "destination", "redirect", "redirect_url")
+
+
+def product_key(link: str, depth: int = 0) -> str:
+    """One product however a card links to it: a tracking redirect stands for the URL it carries
+    ("/ad/click?url=%2Fitem%2FX7K2M9Q4PL"), and the product page, its reviews and its other
+    sellers' offers share the product id written as a path segment ("/item/X7K2M9Q4PL",
+    "/offers/X7K2M9Q4PL"). Other links are their own key."""
+    parts = urlsplit(link)
+    if depth < 2:
+        for k, v in parse_qsl(parts.query):
+            if k.lower() in _REDIRECT_PARAMS and v.startswith(("/", "http")):
+                target = urljoin(link, v)
+                if urlsplit(target).hostname == parts.hostname:
+                    return product_key(urls.canonical(target), depth + 1)
+    ids = {s for s in parts.path.split("/") if _ID_SEGMENT.fullmatch(s)}
+    return f"{parts.hostname}|{ids.pop()}" if len(ids) == 1 else link
+
+
+def _keyed(links: dict) -> tuple[dict, dict]:
+    """(anchor -> product key, product key -> the URL to report: a direct link, not a redirect)."""
+    keys, url_of = {}, {}
+    for a, link in links.items():
+        key = keys[a] = product_key(link)
+        direct = not any(k.lower() in _REDIRECT_PARAMS for k, _ in parse_qsl(urlsplit(link).query))
+        if key not in url_of or (direct and url_of[key][1] is False):
+            url_of[key] = (link, direct)
+    return keys, {k: v[0] for k, v in url_of.items()}
 
 
 def _card_groups(block, links: dict) -> list[list[tuple]]:
@@ -95,9 +145,18 @@ def _card_groups(block, links: dict) -> list[list[tuple]]:
     return [list(g.items()) for g in groups.values() if len(g) >= _CARD_MIN]
 
 
-def _shows_offer(card) -> bool:
-    text = card.text_content() or ""
-    return bool(offers.amounts(text) or find_cas(text))
+def _product_thumbs(group: list[tuple], links: dict) -> bool:
+    """Cards that show no price but are plainly products: three or more, each with a picture and
+    both a name link and a call-to-action link ("View details", "Voir les détails") to its own
+    product page (a marketplace's best sellers, a catalog's featured items)."""
+    if len(group) < 3:
+        return False
+    for card, link in group:
+        anchors = [a for a in card.iter("a") if links.get(a) == link]
+        texts = [f.clean(a.text_content()) or "" for a in anchors]
+        if card.find(".//img") is None or not any(_CALL_TO_ACTION.match(x) for x in texts):
+            return False
+    return True
 
 
 def _first_line(a) -> str | None:
@@ -139,17 +198,19 @@ def read_card(card, link: str, links: dict) -> dict:
     cas = f.cas_as_written(regions.pick(found, "cas")) or f.cas_as_written(
         " ".join(x for x in re.split(r"\n", text) if not offers.amounts(x)))
     sizes = size_prices(card)
+    shown = price_texts(card)
     if sizes:
         low, high, currency = sizes["low"], sizes["high"], sizes["currency"]
         qty = sizes["quantity"]
     else:
-        low, high, currency = offers.price_range(price_texts(card) or [text])
+        low, high, currency = offers.price_range(shown or [text])
         qty = regions.pick(found, "quantity", offers.quantity)
         qty = offers.quantity(qty) if qty else offers.quantity(name) or _pack_after_price(card)
     purity = title_purity or offers.purity(regions.pick(found, "purity") or "")
     return {"url": link, "title": name, "cas": cas, "price_amount": low, "price_max": high,
             "price_currency": currency, "purity": purity, "quantity": qty,
-            "price_text": f.clean(" ".join(price_texts(card)))}
+            "price_basis": price_basis(regions.lines(card)) if low is not None else None,
+            "price_text": f.clean(" ".join(shown))}
 
 
 def _pack_after_price(card) -> str | None:
@@ -165,10 +226,50 @@ _NET = re.compile(r"netto|\bnet\b|ex\.? ?tax|excl|zzgl|без ндс|不含税|h
                   re.I)
 
 
+_GROSS = re.compile(r"brutto|\bgross\b|incl\.?(?:uding)? (?:vat|tax|mwst)|inkl\.? (?:mwst|ust)|"
+                    r"z vat|\bttc\b|con iva|含税|с ндс|\bvat incl", re.I)
+
+
+def price_basis(lines: list[str]) -> str | None:
+    """The VAT basis of the price a page states: "incl. VAT" when a gross (brutto, incl. VAT,
+    TTC) price is labelled, "excl. VAT" when only a net one is; None when the page says neither."""
+    priced = [x for x in lines if len(x) < 80 and (offers.amounts(x) or _GROSS.fullmatch(
+        x.strip(" :")) or _NET.fullmatch(x.strip(" :")))]
+    joined = " ".join(priced)
+    if _GROSS.search(joined):
+        return "incl. VAT"
+    return "excl. VAT" if _NET.search(joined) else None
+
+
 _PRICE_CLASS = ("price", "cena", "preis", "precio", "prix", "prezzo", "preco", "preço", "tsena",
                 "amount", "jiage")
-_OLD = re.compile(r"old|regular|was|strike|before|compare|net(?:to)?\b|unit-?price|base-?price",
+# Class tokens of a price that is not the offer's: old/list/struck-through, net, per unit.
+_OLD = re.compile(r"(?:^|[\s_-])(?:old|regular|was|strike|striked|strikethrough|line-?through|"
+                  r"before|compare|crossed|rrp|uvp|msrp|netto|net)(?:$|[\s_-])|list-?price|"
+                  r"unit-?price|base-?price|price[-_]*(?:old|was|before|regular|compare|list)",
                   re.I)
+# What a price next to the offer's own is: other sellers' offers ("Andere Angebote EUR 25,50
+# (1 gebrauchter Artikel)", "(3 new offers)"), a saving or coupon badge ("Save $27.00", "EUR 1,00
+# sparen"), shipping ("+ EUR 4,90 Versandkosten").
+_NOT_ITEM = re.compile(
+    r"\(\s*\d+\s*(?:neue?r?|gebrauchte?r?|new|used|offers?|angebote?|ofertas?|offres?|"
+    r"nouveaux?|nuevos?|nowe|używane)\b|andere angebote|other (?:sellers|offers)|"
+    r"more buying choices|\boffers? from\b|autres offres|otras ofertas|inne oferty|"
+    r"\bsparen\b|\bsave\b|you save|\bsaving|économisez|ahorra|oszczędzasz|\bcoupon|gutschein|"
+    r"versand|shipping|\bpostage|\bdelivery\b|livraison|envío|wysyłka|dostawa|运费", re.I)
+
+
+def _not_item_price(node, text: str) -> bool:
+    """The price in `node` belongs to something else than the item: another seller's offer, a
+    saving, shipping (read from the price's own text, its parent's and the label before it)."""
+    parent = node.getparent()
+    around = (f.text(parent) or "").replace(text, " ") if parent is not None else ""
+    context = [text, around]  # what the price's own small block says beside the figure
+    prev = node.getprevious() if node.getprevious() is not None else (
+        parent.getprevious() if parent is not None else None)
+    if prev is not None and isinstance(prev.tag, str):
+        context.append(f.text(prev) or "")
+    return any(_NOT_ITEM.search(c) for c in context if len(c) < 40)  # not the whole card
 
 
 def _price_parts(node) -> list[str]:
@@ -177,20 +278,31 @@ def _price_parts(node) -> list[str]:
             _OLD.search(node.get("class") or ""):
         return []
     text = f.text(node) or ""
-    if not offers.amounts(text):
+    if not offers.amounts(text) or _not_item_price(node, text):
         return []
     if not _NET.search(text):
         return [text]
-    return [t for child in node if isinstance(child.tag, str) for t in _price_parts(child)]
+    return [t for child in node if isinstance(child.tag, str) and not _net_labelled(child)
+            for t in _price_parts(child)]
+
+
+def _net_labelled(child) -> bool:
+    """A price a net label names: "9,16 € <span>netto</span>", "<span>netto:</span> 9,16 €"."""
+    after, before = child.getnext(), child.getprevious()
+    words = [f.text(x) or "" for x in (after, before) if x is not None and isinstance(x.tag, str)]
+    if after is None and child.tail:
+        words.append(child.tail)
+    nearest = [w for w in words if len(w) < 20 and not offers.amounts(w)]
+    return bool(nearest) and _NET.search(nearest[0]) is not None
 
 
 def price_texts(el) -> list[str]:
     """Texts of the price elements in `el` (old, struck-through and net prices left out)."""
-    test = " or ".join(f"contains(translate(@class,'ABCDEFGHIJKLMNOPQRSTUVWXYZ',"
-                       f"'abcdefghijklmnopqrstuvwxyz'),'{w}')" for w in _PRICE_CLASS)
     out = []
-    for node in el.xpath(f".//*[{test}]"):
-        out.extend(_price_parts(node))
+    for node in el.iterdescendants():
+        cls = node.get("class") if isinstance(node.tag, str) else None
+        if cls and any(w in cls.lower() for w in _PRICE_CLASS):
+            out.extend(_price_parts(node))
     return f.unique(out)
 
 
@@ -234,18 +346,43 @@ def size_prices(el) -> dict | None:
             "quantity": low[2]}
 
 
+def _in_rail(card, depth: int = 4) -> bool:
+    """True when a card's container (a few levels up) is marked as ads or recommendations."""
+    for anc in list(card.iterancestors())[:depth]:
+        label = f"{anc.get('class') or ''} {anc.get('id') or ''} {anc.get('aria-label') or ''}"
+        if _RAIL.search(label):
+            return True
+    return False
+
+
 def find_cards(block, base: str) -> list[dict]:
-    """One dict per product card on a result or catalog page ([] when there is no list)."""
-    links = _product_links(block, base)
+    """One dict per product card on a result or catalog page ([] when there is no list); a
+    product shown in two cards (a sponsored copy and the organic result) is read once."""
+    links, url_of = _keyed(_product_links(block, base))
+    shows: dict = {}  # card -> "price", "cas" or "" (each card's text is read once)
+
+    def offer(card) -> bool:
+        if card not in shows:
+            text = card.text_content() or ""
+            shows[card] = "price" if offers.amounts(text) else "cas" if find_cas(text) else ""
+        return bool(shows[card])
+
     groups = [g for g in _card_groups(block, links)
-              if sum(_shows_offer(c) for c, _ in g) >= max(_CARD_MIN, len(g) // 2)]
-    groups.sort(key=lambda g: -sum(bool(offers.amounts(c.text_content() or "")) for c, _ in g))
+              if sum(offer(c) for c, _ in g) >= max(_CARD_MIN, len(g) // 2)
+              or _product_thumbs(g, links)]
+    groups.sort(key=lambda g: -sum(shows.get(c) == "price" for c, _ in g))
+    if len(groups) > 1:
+        main = max(groups, key=len)
+        groups = [g for g in groups if g is main or not _in_rail(g[0][0])]
     out: dict[str, dict] = {}
     for group in groups:
         for card, link in group:
-            if link in out:
+            if link in out and out[link]["price_amount"] is not None:
                 continue
             item = read_card(card, link, links)
-            if item["title"]:
-                out[link] = item
+            if item["title"] and (_COUNTER_TITLE.search(item["title"])
+                                  or _CALL_TO_ACTION.match(item["title"])):
+                continue  # an offer counter, a saving badge, a sort control: not a product
+            if item["title"] and (link not in out or item["price_amount"] is not None):
+                out[link] = {**item, "url": url_of.get(link, link)}
     return list(out.values())

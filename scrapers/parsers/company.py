@@ -13,7 +13,7 @@ import re
 from urllib.parse import unquote, urlsplit
 
 from scrapers.parsers import fields as f
-from scrapers.parsers import product, regions, vocab
+from scrapers.parsers import product, regions, vocab, wallets
 
 _ORG_TYPES = {"Organization", "Corporation", "LocalBusiness", "Store", "OnlineStore",
               "WholesaleStore"}
@@ -84,7 +84,11 @@ def name(root, objects: list[dict], domain: str | None = None) -> str | None:
         parts = [p.strip() for p in re.split(r"\s*[，,]\s*", title) if p.strip()]
     titled = [p for p in (parts[-1], parts[0]) if len(parts) > 1 and len(p) <= 60
               and _key(p) and _key(p) not in heading] if parts else []
-    candidates = [c for c in (org, site, logo, *titled, copyright_) if c and _key(c)]
+    # "Search results on Example.de for: ...": the site named by its own domain in the title
+    written = re.search(rf"(?<![\w.])({re.escape(domain)}\.[a-z]{{2,6}}(?:\.[a-z]{{2}})?)(?![\w.])",
+                        title, re.I) if domain and len(domain) > 2 else None
+    candidates = [c for c in (org, site, logo, *titled, copyright_,
+                              written.group(1) if written else None) if c and _key(c)]
     if not candidates:
         return None
     sources = [_key(x) for x in (org, site, logo, title, copyright_, chrome, domain) if x]
@@ -128,7 +132,9 @@ def contacts(root, block_text: str | None = None) -> dict:
     phones += f.phones(chrome)
     emails = f.emails(shown) + [e for k, _, v in found if k == "email" for e in f.emails(v)]
     handles = f.handles(chrome)
-    for href in root.xpath("//a/@href"):
+    for href in (a.get("href") for a in root.iter("a")):
+        if href is None:
+            continue
         href = str(href).strip()
         scheme = href.split(":", 1)[0].lower()
         if scheme == "tel":
@@ -151,6 +157,10 @@ def contacts(root, block_text: str | None = None) -> dict:
     phones = [p for p in f.unique(phones)
               if re.sub(r"\D", "", p) not in im_numbers and _phone_like(p)]
     address = regions.pick(found, "address") or f.first(root, "//address")
+    # Payment addresses can stand anywhere (a product's "Pay with BTC/USDT" box, an order page):
+    # the whole page is read, and only checksum-valid addresses are kept.
+    for chain, addresses in wallets.wallets(root.text_content()).items():
+        handles.setdefault(chain, []).extend(addresses)
     return {"phones": _dedupe_digits(phones), "emails": f.unique(e.lower() for e in emails),
             "handles": {k: f.unique(v) for k, v in handles.items()}, "address": address}
 

@@ -7,6 +7,7 @@ nothing a page runs can leak into an item field.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import unicodedata
@@ -105,6 +106,7 @@ def first(root, xpath: str) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=65536)  # a long list repeats its links; urljoin is the cost
 def absolute(base: str, href: str | None) -> str | None:
     """An http(s) URL for `href` relative to `base`; javascript:, mailto: etc. -> None."""
     if not href:

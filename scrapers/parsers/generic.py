@@ -212,6 +212,7 @@ def _listing(url: str, data: dict, platform: str, vendor_id: str | None) -> List
         cas=data.get("cas"), formula=data.get("formula"), purity=data.get("purity"),
         price_text=data.get("price_text"), price_amount=data.get("price_amount"),
         price_max=data.get("price_max"), price_currency=data.get("price_currency"),
+        price_basis=data.get("price_basis"),
         quantity=data.get("quantity"), min_order=data.get("min_order"), stock=data.get("stock"),
         description=data.get("description"), vendor_id=vendor_id,
     )
@@ -246,7 +247,7 @@ def listings(url: str, html: str, platform: str, vendor_id: str | None = None, *
     if not found:
         data = product.read(root, schema[0] if schema else {})
         strict_ok = data and data["has_heading"] and (
-            data["cas_labelled"] or data["price_amount"] is not None)
+            data["cas_labelled"] or data["price_amount"] is not None or data["price_shown"])
         if data and (strict_ok or schema or (loose and data["cas"])):
             found = [_listing(url, data, platform, vendor_id)]
     return [claims.apply(x) for x in found]

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -25,17 +26,23 @@ MONEY = re.compile(
     rf"|(?P<n3>{_NUM})(?:{_RANGE_SEP}(?P<n4>{_NUM}))?\s*(?P<c2>{_CUR})(?![A-Za-z])",
     re.I,
 )
+_DIGIT = re.compile(r"\d")
+_ANY_CURRENCY = re.compile(_CUR, re.I)
 # A reference price per unit in brackets ("(17,77 € * / 1 L)") is not the offer's price.
-_UNIT_REFERENCE = re.compile(r"\([^()]*\d[^()]*/\s*\d*\s*[A-Za-z]{1,3}\s*\)")
+# So is one per unit of measure ("$21.59 ($6.12/ounce)", "(EUR 61,20/kg)", "(€1.20 / 100 g)").
+_UNIT_REFERENCE = re.compile(
+    r"\([^()]*\d[^()]*/\s*\d*\s*(?:[A-Za-zµ]{1,3}|ounces?|oz|count|ct|unit|item|stück|stk|"
+    r"gram[ms]?|kilo(?:gram)?s?|lit(?:er|re)s?|fl\.? ?oz|pounds?|pieces?|piece)\.?\s*\)", re.I)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Money:
     low: float
     high: float
     currency: str
 
 
+@functools.lru_cache(maxsize=1024)
 def _currency(symbol: str) -> str | None:
     for pattern, code in _CURRENCIES:
         if re.fullmatch(pattern, symbol.strip(), re.I):
@@ -64,7 +71,14 @@ def number(text: str) -> float | None:
 
 def amounts(text: str | None) -> list[Money]:
     """Every price written in `text`, ranges kept as (low, high)."""
-    text = _UNIT_REFERENCE.sub(" ", text or "")
+    return list(_amounts(text or ""))
+
+
+@functools.lru_cache(maxsize=65536)  # the same price texts recur across a long result list
+def _amounts(text: str) -> tuple[Money, ...]:
+    if not _DIGIT.search(text) or not _ANY_CURRENCY.search(text):
+        return ()  # most lines of a page: no figure or no currency at all
+    text = _UNIT_REFERENCE.sub(" ", text)
     out = []
     for m in MONEY.finditer(text):
         code = _currency(m.group("c1") or m.group("c2") or "")
@@ -75,7 +89,7 @@ def amounts(text: str | None) -> list[Money]:
             continue
         high = second if second is not None and second > first else first
         out.append(Money(first, high, code))
-    return out
+    return tuple(out)
 
 
 _HEADER_CURRENCY = re.compile(
@@ -145,10 +159,14 @@ def quantity(text: str | None) -> str | None:
     return m.group(0).strip() if m else None
 
 
-_TITLE_PURITY = re.compile(rf"(?:,\s*|\s*\(\s*)({_PURITY.pattern})\s*\)?\s*$", re.I)
+# ", 95.0 – 98.0%" or "(min. 99,9% Tm2O3/TREO)" closing a name: a qualifier of a few words may
+# follow the figure inside the brackets ("zur Analyse", "Tm2O3/TREO", "(GC)").
+_TITLE_PURITY = re.compile(rf"(?:,\s*({_PURITY.pattern})\s*|\s*\(\s*({_PURITY.pattern})"
+                           rf"(?:\s*,?\s*[^()]{{1,30}})?\s*\))\s*$", re.I)
 
 
-_NAME_PURITY = re.compile(rf"\s({_PCT})(?=\s*(?:$|[-–]\s*[\d.,]+\s?(?:{_UNIT})\s*$))", re.I)
+_NAME_PURITY = re.compile(rf"\s((?:\d{{1,3}}(?:[.,]\d+)?\s*[-–—]\s*)?{_PCT})"
+                          rf"(?=\s*(?:$|[-–]\s*[\d.,]+\s?(?:{_UNIT})\s*$))", re.I)
 _STRENGTH_WORDS = re.compile(r"solution|lösung|roztw[oó]r|solución|solução|раствор|溶液|"
                              r"\bin\s+(?:water|wasser)|w/v|v/v|w/w", re.I)
 
@@ -163,8 +181,9 @@ def split_title(title: str) -> tuple[str, str | None]:
     if m and not _SOLUTION.search(title[m.start():]):
         head = title[: m.start()].strip(" ,-–")
         if head:
-            return head, m.group(1).strip()
+            return head, (m.group(1) or m.group(2)).strip()
     bare = _NAME_PURITY.search(title)
-    if bare and not _STRENGTH_WORDS.search(title) and (number(bare.group(1)[:-1]) or 0) >= 30:
+    figure = re.findall(r"\d{1,3}(?:[.,]\d+)?", bare.group(1))[-1] if bare else ""
+    if bare and not _STRENGTH_WORDS.search(title) and (number(figure) or 0) >= 30:
         return title, bare.group(1).strip()
     return title, None

@@ -53,6 +53,20 @@ def title(root, block, schema: dict) -> str | None:
             or strip_site(f.first(root, "//title"), site_name(root)))
 
 
+def selected_pack(root) -> str | None:
+    """The pack size preselected in a size `<select>` ("Size: 500ML" chosen among 500ML, 1L,
+    4L): the pack the shown price belongs to. A placeholder ("Choose an option") is no choice."""
+    for select in root.iter("select"):
+        options = [o for o in select.iter("option")]
+        packs = [o for o in options if offers.quantity(f.text(o) or "")]
+        if len(packs) < 2 or len(packs) < len(options) // 2:
+            continue  # not a size choice (a sort order, a country, a page size)
+        chosen = next((o for o in packs if o.get("selected") is not None), None)
+        if chosen is not None:
+            return offers.quantity(f.text(chosen) or "")
+    return None
+
+
 def read(root, schema: dict) -> dict | None:
     """The fields of the page's one product (None when the page names no product)."""
     block = regions.main_block(root)
@@ -67,11 +81,19 @@ def read(root, schema: dict) -> dict | None:
                     or schema.get("cas") or f.cas_as_written(name))
     cas = labelled_cas or f.cas_as_written(text)
     sizes = cards.size_prices(block)
+    shown_prices = cards.price_texts(block)
     if sizes:
         low, high, currency, qty = sizes["low"], sizes["high"], sizes["currency"], sizes["quantity"]
         price_text = None
+        # The range the page states above its size table can reach lower than the table's
+        # rows ("$105.00 – $120.00" over a 50LB row at $120.00): the buyer is shown that range,
+        # and the low end's pack is then not shown.
+        s_low, s_high, s_cur = offers.price_range(shown_prices[:1])
+        if s_low is not None and s_cur == currency and s_low < low - 0.005 and \
+                (s_high or s_low) >= (high or low) - 0.005:
+            low, high, qty, price_text = s_low, s_high, None, shown_prices[0]
     else:
-        shown = cards.price_texts(block)[:1]
+        shown = shown_prices[:1]
         low, high, currency = offers.price_range(shown)
         if low is None:  # a line that is nothing but a price, in the product block
             alone = next((x for x in regions.lines(block) if len(x) <= 30 and offers.amounts(x)
@@ -85,7 +107,7 @@ def read(root, schema: dict) -> dict | None:
         price_text = shown[0] if shown else (
             f"{schema.get('currency') or ''} {schema['price']:g}".strip()
             if schema.get("price") is not None and low == schema["price"] else None)
-        qty = regions.pick(found, "quantity", offers.quantity)
+        qty = selected_pack(root) or regions.pick(found, "quantity", offers.quantity)
         qty = offers.quantity(qty) if qty else offers.quantity(name)
         per_unit = re.search(r"/\s*(kg|g|mg|l|ml|t|lb|吨|千克|公斤|克|升)(?![A-Za-z])",
                              price_text or "", re.I)
@@ -98,6 +120,9 @@ def read(root, schema: dict) -> dict | None:
         "has_heading": bool(_heading(block, ".//h1") or _heading(block, "." + _TITLE_XPATH)
                             or schema.get("name")), "price_amount": low, "price_max": high,
         "price_currency": currency or schema.get("currency"), "price_text": price_text,
+        "price_basis": cards.price_basis(regions.lines(block)) if low is not None else None,
+        # a price element is shown, even a 0.00 placeholder: the page is a shop's product page
+        "price_shown": any(offers.amounts(x) for x in shown_prices),
         "purity": purity, "quantity": qty,
         "min_order": regions.pick(found, "min_order"),
         "stock": regions.pick(found, "stock") or schema.get("stock"),

@@ -11,6 +11,7 @@ its visible text one line per block element; `pairs()` reads label/value pairs f
 from __future__ import annotations
 
 import copy
+import functools
 import re
 
 from scrapers.parsers import fields as f
@@ -31,12 +32,28 @@ _RELATED_HEADINGS = re.compile(
     r"其它您可能感兴趣", re.I)
 
 
+_SCREEN_READER = " | ".join(
+    f".//*[contains(concat(' ', normalize-space(@class), ' '), ' {c} ')]"
+    for c in ("a-offscreen", "sr-only", "screen-reader-text", "visually-hidden", "visuallyhidden",
+              "screenreader-only", "sr-text"))
+
+
 def _attrs(el) -> str:
     return f"{el.get('class') or ''} {el.get('id') or ''} {el.get('role') or ''}"
 
 
+def _holds_main(el) -> bool:
+    """The page's main landmark (or an element around it) is content whatever its classes say
+    ("nav_redesign ... role=main" on a marketplace's result column)."""
+    if el.tag in ("header", "footer", "nav", "select", "option", "button"):
+        return False
+    return el.get("role") == "main" or bool(el.xpath(".//main|.//*[@role='main']"))
+
+
+@functools.lru_cache(maxsize=2)  # the listings and the company read the same page's block
 def main_block(root):
-    """A copy of the page's own content (chrome and related-product sections removed)."""
+    """A copy of the page's own content (chrome and related-product sections removed); shared
+    by its readers, who never change it."""
     body = root.find(".//body")
     block = copy.deepcopy(body if body is not None else root)
     drop = []
@@ -46,13 +63,15 @@ def main_block(root):
         chrome = el.tag in ("header", "footer", "nav", "aside", "select", "option", "button")
         boxed = el.tag in ("div", "section", "ul", "ol") and (
             _CHROME.search(_attrs(el)) or any(_RELATED.search(t) for t in _attrs(el).split()))
-        if chrome or boxed:
+        if (chrome or boxed) and not _holds_main(el):
             drop.append(el)
         elif el.tag in ("h2", "h3", "h4") and _RELATED_HEADINGS.search(f.text(el) or ""):
             drop.append(el.getparent() if el.getparent() is not None else el)
     for el in drop:
         if el.getparent() is not None and el is not block:
             el.drop_tree()
+    for el in block.xpath(_SCREEN_READER):  # text for screen readers only ("[Sponsored]")
+        el.drop_tree()
     return block
 
 

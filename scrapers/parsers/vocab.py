@@ -7,6 +7,7 @@ field a label names ("CAS-Nr.:" -> "cas", "纯度" -> "purity"); nothing here to
 
 from __future__ import annotations
 
+import functools
 import re
 
 LABELS: dict[str, tuple[str, ...]] = {
@@ -79,6 +80,9 @@ _INDEX: dict[str, str] = {
 
 _BY_LENGTH = sorted(((t, fld) for t, fld in _INDEX.items() if len(t) > 2),
                     key=lambda kv: -len(kv[0]))  # longest term first
+_BY_PREFIX: dict[str, list[tuple[str, str]]] = {}  # the same, bucketed by their first 3 chars
+for _term, _field in _BY_LENGTH:
+    _BY_PREFIX.setdefault(_term[:3], []).append((_term, _field))
 
 
 def norm_label(label: str | None) -> str:
@@ -86,14 +90,16 @@ def norm_label(label: str | None) -> str:
     return re.sub(r"\s+", " ", _TRIM.sub("", (label or "").lower()))
 
 
+@functools.lru_cache(maxsize=16384)  # labels repeat on every card of a long list
 def field_of(label: str | None) -> str | None:
     """The field a label names, or None. Exact matches first, then a label that begins with a
     known term followed by a qualifier ("cas no. (anhydrous)", "price (incl. vat)")."""
     key = norm_label(label)
     if not key or len(key) > 40:
         return None
-    field = _INDEX.get(key) or next((f for term, f in _BY_LENGTH if key.startswith(term)
-                                     and not key[len(term)].isalnum()), None)
+    field = _INDEX.get(key) or next((f for term, f in _BY_PREFIX.get(key[:3], ())
+                                     if key.startswith(term) and not key[len(term)].isalnum()),
+                                    None)
     if field == "quantity" and _NOT_PACK.search(key):
         return None  # a shipment's gross weight or carton size is not the offer's pack size
     return field
