@@ -29,13 +29,16 @@ def parse(url: str):
 def test_feed_lists_current_hits_newest_first(sample_server, sample_catalog):
     conn = sqlite3.connect(sample_catalog)
     current = conn.execute("select count(*) from hits where current = 1").fetchone()[0]
+    arrivals = conn.execute("select count(*) from radar_scores where top_since is not null"
+                            " and covered = 0").fetchone()[0]
     feed = parse(f"{sample_server}/-/feed.atom")
-    assert len(feed.entries) == min(current, 100)
+    assert len(feed.entries) == min(current + arrivals, 100)  # hits and radar arrivals
+    assert sum(":hit:" in e.id for e in feed.entries) == min(current, len(feed.entries))
     published = [e.published for e in feed.entries]
     assert published == sorted(published, reverse=True)
     assert len({e.id for e in feed.entries}) == len(feed.entries)
     assert feed.feed.updated == published[0]
-    first = feed.entries[0]
+    first = next(e for e in feed.entries if ":hit:" in e.id)
     assert " offered by " in first.title and first.summary
     links = [first.link] + [x.href for x in first.links]
     assert all(x.startswith(sample_server) for x in links)

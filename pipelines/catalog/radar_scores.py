@@ -27,6 +27,7 @@ RADAR_FORMAT = 1
 TABLE = "radar_scores"
 COLUMNS = TABLES[TABLE][0]  # declared with the rest of the catalog's shape
 MAX_VENDOR_NAMES = 8
+TOP_DEFAULT = 25  # the head of the ranking whose newcomers the Atom feed announces
 
 
 _BUILT: dict[str, RadarChemistry] = {}  # watchlist version -> indexes (built once a process)
@@ -36,6 +37,12 @@ def enabled() -> bool:
     """PRECURSOR_WATCH_RADAR=0 turns the update after crawl, ingest and rescan off."""
     return os.environ.get("PRECURSOR_WATCH_RADAR", "1").strip().lower() not in (
         "0", "off", "no", "false")
+
+
+def top_size() -> int:
+    """PRECURSOR_WATCH_RADAR_TOP: how many of the ranking count as its top (default 25)."""
+    raw = os.environ.get("PRECURSOR_WATCH_RADAR_TOP", "").strip()
+    return int(raw) if raw.isdigit() and int(raw) > 0 else TOP_DEFAULT
 
 
 def radar_for(watchlist) -> RadarChemistry:
@@ -172,13 +179,14 @@ def update_radar(db, radar: RadarChemistry, today: dt.date | None = None,
             row["covered"] = 1
             row["covered_by"] = row.get("covered_by") or "matched in the catalog"
         rows.append(row)
-    _write(db, rows, fresh)
+    _write(db, rows, fresh, now)
     return {"assessed": len(fresh), "scored": len(rows), "version": version}
 
 
-def _write(db, rows: list[dict], fresh: dict) -> None:
+def _write(db, rows: list[dict], fresh: dict, now: str) -> None:
     """Rows in one transaction (joining the caller's when one is open): new chemistry as whole
-    rows (INSERT OR REPLACE), re-scored rows by their context columns only."""
+    rows (INSERT OR REPLACE), re-scored rows by their context columns only, then the top of
+    the ranking marked (`_mark_top`)."""
     own = not db.conn.in_transaction
     if own:
         db.execute("BEGIN IMMEDIATE")
@@ -193,12 +201,49 @@ def _write(db, rows: list[dict], fresh: dict) -> None:
               row["first_seen"], row["vendor_names"], row["scored_at"], row["covered"],
               row.get("covered_by"), row["inchikey"]]
              for row in rows if row["inchikey"] not in fresh])
+        _mark_top(db, now)
     except BaseException:
         if own:
             db.execute("ROLLBACK")
         raise
     if own:
         db.execute("COMMIT")
+
+
+def _mark_top(db, now: str) -> None:
+    """`top_since` is when a substance entered the top of the ranking (`top_size()` uncovered
+    substances with a score); it is cleared when the substance leaves it, so a return is a new
+    arrival. The Atom feed announces each arrival once."""
+    top = [r[0] for r in db.execute(
+        f"SELECT inchikey FROM [{TABLE}] WHERE covered = 0 AND score > 0"
+        f" ORDER BY score DESC, inchikey LIMIT ?", [top_size()]).fetchall()]
+    marks = ",".join("?" * len(top))
+    left = f" AND inchikey NOT IN ({marks})" if top else ""
+    db.conn.execute(f"UPDATE [{TABLE}] SET top_since = NULL WHERE top_since IS NOT NULL{left}",
+                    top)
+    if top:
+        db.conn.execute(f"UPDATE [{TABLE}] SET top_since = ? WHERE top_since IS NULL"
+                        f" AND inchikey IN ({marks})", [now, *top])
+
+
+def radar_arrivals(conn, limit: int) -> list[dict]:
+    """Substances now in the top of the ranking, newest arrival first (for the Atom feed); an
+    empty list on a catalog without radar scores."""
+    cols = {r[1] for r in conn.execute(f"PRAGMA table_info([{TABLE}])").fetchall()}
+    if "top_since" not in cols:
+        return []
+    cur = conn.execute(
+        f"SELECT inchikey, name, smiles, score, route, nearest, reasons, vendor_names,"
+        f" first_seen, top_since FROM [{TABLE}] WHERE top_since IS NOT NULL AND covered = 0"
+        f" ORDER BY top_since DESC, score DESC, inchikey LIMIT ?", [limit])
+    names = [d[0] for d in cur.description]
+    out = []
+    for values in cur.fetchall():
+        row = dict(zip(names, values, strict=True))
+        row["reasons"] = json.loads(row["reasons"] or "[]")
+        row["vendor_list"] = [v["name"] for v in json.loads(row.pop("vendor_names") or "[]")]
+        out.append(row)
+    return out
 
 
 class _Stored:

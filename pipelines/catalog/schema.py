@@ -169,7 +169,7 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...], list[tuple[str, 
             "route": str, "route_path": str, "reasons": str, "nearest": str,
             "similarity": float, "vendors": int, "listed_vendors": int, "platforms": int,
             "vendor_names": str, "first_seen": str, "covered": int, "covered_by": str,
-            "radar_version": str, "scored_at": str,
+            "radar_version": str, "scored_at": str, "top_since": str,
         },
         "inchikey",
         [],
@@ -222,6 +222,7 @@ INDEXES: list[tuple[str, tuple[str, ...], bool]] = [
     ("mentions", ("entry",), False),
     ("radar_scores", ("score",), False),
     ("radar_scores", ("first_seen",), False),
+    ("radar_scores", ("top_since",), False),
 ]
 
 FTS_CONFIG: dict[str, tuple[str, ...]] = {

@@ -1,8 +1,9 @@
 """Atom feeds of new watchlist hits, newest first (RFC 4287): all hits, one watchlist entry's or
 one vendor's, for feed readers and mail bridges. Each hit is one Atom entry with a stable id
 (the listing and the entry), the time it was first detected, and links to the listing, the
-vendor's dossier and the archived evidence. Scraped text is escaped and stripped of characters
-XML cannot hold."""
+vendor's dossier and the archived evidence. The radar's arrivals (an unlisted substance entering
+the top of its ranking) are entries too, in the main feed and in the radar feed. Scraped text is
+escaped and stripped of characters XML cannot hold."""
 
 from __future__ import annotations
 
@@ -56,10 +57,15 @@ def feed_hits(conn: sqlite3.Connection, entry: str | None = None, vendor: int | 
         " limit ?", [*params, limit], order)]
 
 
-def atom(hits: list[dict], *, title: str, self_url: str, base: str, db_name: str) -> str:
-    """The feed as Atom XML; `base` is the site's absolute root (no trailing slash)."""
-    updated = _time(hits[0]["first_detected"]) if hits else _time(
-        datetime.now(UTC).isoformat())
+def atom(hits: list[dict], *, title: str, self_url: str, base: str, db_name: str,
+         radar: list[dict] = (), limit: int = FEED_SIZE) -> str:
+    """The feed as Atom XML, hits and radar arrivals merged newest first (at most `limit`);
+    `base` is the site's absolute root (no trailing slash)."""
+    items = [(_time(h["first_detected"]), _entry(h, base, db_name)) for h in hits]
+    items += [(_time(r["top_since"]), _radar_entry(r, base)) for r in radar]
+    items.sort(key=lambda item: item[0], reverse=True)  # stable: hits keep their order
+    items = items[:limit]
+    updated = items[0][0] if items else _time(datetime.now(UTC).isoformat())
     out = ['<?xml version="1.0" encoding="utf-8"?>',
            '<feed xmlns="http://www.w3.org/2005/Atom">',
            f"<title>{_text(title)}</title>",
@@ -69,8 +75,7 @@ def atom(hits: list[dict], *, title: str, self_url: str, base: str, db_name: str
            f"<updated>{updated}</updated>",
            "<author><name>precursor-watch</name></author>",
            '<generator uri="https://github.com/">precursor-watch</generator>']
-    for h in hits:
-        out.append(_entry(h, base, db_name))
+    out.extend(text for _, text in items)
     out.append("</feed>")
     return "\n".join(out) + "\n"
 
@@ -100,3 +105,25 @@ def _entry(h: dict, base: str, db_name: str) -> str:
             f"<updated>{_time(h['first_detected'])}</updated>"
             f"<published>{_time(h['first_detected'])}</published>{''.join(links)}{cats}"
             f"<summary>{_text(summary)}</summary></entry>")
+
+
+def _radar_entry(r: dict, base: str) -> str:
+    """One radar arrival: the substance, its score and reasons (route, nearest listed entry,
+    vendors), linked to the Radar page and its drawing; the id names the arrival's time, so a
+    substance that leaves the top and comes back is announced again."""
+    name = r["name"] or r["inchikey"]
+    title = f"Radar: {name} entered the top of the ranking (score {r['score']:.2f})"
+    reasons = "; ".join(r["reasons"] + (["vendors: " + ", ".join(r["vendor_list"])]
+                                        if r["vendor_list"] else []))
+    summary = (f"{name} ({r['inchikey']}), unlisted, first seen {r['first_seen'] or '-'}; "
+               f"{r['route'] or 'no route'}; nearest listed entry {r['nearest'] or '-'}; "
+               f"{reasons}")
+    page = f"{base}/-/radar"
+    drawing = f"{base}/-/structure/{quote(r['inchikey'], safe='')}.svg"
+    return (f"<entry><id>urn:precursor-watch:radar:{_text(quote(r['inchikey'], safe=''))}:"
+            f"{_text(quote(r['top_since'], safe=''))}</id><title>{_text(title)}</title>"
+            f"<updated>{_time(r['top_since'])}</updated>"
+            f"<published>{_time(r['top_since'])}</published>"
+            f'<link rel="alternate" type="text/html" href={_attr(page)}/>'
+            f'<link rel="related" title="structure" href={_attr(drawing)}/>'
+            f'<category term="radar"/><summary>{_text(summary)}</summary></entry>')

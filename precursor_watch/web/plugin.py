@@ -149,11 +149,21 @@ async def radar_view(datasette, request):
 
 
 async def feed_view(datasette, request):
-    """Atom feed of the newest hits: all, `/-/feed/entry/ID.atom` or `/-/feed/vendor/ID.atom`
-    (also `?entry=` / `?vendor=`)."""
-    from precursor_watch.web.feed import atom, feed_hits
+    """Atom feed of the newest hits and radar arrivals (`/-/feed.atom`), one entry's or one
+    vendor's hits (`/-/feed/entry/ID.atom`, `/-/feed/vendor/ID.atom`, also `?entry=` /
+    `?vendor=`), or the radar's arrivals alone (`/-/feed/radar.atom`)."""
+    from pipelines.catalog.radar_scores import radar_arrivals
+    from precursor_watch.web.feed import FEED_SIZE, atom, feed_hits
 
     db = await _db(datasette, request)
+    base = datasette.absolute_url(request, datasette.urls.path("/")).rstrip("/")
+    self_url = datasette.absolute_url(request, request.full_path)
+    db_name = datasette.get_database().name
+    if request.url_vars.get("radar"):
+        radar = await db.execute_fn(lambda c: radar_arrivals(c, FEED_SIZE))
+        text = atom([], radar=radar, title="precursor-watch: radar arrivals", self_url=self_url,
+                    base=base, db_name=db_name)
+        return Response(text, content_type="application/atom+xml; charset=utf-8")
     entry = request.url_vars.get("entry") or request.args.get("entry")
     vendor = request.url_vars.get("vendor") or request.args.get("vendor")
     if vendor is not None and not vendor.isdigit():
@@ -171,12 +181,11 @@ async def feed_view(datasette, request):
             raise NotFound(f"No vendor {vid}")
         what = found[0] or f"vendor {vid}"
     hits = await db.execute_fn(lambda c: feed_hits(c, entry, vid))
-    base = datasette.absolute_url(request, datasette.urls.path("/")).rstrip("/")
-    self_url = datasette.absolute_url(request, request.full_path)
-    title = "precursor-watch: new watchlist hits" + (
-        f" for {what}" if entry or vid is not None else "")
-    text = atom(hits, title=title, self_url=self_url, base=base,
-                db_name=datasette.get_database().name)
+    everything = not entry and vid is None
+    radar = await db.execute_fn(lambda c: radar_arrivals(c, FEED_SIZE)) if everything else []
+    title = ("precursor-watch: new watchlist hits and radar arrivals" if everything
+             else f"precursor-watch: new watchlist hits for {what}")
+    text = atom(hits, radar=radar, title=title, self_url=self_url, base=base, db_name=db_name)
     return Response(text, content_type="application/atom+xml; charset=utf-8")
 
 
@@ -293,6 +302,7 @@ def register_routes():
         (r"^/-/search(?P<fmt>\.json)?$", search_view),
         (r"^/-/report(?P<fmt>\.html|\.json|\.safecsv)?$", report_view),
         (r"^/-/feed\.atom$", feed_view),
+        (r"^/-/feed/(?P<radar>radar)\.atom$", feed_view),
         (r"^/-/feed/entry/(?P<entry>[^/]+)\.atom$", feed_view),
         (r"^/-/feed/vendor/(?P<vendor>[^/.]+)\.atom$", feed_view),
         (r"^/-/structure/(?P<key>[A-Za-z0-9_.-]+)\.svg$", structure_view),
