@@ -8,9 +8,9 @@ from __future__ import annotations
 import sqlite3
 from collections import Counter
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 
+from pipelines.catalog.clock import utcnow_seconds
 from precursor_watch.web.countries import country_code
 from precursor_watch.web.hit_queries import (
     HIT_ROW_SQL,
@@ -106,7 +106,7 @@ def _collect(conn, f: Filters, db_path: Path, evidence_root) -> dict:
         h["new"] = (h["first_run"] in new_runs) if not info["since"] else True
         h["capture"] = captures.kind(h["warc_file"], h["warc_record_id"])
     return {
-        "generated_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "generated_at": utcnow_seconds(),
         "catalog": str(db_path), "filters": asdict(f), "since": info,
         "summary": summarize(hits), "hits": hits, "entries": by_entry(hits),
         "networks": _networks(conn, hits),
