@@ -30,11 +30,15 @@ _WORKER_MATCHER = None  # a worker process's matcher (inherited through the fork
 
 @functools.cache
 def shared_matcher():
-    """This process's matcher (the default data directory), built once: its indexes and the
-    OPSIN JVM are paid once per process, not once per spider or command."""
+    """This process's matcher (the default data directory), built once: its indexes are paid
+    once per process, not once per spider or command. Its OPSIN JVM starts in the process that
+    matches (a worker warms it up when forked; in process, at the first batch), so a crawl
+    whose chemistry runs in workers does not keep an idle JVM of its own."""
     from chem.matcher import Matcher
 
-    return Matcher()
+    matcher = Matcher(use_opsin=False)
+    matcher.use_opsin = True
+    return matcher
 
 
 def _init_worker(matcher) -> None:
@@ -42,6 +46,10 @@ def _init_worker(matcher) -> None:
     OPSIN starts its own JVM there (chem.opsin resets its pipes after a fork)."""
     global _WORKER_MATCHER
     _WORKER_MATCHER = matcher
+    if matcher.use_opsin:
+        from chem import opsin
+
+        opsin.warm_up()
 
 
 def _match_in_worker(inputs: list[dict]) -> list[dict]:
