@@ -164,3 +164,19 @@ def _empty_dictionary():
     from chem.dictionary import Dictionary
 
     return Dictionary([], {}, {})
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("npp", ["npp"]),                      # an id, any case
+    ("NPP", ["npp"]),
+    ("39742-60-4", ["npp"]),               # a CAS as written
+    ("CAS 39742604", ["npp"]),             # another written form of the same CAS
+    ("39742-60-5", []),                    # a wrong check digit is no CAS
+    ("N-Phenethyl-4-piperidone", ["npp"]),  # a name, by name key
+    ("N-phenethyl-4-piperidone HCl", ["npp"]),  # salt words ignored when nothing else matches
+    ("table salt", []),
+])
+def test_the_watchlist_lookup_cli_and_web_share(query, expected):
+    from chem.watchlist import default_watchlist
+
+    assert [e.id for e in default_watchlist().find(query)] == expected
