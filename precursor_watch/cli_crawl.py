@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import importlib
 import json
 import os
 import sys
@@ -215,16 +214,18 @@ def parse(slug: str, page: str, url: str, kind: str | None) -> None:
     from scrapy.http import HtmlResponse
 
     from scrapers.export import item_to_dict
-
-    try:
-        parser = importlib.import_module(f"scrapers.parsers.{slug}")
-    except ImportError as exc:
-        raise click.UsageError(f"no parser for {slug!r}") from exc
-    kind = kind or getattr(parser, "page_kind", lambda u: None)(url) or "search"
-    func = getattr(parser, f"parse_{kind}", None)
-    if func is None:
-        raise click.UsageError(f"{slug} has no parse_{kind}")
     from scrapers.parsers import post
+    from scrapers.sites import SITES
+
+    site = SITES.get(slug)
+    if site is None:
+        raise click.UsageError(f"no parser for {slug!r} in the site registry (known: "
+                               f"{', '.join(SITES)})")
+    kind = kind or site.parser.page_kind(url) or site.kinds[0]
+    func = site.parse_functions().get(kind)
+    if func is None:
+        raise click.UsageError(f"{slug} has no parse_{kind} (its page kinds: "
+                               f"{', '.join(site.kinds)})")
 
     text = HtmlResponse(url=url, body=Path(page).read_bytes()).text  # decode by declared charset
     result = post.process(func(url, text), url)
