@@ -17,6 +17,7 @@ import multiprocessing
 from collections import OrderedDict
 from concurrent.futures import Future, ProcessPoolExecutor
 
+from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.defer import Deferred, DeferredList, succeed
 
 from chem.caches import env_size
@@ -235,7 +236,7 @@ class Chemistry:
 class ChemistryPipeline:
     """Adds `chemistry` to listing records; vendor records pass through.
 
-    `process_item` returns a Deferred: a listing whose text is not cached waits for its batch,
+    `process_item` is a coroutine: a listing whose text is not cached waits for its batch,
     which resolves in the worker processes while the reactor goes on fetching. Items leave in
     the order they entered (a batch completes after the one before it), so the catalog writer
     sees the records of a listing in crawl order. With `workers=0` batches resolve on the
@@ -268,7 +269,7 @@ class ChemistryPipeline:
         self._shared[self.workers] = (chemistry, users + 1)
         self.chemistry = chemistry
 
-    def process_item(self, item):
+    async def process_item(self, item):
         if not isinstance(item, dict) or item.get("item_type") != "listing":
             return item
         assert self.chemistry is not None
@@ -285,7 +286,7 @@ class ChemistryPipeline:
             from twisted.internet import reactor
 
             self._timer = reactor.callLater(self.wait, self._flush)
-        return done
+        return await maybe_deferred_to_future(done)
 
     def _flush(self) -> None:
         """Send the waiting items' new texts to the workers; when their batches (and the batch
@@ -335,9 +336,14 @@ class ChemistryPipeline:
                 else:
                     done.errback(failure)
 
-    def close_spider(self):
+    async def close_spider(self) -> None:
         """Flush what waits, then (when the last spider using them closes) stop the workers
         once the batches in flight are done."""
+        closing = self._close()
+        if closing is not None:
+            await maybe_deferred_to_future(closing)
+
+    def _close(self) -> Deferred | None:
         self._flush()
         chemistry, users = self._shared.get(self.workers, (None, 0))
         last = chemistry is self.chemistry and users <= 1

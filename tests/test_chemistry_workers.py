@@ -26,6 +26,7 @@ from twisted.internet import asyncioreactor
 asyncioreactor.install()
 from twisted.internet import reactor, task
 from twisted.internet.defer import DeferredList
+from scrapy.utils.defer import deferred_from_coro
 
 from chem.dictionary import default_dictionary
 from pipelines.chemistry import ChemistryPipeline
@@ -43,7 +44,7 @@ out = {}
 def run():
     clock.start(0.005)
     start = time.perf_counter()
-    ds = [pipeline.process_item(dict(it)) for it in items]
+    ds = [deferred_from_coro(pipeline.process_item(dict(it))) for it in items]
     def done(results):
         out["batch"] = time.perf_counter() - start
         out["hits"] = sum(1 for ok, it in results if ok and it["chemistry"]["hits"])
@@ -53,11 +54,7 @@ def run():
         inside = [t for t in ticks if t >= start]
         out["gap"] = max(b - a for a, b in zip([start, *inside], [*inside, time.perf_counter()]))
         clock.stop()
-        d = pipeline.close_spider()
-        if d is not None:
-            d.addBoth(lambda _: reactor.stop())
-        else:
-            reactor.stop()
+        deferred_from_coro(pipeline.close_spider()).addBoth(lambda _: reactor.stop())
     DeferredList(ds).addCallback(done)
 
 reactor.callWhenRunning(run)
