@@ -11,9 +11,14 @@ the same workers. One matcher per process (`shared_matcher`), shared by every sp
 
 from __future__ import annotations
 
+import ctypes
 import functools
 import logging
 import multiprocessing
+import os
+import signal
+import threading
+import time
 from collections import OrderedDict
 from concurrent.futures import Future, ProcessPoolExecutor
 
@@ -42,15 +47,37 @@ def shared_matcher():
     return matcher
 
 
-def _init_worker(matcher) -> None:
+def _init_worker(matcher, parent: int) -> None:
     """Runs first in each forked worker: the fork hands it the parent's matcher (no pickling);
-    OPSIN starts its own JVM there (chem.opsin resets its pipes after a fork)."""
+    OPSIN starts its own JVM there (chem.opsin resets its pipes after a fork). The worker dies
+    with its parent: a crawl killed outright (SIGKILL) leaves no orphan holding its pipes."""
     global _WORKER_MATCHER
+    _die_with_parent(parent)
     _WORKER_MATCHER = matcher
     if matcher.use_opsin:
         from chem import opsin
 
         opsin.warm_up()
+
+
+def _die_with_parent(parent: int) -> None:
+    """Ask Linux to SIGKILL this process when its parent dies (prctl PR_SET_PDEATHSIG); where
+    that is not available, a daemon thread watches for the parent to go."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(1, signal.SIGKILL, 0, 0, 0) == 0:  # 1 = PR_SET_PDEATHSIG
+            if os.getppid() != parent:  # the parent died before the request took effect
+                os._exit(1)
+            return
+    except (OSError, AttributeError):
+        pass
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="parent-watch").start()
 
 
 def _match_in_worker(inputs: list[dict]) -> list[dict]:
@@ -204,7 +231,7 @@ class Chemistry:
                 return None
             self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx,
                                              initializer=_init_worker,
-                                             initargs=(self.matcher,))
+                                             initargs=(self.matcher, os.getpid()))
             for started in [self._pool.submit(_ready) for _ in range(self.workers)]:
                 started.result()
         return self._pool

@@ -177,3 +177,42 @@ def test_the_watchlist_lookup_cli_and_web_share(query, expected):
     from chem.watchlist import default_watchlist
 
     assert [e.id for e in default_watchlist().find(query)] == expected
+
+
+ORPHAN_SCRIPT = """
+import os, sys, time
+from pipelines.chemistry import Chemistry
+
+chemistry = Chemistry(workers=1)
+chemistry.open()
+print(" ".join(str(p) for p in chemistry._pool._processes), flush=True)
+time.sleep(600)
+"""
+
+
+@pytest.mark.subprocess
+def test_a_killed_parent_leaves_no_orphan_chemistry_worker():
+    """SIGKILL of the crawling process: its worker dies too (else it holds the crawl's pipes
+    and a JVM until someone kills it by hand)."""
+    import signal
+    import time
+
+    proc = subprocess.Popen([sys.executable, "-c", ORPHAN_SCRIPT], cwd=ROOT, text=True,
+                            stdout=subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    workers = [int(p) for p in proc.stdout.readline().split()]
+    assert workers and all(_alive(p) for p in workers)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=60)
+    deadline = time.monotonic() + 30
+    while any(_alive(p) for p in workers) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not any(_alive(p) for p in workers)
+    assert proc.stdout.read() == ""  # the pipe closed: no process holds it any more
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().split(")")[-1].split()[0] != "Z"  # a zombie is dead
+    except FileNotFoundError:
+        return False
