@@ -1,7 +1,7 @@
 """Throughput of the catalog pipelines beside sqlite-utils' bare `insert_all`, and a rescan.
 
-    python benchmarks/bench_ingest.py [--n 100000] [--distinct 3000] [--vendors 2000]
-                                      [--seed 7] [--workers 1] [--all-distinct 20000]
+    python benchmarks/bench_ingest.py [--n 100000] [--distinct 20000] [--vendors 2000]
+                                      [--seed 7] [--workers 2] [--all-distinct 20000]
 
 Synthetic listings (about `--distinct` distinct substances: ordinary chemicals from the offline
 PubChem dictionary by name, CAS or SMILES, plus every watchlist entry) are offered by `--vendors`
@@ -15,7 +15,8 @@ title), so every listing is matched (the cost without the text cache); it runs b
 on a matcher no earlier run warmed. Each run prints its wall-clock rate, the CPU seconds of the
 writing process and of the chemistry worker, and the load average (other processes share the
 CPU, so compare CPU rates between machines or busy moments).
-Targets: at least 10,000 listings/s through the pipelines (repeated texts); rescan under a minute.
+Targets: at least 5,000 listings/s through the pipelines with 2 workers on 100,000 listings of
+about 20,000 distinct texts (the defaults); rescan under a minute.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ from pipelines.ingest.feed import BATCH, load_records  # noqa: E402
 from pipelines.ingest.rescan import rescan  # noqa: E402
 from pipelines.validate import check  # noqa: E402
 
+TARGET = 5_000  # listings/s with 2 workers on 100,000 listings of ~20,000 distinct texts
 PLATFORMS = ["chemmarket", "b2bhub", "tradeford", "vendorsite"]
 WRAPPERS = ["{} 99% min", "Factory supply {}", "High purity {}", "{} powder in stock",
             "Buy {} online", "{} / fast delivery"]
@@ -132,10 +134,10 @@ def run_insert_all(path: Path, listings: list[dict]) -> float:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=100_000, help="listings (default 100000)")
-    ap.add_argument("--distinct", type=int, default=3_000, help="distinct substances")
+    ap.add_argument("--distinct", type=int, default=20_000, help="distinct substances")
     ap.add_argument("--vendors", type=int, default=2_000)
     ap.add_argument("--seed", type=int, default=7)
-    ap.add_argument("--workers", type=int, default=1,
+    ap.add_argument("--workers", type=int, default=2,
                     help="chemistry worker processes (0: match in the writing process)")
     ap.add_argument("--all-distinct", type=int, default=20_000,
                     help="listings of the all-distinct run (0: skip it)")
@@ -148,53 +150,80 @@ def main() -> None:
     vendors, listings = make_items(a.n, a.distinct, a.vendors, matcher, a.seed)
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        chemistry = Chemistry(matcher, workers=a.workers)
-        print(f"before the pipelines: {load()} ({os.cpu_count()} cores)")
-        elapsed, result, cpu, worker_cpu = run_pipelines(tmp / "catalog.db", vendors, listings,
-                                                         chemistry)
-        rate = a.n / elapsed
-        print(f"pipelines: {a.n:,} listings + {a.vendors:,} vendors in {elapsed:.1f}s = "
-              f"{rate:,.0f} listings/s ({chemistry.matched:,} distinct texts matched"
-              f" with {a.workers} worker(s); {result['hits_new']:,} hits)")
-        print(f"  CPU: writing process {cpu:.1f}s = {a.n / cpu:,.0f} listings per CPU-second;"
-              f" chemistry worker(s) {worker_cpu:.1f}s; all {a.n / (cpu + worker_cpu):,.0f}"
-              f" listings per CPU-second; after: {load()}")
+        rate = repeated_run(tmp, a, matcher, vendors, listings)
         if a.all_distinct:
-            distinct = [{**r, "title": f"{r.get('title') or ''} lot {i}"}
-                        for i, r in enumerate(listings[: a.all_distinct])]
-            # Run before the rescan, with a matcher whose caches no earlier run warmed: a
-            # worker is forked from this process's matcher, which has matched nothing yet (in
-            # process: a new matcher; only OPSIN's process-wide name cache stays warm).
-            fresh = matcher if a.workers else Matcher()
-            chem2 = Chemistry(fresh, workers=a.workers)
-            took2, _, cpu2, worker2 = run_pipelines(tmp / "distinct.db", vendors, distinct, chem2)
-            print(f"all-distinct: {len(distinct):,} listings, every text different, in "
-                  f"{took2:.1f}s = {len(distinct) / took2:,.0f} listings/s "
-                  f"({chem2.matched:,} texts matched) beside {rate:,.0f}/s with repeated texts")
-            print(f"  CPU: writing process {cpu2:.1f}s, chemistry worker(s) {worker2:.1f}s ="
-                  f" {len(distinct) / (cpu2 + worker2):,.0f} listings per CPU-second"
-                  f" (repeated: {a.n / (cpu + worker_cpu):,.0f}); {load()}")
+            all_distinct_run(tmp, a, matcher, vendors, listings, rate)
         raw = run_insert_all(tmp / "raw.db", listings)
         raw_rate = a.n / raw
         print(f"sqlite-utils insert_all: {a.n:,} rows in {raw:.1f}s = {raw_rate:,.0f} rows/s; "
               f"pipelines at 1/{raw_rate / rate:.1f} of the bare insert")
-        db = open_db(tmp / "catalog.db")
-        one = lambda sql: db.execute(sql).fetchone()[0]  # noqa: E731
-        print(f"catalog: {db['listings'].count:,} listings, {db['substances'].count:,} "
-              f"substances, {db['listing_versions'].count:,} versions, "
-              f"{one('select count(*) from vendors where merged_into is null'):,} vendors, "
-              f"{one('select count(distinct network) from vendor_networks where size > 1'):,}"
-              " networks")
-        t0 = time.perf_counter()
-        r = rescan(db, Chemistry(matcher))
-        took = time.perf_counter() - t0
-        print(f"rescan: {r['listings']:,} listings ({r['texts']:,} distinct texts) in "
-              f"{took:.1f}s; {r['hits_new']} new hits")
+        took = catalog_and_rescan(tmp / "catalog.db", matcher)
         verdict = lambda ok: "met" if ok else "NOT met"  # noqa: E731
-        print(f"targets: >= 10,000 listings/s: {verdict(rate >= 10_000)}; within an order of "
-              f"magnitude of insert_all: {verdict(raw_rate / rate <= 10)}; rescan < 60 s: "
-              f"{verdict(took < 60)}")
+        print(f"targets: >= {TARGET:,} listings/s with {a.workers} worker(s): "
+              f"{verdict(rate >= TARGET)}; within an order of magnitude of insert_all: "
+              f"{verdict(raw_rate / rate <= 10)}; rescan < 60 s: {verdict(took < 60)}")
 
+
+def repeated_run(tmp: Path, a, matcher: Matcher, vendors: list[dict],
+                 listings: list[dict]) -> float:
+    """The main run (texts repeat as on real marketplaces); returns its wall-clock rate."""
+    chemistry = Chemistry(matcher, workers=a.workers)
+    print(f"before the pipelines: {load()} ({os.cpu_count()} cores)")
+    elapsed, result, cpu, worker_cpu = run_pipelines(tmp / "catalog.db", vendors, listings,
+                                                     chemistry)
+    rate = a.n / elapsed
+    print(f"pipelines: {a.n:,} listings + {a.vendors:,} vendors in {elapsed:.1f}s = "
+          f"{rate:,.0f} listings/s wall ({chemistry.matched:,} distinct texts matched"
+          f" with {a.workers} worker(s); {result['hits_new']:,} hits)")
+    print(f"  CPU: writing process {cpu:.1f}s = {a.n / cpu:,.0f} listings per CPU-second;"
+          f" chemistry worker(s) {worker_cpu:.1f}s; all {a.n / (cpu + worker_cpu):,.0f}"
+          f" listings per CPU-second; after: {load()}")
+    if a.workers:
+        # With the work split over the writer and N workers, the wall rate a quiet machine
+        # gives is bounded by the busiest of them: the writer, or the workers' share.
+        cores = os.cpu_count() or 1
+        bound = a.n / max(cpu, worker_cpu / a.workers)
+        here = a.n / max(cpu, worker_cpu / a.workers, (cpu + worker_cpu) / cores)
+        print(f"  quiet-machine bounds from CPU time: {bound:,.0f} listings/s on "
+              f"{a.workers + 1} free cores (the busiest process), {here:,.0f} listings/s on "
+              f"this machine's {cores} cores (all the CPU time spread over them)")
+    return rate
+
+
+def all_distinct_run(tmp: Path, a, matcher: Matcher, vendors: list[dict],
+                     listings: list[dict], rate: float) -> None:
+    """Every text different (a lot number in every title): every listing is matched."""
+    distinct = [{**r, "title": f"{r.get('title') or ''} lot {i}"}
+                for i, r in enumerate(listings[: a.all_distinct])]
+    # Run before the rescan, with a matcher whose caches no earlier run warmed: a worker is
+    # forked from this process's matcher, which has matched nothing yet (in process: a new
+    # matcher; only OPSIN's process-wide name cache stays warm).
+    fresh = matcher if a.workers else Matcher()
+    chem2 = Chemistry(fresh, workers=a.workers)
+    took2, _, cpu2, worker2 = run_pipelines(tmp / "distinct.db", vendors, distinct, chem2)
+    print(f"all-distinct: {len(distinct):,} listings, every text different, in "
+          f"{took2:.1f}s = {len(distinct) / took2:,.0f} listings/s "
+          f"({chem2.matched:,} texts matched) beside {rate:,.0f}/s with repeated texts")
+    print(f"  CPU: writing process {cpu2:.1f}s, chemistry worker(s) {worker2:.1f}s ="
+          f" {len(distinct) / (cpu2 + worker2):,.0f} listings per CPU-second; {load()}")
+
+
+def catalog_and_rescan(path: Path, matcher: Matcher) -> float:
+    """Print the catalog's counts; rescan it and return the rescan's seconds."""
+    db = open_db(path)
+    one = lambda sql: db.execute(sql).fetchone()[0]  # noqa: E731
+    print(f"catalog: {db['listings'].count:,} listings, {db['substances'].count:,} "
+          f"substances, {db['listing_versions'].count:,} versions, "
+          f"{one('select count(*) from vendors where merged_into is null'):,} vendors, "
+          f"{one('select count(distinct network) from vendor_networks where size > 1'):,}"
+          " networks")
+    t0, c0 = time.perf_counter(), time.process_time()
+    r = rescan(db, Chemistry(matcher))
+    took = time.perf_counter() - t0
+    print(f"rescan: {r['listings']:,} listings ({r['texts']:,} distinct texts) in "
+          f"{took:.1f}s wall, {time.process_time() - c0:.1f} CPU-s; {r['hits_new']} new hits;"
+          f" {load()}")
+    return took
 
 if __name__ == "__main__":
     main()

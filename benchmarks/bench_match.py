@@ -124,21 +124,37 @@ def one_core(name: str, listings: list[dict]) -> float:
     print(f"{name:<13} {len(listings):6d} listings ({hits} with hits): {rate:7.0f} listings/s "
           f"per CPU-second ({cpu:.2f} s CPU, {elapsed:.2f} s wall) | RDKit MolFromSmiles "
           f"{bare:7.0f}/s on {len(smiles)} structures "
-          f"| ratio match/parse {rate / bare:.3f} | peak RSS {peak_rss_mb():.0f} MB")
+          f"| ratio match/parse {rate / bare:.3f} | peak RSS {peak_rss_mb():.0f} MB"
+          f" | load average {load()}")
     return rate
 
 
+def load() -> str:
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def with_workers(listings: list[dict], workers: int) -> float:
-    """Wall-clock listings/s of the CLI's JSON Lines path (`match --workers N`)."""
+    """Wall-clock listings/s of the CLI's JSON Lines path (`match --workers N`); prints the
+    rate per CPU-second too (this process and its workers)."""
     from precursor_watch.cli_match import run_jsonl
 
     clear_caches()
     feed = io.BytesIO("".join(json.dumps(x) + "\n" for x in listings).encode())
     out = io.StringIO()
     matcher = Matcher()
-    t0 = time.perf_counter()
+    t0, c0, k0 = time.perf_counter(), time.process_time(), children_cpu()
     run_jsonl(feed, out, workers=workers, matcher=matcher, batch=2000)
-    return len(listings) / (time.perf_counter() - t0)
+    wall = time.perf_counter() - t0
+    cpu = time.process_time() - c0 + children_cpu() - k0
+    print(f"match --workers {workers}: {len(listings) / wall:7.0f} listings/s wall, "
+          f"{len(listings) / cpu:7.0f} per CPU-second ({wall:.1f} s, {cpu:.1f} CPU-s); "
+          f"load average {load()}")
+    return len(listings) / wall
 
 
 def main() -> None:
@@ -166,8 +182,7 @@ def main() -> None:
         scale = par / base
         print(f"match (JSON Lines) 1 worker {base:7.0f}/s, {a.workers} workers {par:7.0f}/s: "
               f"x{scale:.2f} (target x{TARGET_SCALING}: "
-              f"{'met' if scale >= TARGET_SCALING else 'NOT met'}); load average "
-              f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+              f"{'met' if scale >= TARGET_SCALING else 'NOT met'}); load average {load()}")
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ from functools import lru_cache
 from rdkit import Chem
 
 from chem import opsin
+from chem.caches import STRUCTURE_CACHE
 from chem.cas import find_cas, find_partial_cas, normalize_cas
 from chem.dictionary import Dictionary, default_dictionary
 from chem.genre import CAN_OFFER, OFFER, page_kind, restrict
@@ -112,8 +113,8 @@ class Matcher:
         self.by_cas = by_cas
         self.scanner = Scanner(self.names, by_cas, by_cas_block, self.structures.by_block,
                                self.knowledge.words)
-        self._structure_hits = lru_cache(maxsize=50_000)(self.structures.hits)
-        self._known = lru_cache(maxsize=50_000)(self._known_record)
+        self._structure_hits = lru_cache(maxsize=STRUCTURE_CACHE)(self.structures.hits)
+        self._known = lru_cache(maxsize=STRUCTURE_CACHE)(self._known_record)
 
     # ------------------------------------------------------------------ public API
     def match_listing(self, listing: dict) -> Result:

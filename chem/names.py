@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from chem.caches import LRU, NAME_CACHE
 from chem.dictionary import Dictionary
 from chem.knowledge import FalseFriends
 from chem.text import clean_text, name_key, primed_key, strip_salt_words, tables
@@ -26,7 +27,6 @@ _ZH_SUFFIX = frozenset("磺基胺醇醛酮腈酯酰烷烯炔酚醚肟嗪啶唑�
 _ZH_METALS = frozenset("钠钾铵铜铁锌镁钙钡铝锂")
 MIN_FUZZY_LENGTH = 7
 MIN_FUZZY_DICTIONARY_KEY = 12
-FUZZY_CACHE_SIZE = 200_000
 
 
 @dataclass
@@ -97,7 +97,7 @@ class NameIndex:
         for key in self.by_name:
             if len(key) >= 6 and (key in curated or len(key) >= MIN_FUZZY_DICTIONARY_KEY):
                 self.fuzzy_choices.setdefault(len(key), []).append(key)
-        self._fuzzy_cache: dict[str, tuple[str, int] | None] = {}
+        self._fuzzy_cache = LRU(NAME_CACHE)  # name key -> (target, edits) or None
         # Names in other languages (names_i18n.csv): Latin-script ones join the name index (but
         # not the misspelling search); the others (Cyrillic, Devanagari, Chinese, kana, hangul)
         # are matched as whole words of the raw text, so 盐酸 is not read inside 盐酸盐.
@@ -192,11 +192,9 @@ class NameIndex:
             return None
         key = name_key(strip_salt_words(phrase)[0])
         if key in self._fuzzy_cache:
-            return self._fuzzy_cache[key]
+            return self._fuzzy_cache.get(key)
         best = self._fuzzy_search(key)
-        if len(self._fuzzy_cache) >= FUZZY_CACHE_SIZE:
-            self._fuzzy_cache.clear()
-        self._fuzzy_cache[key] = best
+        self._fuzzy_cache.put(key, best)
         return best
 
     def _fuzzy_search(self, key: str) -> tuple[str, int] | None:

@@ -2,8 +2,8 @@
 
 One long-lived JVM answers one line per name on stdin (an empty line when it cannot parse), so
 its start-up is paid once per process, in the background while the matcher builds its indexes.
-Results are cached per name. Where Java is missing, `available()` is False, a warning is printed
-once and callers carry on without OPSIN.
+Results are cached per name (the most recently used, sized in `chem.caches`). Where Java is
+missing, `available()` is False, a warning is printed once and callers carry on without OPSIN.
 """
 
 from __future__ import annotations
@@ -18,10 +18,12 @@ import threading
 from functools import lru_cache
 from pathlib import Path
 
+from chem.caches import LRU, NAME_CACHE
+
 MAX_NAME_LENGTH = 300
 CHUNK = 200  # names written before reading answers back: keeps both pipes far from full
 JVM_FLAGS = ["-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss4m"]
-_cache: dict[str, str | None] = {}
+_cache = LRU(NAME_CACHE)  # name -> SMILES or None, the most recently used names
 _warned = False
 
 
@@ -138,6 +140,7 @@ def names_to_smiles(names: list[str]) -> dict[str, str | None]:
     if todo and not available():
         _warn_once("Java or the OPSIN jar is missing")
         return {n: _cache.get(n) for n in names}
+    answered: dict[str, str | None] = {n: _cache.get(n) for n in names if n in _cache}
     for i in range(0, len(todo), CHUNK):
         chunk = todo[i:i + CHUNK]
         try:
@@ -147,5 +150,6 @@ def names_to_smiles(names: list[str]) -> dict[str, str | None]:
             _worker.stop(kill=True)
             continue
         for name, smiles in zip(chunk, answers, strict=True):
-            _cache[name] = smiles or None
-    return {n: _cache.get(n) for n in names}
+            answered[name] = smiles or None
+            _cache.put(name, smiles or None)
+    return {n: answered.get(n) for n in names}

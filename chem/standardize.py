@@ -19,6 +19,8 @@ from rdkit import Chem, RDLogger
 from rdkit.Chem import AllChem, rdMolDescriptors
 from rdkit.Chem.MolStandardize import rdMolStandardize
 
+from chem.caches import STRUCTURE_CACHE
+
 RDLogger.DisableLog("rdApp.*")
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -263,7 +265,7 @@ def parent_from_known(smiles: str, inchikey: str, formula: str | None = None,
     return _standardize_known(smiles, inchikey, formula or "", known)[1]
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=STRUCTURE_CACHE)
 def _standardize_known(smiles: str, inchikey: str, formula: str,
                        known: Known | None) -> tuple[Standardized, Chem.Mol | None]:
     if inchikey and known is not None:
@@ -306,7 +308,7 @@ def parent_from_smiles(smiles: str, known: Known | None = None) -> Chem.Mol | No
     return _standardize(smiles, known)[1]
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=STRUCTURE_CACHE)
 def _standardize(text: str, known: Known | None = None,
                  ) -> tuple[Standardized, Chem.Mol | None]:
     if not text or not text.strip():

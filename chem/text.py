@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from chem.caches import NAME_CACHE
+
 DATA_DIR = Path(__file__).parent / "data"
 
 _GREEK = {"α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ω": "omega", "ψ": "psi"}
@@ -144,7 +146,7 @@ def clean_text(text: str) -> str:
     return text
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=NAME_CACHE)
 def name_key(name: str) -> str:
     """The lookup key of a name: lower case letters/digits (and CJK), spellings unified.
 
@@ -185,7 +187,7 @@ def strip_salt_words(name: str) -> tuple[str, list[str]]:
     return current, list(removed)
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=NAME_CACHE)
 def _strip_salt_words(name: str) -> tuple[str, tuple[str, ...]]:
     removed: list[str] = []
     current = name.strip()

@@ -223,6 +223,34 @@ class Watchlist:
     def by_id(self) -> dict[str, Entry]:
         return {e.id: e for e in self.entries}
 
+    def find(self, query: str) -> list[Entry]:
+        """Entries a query names exactly: an id (any case), a CAS (any written form), a name,
+        synonym, abbreviation or foreign name (by name key), or a Chinese name. Salt and
+        hydrate words are ignored when the query as written matches nothing ("Norfentanyl
+        HCl", "4-苯胺基哌啶二盐酸盐"). The one exact lookup the CLI and the web share; the
+        matcher's `NameIndex` reads running text (fuzzy, dictionary, spans) instead."""
+        from chem.cas import find_cas, normalize_cas
+        from chem.text import clean_text, name_key, strip_salt_words
+
+        mentions = find_cas(query)
+        cas = normalize_cas(query) or (mentions[0].cas if len(mentions) == 1 else None)
+        for text in dict.fromkeys((query, strip_salt_words(query)[0])):
+            key = name_key(text)
+            zh = clean_text(strip_salt_words(text)[0]).strip()
+            out = []
+            for e in self.entries:
+                names = (e.name, *e.synonyms, *e.abbreviations, *e.names_other)
+                if (
+                    e.id == text.strip().lower()
+                    or (cas and cas in e.all_cas)
+                    or (key and key in {name_key(n) for n in names})
+                    or (zh and zh in {clean_text(n) for n in e.names_zh})
+                ):
+                    out.append(e)
+            if out:
+                return out
+        return []
+
 
 def _read_csv(path: Path) -> list[dict[str, str]]:
     with path.open(encoding="utf-8", newline="") as fh:

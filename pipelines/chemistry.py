@@ -1,28 +1,93 @@
 """Second pipeline: resolve each listing to substances and watchlist hits through `chem/`.
 
 Results are cached by the listing's chemical text (`records.chem_key`): vendors copy product
-text, so a crawl matches each distinct text once. Misses are matched in batches (OPSIN starts one
-JVM per batch): in a crawl, items wait up to `CATALOG_CHEM_WAIT` seconds for a batch to fill.
+text, so a crawl matches each distinct text once. Misses are matched in batches (OPSIN answers
+a batch in one exchange) in worker processes forked from this one (`CATALOG_CHEM_WORKERS`,
+default 1): RDKit and the OPSIN JVM hold the CPU, so in a crawl the Twisted reactor keeps
+fetching and parsing while a batch resolves. Items wait up to `CATALOG_CHEM_WAIT` seconds for a
+batch to fill; they leave the pipeline in the order they entered it. `ingest --workers` uses
+the same workers. One matcher per process (`shared_matcher`), shared by every spider of a crawl.
 """
 
 from __future__ import annotations
 
-import asyncio
+import ctypes
+import functools
 import logging
 import multiprocessing
+import os
+import signal
+import threading
+import time
 from collections import OrderedDict
 from concurrent.futures import Future, ProcessPoolExecutor
 
+from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet.defer import Deferred, DeferredList, succeed
+
+from chem.caches import env_size
 from pipelines.catalog.records import chem_input, chem_key
 
 log = logging.getLogger(__name__)
 
 
-_WORKER_MATCHER = None  # the matcher a forked worker process inherits
+_WORKER_MATCHER = None  # a worker process's matcher (inherited through the fork)
+
+
+@functools.cache
+def shared_matcher():
+    """This process's matcher (the default data directory), built once: its indexes are paid
+    once per process, not once per spider or command. Its OPSIN JVM starts in the process that
+    matches (a worker warms it up when forked; in process, at the first batch), so a crawl
+    whose chemistry runs in workers does not keep an idle JVM of its own."""
+    from chem.matcher import Matcher
+
+    matcher = Matcher(use_opsin=False)
+    matcher.use_opsin = True
+    return matcher
+
+
+def _init_worker(matcher, parent: int) -> None:
+    """Runs first in each forked worker: the fork hands it the parent's matcher (no pickling);
+    OPSIN starts its own JVM there (chem.opsin resets its pipes after a fork). The worker dies
+    with its parent: a crawl killed outright (SIGKILL) leaves no orphan holding its pipes."""
+    global _WORKER_MATCHER
+    _die_with_parent(parent)
+    _WORKER_MATCHER = matcher
+    if matcher.use_opsin:
+        from chem import opsin
+
+        opsin.warm_up()
+
+
+def _die_with_parent(parent: int) -> None:
+    """Ask Linux to SIGKILL this process when its parent dies (prctl PR_SET_PDEATHSIG); where
+    that is not available, a daemon thread watches for the parent to go."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(1, signal.SIGKILL, 0, 0, 0) == 0:  # 1 = PR_SET_PDEATHSIG
+            if os.getppid() != parent:  # the parent died before the request took effect
+                os._exit(1)
+            return
+    except (OSError, AttributeError):
+        pass
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="parent-watch").start()
 
 
 def _match_in_worker(inputs: list[dict]) -> list[dict]:
     return [_parts(r) for r in safe_match(_WORKER_MATCHER, inputs)]
+
+
+def _ready() -> bool:
+    """A no-op task: submitting one per worker starts the workers now (forked before the
+    crawl's reactor threads exist), not at the first batch."""
+    return _WORKER_MATCHER is not None
 
 
 def safe_match(matcher, inputs: list[dict]) -> list:
@@ -56,18 +121,15 @@ def _parts(result) -> dict:
 class Chemistry:
     """Listing records -> chemistry payloads (hits, substances), cached by chemical text.
 
-    With `workers=1` matching runs in a forked process: `start()` a batch, write the previous
-    one, then `finish()` it, so chemistry and SQLite writes overlap."""
+    With `workers` > 0 matching runs in that many forked processes: `start()` a batch, write the
+    previous one, then `finish()` it, so chemistry and SQLite writes overlap. The cache keeps the
+    `cache_size` most recently used texts (`PRECURSOR_WATCH_CHEM_CACHE`, default 50,000)."""
 
-    def __init__(self, matcher=None, cache_size: int = 200_000, workers: int = 0):
-        if matcher is None:
-            from chem.matcher import Matcher
-
-            matcher = Matcher()
-        self.matcher = matcher
-        self.version: str = matcher.watchlist.version
+    def __init__(self, matcher=None, cache_size: int | None = None, workers: int = 0):
+        self.matcher = matcher if matcher is not None else shared_matcher()
+        self.version: str = self.matcher.watchlist.version
         self.cache: OrderedDict[str, dict] = OrderedDict()
-        self.cache_size = cache_size
+        self.cache_size = cache_size or env_size("PRECURSOR_WATCH_CHEM_CACHE", 50_000)
         self.matched = 0  # distinct texts sent to the matcher
         self.workers = workers
         self._pool = None
@@ -104,17 +166,24 @@ class Chemistry:
             keys = [k for k, _ in part]
             inputs = [chem_input(r, k) for k, r in part]
             self.matched += len(keys)
-            pool = self._get_pool()
-            if pool is not None:
-                future = pool.submit(_match_in_worker, inputs)
-            else:
-                future = Future()
-                future.set_result([_parts(r) for r in safe_match(self.matcher, inputs)])
+            future = self._submit(inputs)
             future.keys = keys  # type: ignore[attr-defined]
             future.inputs = inputs  # type: ignore[attr-defined]
             for k in keys:
                 self._inflight[k] = future
         return recs
+
+    def _submit(self, inputs: list[dict]) -> Future:
+        pool = self._get_pool()
+        if pool is not None:
+            try:
+                return pool.submit(_match_in_worker, inputs)
+            except RuntimeError as exc:  # a broken pool (a worker was killed): go on in process
+                log.warning("chemistry workers unavailable (%s); matching in process", exc)
+                self._pool, self.workers = None, 0
+        future: Future = Future()
+        future.set_result([_parts(r) for r in safe_match(self.matcher, inputs)])
+        return future
 
     def ready(self, rec: dict) -> bool:
         """True when `finish([rec])` would not wait."""
@@ -147,7 +216,7 @@ class Chemistry:
                 for k, part in zip(keys, parts, strict=True):
                     self._inflight.pop(k, None)
                     self._store(k, {"watchlist_version": self.version, **part})
-            rec["chemistry"] = self.cache.get(key) or {
+            rec["chemistry"] = self.cache.get(key) or rec.get("chemistry") or {
                 "watchlist_version": self.version, "hits": [], "mentions": [], "substances": [],
                 "errors": ["not matched"]}
         return recs
@@ -156,15 +225,30 @@ class Chemistry:
         if self.workers <= 0:
             return None
         if self._pool is None:
-            global _WORKER_MATCHER
             try:
                 ctx = multiprocessing.get_context("fork")
             except ValueError:
                 self.workers = 0
                 return None
-            _WORKER_MATCHER = self.matcher
-            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx)
+            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx,
+                                             initializer=_init_worker,
+                                             initargs=(self.matcher, os.getpid()))
+            for started in [self._pool.submit(_ready) for _ in range(self.workers)]:
+                started.result()
         return self._pool
+
+    def open(self) -> None:
+        """Start the worker processes now (otherwise at the first batch)."""
+        self._get_pool()
+
+    def futures(self, recs: list[dict]) -> list[Future]:
+        """The distinct batches in flight that hold these records' texts."""
+        found: dict[int, Future] = {}
+        for rec in recs:
+            future = self._inflight.get(rec.get("chem_key", ""))
+            if future is not None:
+                found[id(future)] = future
+        return list(found.values())
 
     def close(self) -> None:
         if self._pool is not None:
@@ -178,25 +262,40 @@ class Chemistry:
 
 
 class ChemistryPipeline:
-    """Adds `chemistry` to listing records; vendor records pass through."""
+    """Adds `chemistry` to listing records; vendor records pass through.
 
-    def __init__(self, batch_size: int = 200, wait: float = 0.5, stats=None, workers: int = 0):
+    `process_item` is a coroutine: a listing whose text is not cached waits for its batch,
+    which resolves in the worker processes while the reactor goes on fetching. Items leave in
+    the order they entered (a batch completes after the one before it), so the catalog writer
+    sees the records of a listing in crawl order. With `workers=0` batches resolve on the
+    reactor (tests, debugging). Every spider of a crawl process shares one `Chemistry` (its
+    matcher, cache and workers)."""
+
+    _shared: dict[int, tuple[Chemistry, int]] = {}  # workers -> (chemistry, spiders using it)
+
+    def __init__(self, batch_size: int = 200, wait: float = 0.5, stats=None, workers: int = 1):
         self.batch_size = batch_size
         self.wait = wait
         self.stats = stats
         self.workers = workers
         self.chemistry: Chemistry | None = None
-        self._pending: list[tuple[dict, asyncio.Future]] = []
-        self._timer: asyncio.TimerHandle | None = None
+        self._pending: list[tuple[dict, Deferred]] = []
+        self._timer = None
+        self._previous: Deferred | None = None  # completion of the last batch sent
 
     @classmethod
     def from_crawler(cls, crawler):
         s = crawler.settings
         return cls(s.getint("CATALOG_CHEM_BATCH", 200), s.getfloat("CATALOG_CHEM_WAIT", 0.5),
-                   crawler.stats, s.getint("CATALOG_CHEM_WORKERS", 0))
+                   crawler.stats, s.getint("CATALOG_CHEM_WORKERS", 1))
 
     def open_spider(self) -> None:
-        self.chemistry = Chemistry(workers=self.workers)
+        chemistry, users = self._shared.get(self.workers, (None, 0))
+        if chemistry is None:
+            chemistry = Chemistry(workers=self.workers)
+            chemistry.open()
+        self._shared[self.workers] = (chemistry, users + 1)
+        self.chemistry = chemistry
 
     async def process_item(self, item):
         if not isinstance(item, dict) or item.get("item_type") != "listing":
@@ -205,37 +304,97 @@ class ChemistryPipeline:
         payload = self.chemistry.cached(item)
         if payload is not None:
             item["chemistry"] = payload
-            return item
-        future = asyncio.get_running_loop().create_future()
-        self._pending.append((item, future))
+            if not self._pending and self._previous is None:
+                return item  # nothing earlier is waiting: it may leave at once
+        done: Deferred = Deferred()
+        self._pending.append((item, done))
         if len(self._pending) >= self.batch_size:
             self._flush()
         elif self._timer is None:
-            self._timer = asyncio.get_running_loop().call_later(self.wait, self._flush)
-        await future
-        return item
+            from twisted.internet import reactor
+
+            self._timer = reactor.callLater(self.wait, self._flush)
+        return await maybe_deferred_to_future(done)
 
     def _flush(self) -> None:
+        """Send the waiting items' new texts to the workers; when their batches (and the batch
+        before) are done, attach the payloads and release the items in order."""
         if self._timer is not None:
-            self._timer.cancel()
+            if self._timer.active():
+                self._timer.cancel()
             self._timer = None
         pending, self._pending = self._pending, []
         if not pending:
             return
+        recs = [rec for rec, _ in pending]
         try:
-            self.chemistry.resolve_many([rec for rec, _ in pending])
-            if self.stats is not None:
-                self.stats.inc_value("catalog/chem_matched", len(pending))
+            self.chemistry.start(recs)
         except Exception as exc:
-            for _, future in pending:
-                if not future.done():
-                    future.set_exception(exc)
+            self._release(pending, failure=exc)
             return
-        for _, future in pending:
-            if not future.done():
-                future.set_result(None)
+        waits = [_deferred(f) for f in self.chemistry.futures(recs)]
+        if self._previous is not None:
+            waits.append(self._previous)
+        batch = DeferredList(waits, consumeErrors=True) if waits else succeed(None)
+        batch.addCallback(lambda _: self._finish(pending))
+        self._previous = batch
+        batch.addBoth(self._forget, batch)
 
-    def close_spider(self) -> None:
+    def _finish(self, pending: list[tuple[dict, Deferred]]) -> None:
+        try:
+            self.chemistry.finish([rec for rec, _ in pending])
+        except Exception as exc:
+            self._release(pending, failure=exc)
+            return
+        if self.stats is not None:
+            self.stats.inc_value("catalog/chem_matched", len(pending))
+        self._release(pending)
+
+    def _forget(self, result, batch: Deferred):
+        if self._previous is batch:
+            self._previous = None
+        return result
+
+    @staticmethod
+    def _release(pending: list[tuple[dict, Deferred]], failure: Exception | None = None) -> None:
+        for rec, done in pending:
+            if not done.called:
+                if failure is None:
+                    done.callback(rec)
+                else:
+                    done.errback(failure)
+
+    async def close_spider(self) -> None:
+        """Flush what waits, then (when the last spider using them closes) stop the workers
+        once the batches in flight are done."""
+        closing = self._close()
+        if closing is not None:
+            await maybe_deferred_to_future(closing)
+
+    def _close(self) -> Deferred | None:
         self._flush()
-        if self.chemistry is not None:
-            self.chemistry.close()
+        chemistry, users = self._shared.get(self.workers, (None, 0))
+        last = chemistry is self.chemistry and users <= 1
+        if chemistry is self.chemistry:
+            if last:
+                del self._shared[self.workers]
+            else:
+                self._shared[self.workers] = (chemistry, users - 1)
+        if not last or self.chemistry is None:
+            return self._previous
+        closing = self._previous or succeed(None)
+        closing.addBoth(lambda result: (self.chemistry.close(), result)[1])
+        return closing
+
+
+def _deferred(future: Future) -> Deferred:
+    """A Deferred that fires on the reactor thread when the worker's future is done."""
+    from twisted.internet import reactor
+
+    done: Deferred = Deferred()
+
+    def report(_: Future) -> None:
+        reactor.callFromThread(lambda: done.called or done.callback(None))
+
+    future.add_done_callback(report)
+    return done

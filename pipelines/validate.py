@@ -33,38 +33,9 @@ def check(item: Any) -> tuple[dict | None, str | None]:
     if not isinstance(rec.get("platform"), str) or not rec["platform"].strip():
         return None, f"{kind} without a platform"
     rec["platform"] = rec["platform"].strip()
-    for key in LIST_FIELDS:
-        if key in rec:
-            value = rec[key]
-            if value is None:
-                rec[key] = []
-            elif isinstance(value, str):
-                rec[key] = [value]
-            elif isinstance(value, list | tuple):
-                if not all(isinstance(v, str) for v in value):
-                    rec[key] = [str(v) for v in value if v not in (None, "")]
-            else:
-                return None, f"{key} is not a list"
-    for key in FLOAT_FIELDS:
-        if rec.get(key) is not None and not isinstance(rec[key], float):
-            try:
-                rec[key] = float(rec[key])
-            except (TypeError, ValueError, OverflowError):
-                rec[key] = None
-    if "handles" in rec:
-        if rec["handles"] is None:
-            rec["handles"] = {}
-        elif not isinstance(rec["handles"], dict):
-            return None, "handles is not an object"
-        else:
-            handles = {}
-            for service, ids in rec["handles"].items():
-                if isinstance(ids, str):
-                    ids = [ids]
-                if not isinstance(ids, list):
-                    return None, f"handles.{service} is not a list"
-                handles[service] = [str(v) for v in ids if v not in (None, "")]
-            rec["handles"] = handles
+    reason = _coerce_fields(rec)
+    if reason:
+        return None, reason
     for key in [k for k, v in rec.items() if isinstance(v, str) and len(v) > MAX_TEXT_CHARS]:
         rec[key] = rec[key][:MAX_TEXT_CHARS]
         rec.setdefault("truncated", []).append(key)
@@ -84,6 +55,44 @@ def check(item: Any) -> tuple[dict | None, str | None]:
         rec["listing_id"] = str(rec["listing_id"]).strip() or None
     rec["instructions_offered"] = bool(rec.get("instructions_offered"))
     return rec, None
+
+
+def _coerce_fields(rec: dict) -> str | None:
+    """List, number and handle fields in their stored types (in place); the reason a field
+    cannot be, or None."""
+    for key in LIST_FIELDS:
+        if key in rec:
+            value = rec[key]
+            if value is None:
+                rec[key] = []
+            elif isinstance(value, str):
+                rec[key] = [value]
+            elif isinstance(value, list | tuple):
+                if not all(isinstance(v, str) for v in value):
+                    rec[key] = [str(v) for v in value if v not in (None, "")]
+            else:
+                return f"{key} is not a list"
+    for key in FLOAT_FIELDS:
+        if rec.get(key) is not None and not isinstance(rec[key], float):
+            try:
+                rec[key] = float(rec[key])
+            except (TypeError, ValueError, OverflowError):
+                rec[key] = None
+    if "handles" in rec:
+        if rec["handles"] is None:
+            rec["handles"] = {}
+        elif not isinstance(rec["handles"], dict):
+            return "handles is not an object"
+        else:
+            handles = {}
+            for service, ids in rec["handles"].items():
+                if isinstance(ids, str):
+                    ids = [ids]
+                if not isinstance(ids, list):
+                    return f"handles.{service} is not a list"
+                handles[service] = [str(v) for v in ids if v not in (None, "")]
+            rec["handles"] = handles
+    return None
 
 
 class ValidatePipeline:

@@ -80,8 +80,10 @@ def stats(db_path: str, as_json: bool) -> None:
               help="Drain the item queue of `crawl --redis` runs on this Redis instead of FILE.")
 @click.option("--wait", type=float, default=0.0, show_default=True, metavar="SECONDS",
               help="With --redis: how long to wait for more items once the queue is empty.")
+@click.option("--workers", type=click.IntRange(min=0), default=1, show_default=True,
+              help="Chemistry worker processes for a FILE (0: match in the writing process).")
 def ingest(file: str | None, db_path: str, platform: str | None, redis_url: str | None,
-           wait: float) -> None:
+           wait: float, workers: int) -> None:
     """Load listings/vendors from FILE.jsonl (item schema), or a Redis queue, via the pipelines."""
     from pipelines.catalog.runs import CatalogLock, CatalogLocked
 
@@ -91,7 +93,7 @@ def ingest(file: str | None, db_path: str, platform: str | None, redis_url: str 
     if file:
         # A file ingest is one more writer: it waits for the others (SQLite's busy timeout),
         # beside a crawl or another ingest.
-        _ingest_file(file, db_path, platform)
+        _ingest_file(file, db_path, platform, workers)
         return
     try:  # the Redis writer is the queue's only consumer: one at a time, like a crawl
         with CatalogLock(db_path, "ingest"):
@@ -100,12 +102,12 @@ def ingest(file: str | None, db_path: str, platform: str | None, redis_url: str 
         raise click.ClickException(str(exc)) from exc
 
 
-def _ingest_file(file: str, db_path: str, platform: str | None) -> None:
+def _ingest_file(file: str, db_path: str, platform: str | None, workers: int) -> None:
     from pipelines.catalog.schema import open_db
     from pipelines.ingest.feed import ingest_jsonl
 
     t0 = time.perf_counter()
-    r = ingest_jsonl(file, open_db(db_path), platform=platform)
+    r = ingest_jsonl(file, open_db(db_path), platform=platform, workers=workers)
     for lineno, reason in r.rejected:
         click.echo(f"{file}:{lineno}: skipped: {reason}", err=True)
     run = r.run

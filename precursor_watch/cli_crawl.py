@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import importlib
 import json
 import os
 import sys
@@ -65,9 +64,42 @@ def crawl(spiders, all_spiders, samples, offline, db_path, out, args, log_level,
           redis_url, run_id, report_dir, notify_cmd, from_catalog, with_hits) -> None:
     """Crawl marketplaces (SPIDER slugs, or --all) into the catalog, archiving every page."""
     from pipelines.catalog.runs import CatalogLock, CatalogLocked
-    from scrapers.crawl import load_invocation, project_settings, resume_plan, run_crawl
-    from scrapers.sample_server import serving
 
+    _check_options(samples, offline, run_id, redis_url, report_dir, with_hits, from_catalog)
+    spider_args = _parse_args(args)
+    if resume:
+        if spiders or all_spiders or run_id:
+            raise click.UsageError("--resume RUN takes the spiders and arguments of RUN")
+        names, spider_args, redis_url, samples = _resumed(resume, samples, offline)
+        run_id = resume
+    else:
+        names = _choose_spiders(spiders, all_spiders)
+        if from_catalog:
+            spider_args["domains"] = str(_catalog_domains(db_path, names, with_hits,
+                                                          spider_args))
+    lock = None
+    if not redis_url:  # with Redis the crawlers do not write the catalog
+        announce_new(db_path, db_source())
+        try:
+            lock = CatalogLock(db_path, "crawl").acquire()
+        except CatalogLocked as exc:
+            raise click.ClickException(f"{exc}; not starting a second crawl") from exc
+    t0 = time.time()
+    try:
+        result = _run(names, samples, offline, db_path, out, spider_args, run_id, resume,
+                      redis_url, log_level)
+        _after(result, db_path if not redis_url else None, report_dir, notify_cmd)
+    finally:
+        if lock is not None:
+            lock.release()
+    click.echo(f"crawl {result.run_id} {result.status} in {time.time() - t0:.1f} s"
+               f" (folder {result.run_dir})", err=True)
+    sys.exit(result.exit_code)
+
+
+def _check_options(samples, offline, run_id, redis_url, report_dir, with_hits,
+                   from_catalog) -> None:
+    """Options that exclude or need each other."""
     if samples and offline:
         raise click.UsageError("--samples and --offline exclude each other")
     if run_id and not redis_url:
@@ -75,69 +107,58 @@ def crawl(spiders, all_spiders, samples, offline, db_path, out, args, log_level,
     if redis_url and report_dir:
         raise click.UsageError("--report-dir needs the catalog, and crawlers of a --redis run"
                                " do not write it")
-    spider_args = _parse_args(args)
     if with_hits and not from_catalog:
         raise click.UsageError("--with-hits needs --from-catalog")
-    earlier: dict[str, str] = {}
-    if resume:
-        if spiders or all_spiders or run_id:
-            raise click.UsageError("--resume RUN takes the spiders and arguments of RUN")
-        try:
-            saved = load_invocation(project_settings().get("PRECURSOR_WATCH_EVIDENCE_DIR"),
-                                    resume)
-        except FileNotFoundError as exc:
-            raise click.ClickException(str(exc)) from exc
-        names, spider_args, redis_url = saved["spiders"], saved["spider_args"], saved["redis"]
-        samples = samples or (None if offline else saved.get("samples"))
-        run_id = resume
-    else:
-        names = _choose_spiders(spiders, all_spiders)
-        if from_catalog:
-            spider_args["domains"] = str(_catalog_domains(db_path, names, with_hits,
-                                                          spider_args))
-    db, source = db_path, db_source()
-    lock = None
-    if not redis_url:  # with Redis the crawlers do not write the catalog
-        announce_new(db, source)
-        try:
-            lock = CatalogLock(db, "crawl").acquire()
-        except CatalogLocked as exc:
-            raise click.ClickException(f"{exc}; not starting a second crawl") from exc
+
+
+def _resumed(resume: str, samples: str | None, offline: bool):
+    """(spiders, spider arguments, Redis URL, sample server) of the run `resume` continues."""
+    from scrapers.crawl import load_invocation, project_settings
+
     try:
-        if resume and not redis_url:
-            names, earlier = resume_plan(db, resume, names)
-            click.echo(f"resuming {resume}: {', '.join(names) or 'nothing left to run'}"
-                       + (f" (complete: {', '.join(earlier)})" if earlier else ""), err=True)
-            if not names:
-                sys.exit(EXIT_CODES[worst(earlier.values())])
-        t0 = time.time()
-        tty = sys.stderr.isatty()
-        extra = {"LOG_LEVEL": log_level, "PRECURSOR_WATCH_PROGRESS": tty}
-        if not tty:
-            extra["LOG_FORMAT"] = QUIET_FORMAT
-        with serving() if offline else contextlib.nullcontext(samples) as samples:
-            if offline:
-                click.echo(f"serving bundled samples on {samples}", err=True)
-            result = run_crawl(names, samples, db, out, spider_args, run_id=run_id,
-                               extra_settings=extra, resume=bool(resume), redis_url=redis_url)
-        result.earlier = earlier
-        from scrapers.spiders.base import BROKEN
+        saved = load_invocation(project_settings().get("PRECURSOR_WATCH_EVIDENCE_DIR"), resume)
+    except FileNotFoundError as exc:
+        raise click.ClickException(str(exc)) from exc
+    samples = samples or (None if offline else saved.get("samples"))
+    return saved["spiders"], saved["spider_args"], saved["redis"], samples
 
-        for stats in result.stats.values():
-            if stats.get(BROKEN):
-                click.echo(f"broken endpoint: {stats[BROKEN]} (recorded on the run, not as"
-                           " 'no results')", err=True)
-        from pipelines.reports.run import after_run
 
-        for line in after_run(result.summary(), db if not redis_url else None, report_dir,
-                              notify_cmd):
-            click.echo(line, err=True)
-    finally:
-        if lock is not None:
-            lock.release()
-    click.echo(f"crawl {result.run_id} {result.status} in {time.time() - t0:.1f} s"
-               f" (folder {result.run_dir})", err=True)
-    sys.exit(result.exit_code)
+def _run(names, samples, offline, db, out, spider_args, run_id, resume, redis_url, log_level):
+    """Run the crawl (what a resumed run has left of it) and return its `CrawlResult`."""
+    from scrapers.crawl import resume_plan, run_crawl
+    from scrapers.sample_server import serving
+
+    earlier: dict[str, str] = {}
+    if resume and not redis_url:
+        names, earlier = resume_plan(db, resume, names)
+        click.echo(f"resuming {resume}: {', '.join(names) or 'nothing left to run'}"
+                   + (f" (complete: {', '.join(earlier)})" if earlier else ""), err=True)
+        if not names:
+            sys.exit(EXIT_CODES[worst(earlier.values())])
+    tty = sys.stderr.isatty()
+    extra = {"LOG_LEVEL": log_level, "PRECURSOR_WATCH_PROGRESS": tty}
+    if not tty:
+        extra["LOG_FORMAT"] = QUIET_FORMAT
+    with serving() if offline else contextlib.nullcontext(samples) as samples:
+        if offline:
+            click.echo(f"serving bundled samples on {samples}", err=True)
+        result = run_crawl(names, samples, db, out, spider_args, run_id=run_id,
+                           extra_settings=extra, resume=bool(resume), redis_url=redis_url)
+    result.earlier = earlier
+    return result
+
+
+def _after(result, db: str | None, report_dir, notify_cmd) -> None:
+    """Broken endpoints, then the run's report and notification (`pipelines.reports.run`)."""
+    from pipelines.reports.run import after_run
+    from scrapers.spiders.base import BROKEN
+
+    for stats in result.stats.values():
+        if stats.get(BROKEN):
+            click.echo(f"broken endpoint: {stats[BROKEN]} (recorded on the run, not as"
+                       " 'no results')", err=True)
+    for line in after_run(result.summary(), db, report_dir, notify_cmd):
+        click.echo(line, err=True)
 
 
 def _catalog_domains(db: str, names: list[str], with_hits: bool, spider_args: dict) -> Path:
@@ -193,16 +214,18 @@ def parse(slug: str, page: str, url: str, kind: str | None) -> None:
     from scrapy.http import HtmlResponse
 
     from scrapers.export import item_to_dict
-
-    try:
-        parser = importlib.import_module(f"scrapers.parsers.{slug}")
-    except ImportError as exc:
-        raise click.UsageError(f"no parser for {slug!r}") from exc
-    kind = kind or getattr(parser, "page_kind", lambda u: None)(url) or "search"
-    func = getattr(parser, f"parse_{kind}", None)
-    if func is None:
-        raise click.UsageError(f"{slug} has no parse_{kind}")
     from scrapers.parsers import post
+    from scrapers.sites import SITES
+
+    site = SITES.get(slug)
+    if site is None:
+        raise click.UsageError(f"no parser for {slug!r} in the site registry (known: "
+                               f"{', '.join(SITES)})")
+    kind = kind or site.parser.page_kind(url) or site.kinds[0]
+    func = site.parse_functions().get(kind)
+    if func is None:
+        raise click.UsageError(f"{slug} has no parse_{kind} (its page kinds: "
+                               f"{', '.join(site.kinds)})")
 
     text = HtmlResponse(url=url, body=Path(page).read_bytes()).text  # decode by declared charset
     result = post.process(func(url, text), url)

@@ -15,35 +15,6 @@ def _load(data_dir: str | None):
     return load_watchlist(data_dir) if data_dir else default_watchlist()
 
 
-def find_entries(wl, query: str) -> list:
-    """Entries matching an id, a CAS (any form), a name, synonym, abbreviation or foreign name.
-
-    Salt and hydrate words are ignored when the name as written matches nothing
-    ("Norfentanyl HCl", "4-苯胺基哌啶二盐酸盐").
-    """
-    from chem.cas import find_cas, normalize_cas
-    from chem.text import clean_text, name_key, strip_salt_words
-
-    mentions = find_cas(query)
-    cas = normalize_cas(query) or (mentions[0].cas if len(mentions) == 1 else None)
-    for text in dict.fromkeys((query, strip_salt_words(query)[0])):
-        key = name_key(text)
-        zh = clean_text(strip_salt_words(text)[0]).strip()
-        out = []
-        for e in wl.entries:
-            names = (e.name, *e.synonyms, *e.abbreviations, *e.names_other)
-            if (
-                e.id == text.strip().lower()
-                or (cas and cas in e.all_cas)
-                or (key and key in {name_key(n) for n in names})
-                or (zh and zh in {clean_text(n) for n in e.names_zh})
-            ):
-                out.append(e)
-        if out:
-            return out
-    return []
-
-
 @click.group()
 def watchlist() -> None:
     """Inspect and validate the watchlist (chem/data)."""
@@ -105,7 +76,7 @@ _DATA_DIR_OPTION = click.option(
 def show(query: str, as_json: bool, data_dir: str | None) -> None:
     """Print the entry for an id, CAS number, name, abbreviation or Chinese name."""
     wl = _load(data_dir)
-    entries = find_entries(wl, query)
+    entries = wl.find(query)
     if not entries:
         raise click.ClickException(f"no watchlist entry matches {query!r}")
     if as_json:

@@ -22,7 +22,6 @@ import uuid
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from http import HTTPStatus
 from io import BytesIO
 from pathlib import Path
@@ -34,6 +33,7 @@ from warcio.exceptions import ArchiveLoadFailed
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from pipelines.catalog.clock import run_stamp, utcnow_seconds
 from scrapers.decoding import TooLarge, decode, decoded_sha256, encodings, read_stream
 
 log = logging.getLogger(__name__)
@@ -66,7 +66,7 @@ def status_line(status: int) -> str:
 
 
 def new_run_id() -> str:
-    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
+    return run_stamp() + "-" + uuid.uuid4().hex[:6]
 
 
 class EvidenceMiddleware:
@@ -100,7 +100,7 @@ class EvidenceMiddleware:
         sha = hashlib.sha256(body).hexdigest()
         max_size = request.meta.get("download_maxsize", self.max_size)
         page_sha, note = page_sha256(body, response.headers.get(b"Content-Encoding"), max_size)
-        fetched = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        fetched = utcnow_seconds()
         headers = [(k.decode("latin-1"), b", ".join(v).decode("latin-1"))
                    for k, v in response.headers.items()]
         http_headers = StatusAndHeaders(status_line(response.status), headers, protocol="HTTP/1.1")

@@ -34,8 +34,9 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = float(os.getenv("AUTOTHROTTLE_TARGET_CONCURREN
 # Items in flight per response. Scrapy starts this many worker tasks for every response; our
 # pipelines are synchronous, so 100 (the default) only adds task overhead (~1/3 of crawl CPU).
 CONCURRENT_ITEMS = int(os.getenv("PRECURSOR_WATCH_CONCURRENT_ITEMS", 8))
-# Chemistry matching in forked processes during a crawl (pipelines.chemistry); 0 = in process.
-CATALOG_CHEM_WORKERS = int(os.getenv("PRECURSOR_WATCH_CHEM_WORKERS", 0))
+# Chemistry matching in forked processes beside the crawl's reactor (pipelines.chemistry);
+# 0 = on the reactor (the crawl waits while a batch resolves).
+CATALOG_CHEM_WORKERS = int(os.getenv("PRECURSOR_WATCH_CHEM_WORKERS", 1))
 DOWNLOAD_TIMEOUT = int(os.getenv("PRECURSOR_WATCH_DOWNLOAD_TIMEOUT", 30))
 DOWNLOAD_MAXSIZE = int(os.getenv("PRECURSOR_WATCH_DOWNLOAD_MAXSIZE", 5 * 1024 * 1024))
 DOWNLOAD_WARNSIZE = int(os.getenv("PRECURSOR_WATCH_DOWNLOAD_WARNSIZE", 2 * 1024 * 1024))

@@ -94,16 +94,23 @@ def _write_when_resolved(listings: list[dict], writer: CatalogWriter,
 
 
 def ingest_jsonl(path: str | Path, db, *, platform: str | None = None,
-                 chemistry: Chemistry | None = None, batch: int = BATCH) -> IngestResult:
+                 chemistry: Chemistry | None = None, batch: int = BATCH,
+                 workers: int = 0) -> IngestResult:
     """`db`: a sqlite_utils.Database or a path. Returns counts and rejected (line, reason);
-    every rejected line is also in the catalog's `rejected` table under this run."""
-    chemistry = chemistry or Chemistry()
+    every rejected line is also in the catalog's `rejected` table under this run. Without a
+    `chemistry`, texts are matched in `workers` forked processes (0: in this one)."""
+    own = chemistry is None
+    chemistry = chemistry or Chemistry(workers=workers)
     writer = CatalogWriter(db, kind="ingest", platform=platform, source=str(path),
                            watchlist=chemistry.matcher.watchlist, batch_size=batch,
                            flush_seconds=3600)
     writer.open()
     out = IngestResult()
-    load_records(_read(path, platform, out, writer), writer, chemistry)
+    try:
+        load_records(_read(path, platform, out, writer), writer, chemistry)
+    finally:
+        if own:
+            chemistry.close()
     out.run = writer.close(mark_gone=False, dropped=len(out.rejected))
     return out
 

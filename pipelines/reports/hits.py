@@ -8,9 +8,9 @@ from __future__ import annotations
 import sqlite3
 from collections import Counter
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 
+from pipelines.catalog.clock import utcnow_seconds
 from pipelines.reports import handover
 from precursor_watch.web.countries import country_code
 from precursor_watch.web.hit_queries import (
@@ -112,7 +112,7 @@ def _collect(conn, f: Filters, db_path: Path, evidence_root) -> dict:
         h["capture"] = captures.kind(h["warc_file"], h["warc_record_id"])
     runs = handover.runs_covered(conn, hits)
     return {
-        "generated_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "generated_at": utcnow_seconds(),
         "catalog": str(db_path), "filters": asdict(f), "since": info,
         "cover": {
             "watchlist_version": watchlist.declared_version,

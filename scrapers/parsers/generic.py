@@ -102,31 +102,6 @@ def _property(product: dict, *names: str) -> str | None:
     return None
 
 
-def schema_listing(url: str, product: dict, platform: str, vendor_id: str | None) -> Listing | None:
-    """A listing from one schema.org Product (None without a name)."""
-    name = value(product.get("name"))
-    if not name:
-        return None
-    offers = product.get("offers")
-    offer = offers[0] if isinstance(offers, list) and offers else offers
-    offer = offer if isinstance(offer, dict) else {}
-    price = value(offer.get("price") or offer.get("lowPrice"))
-    currency = value(offer.get("priceCurrency"))
-    price_text = f"{currency or ''} {price}".strip() if price else None
-    description = value(product.get("description"))
-    sku = value(product.get("sku")) or value(product.get("productID"))
-    cas = _property(product, "cas", "cas no", "cas no.", "cas number") or f.cas_as_written(
-        " ".join(x for x in (name, description, sku) if x))
-    return Listing(
-        platform=platform, url=f.absolute(url, value(product.get("url"))) or url,
-        listing_id=sku, title=name, product_name=name, cas=cas,
-        purity=_property(product, "purity", "assay"),
-        price_text=price_text, price_amount=f.price(price)[0] if price else None,
-        price_currency=currency, stock=value(offer.get("availability")),
-        description=description, vendor_id=vendor_id,
-    )
-
-
 def table_listings(url: str, root, platform: str, vendor_id: str | None,
                    skip_linked: bool = False) -> list[Listing]:
     """One listing per row of tables with a CAS column. `skip_linked` drops rows that link to
@@ -150,31 +125,6 @@ def table_listings(url: str, root, platform: str, vendor_id: str | None,
             quantity=cells.get("package"), vendor_id=vendor_id,
         ))
     return out
-
-
-def spec_listing(url: str, root, platform: str, vendor_id: str | None,
-                 loose: bool = False) -> Listing | None:
-    """A single product page read from its heading and labelled spec fields."""
-    title = f.first_line(root, "//h1")
-    info = f.labelled(root)
-    cas = f.cas_as_written(f.pick(info, "cas no", "cas", "cas number")) or f.cas_as_written(title)
-    if loose:
-        title = title or f.first(root, "//title")
-        cas = cas or next(iter(cas_mentions(f.text(root))), None)
-    if not title or not cas:
-        return None
-    description = f.first(root, "//*[contains(@class,'description')]") or f.first(
-        root, "//main//p | //article//p")
-    price_text = f.pick(info, "price")
-    amount, currency = f.price(price_text)
-    return Listing(
-        platform=platform, url=url, title=title, product_name=f.pick(info, "product name"),
-        cas=cas, purity=f.pick(info, "purity", "assay"), price_text=price_text,
-        price_amount=amount, price_currency=currency,
-        min_order=f.pick(info, "moq", "min. order", "minimum order"),
-        quantity=f.pick(info, "package", "packing"), description=description,
-        vendor_id=vendor_id,
-    )
 
 
 def _schema_fields(product: dict) -> dict:

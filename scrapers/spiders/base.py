@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from types import ModuleType
 
 import scrapy
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
+from pipelines.catalog.clock import utcnow_seconds
 from scrapers.items import Listing, NotFetched, Vendor
 from scrapers.parsers import challenge, post
 from scrapers.parsers.base import Page
@@ -152,7 +152,7 @@ class MarketplaceSpider(scrapy.Spider):
         return dataclasses.replace(item, **changes)
 
     def not_fetched(self, url: str, reason: str, status: int | None, evidence: dict):
-        fetched = evidence.get("fetched_at") or datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        fetched = evidence.get("fetched_at") or utcnow_seconds()
         return NotFetched(self.platform, url, reason, status, fetched)
 
     def on_error(self, failure: Failure):
@@ -173,7 +173,7 @@ class MarketplaceSpider(scrapy.Spider):
         self.crawler.stats.inc_value("precursor_watch/not_fetched")
         self.logger.info("not fetched %s: %s", url, reason)
         yield NotFetched(self.platform, url, reason[:300], status,
-                         datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
+                         utcnow_seconds())
 
     def search_answered(self, status: int) -> None:
         """Count search answers: 404/405/410 as dead, any other answer as a live endpoint."""
