@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 import time
 
 import click
 
 from precursor_watch.config import DB_OPTION, announce_new, db_source
+from precursor_watch.outcome import finish, stopping
 
 
 def _open_existing(db_path: str):
@@ -87,16 +87,20 @@ def ingest(file: str | None, db_path: str, platform: str | None, redis_url: str 
     if file:
         # A file ingest is one more writer: it waits for the others (SQLite's busy timeout),
         # beside a crawl or another ingest.
-        _ingest_file(file, db_path, platform)
+        with stopping():
+            status = _ingest_file(file, db_path, platform)
+        finish(status)
         return
     try:  # the Redis writer is the queue's only consumer: one at a time, like a crawl
-        with CatalogLock(db_path, "ingest"):
-            _ingest_redis(redis_url, db_path, wait)
+        with CatalogLock(db_path, "ingest"), stopping():
+            status = _ingest_redis(redis_url, db_path, wait)
     except CatalogLocked as exc:
         raise click.ClickException(str(exc)) from exc
+    finish(status)
 
 
-def _ingest_file(file: str, db_path: str, platform: str | None) -> None:
+def _ingest_file(file: str, db_path: str, platform: str | None) -> str:
+    """Load FILE; the run's stored status (the exit status follows it)."""
     from pipelines.catalog.schema import open_db
     from pipelines.ingest.feed import ingest_jsonl
 
@@ -109,12 +113,12 @@ def _ingest_file(file: str, db_path: str, platform: str | None) -> None:
         f"ingest: {r.listings} listings, {r.vendors} vendors from {file} in "
         f"{time.perf_counter() - t0:.1f}s ({run['listings_new']} new, "
         f"{run['listings_changed']} changed; {run['hits_new']} new hits); "
-        f"{len(r.rejected)} lines skipped -> {db_path}")
-    if r.rejected and not (r.listings or r.vendors):
-        sys.exit(1)
+        f"{len(r.rejected)} lines skipped -> {db_path}: {run['status']}")
+    return run["status"]
 
 
-def _ingest_redis(url: str, db_path: str, wait: float) -> None:
+def _ingest_redis(url: str, db_path: str, wait: float) -> str:
+    """Drain the queue; the run's stored status (the exit status follows it)."""
     from pipelines.catalog.schema import open_db
     from pipelines.ingest.redis_drain import drain
     from scrapers.redis_queue import ITEMS_KEY, connect
@@ -126,12 +130,14 @@ def _ingest_redis(url: str, db_path: str, wait: float) -> None:
     finally:
         server.close()
     for reason in r.rejected:
-        click.echo(f"redis: skipped: {reason}", err=True)
+        click.echo(f"redis: rejected: {reason[:300]}", err=True)
     click.echo(
         f"ingest: {r.items} queue items ({r.listings} listings, {r.vendors} vendors,"
         f" {r.not_fetched} pages not fetched) in {r.batches} transactions,"
         f" {time.perf_counter() - t0:.1f}s ({r.run['listings_new']} new;"
-        f" {r.run['hits_new']} new hits); {len(r.rejected)} skipped -> {db_path}")
+        f" {r.run['hits_new']} new hits); {len(r.rejected)} rejected (table `rejected`)"
+        f" -> {db_path}: {r.run['status']}")
+    return r.run["status"]
 
 
 @click.command()

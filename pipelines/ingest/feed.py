@@ -103,8 +103,16 @@ def ingest_jsonl(path: str | Path, db, *, platform: str | None = None,
                            flush_seconds=3600)
     writer.open()
     out = IngestResult()
-    load_records(_read(path, platform, out, writer), writer, chemistry)
-    out.run = writer.close(mark_gone=False, dropped=len(out.rejected))
+    try:
+        load_records(_read(path, platform, out, writer), writer, chemistry)
+    except KeyboardInterrupt:  # SIGINT/SIGTERM: what was read so far is kept, the run says so
+        out.run = writer.close(status="interrupted", finish_reason="interrupted",
+                               mark_gone=False, dropped=len(out.rejected))
+        return out
+    # Nothing loadable in a file that had lines: the ingest failed (not a degraded success).
+    status = "failed" if out.rejected and not (out.listings or out.vendors) else "finished"
+    out.run = writer.close(status=status, finish_reason=status, mark_gone=False,
+                           dropped=len(out.rejected))
     return out
 
 
