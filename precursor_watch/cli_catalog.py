@@ -35,7 +35,11 @@ def rescan(db_path: str, data_dir: str | None) -> None:
     db = _open_existing(db_path)
     t0 = time.perf_counter()
     matcher = Matcher(knowledge=default_knowledge(data_dir))
-    r = run_rescan(db, Chemistry(matcher))
+    with stopping():
+        r = run_rescan(db, Chemistry(matcher))
+    if r["status"] == "interrupted":
+        click.echo(f"rescan interrupted: nothing changed (run {r['run']})", err=True)
+        finish(r["status"])
     click.echo(
         f"rescan: {r['listings']} listings ({r['texts']} distinct texts) matched against "
         f"watchlist {r['watchlist_version']} in {time.perf_counter() - t0:.1f}s: "
@@ -51,6 +55,7 @@ def rescan(db_path: str, data_dir: str | None) -> None:
         for entry, n in rows:
             note = f" (entry added in {wl.declared_version})" if entry in fresh else ""
             click.echo(f"  new: {entry}: {n} listings{note}")
+    finish(r["status"])
 
 
 @click.command()
