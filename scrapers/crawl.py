@@ -331,18 +331,25 @@ def record_failures(db_path: str, run_id: str, ended: list[SpiderRun]) -> None:
     (`interrupted`) get one row each, so the history shows them and `--resume` reruns them."""
     if not ended:
         return
+    import sqlite3
+
     from pipelines.catalog.runs import record_failed
     from pipelines.catalog.schema import open_db
 
-    db = open_db(db_path)
     try:
-        record_failed(db, run_id, [(run.name, run.error) for run in ended
-                                   if run.status != "interrupted"])
-        record_failed(db, run_id, [(run.name, "interrupted before the spider closed")
-                                   for run in ended if run.status == "interrupted"],
-                      status="interrupted")
-    finally:
-        db.close()
+        db = open_db(db_path)
+        try:
+            record_failed(db, run_id, [(run.name, run.error) for run in ended
+                                       if run.status != "interrupted"])
+            record_failed(db, run_id, [(run.name, "interrupted before the spider closed")
+                                       for run in ended if run.status == "interrupted"],
+                          status="interrupted")
+        finally:
+            db.close()
+    except sqlite3.OperationalError as exc:  # e.g. another writer holds the catalog too long
+        log.error("the run's outcome could not be recorded in the catalog: %s", exc)
+        for run in ended:  # said where it is printed and in report.json: nothing stored
+            run.error = f"{run.error or run.status}; not recorded in the catalog ({exc})"
 
 
 def save_invocation(folder: Path, spiders: list, spider_args: dict, samples: str | None,

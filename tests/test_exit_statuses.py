@@ -90,3 +90,24 @@ def test_rescan_and_report_finished_and_failed(tmp_path):
     assert cli(tmp_path, "report", "--db", db, "--format", "json").returncode == 0
     assert cli(tmp_path, "report", "--db", str(tmp_path / "none.db")).returncode == 1
     assert cli(tmp_path, "rescan", "--db", str(tmp_path / "none.db")).returncode == 1
+
+
+@pytest.mark.crawl
+def test_a_crawl_refused_by_the_catalogs_write_lock_says_what_it_stored(tmp_path):
+    import sqlite3
+
+    db = tmp_path / "c.db"
+    assert cli(tmp_path, "ingest", write(tmp_path / "g.jsonl", json.dumps(GOOD)),
+               "--db", str(db)).returncode == 0
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another writer keeps the catalog past the busy timeout
+    try:
+        out = cli(tmp_path, "crawl", "hxchem", "--offline", "--db", str(db),
+                  PRECURSOR_WATCH_BUSY_TIMEOUT="2")
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert out.returncode == 1, out.stderr[-2000:]
+    assert "Traceback" not in out.stderr
+    assert "not recorded in the catalog (database is locked)" in out.stderr
+    assert rows(db, "select kind, status from crawl_runs") == [("ingest", "finished")]
