@@ -149,8 +149,9 @@ class MarketplaceSpider(scrapy.Spider):
 
     def page_redirects(self, response: TextResponse):
         """Where the page itself sends a browser (meta refresh, a script's `location`) or names
-        as its address (canonical link), after the page was parsed: followed when in scope (the
-        rule of HTTP redirects, `scrapers.scope`), else counted and logged, never fetched."""
+        as its address (canonical link), after the page was parsed: a refresh or script target
+        is followed when in scope (the rule of HTTP redirects, `scrapers.scope`); anything off
+        the site is counted and logged, never fetched; a canonical link is never fetched."""
         own = response.url
         for how, target in page_targets(own, response.text, response):
             if target.split("#")[0] == own.split("#")[0]:
@@ -161,6 +162,8 @@ class MarketplaceSpider(scrapy.Spider):
                 self.logger.info("%s off the site to %s not followed (on %s)", how,
                                  target[:200], own[:200])
                 continue
+            if how == "canonical":
+                continue  # the page itself, already parsed: checked, never fetched again
             kind = getattr(self.parser, "page_kind", lambda url: None)(target) or "page"
             if not hasattr(self.parser, f"parse_{kind}") or kind not in KINDS:
                 continue
