@@ -68,3 +68,32 @@ def test_poison_left_in_the_processing_list_by_a_dead_writer_is_rejected_not_a_c
     assert rows(db, "select reason from rejected") == [(reason,)]
     assert client.llen(f"{ITEMS_KEY}:processing") == 0
     client.close()
+
+
+def test_a_waiting_writer_stopped_by_sigterm_is_interrupted_exit_4(tmp_path,
+                                                                   redis_url):  # noqa: F811
+    import signal
+    import time
+
+    import redis
+    from opskit import popen
+
+    client = redis.Redis.from_url(redis_url)
+    client.rpush(ITEMS_KEY, listing(1))
+    db = tmp_path / "c.db"
+    writer = popen(tmp_path, "ingest", "--redis", redis_url, "--db", str(db), "--wait", "600")
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:  # the first item is committed: it now waits for more
+        try:
+            if db.exists() and rows(db, "select count(*) from listings")[0][0]:
+                break
+        except Exception:  # noqa: BLE001 - the catalog may be mid-creation
+            pass
+        time.sleep(0.05)
+    time.sleep(0.5)
+    writer.send_signal(signal.SIGTERM)
+    _, err = writer.communicate(timeout=60)
+    assert writer.returncode == 4, err[-2000:]
+    assert rows(db, "select status from crawl_runs") == [("interrupted",)]
+    assert rows(db, "select count(*) from listings") == [(1,)]
+    client.close()
