@@ -10,7 +10,10 @@ with "normal: ingest run of one line". Classes: each
 JSON Lines class of tests/hostile_inputs.py through `match` (read, check, match one line) and
 through `ingest` (one line into a fresh catalog), each hostile page through every parser, a page
 with 10,000 CAS numbers, 200 listings with ten Boc groups each (per listing), `evidence` on an
-archive holding a 1 GB gzip bomb, and vendor resolution of 2 x 1,000 same-named vendors.
+archive holding a 1 GB gzip bomb, vendor resolution of 2 x 1,000 same-named vendors, each Redis
+poison entry of tests/hostile_inputs.py drained by `ingest --redis` from a real redis-server on
+127.0.0.1 (one writer run: the entry rejected, a good listing behind it written), and the inert
+evidence copy (html5lib) of each hostile page.
 Targets: under 2 s and 500 MB for any single listing or page.
 """
 
@@ -32,7 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from hostile_inputs import BOC10, CASES, HOSTILE_PAGES  # noqa: E402
+from hostile_inputs import BOC10, CASES, HOSTILE_PAGES, REDIS_POISON  # noqa: E402
 
 from chem.matcher import Matcher  # noqa: E402
 from pipelines.chemistry import Chemistry, safe_match  # noqa: E402
@@ -104,10 +107,10 @@ def ingest_line(matcher: Matcher, raw: bytes, db: Path) -> Callable[[], int]:
 
 def parse_pages(page: str) -> Callable[[], int]:
     def work() -> int:
-        from test_parse_robustness import PARSERS
+        from test_parse_robustness import every_parser
 
         n = 0
-        for _, url, funcs in PARSERS.values():
+        for _, url, funcs in every_parser():
             for func in funcs:
                 func(url, page)
                 n += 1
@@ -157,6 +160,63 @@ def vendors(tmp: Path) -> Callable[[], int]:
                 writer.add(check({"type": "vendor", "platform": platform, "vendor_id": f"v{i}",
                                   "name": "Hubei Amarvel Biotech Co., Ltd."})[0])
         writer.close(mark_gone=False)
+        return 1
+    return work
+
+
+def redis_entry(matcher: Matcher, url: str, raw: bytes, db: Path) -> Callable[[], int]:
+    """One `ingest --redis` writer run draining `raw` and a good listing behind it."""
+    def work() -> int:
+        import redis
+
+        from pipelines.catalog.schema import open_db
+        from pipelines.ingest.redis_drain import drain
+
+        key = f"bench:{os.getpid()}"
+        server = redis.Redis.from_url(url)
+        good = json.dumps({"platform": "n", "listing_id": "good", "url": "https://n.example/g",
+                           "title": "NPP 99%"}).encode()
+        server.rpush(key, raw, good)
+        out = drain(server, open_db(db), key=key, chemistry=Chemistry(matcher))
+        assert len(out.rejected) == 1 and out.listings == 1, out.rejected
+        assert server.llen(key) == 0 and server.llen(f"{key}:processing") == 0
+        return 1
+    return work
+
+
+def redis_server(tmp: Path):
+    """A redis-server on a free loopback port (None when it is not installed)."""
+    import shutil
+    import socket
+    import subprocess
+
+    if shutil.which("redis-server") is None:
+        return None, None
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    proc = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1",
+                             "--save", "", "--appendonly", "no", "--dir", str(tmp)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    import redis
+
+    client = redis.Redis(port=port)
+    for _ in range(200):
+        try:
+            client.ping()
+            break
+        except redis.ConnectionError:
+            time.sleep(0.05)
+    client.close()
+    return proc, f"redis://127.0.0.1:{port}/0"
+
+
+def inert_copy(page: str) -> Callable[[], int]:
+    def work() -> int:
+        from precursor_watch.web.archived import Capture, inert_html
+
+        inert_html(Capture("https://x.example/", "", "", "200", "r", "w", "", "text/html",
+                           page.encode("utf-8", "surrogatepass")))
         return 1
     return work
 
@@ -222,6 +282,21 @@ def main() -> None:
     report("evidence: archive with a 1 GB gzip bomb", in_child(bomb_evidence(tmp), a.timeout),
            "page")
     report("resolve: 2 x 1,000 same-named vendors", in_child(vendors(tmp), a.timeout), "run")
+    import precursor_watch.web.archived  # noqa: F401 - loaded once, not timed per page
+
+    for name, page in HOSTILE_PAGES.items():
+        report(f"evidence copy: {name}", in_child(inert_copy(page), a.timeout), "page")
+    proc, url = redis_server(tmp)
+    if proc is None:
+        print("redis poison: skipped (redis-server not installed)")
+        return
+    try:
+        for name, (raw, _) in REDIS_POISON.items():
+            report(f"ingest --redis run: {name}", in_child(redis_entry(matcher, url, raw, db),
+                                                         a.timeout), "run")
+    finally:
+        proc.terminate()
+        proc.wait(10)
 
 
 def _count(work: Callable[[], int], n: int) -> Callable[[], int]:

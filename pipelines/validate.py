@@ -8,6 +8,7 @@ from typing import Any
 from scrapy.exceptions import DropItem
 
 from pipelines.catalog.fields import FLOAT_FIELDS, LIST_FIELDS
+from pipelines.catalog.links import safe_link
 from pipelines.catalog.records import as_record, item_type
 from pipelines.catalog.storable import Unstorable, make_storable
 from scrapers.items import NotFetched
@@ -47,7 +48,7 @@ def check(item: Any) -> tuple[dict | None, str | None]:
     url = rec.get("url")
     if not isinstance(url, str) or not url.strip():
         return None, "listing without url"
-    if not url.lower().startswith(("http://", "https://", "file://")):
+    if not (safe_link(url) or url.lower().startswith("file://")):
         return None, f"listing url is not http(s): {url[:80]!r}"
     if not any(rec.get(f) for f in ("title", "product_name", "cas", "smiles", "description")):
         return None, "listing without any product text (title, name, CAS, SMILES, description)"

@@ -7,7 +7,23 @@ import click
 from precursor_watch import __version__
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class Commands(click.Group):
+    """The command group: SIGINT or SIGTERM in any command that does not close its own run ends
+    it with exit status 4 (`interrupted`), never click's "Aborted!" with 1 (README "Exit
+    statuses")."""
+
+    def invoke(self, ctx: click.Context):
+        from precursor_watch.outcome import EXIT_CODES, stopping
+
+        try:
+            with stopping():
+                return super().invoke(ctx)
+        except KeyboardInterrupt:
+            click.echo(f"precursor-watch {ctx.invoked_subcommand or ''}: interrupted", err=True)
+            ctx.exit(EXIT_CODES["interrupted"])
+
+
+@click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="precursor-watch")
 def main() -> None:
     """Find controlled drug precursors advertised by chemical vendors."""

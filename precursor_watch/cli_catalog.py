@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 import time
 
 import click
 
 from precursor_watch.cli_radar import echo_radar_update
 from precursor_watch.config import DB_OPTION, announce_new, db_source
+from precursor_watch.outcome import finish, stopping
 
 
 def _open_existing(db_path: str):
@@ -36,7 +36,11 @@ def rescan(db_path: str, data_dir: str | None) -> None:
     db = _open_existing(db_path)
     t0 = time.perf_counter()
     matcher = Matcher(knowledge=default_knowledge(data_dir))
-    r = run_rescan(db, Chemistry(matcher))
+    with stopping():
+        r = run_rescan(db, Chemistry(matcher))
+    if r["status"] == "interrupted":
+        click.echo(f"rescan interrupted: nothing changed (run {r['run']})", err=True)
+        finish(r["status"])
     click.echo(
         f"rescan: {r['listings']} listings ({r['texts']} distinct texts) matched against "
         f"watchlist {r['watchlist_version']} in {time.perf_counter() - t0:.1f}s: "
@@ -55,6 +59,7 @@ def rescan(db_path: str, data_dir: str | None) -> None:
         for entry, n in rows:
             note = f" (entry added in {added[entry]})" if entry in added else ""
             click.echo(f"  new: {entry}: {n} listings{note}")
+    finish(r["status"])
 
 
 @click.command()
@@ -93,16 +98,20 @@ def ingest(file: str | None, db_path: str, platform: str | None, redis_url: str 
     if file:
         # A file ingest is one more writer: it waits for the others (SQLite's busy timeout),
         # beside a crawl or another ingest.
-        _ingest_file(file, db_path, platform, workers)
+        with stopping():
+            status = _ingest_file(file, db_path, platform, workers)
+        finish(status)
         return
     try:  # the Redis writer is the queue's only consumer: one at a time, like a crawl
-        with CatalogLock(db_path, "ingest"):
-            _ingest_redis(redis_url, db_path, wait)
+        with CatalogLock(db_path, "ingest"), stopping():
+            status = _ingest_redis(redis_url, db_path, wait)
     except CatalogLocked as exc:
         raise click.ClickException(str(exc)) from exc
+    finish(status)
 
 
-def _ingest_file(file: str, db_path: str, platform: str | None, workers: int) -> None:
+def _ingest_file(file: str, db_path: str, platform: str | None, workers: int) -> str:
+    """Load FILE; the run's stored status (the exit status follows it)."""
     from pipelines.catalog.schema import open_db
     from pipelines.ingest.feed import ingest_jsonl
 
@@ -115,13 +124,13 @@ def _ingest_file(file: str, db_path: str, platform: str | None, workers: int) ->
         f"ingest: {r.listings} listings, {r.vendors} vendors from {file} in "
         f"{time.perf_counter() - t0:.1f}s ({run['listings_new']} new, "
         f"{run['listings_changed']} changed; {run['hits_new']} new hits); "
-        f"{len(r.rejected)} lines skipped -> {db_path}")
+        f"{len(r.rejected)} lines skipped -> {db_path}: {run['status']}")
     echo_radar_update(run.get("radar"))
-    if r.rejected and not (r.listings or r.vendors):
-        sys.exit(1)
+    return run["status"]
 
 
-def _ingest_redis(url: str, db_path: str, wait: float) -> None:
+def _ingest_redis(url: str, db_path: str, wait: float) -> str:
+    """Drain the queue; the run's stored status (the exit status follows it)."""
     from pipelines.catalog.schema import open_db
     from pipelines.ingest.redis_drain import drain
     from scrapers.redis_queue import ITEMS_KEY, connect
@@ -133,13 +142,15 @@ def _ingest_redis(url: str, db_path: str, wait: float) -> None:
     finally:
         server.close()
     for reason in r.rejected:
-        click.echo(f"redis: skipped: {reason}", err=True)
+        click.echo(f"redis: rejected: {reason[:300]}", err=True)
     click.echo(
         f"ingest: {r.items} queue items ({r.listings} listings, {r.vendors} vendors,"
         f" {r.not_fetched} pages not fetched) in {r.batches} transactions,"
         f" {time.perf_counter() - t0:.1f}s ({r.run['listings_new']} new;"
-        f" {r.run['hits_new']} new hits); {len(r.rejected)} skipped -> {db_path}")
+        f" {r.run['hits_new']} new hits); {len(r.rejected)} rejected (table `rejected`)"
+        f" -> {db_path}: {r.run['status']}")
     echo_radar_update(r.run.get("radar"))
+    return r.run["status"]
 
 
 @click.command()

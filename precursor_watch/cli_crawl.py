@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from precursor_watch.config import DB_OPTION, announce_new, db_source
+from precursor_watch.outcome import stopping
 from scrapers.crawl import EXIT_CODES, QUIET_FORMAT, worst
 
 
@@ -63,43 +64,8 @@ def _choose_spiders(spiders, all_spiders: bool) -> list[str]:
 def crawl(spiders, all_spiders, samples, offline, db_path, out, args, log_level, resume,
           redis_url, run_id, report_dir, notify_cmd, from_catalog, with_hits) -> None:
     """Crawl marketplaces (SPIDER slugs, or --all) into the catalog, archiving every page."""
-    from pipelines.catalog.runs import CatalogLock, CatalogLocked
+    from scrapers.crawl import load_invocation, project_settings
 
-    _check_options(samples, offline, run_id, redis_url, report_dir, with_hits, from_catalog)
-    spider_args = _parse_args(args)
-    if resume:
-        if spiders or all_spiders or run_id:
-            raise click.UsageError("--resume RUN takes the spiders and arguments of RUN")
-        names, spider_args, redis_url, samples = _resumed(resume, samples, offline)
-        run_id = resume
-    else:
-        names = _choose_spiders(spiders, all_spiders)
-        if from_catalog:
-            spider_args["domains"] = str(_catalog_domains(db_path, names, with_hits,
-                                                          spider_args))
-    lock = None
-    if not redis_url:  # with Redis the crawlers do not write the catalog
-        announce_new(db_path, db_source())
-        try:
-            lock = CatalogLock(db_path, "crawl").acquire()
-        except CatalogLocked as exc:
-            raise click.ClickException(f"{exc}; not starting a second crawl") from exc
-    t0 = time.time()
-    try:
-        result = _run(names, samples, offline, db_path, out, spider_args, run_id, resume,
-                      redis_url, log_level)
-        _after(result, db_path if not redis_url else None, report_dir, notify_cmd)
-    finally:
-        if lock is not None:
-            lock.release()
-    click.echo(f"crawl {result.run_id} {result.status} in {time.time() - t0:.1f} s"
-               f" (folder {result.run_dir})", err=True)
-    sys.exit(result.exit_code)
-
-
-def _check_options(samples, offline, run_id, redis_url, report_dir, with_hits,
-                   from_catalog) -> None:
-    """Options that exclude or need each other."""
     if samples and offline:
         raise click.UsageError("--samples and --offline exclude each other")
     if run_id and not redis_url:
@@ -107,58 +73,170 @@ def _check_options(samples, offline, run_id, redis_url, report_dir, with_hits,
     if redis_url and report_dir:
         raise click.UsageError("--report-dir needs the catalog, and crawlers of a --redis run"
                                " do not write it")
+    spider_args = _parse_args(args)
     if with_hits and not from_catalog:
         raise click.UsageError("--with-hits needs --from-catalog")
+    if resume:
+        if spiders or all_spiders or run_id:
+            raise click.UsageError("--resume RUN takes the spiders and arguments of RUN")
+        try:
+            saved = load_invocation(project_settings().get("PRECURSOR_WATCH_EVIDENCE_DIR"),
+                                    resume)
+        except FileNotFoundError as exc:
+            raise click.ClickException(str(exc)) from exc
+        names, spider_args, redis_url = saved["spiders"], saved["spider_args"], saved["redis"]
+        samples = samples or (None if offline else saved.get("samples"))
+        run_id = resume
+    else:
+        names = _choose_spiders(spiders, all_spiders)
+        if from_catalog:
+            spider_args["domains"] = str(_catalog_domains(db_path, names, with_hits,
+                                                          spider_args))
+    db, source = db_path, db_source()
+    with stopping():  # SIGTERM like SIGINT until the crawl installs its own handlers
+        try:
+            lock = _lock(db, source, redis_url)
+        except KeyboardInterrupt:
+            click.echo("crawl interrupted before it started; nothing recorded", err=True)
+            sys.exit(EXIT_CODES["interrupted"])
+        try:
+            status = _crawl_run(names, samples, offline, db, out, spider_args, log_level,
+                                resume, redis_url, run_id, report_dir, notify_cmd)
+        finally:
+            if lock is not None:
+                lock.release()
+    sys.exit(EXIT_CODES[status])
 
 
-def _resumed(resume: str, samples: str | None, offline: bool):
-    """(spiders, spider arguments, Redis URL, sample server) of the run `resume` continues."""
-    from scrapers.crawl import load_invocation, project_settings
+def _lock(db: str, source: str, redis_url: str | None):
+    from pipelines.catalog.runs import CatalogLock, CatalogLocked
 
+    if redis_url:  # with Redis the crawlers do not write the catalog
+        return None
+    announce_new(db, source)
     try:
-        saved = load_invocation(project_settings().get("PRECURSOR_WATCH_EVIDENCE_DIR"), resume)
-    except FileNotFoundError as exc:
-        raise click.ClickException(str(exc)) from exc
-    samples = samples or (None if offline else saved.get("samples"))
-    return saved["spiders"], saved["spider_args"], saved["redis"], samples
+        return CatalogLock(db, "crawl").acquire()
+    except CatalogLocked as exc:
+        raise click.ClickException(f"{exc}; not starting a second crawl") from exc
 
 
-def _run(names, samples, offline, db, out, spider_args, run_id, resume, redis_url, log_level):
-    """Run the crawl (what a resumed run has left of it) and return its `CrawlResult`."""
-    from scrapers.crawl import resume_plan, run_crawl
+def _crawl_run(names, samples, offline, db, out, spider_args, log_level, resume, redis_url,
+               run_id, report_dir, notify_cmd) -> str:
+    """Run (or resume) the crawl and its summary; the run's status as stored in the catalog."""
+    from scrapers.crawl import (
+        SpiderRun,
+        crawl_settings,
+        record_failures,
+        resume_plan,
+        run_crawl,
+        run_folder,
+        save_invocation,
+    )
+    from scrapers.evidence import new_run_id
     from scrapers.sample_server import serving
 
     earlier: dict[str, str] = {}
-    if resume and not redis_url:
-        names, earlier = resume_plan(db, resume, names)
-        click.echo(f"resuming {resume}: {', '.join(names) or 'nothing left to run'}"
-                   + (f" (complete: {', '.join(earlier)})" if earlier else ""), err=True)
-        if not names:
-            sys.exit(EXIT_CODES[worst(earlier.values())])
-    tty = sys.stderr.isatty()
-    extra = {"LOG_LEVEL": log_level, "PRECURSOR_WATCH_PROGRESS": tty}
-    if not tty:
-        extra["LOG_FORMAT"] = QUIET_FORMAT
-    with serving() if offline else contextlib.nullcontext(samples) as samples:
-        if offline:
-            click.echo(f"serving bundled samples on {samples}", err=True)
-        result = run_crawl(names, samples, db, out, spider_args, run_id=run_id,
-                           extra_settings=extra, resume=bool(resume), redis_url=redis_url)
+    run_id = run_id or resume or new_run_id()
+    try:
+        if resume and not redis_url:
+            names, earlier = resume_plan(db, resume, names)
+            click.echo(f"resuming {resume}: {', '.join(names) or 'nothing left to run'}"
+                       + (f" (complete: {', '.join(earlier)})" if earlier else ""), err=True)
+            if not names:
+                return _summary_only(db, resume, earlier, report_dir, notify_cmd)
+        t0 = time.time()
+        tty = sys.stderr.isatty()
+        extra = {"LOG_LEVEL": log_level, "PRECURSOR_WATCH_PROGRESS": tty}
+        if not tty:
+            extra["LOG_FORMAT"] = QUIET_FORMAT
+        with serving() if offline else contextlib.nullcontext(samples) as samples:
+            if offline:
+                click.echo(f"serving bundled samples on {samples}", err=True)
+            result = run_crawl(names, samples, db, out, spider_args, run_id=run_id,
+                               extra_settings=extra, resume=bool(resume), redis_url=redis_url)
+    except KeyboardInterrupt:  # stopped before the crawl's own handlers were in place
+        if not resume:
+            folder = run_folder(crawl_settings(run_id), run_id)
+            folder.mkdir(parents=True, exist_ok=True)
+            save_invocation(folder, names, spider_args, samples if not offline else None,
+                            redis_url)
+        if db and not redis_url:
+            record_failures(db, run_id, [SpiderRun(n, "interrupted") for n in names])
+        click.echo(f"crawl {run_id} interrupted during start-up; continue with"
+                   f" `--resume {run_id}`", err=True)
+        return "interrupted"
     result.earlier = earlier
-    return result
-
-
-def _after(result, db: str | None, report_dir, notify_cmd) -> None:
-    """Broken endpoints, then the run's report and notification (`pipelines.reports.run`)."""
-    from pipelines.reports.run import after_run
     from scrapers.spiders.base import BROKEN
 
     for stats in result.stats.values():
         if stats.get(BROKEN):
             click.echo(f"broken endpoint: {stats[BROKEN]} (recorded on the run, not as"
                        " 'no results')", err=True)
-    for line in after_run(result.summary(), db, report_dir, notify_cmd):
+    status = _summary(result.summary(), db if not redis_url else None, report_dir, notify_cmd)
+    click.echo(f"crawl {result.run_id} {status} in {time.time() - t0:.1f} s"
+               f" (folder {result.run_dir})", err=True)
+    return status
+
+
+def _summary(summary: dict, db: str | None, report_dir, notify_cmd) -> str:
+    """Per-spider lines, report and notification; the run's final status. A signal here leaves
+    the run `interrupted` (its verdict kept for `--resume`); a failing --notify-cmd makes a
+    finished run `degraded`. The catalog is updated to say the same as the exit status."""
+    from pipelines.catalog.runs import degrade_run, mark_summary_interrupted
+    from pipelines.catalog.schema import open_db
+    from pipelines.reports.run import after_run
+
+    status = summary["status"]
+    try:
+        lines = after_run(summary, db, report_dir, notify_cmd)
+    except KeyboardInterrupt:
+        if db:
+            catalog = open_db(db)
+            try:
+                mark_summary_interrupted(catalog, summary["run_id"])
+            finally:
+                catalog.close()
+        click.echo(f"crawl {summary['run_id']} interrupted during its summary (report,"
+                   f" notification); `--resume {summary['run_id']}` completes it", err=True)
+        return "interrupted"
+    for line in lines:
         click.echo(line, err=True)
+    if any(line.startswith("--notify-cmd exited") for line in lines) and status == "finished":
+        status = "degraded"
+        if db:
+            catalog = open_db(db)
+            try:
+                degrade_run(catalog, summary["run_id"], "the notification command failed")
+            finally:
+                catalog.close()
+    return status
+
+
+def _summary_only(db: str, run_id: str, earlier: dict[str, str], report_dir,
+                  notify_cmd) -> str:
+    """`--resume RUN` of a run whose spiders all completed: its summary, if it was cut short."""
+    from pipelines.catalog.runs import restore_verdicts, summary_verdicts
+    from pipelines.catalog.schema import open_db
+    from scrapers.crawl import project_settings
+
+    catalog = open_db(db)
+    try:
+        pending = summary_verdicts(catalog, run_id)
+    finally:
+        catalog.close()
+    if not pending:
+        return worst(earlier.values())
+    folder = Path(project_settings().get("PRECURSOR_WATCH_EVIDENCE_DIR")) / run_id
+    summary = json.loads((folder / "report.json").read_text("utf-8"))
+    status = _summary({**summary, "status": worst(earlier.values())}, db, report_dir,
+                      notify_cmd)
+    if status != "interrupted":
+        catalog = open_db(db)
+        try:
+            restore_verdicts(catalog, run_id)
+        finally:
+            catalog.close()
+    return status
 
 
 def _catalog_domains(db: str, names: list[str], with_hits: bool, spider_args: dict) -> Path:

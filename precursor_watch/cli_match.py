@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import multiprocessing
 import sys
@@ -15,6 +16,7 @@ from typing import BinaryIO, TextIO
 import click
 
 from pipelines.catalog.location import DB_ENV, DEFAULT_DB
+from precursor_watch.outcome import finish
 
 BATCH = 2000
 
@@ -31,19 +33,21 @@ def _read_jsonl(stream: BinaryIO) -> Iterator[tuple[int, dict | None, str | None
 _WORKER_MATCHER = None  # the matcher a forked worker inherits
 
 
-def _match_lines(batch: list[dict], with_substances: bool) -> list[str]:
-    """Output lines for a batch; a listing the matcher cannot read gets its own `error`."""
+def _match_lines(batch: list[dict], with_substances: bool) -> tuple[list[str], int]:
+    """Output lines for a batch, and how many of them are errors or repaired listings; a
+    listing the matcher cannot read gets its own `error`."""
     from pipelines.chemistry import safe_match
 
     matcher = _WORKER_MATCHER
     assert matcher is not None
-    lines = []
+    lines, degraded = [], 0
     for listing, result in zip(batch, safe_match(matcher, batch), strict=True):
         line = result.as_dict(with_substances)
         if listing.get("warnings"):
             line["warnings"] = listing["warnings"]
+        degraded += bool(line.get("warnings") or line.get("error"))
         lines.append(json.dumps(line, ensure_ascii=False))
-    return lines
+    return lines, degraded
 
 
 def _batches(stream: BinaryIO, out: TextIO, counts: list[int], size: int) -> Iterator[list[dict]]:
@@ -65,24 +69,27 @@ def _batches(stream: BinaryIO, out: TextIO, counts: list[int], size: int) -> Ite
         yield batch
 
 
-def _write(out: TextIO, lines: list[str]) -> None:
+def _write(out: TextIO, result: tuple[list[str], int], counts: list[int]) -> None:
+    lines, degraded = result
+    counts[2] += degraded
     for line in lines:
         out.write(line + "\n")
 
 
 def run_jsonl(stream: BinaryIO, out: TextIO, with_substances: bool = False, workers: int = 1,
               matcher=None, batch: int = BATCH) -> tuple[int, int]:
-    """Match every listing in `stream`; returns (listings, errors). `workers` > 1 matches
-    batches in that many forked processes (output keeps the input order)."""
+    """Match every listing in `stream`; returns (listings, lines not read or listings repaired or
+    not matched). `workers` > 1 matches batches in that many forked processes (output keeps the
+    input order)."""
     global _WORKER_MATCHER
     from chem.matcher import Matcher
 
     _WORKER_MATCHER = matcher or Matcher()
-    counts = [0, 0]
+    counts = [0, 0, 0]  # listings read, lines not read, listings repaired or not matched
     batches = _batches(stream, out, counts, batch if workers <= 1 else max(batch // 8, 50))
     if workers <= 1:
         for b in batches:
-            _write(out, _match_lines(b, with_substances))
+            _write(out, _match_lines(b, with_substances), counts)
     else:
         ctx = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
@@ -90,11 +97,11 @@ def run_jsonl(stream: BinaryIO, out: TextIO, with_substances: bool = False, work
             for b in batches:
                 window.append(pool.submit(_match_lines, b, with_substances))
                 if len(window) >= 2 * workers:
-                    _write(out, window.popleft().result())
+                    _write(out, window.popleft().result(), counts)
             while window:
-                _write(out, window.popleft().result())
+                _write(out, window.popleft().result(), counts)
     out.flush()
-    return counts[0], counts[1]
+    return counts[0], counts[1] + counts[2]
 
 
 def print_table(text: str, matcher) -> None:
@@ -141,14 +148,15 @@ def match(source: str | None, text: str | None, substances: bool, workers: int,
     matcher = Matcher(knowledge=default_knowledge(data_dir))
     if text is not None:
         print_table(text, matcher)
-    elif source is None or source == "-":
-        run_jsonl(sys.stdin.buffer, sys.stdout, substances, workers, matcher)
-    elif not Path(source).is_file():
+        return
+    if source not in (None, "-") and not Path(source).is_file():
         raise click.BadParameter(f"no such file: {source} (a text to match goes through --text)",
                                  param_hint="SOURCE")
-    else:
-        with open(source, "rb") as fh:  # bytes: a bad line costs only itself
-            run_jsonl(fh, sys.stdout, substances, workers, matcher)
+    with contextlib.nullcontext(sys.stdin.buffer) if source in (None, "-") else \
+            open(source, "rb") as fh:  # bytes: a bad line costs only itself
+        listings, degraded = run_jsonl(fh, sys.stdout, substances, workers, matcher)
+    # Exit status (README "Exit statuses"): lines not read, repaired or not matched: degraded.
+    finish("failed" if degraded and not listings else "degraded" if degraded else "finished")
 
 
 def prepare_dictionary() -> None:

@@ -20,6 +20,7 @@ import json
 import logging
 import os
 import shutil
+import signal
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -189,13 +190,60 @@ def _install_logging(folder: Path, settings) -> list[logging.Handler]:
     return [to_file, console]
 
 
+def _stoppable_process():
+    """Scrapy's CrawlerProcess, stopped cleanly by SIGINT/SIGTERM at any moment.
+
+    Scrapy installs its handlers only once the reactor runs, and its graceful stop skips a
+    crawler whose engine is still opening (pipelines loading): a signal during start-up either
+    raised KeyboardInterrupt inside a spider's start or let the reactor stop under spiders that
+    never closed (rows left `running`, spiders `failed`). Here the handler is installed when the
+    process is made; it only records the request, and each crawler is stopped as soon as its
+    engine runs, so every spider closes `interrupted` through its own pipelines."""
+    from scrapy.crawler import CrawlerProcess
+    from scrapy.utils.defer import deferred_from_coro
+    from scrapy.utils.ossignal import install_shutdown_handlers
+
+    class StoppableProcess(CrawlerProcess):
+        interrupted = False
+
+        def _signal_shutdown(self, signum, _frame) -> None:
+            from twisted.internet import reactor
+
+            self.interrupted = True
+            install_shutdown_handlers(self._signal_kill)  # a second signal forces the stop
+            if reactor.running:
+                reactor.callFromThread(self._log_shutdown, signum)
+                reactor.callFromThread(self.stop_each)
+
+        def stop_each(self) -> None:
+            from twisted.internet import reactor
+
+            opening = False
+            for crawler in list(self.crawlers):
+                if crawler.crawling and crawler.engine is not None and crawler.engine.running:
+                    deferred_from_coro(crawler.stop_async())
+                elif crawler.crawling:
+                    opening = True
+            if opening:
+                reactor.callLater(0.1, self.stop_each)
+
+        def start(self, stop_after_crawl: bool = True, install_signal_handlers: bool = True):
+            from twisted.internet import reactor
+
+            reactor.callWhenRunning(lambda: self.interrupted and self.stop_each())
+            super().start(stop_after_crawl, install_signal_handlers)
+
+    return StoppableProcess
+
+
 def run_crawl(spiders: list, samples: str | None = None, db: str | None = None,
               out: str | None = None, spider_args: dict[str, str] | None = None,
               run_id: str | None = None, extra_settings: dict | None = None, *,
               resume: bool = False, redis_url: str | None = None) -> CrawlResult:
     """Run the spiders (slugs or classes) in one Scrapy process; returns their verdicts."""
     from scrapy import signals
-    from scrapy.crawler import Crawler, CrawlerProcess
+    from scrapy.crawler import Crawler
+    from scrapy.utils.ossignal import install_shutdown_handlers
 
     from scrapers.evidence import new_run_id
 
@@ -208,7 +256,9 @@ def run_crawl(spiders: list, samples: str | None = None, db: str | None = None,
         save_invocation(folder, spiders, spider_args or {}, samples, redis_url)
     settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")  # ours: file + console
     handlers = _install_logging(folder, settings)
-    process = CrawlerProcess(settings)
+    process = _stoppable_process()(settings)
+    before = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    install_shutdown_handlers(process._signal_shutdown)  # from now on, not only once running
     crawlers: dict[str, Crawler] = {}
     failures: dict[str, str] = {}
     keep: list = []
@@ -226,12 +276,20 @@ def run_crawl(spiders: list, samples: str | None = None, db: str | None = None,
             d.addErrback(_record_failure(failures, cls.name))
         process.start()
     finally:
+        for sig, handler in before.items():  # the caller's handlers again (e.g. its summary)
+            signal.signal(sig, handler)
         for handler in handlers:
             logging.getLogger().removeHandler(handler)
             handler.close()
-    runs = {name: _verdict(name, c, failures.get(name)) for name, c in crawlers.items()}
+    runs = {name: _verdict(name, c, failures.get(name), process.interrupted)
+            for name, c in crawlers.items()}
+    missing = [name for name in spider_list(spiders) if name not in runs]
+    for name in missing:  # stopped before its crawler was made
+        runs[name] = SpiderRun(name, "interrupted" if process.interrupted else "failed",
+                               error=None if process.interrupted else "never started")
     if db and not redis_url:
-        record_failures(db, run_id, [r for r in runs.values() if r.error])
+        record_failures(db, run_id, [r for r in runs.values()
+                                     if r.error or r.status == "interrupted"])
     result = CrawlResult(run_id, folder, runs)
     (folder / "report.json").write_text(json.dumps(result.summary(), indent=2, default=str),
                                         encoding="utf-8")
@@ -252,28 +310,46 @@ def _record_failure(failures: dict, name: str):
     return errback
 
 
-def _verdict(name: str, crawler, error: str | None) -> SpiderRun:
+def spider_list(spiders: list) -> list[str]:
+    return [s if isinstance(s, str) else s.name for s in spiders]
+
+
+def _verdict(name: str, crawler, error: str | None, interrupted: bool = False) -> SpiderRun:
     stats = crawler.stats.get_stats() if crawler.crawling or crawler.spider else {}
     health = json.loads(stats.get("precursor_watch/health/checks") or "{}")
     status = stats.get("precursor_watch/health/status")
+    if interrupted and not status:  # stopped before it could judge itself: not a failure
+        return SpiderRun(name, "interrupted", stats, health, None)
     if error or not status:
         status = "failed"
         error = error or f"spider closed without a verdict ({stats.get('finish_reason')})"
     return SpiderRun(name, status, stats, health, error)
 
 
-def record_failures(db_path: str, run_id: str, failed: list[SpiderRun]) -> None:
-    """Spiders that never started get a `failed` row, so the history shows them."""
-    if not failed:
+def record_failures(db_path: str, run_id: str, ended: list[SpiderRun]) -> None:
+    """Spiders that never started (`failed`) or were stopped before they could close their run
+    (`interrupted`) get one row each, so the history shows them and `--resume` reruns them."""
+    if not ended:
         return
+    import sqlite3
+
     from pipelines.catalog.runs import record_failed
     from pipelines.catalog.schema import open_db
 
-    db = open_db(db_path)
     try:
-        record_failed(db, run_id, [(run.name, run.error) for run in failed])
-    finally:
-        db.close()
+        db = open_db(db_path)
+        try:
+            record_failed(db, run_id, [(run.name, run.error) for run in ended
+                                       if run.status != "interrupted"])
+            record_failed(db, run_id, [(run.name, "interrupted before the spider closed")
+                                       for run in ended if run.status == "interrupted"],
+                          status="interrupted")
+        finally:
+            db.close()
+    except sqlite3.OperationalError as exc:  # e.g. another writer holds the catalog too long
+        log.error("the run's outcome could not be recorded in the catalog: %s", exc)
+        for run in ended:  # said where it is printed and in report.json: nothing stored
+            run.error = f"{run.error or run.status}; not recorded in the catalog ({exc})"
 
 
 def save_invocation(folder: Path, spiders: list, spider_args: dict, samples: str | None,
@@ -302,5 +378,18 @@ def resume_plan(db_path: str | Path, run_id: str, spiders: list[str]) -> tuple[l
     finally:
         db.close()
     done = {s: last[s] for s in spiders if last.get(s) in COMPLETE}
+    done.update({s: v for s, v in summary_verdicts_of(db_path, run_id).items()
+                 if s in spiders and last.get(s) == "interrupted"})
     return [s for s in spiders if s not in done], done
+
+
+def summary_verdicts_of(db_path: str | Path, run_id: str) -> dict[str, str]:
+    from pipelines.catalog.runs import summary_verdicts
+    from pipelines.catalog.schema import open_db
+
+    db = open_db(db_path)
+    try:
+        return summary_verdicts(db, run_id)
+    finally:
+        db.close()
 

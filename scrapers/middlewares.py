@@ -1,6 +1,6 @@
 """Downloader middlewares: loopback sample sites, retries with backoff and Retry-After (up to a
 cap: beyond it the URL is deferred, not fetched), robots.txt Crawl-delay, and redirects that stay
-on the site unless the spider allows the other domain."""
+on the site unless the spider allows the other domain (the rule of `scrapers.scope`)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,8 @@ from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response
 from twisted.internet.task import deferLater
+
+from scrapers.scope import in_scope
 
 logger = logging.getLogger(__name__)
 
@@ -175,16 +177,6 @@ class CrawlDelayRobotsTxtMiddleware(RobotsTxtMiddleware):
             self._enforce(self.crawler.engine.downloader.get_slot_key(request))
 
 
-def registered_domain(url: str) -> str:
-    from scrapers.parsers.vendorsite import vendor_id
-
-    return vendor_id(url)
-
-
-def _within(host: str, domain: str) -> bool:
-    return host == domain or host.endswith("." + domain)
-
-
 class OffsiteRedirectMiddleware:
     """A redirect to another registered domain is followed only when the spider's
     `allowed_domains` include it; otherwise the page is recorded as not fetched (IgnoreRequest
@@ -203,11 +195,7 @@ class OffsiteRedirectMiddleware:
             return response
         source = request.meta.get("sample_original", request.url)
         target = urljoin(source, location.decode("latin-1").strip())
-        host = (urlsplit(target).hostname or "").lower()
-        if _within(host, registered_domain(source)):
-            return response
-        allowed = getattr(self.crawler.spider, "allowed_domains", None) or []
-        if any(_within(host, d.lower().lstrip(".")) for d in allowed):
+        if in_scope(source, target, getattr(self.crawler.spider, "allowed_domains", None)):
             return response
         self.crawler.stats.inc_value("precursor_watch/offsite_redirects")
         raise IgnoreRequest(f"redirect off the site to {target[:200]} not followed")

@@ -68,6 +68,9 @@ VENDORSITE_MAX_PAGES = int(os.getenv("PRECURSOR_WATCH_VENDORSITE_MAX_PAGES", 200
 VENDORSITE_MAX_DEPTH = int(os.getenv("PRECURSOR_WATCH_VENDORSITE_MAX_DEPTH", 4))
 VENDORSITE_DOMAINS_FILE = os.getenv("PRECURSOR_WATCH_VENDOR_DOMAINS", "")
 
+# Meta refreshes are not followed by Scrapy (it dropped the page carrying one and ignored the
+# off-site rule): the spiders parse the page and follow its refresh within scope (scrapers.scope).
+METAREFRESH_ENABLED = False
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "scrapers.middlewares.CrawlDelayRobotsTxtMiddleware": 100,

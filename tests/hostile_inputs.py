@@ -67,3 +67,20 @@ HOSTILE_PAGES = {
     "thousands of CAS numbers": "<html><body><table><tr><th>CAS</th></tr>"
                                 + "<tr><td>39742-60-4</td></tr>" * 3000 + "</table></body></html>",
 }
+
+
+# Redis queue entries an outside party could push (`crawl --redis` crawlers write the queue, any
+# client of that Redis can too): entry bytes -> the reason stored in `rejected`.
+REDIS_POISON: dict[str, tuple[bytes, str]] = {
+    "100,000-deep nesting": (b"[" * 100_000 + b"]" * 100_000,
+                             "queue entry: JSON nested 100000 deep (more than 64)"),
+    "5,000-digit number": (b'{"type": "listing", "price_amount": ' + b"9" * 5000 + b"}",
+                           "queue entry: number with 5000 digits (more than 64)"),
+    "not json": (b"not json", "queue entry: not JSON (Expecting value, column 1)"),
+    "javascript: listing URL": (json.dumps({
+        "type": "listing", "platform": "shop", "listing_id": "js",
+        "url": "javascript:alert(document.domain)", "title": "NPP"}).encode(),
+        "listing url is not http(s): 'javascript:alert(document.domain)'"),
+    "not an object": (b'["NPP"]', "queue entry: expected a JSON object"),
+    "invalid UTF-8": (b'{"title": "\xff"}', "queue entry: invalid UTF-8 at byte 12"),
+}

@@ -47,7 +47,7 @@ def test_match_answers_every_line_in_a_real_process(tmp_path):
     path.write_bytes(feed())
     proc = subprocess.run([sys.executable, "-m", "precursor_watch", "match", str(path)],
                           capture_output=True, timeout=300, cwd=ROOT)
-    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.returncode == 3, proc.stderr[-2000:]  # answered, but some lines were bad
     out = [json.loads(line) for line in proc.stdout.decode("utf-8").splitlines()]
     assert len(out) == 2 * len(CASES) + 1  # one answer per line
     by_id = {o["id"]: o for o in out}

@@ -155,23 +155,36 @@ def close_run(db, row: dict) -> None:
     update(db.conn, "crawl_runs", [row])
 
 
-def record_failed(db, crawl_id: str, failures: list[tuple[str, str | None]]) -> int:
-    """A `failed` row for each (spider, error) of a crawl invocation that never started, unless
-    that spider already has a finished row under the same run id; how many rows were added."""
+def record_failed(db, crawl_id: str, failures: list[tuple[str, str | None]],
+                  status: str = "failed") -> int:
+    """A `status` row (`failed`: never started; `interrupted`: stopped before it closed its
+    run) for each (spider, reason) of a crawl invocation, unless that spider already has a
+    closed row under the same run id; a `running` row of this process becomes that row (one row
+    per spider). How many rows were added or closed."""
     proc = identity()
     added = 0
     for spider, error in failures:
-        if db.execute("SELECT 1 FROM crawl_runs WHERE crawl_id = ? AND spider = ? AND"
-                      " started IS NOT NULL AND status != 'running'",
-                      [crawl_id, spider]).fetchone():
-            continue
         now = utcnow()
+        reason = (error or "")[:500]
+        closed = db.execute(
+            "UPDATE crawl_runs SET status = ?, finish_reason = coalesce(finish_reason, ?),"
+            " finished = coalesce(finished, ?), gone_note = coalesce(gone_note, ?) WHERE"
+            " crawl_id = ? AND spider = ? AND status = 'running' AND host = ? AND pid = ?",
+            [status, reason, now, f"run {status}", crawl_id, spider, proc["host"],
+             proc["pid"]]).rowcount
+        if closed:
+            added += closed
+            continue
+        if db.execute("SELECT 1 FROM crawl_runs WHERE crawl_id = ? AND spider = ? AND"
+                      " started IS NOT NULL AND status != 'running' AND pid = ?",
+                      [crawl_id, spider, proc["pid"]]).fetchone():
+            continue
         db.execute(
             "INSERT INTO crawl_runs (kind, spider, started, finished, status, finish_reason,"
             " crawl_id, host, pid, pid_started, gone_note) VALUES"
-            " ('crawl', ?, ?, ?, 'failed', ?, ?, ?, ?, ?, 'run failed')",
-            [spider, now, now, (error or "")[:500], crawl_id, proc["host"], proc["pid"],
-             proc["pid_started"]])
+            " ('crawl', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [spider, now, now, status, reason, crawl_id, proc["host"], proc["pid"],
+             proc["pid_started"], f"run {status}"])
         added += 1
     return added
 
@@ -206,3 +219,38 @@ def segment_monitors(db_path: str | os.PathLike, crawl_id: str, spider: str) -> 
     finally:
         con.close()
     return [r[0] for r in rows]
+
+
+SUMMARY_STOPPED = "summary interrupted; spider "
+
+
+def mark_summary_interrupted(db, crawl_id: str) -> int:
+    """A signal during a crawl's summary (report, notification): the run's closed rows become
+    `interrupted`, their verdict kept in `finish_reason` for `--resume` (`summary_verdicts`)."""
+    return db.execute(
+        "UPDATE crawl_runs SET finish_reason = ? || status, status = 'interrupted' WHERE"
+        " crawl_id = ? AND status IN ('finished', 'degraded', 'failed') AND pid = ?",
+        [SUMMARY_STOPPED, crawl_id, os.getpid()]).rowcount
+
+
+def summary_verdicts(db, crawl_id: str) -> dict[str, str]:
+    """{spider: verdict} of the rows whose crawl completed but whose summary was interrupted."""
+    rows = db.execute("SELECT spider, finish_reason FROM crawl_runs WHERE crawl_id = ? AND"
+                      " status = 'interrupted' AND finish_reason LIKE ?",
+                      [crawl_id, SUMMARY_STOPPED + "%"]).fetchall()
+    return {spider: reason[len(SUMMARY_STOPPED):] for spider, reason in rows}
+
+
+def restore_verdicts(db, crawl_id: str) -> int:
+    """After a resumed summary: the rows get their verdict back."""
+    return db.execute(
+        "UPDATE crawl_runs SET status = substr(finish_reason, ?), finish_reason = 'finished'"
+        " WHERE crawl_id = ? AND status = 'interrupted' AND finish_reason LIKE ?",
+        [len(SUMMARY_STOPPED) + 1, crawl_id, SUMMARY_STOPPED + "%"]).rowcount
+
+
+def degrade_run(db, crawl_id: str, reason: str) -> int:
+    """A `finished` crawl whose aftermath failed (e.g. the notification): `degraded`, and why."""
+    return db.execute(
+        "UPDATE crawl_runs SET status = 'degraded', gone_note = coalesce(gone_note || '; ', '')"
+        " || ? WHERE crawl_id = ? AND status = 'finished'", [reason, crawl_id]).rowcount

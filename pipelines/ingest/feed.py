@@ -108,10 +108,17 @@ def ingest_jsonl(path: str | Path, db, *, platform: str | None = None,
     out = IngestResult()
     try:
         load_records(_read(path, platform, out, writer), writer, chemistry)
+    except KeyboardInterrupt:  # SIGINT/SIGTERM: what was read so far is kept, the run says so
+        out.run = writer.close(status="interrupted", finish_reason="interrupted",
+                               mark_gone=False, dropped=len(out.rejected))
+        return out
     finally:
         if own:
             chemistry.close()
-    out.run = writer.close(mark_gone=False, dropped=len(out.rejected))
+    # Nothing loadable in a file that had lines: the ingest failed (not a degraded success).
+    status = "failed" if out.rejected and not (out.listings or out.vendors) else "finished"
+    out.run = writer.close(status=status, finish_reason=status, mark_gone=False,
+                           dropped=len(out.rejected))
     return out
 
 

@@ -1,4 +1,5 @@
-"""A JSON Lines reader that never stops on a bad line (used by `match` and `ingest`).
+"""The one decoding boundary for JSON from outside: file lines (`match`, `ingest`) and Redis queue
+entries (`ingest --redis`) are read by the same `parse_line` with the same limits.
 
 Each line becomes a `Line` with either a JSON object or an error saying why it cannot be read:
 bytes that are not UTF-8, a line over `MAX_LINE_BYTES`, nesting deeper than `MAX_DEPTH`, a number
@@ -101,6 +102,17 @@ def parse_line(raw: bytes, lineno: int) -> Line:
     if not isinstance(obj, dict):
         return _error(lineno, "expected a JSON object", raw)
     return Line(lineno, obj)
+
+
+def parse_entry(raw: bytes, number: int) -> Line:
+    """One Redis queue entry (or any standalone JSON document) -> a Line, with the limits of a
+    file line: an entry over `MAX_LINE_BYTES` is an error without being decoded."""
+    if len(raw) > MAX_LINE_BYTES:
+        return _error(number, f"entry of {len(raw)} bytes (more than {MAX_LINE_BYTES})", raw)
+    line = parse_line(raw, number)
+    if line.obj is None and not line.error:
+        return _error(number, "empty entry", raw)
+    return line
 
 
 def read_lines(stream: BinaryIO) -> Iterator[Line]:

@@ -10,13 +10,13 @@ twice. One writer at a time: the catalog lock file (`pipelines.catalog.runs.Cata
 
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import dataclass, field
 
 from pipelines.catalog.writer import CatalogWriter
 from pipelines.chemistry import Chemistry
 from pipelines.ingest.feed import load_records
+from pipelines.ingest.jsonl import parse_entry
 from pipelines.validate import check
 
 log = logging.getLogger(__name__)
@@ -33,22 +33,29 @@ class DrainResult:
     run: dict = field(default_factory=dict)
 
 
-def _decode(raw: bytes, out: DrainResult) -> dict | None:
-    try:
-        obj = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        out.rejected.append(f"invalid JSON in queue: {exc}")
+def _decode(raw: bytes, number: int, out: DrainResult, writer: CatalogWriter,
+            key: str) -> dict | None:
+    """A queue entry -> a validated record, or None. Every entry that is not a record (not
+    JSON, too deep, a huge number, not an object, an invalid item) becomes a `rejected` row with
+    the reason, written in the same flush as the batch's records, i.e. before it is acknowledged."""
+    line = parse_entry(raw, number)
+    if line.error:
+        reason = f"queue entry: {line.error}"
+        out.rejected.append(reason)
+        writer.reject({"entry": line.excerpt}, reason, source=key, kind="queue")
         return None
-    if not isinstance(obj, dict):
-        out.rejected.append("queue entry is not a JSON object")
-        return None
-    obj.pop("_queue", None)
+    obj = line.obj
+    meta = obj.pop("_queue", None)
     if obj.get("type") == "notfetched":
         out.not_fetched += 1
         return None
     rec, reason = check(obj)
     if rec is None:
-        out.rejected.append(reason or "invalid")
+        reason = reason or "invalid"
+        out.rejected.append(reason)
+        origin = meta.get("spider") if isinstance(meta, dict) else None
+        writer.reject(obj, reason, source=f"{key} ({origin})" if isinstance(origin, str)
+                      else key, kind="queue")
         return None
     out.listings += rec["item_type"] == "listing"
     out.vendors += rec["item_type"] == "vendor"
@@ -83,18 +90,33 @@ def drain(server, db, *, key: str, batch: int = 500, wait: float = 0.0,
     leftover = server.lrange(processing, 0, -1)  # a killed writer's batch comes first
     if leftover:
         log.warning("re-writing %d items left by an interrupted writer", len(leftover))
-    while True:
-        raws = leftover or _take(server, key, processing, batch, wait)
-        leftover = []
-        if not raws:
-            break
-        out.items += len(raws)
-        records = [r for r in (_decode(raw, out) for raw in raws) if r is not None]
-        load_records(records, writer, chemistry)
-        writer.flush()  # one transaction; committed when this returns
-        server.delete(processing)  # acknowledge: only now are the items gone from Redis
-        out.batches += 1
+    try:
+        _drain_batches(server, key, processing, batch, wait, leftover, out, writer, chemistry)
+    except KeyboardInterrupt:  # SIGINT/SIGTERM: the unacknowledged batch stays in Redis
+        out.run = writer.close(status="interrupted", finish_reason="interrupted",
+                               mark_gone=False, dropped=len(out.rejected),
+                               not_fetched=out.not_fetched)
+        return out
     out.run = writer.close(mark_gone=False, dropped=len(out.rejected),
                            not_fetched=out.not_fetched)
     return out
 
+
+def _drain_batches(server, key: str, processing: str, batch: int, wait: float,
+                   leftover: list[bytes], out: DrainResult, writer: CatalogWriter,
+                   chemistry: Chemistry) -> None:
+    while True:
+        raws = leftover or _take(server, key, processing, batch, wait)
+        leftover = []
+        if not raws:
+            return
+        records = []
+        for raw in raws:
+            out.items += 1
+            rec = _decode(raw, out.items, out, writer, key)
+            if rec is not None:
+                records.append(rec)
+        load_records(records, writer, chemistry)
+        writer.flush()  # records, then rejected rows; committed when this returns
+        server.delete(processing)  # acknowledge: only now are the items gone from Redis
+        out.batches += 1

@@ -26,6 +26,22 @@ def rescan(db, chemistry: Chemistry | None = None, batch: int = BATCH) -> dict:
     writer = CatalogWriter(db, kind="rescan", watchlist=chemistry.matcher.watchlist,
                            resolve_entities=False)
     writer.open()
+    try:
+        listings, texts, version = _rematch(db, writer, chemistry, batch)
+    except KeyboardInterrupt:  # SIGINT/SIGTERM: the open transaction is rolled back
+        writer.counts.update(hits_new=0, hits_retracted=0)  # counted in the rolled-back writes
+        result = writer.close(status="interrupted", finish_reason="interrupted",
+                              mark_gone=False)
+        result.update(listings=0, texts=0, watchlist_version=chemistry.version)
+        return result
+    result = writer.close(mark_gone=False)
+    result.update(listings=listings, texts=texts, watchlist_version=version)
+    return result
+
+
+def _rematch(db, writer: CatalogWriter, chemistry: Chemistry, batch: int) -> tuple[int, int, str]:
+    """Match every distinct listing text again and store the result; (listings, texts,
+    watchlist version)."""
     groups: dict[str, list[str]] = defaultdict(list)
     for lid, key in db.execute("SELECT id, chem_key FROM listings").fetchall():
         groups[key].append(lid)
@@ -48,7 +64,4 @@ def rescan(db, chemistry: Chemistry | None = None, batch: int = BATCH) -> dict:
             db.conn.executemany(
                 "UPDATE listings SET chem_version = ? WHERE chem_key = ?",
                 [[version, rec["chem_key"]] for rec in recs])
-    result = writer.close(mark_gone=False)
-    result.update(listings=sum(len(v) for v in groups.values()), texts=len(texts),
-                  watchlist_version=version)
-    return result
+    return sum(len(v) for v in groups.values()), len(texts), version

@@ -1,11 +1,13 @@
-"""An archived page as an inert copy: read the WARC record, remove everything that could run or
-load (scripts, frames, objects, event handlers, javascript: URLs, remote styles, refreshes),
-disable links, and put a banner saying what it is. Served with a Content-Security-Policy that
-forbids script and remote loads (see `ARCHIVE_CSP`)."""
+"""An archived page as an inert copy: read the WARC record, parse it as a browser does (html5lib,
+the WHATWG algorithm: a stray <body> in <head>, text after </html>, misnested tables keep their
+text), remove everything that could run or load (scripts, frames, objects, event handlers,
+javascript: URLs, remote styles, refreshes), disable links, and put a banner saying what it is.
+Served with a Content-Security-Policy that forbids script and remote loads (see `ARCHIVE_CSP`)."""
 
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +24,39 @@ DROP_TAGS = ("script", "noscript", "iframe", "frame", "frameset", "object", "emb
              "base", "link", "portal", "template", "meta")
 URL_ATTRS = ("href", "src", "srcset", "action", "formaction", "xlink:href", "poster",
              "background", "data", "ping", "lowsrc")
+
+# Chromium stops nesting elements at this depth (deeper ones become siblings); html5lib's time
+# grows with the square of the depth, so a deeper page is parsed by the lenient parser instead.
+MAX_BROWSER_DEPTH = 512
+VOID_TAGS = frozenset(("area", "base", "br", "col", "embed", "hr", "img", "input", "link",
+                       "meta", "source", "track", "wbr", "param", "keygen"))
+_TAG = re.compile(r"<(/?)([a-zA-Z][\w:-]*)[^>]*?(/?)>")
+
+
+def nesting_depth(text: str) -> int:
+    """The deepest element nesting the tags of `text` ask for (a linear scan, no tree); 0 for a
+    page with too few tags to nest deeper than a browser does (not scanned).
+
+    >>> nesting_depth("<div><br>" * 600 + "</div>" * 600), nesting_depth("<div><p>a</p></div>")
+    (600, 0)
+    """
+    depth = deepest = 0
+    if text.count("<") <= MAX_BROWSER_DEPTH:
+        return 0
+    for m in _TAG.finditer(text):
+        if m.group(2).lower() in VOID_TAGS or m.group(3):
+            continue
+        depth = max(0, depth - 1) if m.group(1) else depth + 1
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def parse_as_browser(text: str) -> BeautifulSoup:
+    """The page's tree as a browser builds it (html5lib), unless it nests deeper than a browser
+    does (then Python's lenient parser: such a page is hostile, and its text is kept)."""
+    if nesting_depth(text) > MAX_BROWSER_DEPTH:
+        return BeautifulSoup(text, "html.parser")
+    return BeautifulSoup(text, "html5lib")
 
 
 @dataclass
@@ -76,7 +111,7 @@ def read_capture(path: Path, record_id: str) -> Capture:
 def inert_html(cap: Capture) -> str:
     """The capture as a standalone inert HTML page with the archive banner first."""
     _, text = html_to_unicode(cap.content_type or None, cap.body)
-    soup = BeautifulSoup(text, "html.parser")
+    soup = parse_as_browser(text)
     for tag in soup.find_all(DROP_TAGS):
         tag.decompose()
     for tag in soup.find_all(True):

@@ -10,6 +10,7 @@ from urllib.parse import quote as _quote
 from datasette.utils import tilde_encode
 from markupsafe import Markup, escape
 
+from pipelines.catalog.links import safe_link
 from precursor_watch.web.countries import country_label
 
 STRUCTURE_TABLES = {"substances": "inchikey", "watchlist_entries": "inchikey"}
@@ -52,6 +53,9 @@ def render(row, value, column, table, database, datasette):
         value = value["value"]
     if value is None:
         return None
+    if isinstance(value, str) and value.strip()[:8].lower().startswith(("http:", "https:")) \
+            and not safe_link(value):
+        return escape(value)  # Datasette would link it; scraped URLs are links only when safe
     if column == "listing" and not foreign_key and isinstance(value, str) \
             and table != "listings":
         href = datasette.urls.row(database, "listings", tilde_encode(value))

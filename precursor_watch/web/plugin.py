@@ -14,11 +14,13 @@ from datasette.utils import tilde_encode
 from datasette.utils.asgi import Forbidden, NotFound, Response
 from markupsafe import Markup
 
+from pipelines.catalog.links import safe_link
 from precursor_watch.web import archived as archive
 from precursor_watch.web import cells, pages
 from precursor_watch.web.countries import country_code, country_label
 from precursor_watch.web.dossier import dossier
 from precursor_watch.web.drawing import DrawingError, structure_svg
+from precursor_watch.web.guard import guard
 from precursor_watch.web.hit_queries import has_column
 from precursor_watch.web.network import graph, networks, to_gexf, to_graphml
 from precursor_watch.web.radar_page import radar_page
@@ -322,6 +324,7 @@ def prepare_jinja2_environment(env):
     env.filters["pw_json"] = script_json
     env.filters["pw_quote"] = cells.quote
     env.filters["pw_tilde"] = tilde_encode
+    env.filters["pw_link"] = safe_link
 
 
 @hookimpl
@@ -386,5 +389,5 @@ def asgi_wrapper(datasette):
                     event = {**event, "headers": headers}
                 await send(event)
             await app(scope, receive, wrapped_send)
-        return add_robots_header
+        return guard(add_robots_header)  # Host check, local paths and redirects, CSP
     return wrap

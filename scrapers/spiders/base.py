@@ -8,7 +8,8 @@ precursor and pre-precursor entries); `-a cas=...`, `-a query=...` and `-a entri
 Done here once for every spider: challenge, CAPTCHA, login and ban pages (by status, headers and
 content, `parsers.challenge`) become `NotFetched` with the reason; every parser's page goes
 through `parsers.post` (claims, canonical URLs); search answers are counted, and a search
-endpoint that answered 404/405/410 to every query of the run is recorded as broken.
+endpoint that answered 404/405/410 to every query of the run is recorded as broken; a page's meta
+refresh, script `location` and canonical link are followed only within the crawl's scope.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from pipelines.catalog.clock import utcnow_seconds
 from scrapers.items import Listing, NotFetched, Vendor
 from scrapers.parsers import challenge, post
 from scrapers.parsers.base import Page
+from scrapers.scope import in_scope, page_targets
 
 KINDS = ("search", "product", "supplier", "page")
 DEFAULT_TIERS = ("precursor", "pre-precursor")
@@ -143,6 +145,30 @@ class MarketplaceSpider(scrapy.Spider):
                 continue
             yield response.follow(follow.url, callback=callback, errback=self.on_error,
                                   cb_kwargs={"kind": follow.kind})
+        yield from self.page_redirects(response)
+
+    def page_redirects(self, response: TextResponse):
+        """Where the page itself sends a browser (meta refresh, a script's `location`) or names
+        as its address (canonical link), after the page was parsed: a refresh or script target
+        is followed when in scope (the rule of HTTP redirects, `scrapers.scope`); anything off
+        the site is counted and logged, never fetched; a canonical link is never fetched."""
+        own = response.url
+        for how, target in page_targets(own, response.text, response):
+            if target.split("#")[0] == own.split("#")[0]:
+                continue
+            if not in_scope(own, target, getattr(self, "allowed_domains", None)):
+                self.crawler.stats.inc_value("precursor_watch/offsite_refused")
+                self.crawler.stats.inc_value(f"precursor_watch/offsite_refused/{how}")
+                self.logger.info("%s off the site to %s not followed (on %s)", how,
+                                 target[:200], own[:200])
+                continue
+            if how == "canonical":
+                continue  # the page itself, already parsed: checked, never fetched again
+            kind = getattr(self.parser, "page_kind", lambda url: None)(target) or "page"
+            if not hasattr(self.parser, f"parse_{kind}") or kind not in KINDS:
+                continue
+            yield response.follow(target, callback=getattr(self, f"parse_{kind}"),
+                                  errback=self.on_error, cb_kwargs={"kind": kind})
 
     def stamp(self, item: Listing | Vendor, evidence: dict):
         changes = {"platform": item.platform or self.platform}

@@ -1,0 +1,45 @@
+"""Exit statuses of every command, from the status the run is stored with (one table, README
+"Exit statuses"): the catalog and the exit status always agree.
+
+`stopping()` makes SIGTERM behave like SIGINT (a KeyboardInterrupt), so a `systemctl stop` or a
+`kill` ends a command the same clean way as Ctrl-C: the run is closed `interrupted`, exit 4.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+import sys
+from collections.abc import Iterator
+
+EXIT_CODES = {"finished": 0, "failed": 1, "degraded": 3, "interrupted": 4}
+
+
+def exit_code(status: str) -> int:
+    """The exit status of a run stored with `status`.
+
+    >>> [exit_code(s) for s in ("finished", "degraded", "failed", "interrupted")]
+    [0, 3, 1, 4]
+    """
+    return EXIT_CODES.get(status, 1)
+
+
+def _raise_interrupt(signum, frame):
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
+@contextlib.contextmanager
+def stopping() -> Iterator[None]:
+    """Within: SIGTERM raises KeyboardInterrupt like SIGINT (restored on leaving)."""
+    before = signal.signal(signal.SIGTERM, _raise_interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, before)
+
+
+def finish(status: str) -> None:
+    """Exit with the status's code (0 returns normally, so click's own exit runs)."""
+    code = exit_code(status)
+    if code:
+        sys.exit(code)
