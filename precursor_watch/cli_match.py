@@ -16,7 +16,7 @@ from typing import BinaryIO, TextIO
 import click
 
 from pipelines.catalog.location import DB_ENV, DEFAULT_DB
-from precursor_watch.outcome import finish
+from precursor_watch.outcome import finish, interruptible
 
 BATCH = 2000
 
@@ -85,6 +85,7 @@ def run_jsonl(stream: BinaryIO, out: TextIO, with_substances: bool = False, work
     from chem.matcher import Matcher
 
     _WORKER_MATCHER = matcher or Matcher()
+    interruptible()  # the matcher's native set-up may have made SIGINT restart reads
     counts = [0, 0, 0]  # listings read, lines not read, listings repaired or not matched
     batches = _batches(stream, out, counts, batch if workers <= 1 else max(batch // 8, 50))
     if workers <= 1:

@@ -2,7 +2,9 @@
 "Exit statuses"): the catalog and the exit status always agree.
 
 `stopping()` makes SIGTERM behave like SIGINT (a KeyboardInterrupt), so a `systemctl stop` or a
-`kill` ends a command the same clean way as Ctrl-C: the run is closed `interrupted`, exit 4.
+`kill` ends a command the same clean way as Ctrl-C: the run is closed `interrupted`, exit 4. It
+also sets SIGINT's handler itself: a process started with SIGINT ignored (a background job of a
+non-interactive shell, some schedulers) would otherwise never see it.
 """
 
 from __future__ import annotations
@@ -30,12 +32,24 @@ def _raise_interrupt(signum, frame):
 
 @contextlib.contextmanager
 def stopping() -> Iterator[None]:
-    """Within: SIGTERM raises KeyboardInterrupt like SIGINT (restored on leaving)."""
+    """Within: SIGINT and SIGTERM raise KeyboardInterrupt (both restored on leaving)."""
+    before_int = signal.signal(signal.SIGINT, signal.default_int_handler)
     before = signal.signal(signal.SIGTERM, _raise_interrupt)
+    interruptible()
     try:
         yield
     finally:
         signal.signal(signal.SIGTERM, before)
+        signal.signal(signal.SIGINT, before_int)
+
+
+def interruptible() -> None:
+    """SIGINT and SIGTERM end a blocking system call (a read of standard input) instead of
+    restarting it. Native code run while the matcher loads reinstalls SIGINT with SA_RESTART
+    (BSD `signal()` semantics); after that a `match -` waiting for its next line would never see
+    the signal. Call after such set-up."""
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.siginterrupt(sig, True)
 
 
 def finish(status: str) -> None:
