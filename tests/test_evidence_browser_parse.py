@@ -5,14 +5,10 @@ copy. The old lenient parser lost the offer after a stray <body> inside <head>."
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
+from webkit import CHROMIUM, CHROMIUM_FLAGS
 
 from precursor_watch.web.archived import Capture, inert_html
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"]
 
 # Each: a pattern a browser repairs in its own way, with the offer's text placed where a
 # parser that does not follow the HTML5 algorithm drops or misplaces it.
@@ -56,7 +52,8 @@ def test_the_inert_copy_shows_every_text_the_browser_shows():
         pytest.skip("chromium not installed")
     missing = {}
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS,
+                                     headless=True)
         page = browser.new_context(java_script_enabled=False).new_page()
         for name, html in PAGES.items():
             page.set_content(html)

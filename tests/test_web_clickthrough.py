@@ -6,14 +6,8 @@ tests/artifacts/ (copied to docs/ by hand when they change)."""
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
-from webkit import ARTIFACTS
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--no-first-run", "--disable-sync"]
+from webkit import ARTIFACTS, CHROMIUM, browser_page
 
 pytestmark = [pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed"),
               pytest.mark.browser, pytest.mark.crawl, pytest.mark.subprocess]
@@ -21,17 +15,8 @@ pytestmark = [pytest.mark.skipif(CHROMIUM is None, reason="chromium not installe
 
 @pytest.fixture(scope="module")
 def page():
-    from playwright.sync_api import sync_playwright
-
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-        page = context.new_page()
-        page.errors = []
-        page.on("pageerror", lambda exc: page.errors.append(str(exc)))
+    with browser_page() as page:
         yield page
-        browser.close()
 
 
 def shot(page, name: str) -> None:

@@ -8,16 +8,12 @@ page, no off-site redirect (`//evil.example/x.csv`, `/\\evil.example/...`), and 
 from __future__ import annotations
 
 import http.client
-import shutil
 import sqlite3
 from urllib.parse import urlsplit
 
 import pytest
-from webkit import serving
+from webkit import CHROMIUM, CHROMIUM_FLAGS, serving
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--no-first-run", "--disable-sync"]
 HOSTILE_URLS = [
     "javascript:alert(document.domain)",
     "JaVaScRiPt:alert(1)",
@@ -92,7 +88,8 @@ def test_hostile_urls_never_become_links_nor_run_script(hostile_server):
     origin = urlsplit(base).netloc
     dialogs, offsite = [], []
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS,
+                                     headless=True)
         context = browser.new_context()
 
         def route(r):
