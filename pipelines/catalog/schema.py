@@ -293,7 +293,7 @@ select h.listing, l.title, l.platform, l.url, p.vendor, p.name as vendor_name, h
 from hits h
 join listings l on l.id = h.listing
 left join vendor_profiles p on p.id = l.vendor_profile
-where h.first_run in (
+where h.current = 1 and h.first_run in (
   -- every per-spider run of the last invocation: its crawl_id, else runs overlapping it in time
   select r.id from crawl_runs r, (select id, crawl_id, started, coalesce(finished, started) as
     finished from crawl_runs order by id desc limit 1) last
