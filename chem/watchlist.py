@@ -224,11 +224,16 @@ class Watchlist:
         return {e.id: e for e in self.entries}
 
     def find(self, query: str) -> list[Entry]:
-        """Entries a query names exactly: an id (any case), a CAS (any written form), a name,
-        synonym, abbreviation or foreign name (by name key), or a Chinese name. Salt and
-        hydrate words are ignored when the query as written matches nothing ("Norfentanyl
-        HCl", "4-苯胺基哌啶二盐酸盐"). The one exact lookup the CLI and the web share; the
-        matcher's `NameIndex` reads running text (fuzzy, dictionary, spans) instead."""
+        """Entries a query names exactly (see `lookup`)."""
+        return [e for e, _ in self.lookup(query)]
+
+    def lookup(self, query: str) -> list[tuple[Entry, str]]:
+        """Entries a query names exactly, each with how: an id (any case), a CAS (any written
+        form), a name, synonym, abbreviation or foreign name (by name key), or a Chinese name.
+        Salt and hydrate words are ignored when the query as written matches nothing
+        ("Norfentanyl HCl", "4-苯胺基哌啶二盐酸盐"). The one exact lookup the CLI and the web
+        share; the matcher's `NameIndex` reads running text (fuzzy, dictionary, spans)
+        instead."""
         from chem.cas import find_cas, normalize_cas
         from chem.text import clean_text, name_key, strip_salt_words
 
@@ -239,17 +244,30 @@ class Watchlist:
             zh = clean_text(strip_salt_words(text)[0]).strip()
             out = []
             for e in self.entries:
-                names = (e.name, *e.synonyms, *e.abbreviations, *e.names_other)
-                if (
-                    e.id == text.strip().lower()
-                    or (cas and cas in e.all_cas)
-                    or (key and key in {name_key(n) for n in names})
-                    or (zh and zh in {clean_text(n) for n in e.names_zh})
-                ):
-                    out.append(e)
+                how = _named_by(e, text.strip().lower(), cas, key, zh)
+                if how:
+                    out.append((e, how))
             if out:
                 return out
         return []
+
+
+def _named_by(e: Entry, lowered: str, cas: str | None, key: str, zh: str) -> str | None:
+    """How an entry is named by a query's id form, CAS, name key and Chinese form, if it is."""
+    from chem.text import clean_text, name_key
+
+    if e.id == lowered:
+        return "entry id"
+    if key and key in {name_key(n) for n in (e.name, *e.synonyms)}:
+        return "name"
+    if key and key in {name_key(n) for n in e.abbreviations}:
+        return "abbreviation"
+    if (key and key in {name_key(n) for n in e.names_other}) or (
+            zh and zh in {clean_text(n) for n in e.names_zh}):
+        return "name"
+    if cas and cas in e.all_cas:
+        return "cas"
+    return None
 
 
 def _read_csv(path: Path) -> list[dict[str, str]]:

@@ -202,12 +202,11 @@ def test_robots_blocked_and_readable_cells(sample_server, sample_catalog):
 @pytest.mark.parametrize("fmt", ["safecsv", "xlsx"])
 def test_safe_output_renderer_neutralizes_formulas(tmp_path, matcher, fmt):
     from openpyxl import load_workbook
-    from webkit import HOSTILE_PRICE, HOSTILE_TITLE, known_catalog, serving
+    from webkit import HOSTILE_PRICE, HOSTILE_TITLE, in_process, known_catalog
 
-    db = known_catalog(tmp_path / "known.db", matcher)
-    with serving(db) as base:
-        status, headers, body = fetch(f"{base}/known/listings.{fmt}?_size=max")
-        q_status, _, q_body = fetch(f"{base}/known/analyst_hits.{fmt}")
+    get = in_process(known_catalog(tmp_path / "known.db", matcher))
+    status, headers, body = get(f"/known/listings.{fmt}?_size=max")
+    q_status, _, q_body = get(f"/known/analyst_hits.{fmt}")
     assert status == 200 == q_status
     for payload in (body, q_body):
         if fmt == "safecsv":
@@ -223,20 +222,18 @@ def test_safe_output_renderer_neutralizes_formulas(tmp_path, matcher, fmt):
     if fmt == "safecsv":
         assert HOSTILE_TITLE in body.decode()  # kept as text, for the analyst
         # Datasette's own CSV links lead to the safe output too.
-        with serving(db) as base:
-            status, _, plain = fetch(f"{base}/known/listings.csv?_size=max")
+        status, _, plain = get("/known/listings.csv?_size=max")
         assert status == 200 and plain == body
 
 
 def test_password_protection(tmp_path, matcher):
     from datasette_auth_passwords.utils import hash_password
-    from webkit import known_catalog, serving
+    from webkit import in_process, known_catalog
 
-    db = known_catalog(tmp_path / "known.db", matcher)
-    with serving(db, "--password-hash", hash_password("s3cret")) as base:
-        assert fetch(f"{base}/known/listings.json")[0] == 403
-        assert fetch(f"{base}/-/who-sells.json?q=NPP")[0] == 403
-        assert fetch(f"{base}/-/login")[0] == 200
+    get = in_process(known_catalog(tmp_path / "known.db", matcher), hash_password("s3cret"))
+    assert get("/known/listings.json")[0] == 403
+    assert get("/-/who-sells.json?q=NPP")[0] == 403
+    assert get("/-/login")[0] == 200
 
 
 @pytest.mark.crawl

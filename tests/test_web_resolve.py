@@ -50,3 +50,17 @@ def test_every_entry_id_resolves_to_itself():
     for e in matcher().watchlist.entries:
         for q in (e.id, e.id.upper()):
             assert e.id in resolve(q).entries, q
+
+
+@pytest.mark.parametrize("query, how", [
+    ("npp", "entry id"), ("BMK", "abbreviation"), ("79099-07-3", "cas"),
+    ("1-boc-4-piperidone", "name"), ("1-苯乙基-4-哌啶酮", "name"), ("Norfentanyl HCl", "name"),
+])
+def test_the_web_and_watchlist_show_share_one_exact_lookup(query, how):
+    """The query box and `watchlist show` read a query with the one `Watchlist.lookup`: the
+    same entries, and the page says how the query named them."""
+    from precursor_watch.web.resolve import matcher
+
+    r = resolve(query)
+    assert r.entries == [e.id for e in matcher().watchlist.find(query)] != []
+    assert r.how[0] == how

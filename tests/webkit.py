@@ -1,5 +1,6 @@
 """Helpers for the analyst-surface tests: the sample-crawl catalog, a real `precursor-watch
-serve` on a loopback port, JSON/text fetches, a small known catalog with hostile text."""
+serve` on a loopback port, the same Datasette in process (`in_process`, for the fast tier),
+JSON/text fetches, a small known catalog with hostile text."""
 
 from __future__ import annotations
 
@@ -92,6 +93,26 @@ def serving(db: Path, *extra: str):
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def in_process(db: Path, password_hash: str | None = None):
+    """`fetch` for paths of the Datasette `precursor-watch serve` would serve over `db` (the
+    same `server.build`: metadata, plugins, settings, password), answered in this process
+    through Datasette's ASGI client: no server process, no port. Redirects are followed."""
+    import asyncio
+
+    from precursor_watch.web.server import build
+
+    ds = build(db, password_hash=password_hash)
+
+    def get(path: str) -> tuple[int, dict, bytes]:
+        async def call():
+            return await ds.client.get(path, follow_redirects=True)
+
+        resp = asyncio.run(call())
+        return resp.status_code, dict(resp.headers), resp.content
+
+    return get
 
 
 def fetch(url: str) -> tuple[int, dict, bytes]:

@@ -47,40 +47,15 @@ def _looks_like_smiles(text: str) -> bool:
     return Chem.MolFromSmiles(text) is not None
 
 
-def _key(text: str) -> str:
-    return " ".join(text.casefold().split())
-
-
-def exact_entries(query: str) -> list[tuple[str, str]]:
-    """Watchlist entries whose id, name, synonym, abbreviation, other-language name or CAS number
-    equals the query, case and spacing ignored: [(entry id, how)]. The matcher reads vendor text,
-    where an abbreviation must keep its case ("NPP", not "npp" inside a word); an analyst's
-    query box is not vendor text, and the links of every page carry entry ids."""
-    key = _key(query)
-    if not key:
-        return []
-    found: list[tuple[str, str]] = []
-    for e in matcher().watchlist.entries:
-        for how, values in (("entry id", (e.id,)), ("name", (e.name, *e.synonyms)),
-                            ("abbreviation", e.abbreviations),
-                            ("name", (*e.names_zh, *e.names_other)), ("cas", e.all_cas)):
-            if any(_key(v) == key for v in values):
-                found.append((e.id, how))
-                break
-    return found
-
-
 def resolve(query: str) -> Resolved:
     """Entries and structures the query denotes; empty lists when nothing is recognised."""
     q = " ".join(query.split())
     out = Resolved(q)
     if not q:
         return out
-    exact = exact_entries(q)
+    exact = matcher().watchlist.lookup(q)  # the lookup `watchlist show` uses
     if exact:
-        by_id = matcher().watchlist.by_id()
-        for entry, how in exact:
-            e = by_id[entry]
+        for e, how in exact:
             out.entries.append(e.id)
             out.inchikeys.append(e.inchikey)
             out.names.append(e.name)
