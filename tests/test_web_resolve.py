@@ -54,7 +54,7 @@ def test_every_entry_id_resolves_to_itself():
 
 @pytest.mark.parametrize("query, how", [
     ("npp", "entry id"), ("BMK", "abbreviation"), ("79099-07-3", "cas"),
-    ("1-boc-4-piperidone", "name"), ("1-苯乙基-4-哌啶酮", "name"), ("Norfentanyl HCl", "name"),
+    ("1-boc-4-piperidone", "name"), ("1-苯乙基-4-哌啶酮", "name"), ("4-苯胺基哌啶二盐酸盐", "name"),
 ])
 def test_the_web_and_watchlist_show_share_one_exact_lookup(query, how):
     """The query box and `watchlist show` read a query with the one `Watchlist.lookup`: the
