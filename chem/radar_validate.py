@@ -8,6 +8,7 @@ forward and backward reaction compiled and replayed on its own textbook example.
 from __future__ import annotations
 
 from collections import Counter
+from functools import lru_cache
 
 from rdkit import Chem
 from rdkit.Chem import AllChem, rdMolDescriptors
@@ -48,16 +49,26 @@ def radar_problems(wl) -> list[tuple[str, str, str]]:
     return out
 
 
+@lru_cache(maxsize=4096)
+def structure_facts(smiles: str) -> tuple[str, str] | None:
+    """(InChIKey, formula) of a SMILES, None when it does not parse. Cached: a validation
+    derives every structure of the data again, and an edited copy of the data (a test, a
+    reviewer's draft) shares nearly all of them."""
+    mol = Chem.MolFromSmiles(smiles) if smiles else None
+    if mol is None:
+        return None
+    return Chem.MolToInchiKey(mol), rdMolDescriptors.CalcMolFormula(mol)
+
+
 def _drug_problems(d: Drug, schedules) -> list[tuple[str, str]]:
     out = []
-    mol = Chem.MolFromSmiles(d.smiles) if d.smiles else None
-    if mol is None:
+    facts = structure_facts(d.smiles)
+    if facts is None:
         out.append(("smiles", f"does not parse: {d.smiles!r}"))
     else:
-        key = Chem.MolToInchiKey(mol)
+        key, formula = facts
         if key != d.inchikey:
             out.append(("inchikey", f"{d.inchikey!r} but the structure gives {key!r}"))
-        formula = rdMolDescriptors.CalcMolFormula(mol)
         if d.formula and formula != d.formula:
             out.append(("formula", f"{d.formula!r} but the structure gives {formula!r}"))
     if not d.schedules:
@@ -108,6 +119,15 @@ def route_problems(r: Route) -> list[str]:
     """Messages for one route: its reactions compile with the right shapes, the forward one
     turns `example_in` (with `example_partner`) into `example_out`, and the backward one gives
     `example_in` back from `example_out`."""
+    return list(_route_problems(r))
+
+
+@lru_cache(maxsize=1024)
+def _route_problems(r: Route) -> tuple[str, ...]:
+    return tuple(_replay(r))
+
+
+def _replay(r: Route) -> list[str]:
     out = []
     fwd, back = _compile(r.rxn), _compile(r.retro)
     if fwd is None:

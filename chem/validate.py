@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rdkit import Chem, RDLogger
-from rdkit.Chem import AllChem, rdMolDescriptors
+from rdkit.Chem import AllChem
 
 from chem import changelog
 from chem.cas import check_digit_ok
 from chem.names import is_latin
 from chem.radar_data import DRUG_COLUMNS, PARTNER_COLUMNS, ROUTE_COLUMNS, SCHEDULE_COLUMNS
-from chem.radar_validate import radar_problems
+from chem.radar_validate import radar_problems, structure_facts
 from chem.text import name_key, primed_key, strip_salt_words
 from chem.watchlist import Watchlist
 
@@ -66,14 +66,13 @@ def _entry_problems(e, regimes) -> list[Problem]:
     def bad(field: str, message: str) -> None:
         out.append(Problem(e.id, field, message))
 
-    mol = Chem.MolFromSmiles(e.smiles) if e.smiles else None
-    if mol is None:
+    facts = structure_facts(e.smiles)
+    if facts is None:
         bad("smiles", f"does not parse: {e.smiles!r}")
     else:
-        key = Chem.MolToInchiKey(mol)
+        key, formula = facts
         if key != e.inchikey:
             bad("inchikey", f"{e.inchikey!r} but the structure gives {key!r}")
-        formula = rdMolDescriptors.CalcMolFormula(mol)
         if e.formula and formula != e.formula:
             bad("formula", f"{e.formula!r} but the structure gives {formula!r}")
     for cas in e.all_cas:
