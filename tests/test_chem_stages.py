@@ -38,6 +38,7 @@ def test_watchlist_show_with_an_all_zero_cas(query):
     assert result.exception is None or isinstance(result.exception, SystemExit)
 
 
+@pytest.mark.subprocess  # starts the OPSIN JVM
 @pytest.mark.skipif(not opsin.available(), reason="needs Java for OPSIN")
 def test_a_lone_surrogate_never_poisons_an_opsin_batch():
     names = ["1-(2-phenylethyl)piperidin-4-one", "bad \ud800 name", "propan-2-one"]
@@ -47,6 +48,7 @@ def test_a_lone_surrogate_never_poisons_an_opsin_batch():
     assert names[1] not in opsin._cache  # unparsable input, not a cached answer
 
 
+@pytest.mark.subprocess  # starts the OPSIN JVM
 @pytest.mark.skipif(not opsin.available(), reason="needs Java for OPSIN")
 def test_a_dead_opsin_process_loses_only_its_chunk_and_recovers():
     opsin.warm_up()
