@@ -80,6 +80,27 @@ def _die_with_parent(parent: int) -> None:
     threading.Thread(target=watch, daemon=True, name="parent-watch").start()
 
 
+def start_workers(matcher, workers: int) -> ProcessPoolExecutor | None:
+    """`workers` processes forked from this one, each holding `matcher` (handed over by the
+    fork, not pickled; OPSIN warmed up in each; each dies with this process), started now; None
+    where fork is not available. The crawl's and `ingest`'s chemistry and `match --workers`
+    use these; a task reads the matcher with `worker_matcher()`."""
+    try:
+        ctx = multiprocessing.get_context("fork")
+    except ValueError:
+        return None
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,
+                               initargs=(matcher, os.getpid()))
+    for started in [pool.submit(_ready) for _ in range(workers)]:
+        started.result()
+    return pool
+
+
+def worker_matcher():
+    """The matcher of this worker process (None outside a worker)."""
+    return _WORKER_MATCHER
+
+
 def _match_in_worker(inputs: list[dict]) -> list[dict]:
     return [_parts(r) for r in safe_match(_WORKER_MATCHER, inputs)]
 
@@ -225,16 +246,9 @@ class Chemistry:
         if self.workers <= 0:
             return None
         if self._pool is None:
-            try:
-                ctx = multiprocessing.get_context("fork")
-            except ValueError:
+            self._pool = start_workers(self.matcher, self.workers)
+            if self._pool is None:
                 self.workers = 0
-                return None
-            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx,
-                                             initializer=_init_worker,
-                                             initargs=(self.matcher, os.getpid()))
-            for started in [self._pool.submit(_ready) for _ in range(self.workers)]:
-                started.result()
         return self._pool
 
     def open(self) -> None:

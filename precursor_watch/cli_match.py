@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import json
-import multiprocessing
 import sys
 import time
 from collections import deque
 from collections.abc import Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from pathlib import Path
 from typing import BinaryIO, TextIO
 
@@ -30,15 +29,14 @@ def _read_jsonl(stream: BinaryIO) -> Iterator[tuple[int, dict | None, str | None
         yield line.lineno, listing, (f"line {line.lineno}: {error}" if error else None)
 
 
-_WORKER_MATCHER = None  # the matcher a forked worker inherits
-
-
-def _match_lines(batch: list[dict], with_substances: bool) -> tuple[list[str], int]:
+def _match_lines(batch: list[dict], with_substances: bool,
+                 matcher=None) -> tuple[list[str], int]:
     """Output lines for a batch, and how many of them are errors or repaired listings; a
-    listing the matcher cannot read gets its own `error`."""
-    from pipelines.chemistry import safe_match
+    listing the matcher cannot read gets its own `error`. Without `matcher`, the chemistry
+    worker's (pipelines.chemistry.start_workers)."""
+    from pipelines.chemistry import safe_match, worker_matcher
 
-    matcher = _WORKER_MATCHER
+    matcher = matcher if matcher is not None else worker_matcher()
     assert matcher is not None
     lines, degraded = [], 0
     for listing, result in zip(batch, safe_match(matcher, batch), strict=True):
@@ -79,21 +77,21 @@ def _write(out: TextIO, result: tuple[list[str], int], counts: list[int]) -> Non
 def run_jsonl(stream: BinaryIO, out: TextIO, with_substances: bool = False, workers: int = 1,
               matcher=None, batch: int = BATCH) -> tuple[int, int]:
     """Match every listing in `stream`; returns (listings, lines not read or listings repaired or
-    not matched). `workers` > 1 matches batches in that many forked processes (output keeps the
-    input order)."""
-    global _WORKER_MATCHER
+    not matched). `workers` > 1 matches batches in that many processes, the chemistry workers
+    the crawl and `ingest` use (output keeps the input order)."""
     from chem.matcher import Matcher
+    from pipelines.chemistry import start_workers
 
-    _WORKER_MATCHER = matcher or Matcher()
+    matcher = matcher or Matcher()
+    pool = start_workers(matcher, workers) if workers > 1 else None
     interruptible()  # the matcher's native set-up may have made SIGINT restart reads
     counts = [0, 0, 0]  # listings read, lines not read, listings repaired or not matched
-    batches = _batches(stream, out, counts, batch if workers <= 1 else max(batch // 8, 50))
-    if workers <= 1:
+    batches = _batches(stream, out, counts, batch if pool is None else max(batch // 8, 50))
+    if pool is None:
         for b in batches:
-            _write(out, _match_lines(b, with_substances), counts)
+            _write(out, _match_lines(b, with_substances, matcher), counts)
     else:
-        ctx = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+        with pool:
             window: deque[Future] = deque()  # at most 2 batches per worker in flight
             for b in batches:
                 window.append(pool.submit(_match_lines, b, with_substances))
