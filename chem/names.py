@@ -47,6 +47,26 @@ class NameIndex:
         self.by_name: dict[str, list[Entry]] = {}
         # Names with primed locants, keyed with the primes kept ("3'-chloropropiophenone").
         self.by_primed: dict[str, list[Entry]] = {}
+        curated = self._index_names(watchlist, ff)
+        self._index_abbreviations(watchlist)
+        self.zh_names: list[tuple[str, Entry]] = sorted(
+            ((clean_text(strip_salt_words(n)[0]), e) for e in watchlist.entries
+             for n in e.names_zh),
+            key=lambda p: -len(p[0]),
+        )
+        # Misspellings are matched against the curated names and the dictionary's long
+        # (systematic) synonyms only: its short ones include designations one letter away from
+        # ordinary words ("vitamin l" ~ "vitamins").
+        self.fuzzy_choices: dict[int, list[str]] = {}
+        for key in self.by_name:
+            if len(key) >= 6 and (key in curated or len(key) >= MIN_FUZZY_DICTIONARY_KEY):
+                self.fuzzy_choices.setdefault(len(key), []).append(key)
+        self._fuzzy_cache = LRU(NAME_CACHE)  # name key -> (target, edits) or None
+        self._index_local_names(watchlist)
+
+    def _index_names(self, watchlist: Watchlist, ff: FalseFriends) -> set[str]:
+        """Curated names and the dictionary's names of each entry's structure, less the names
+        of other isomers and non-names; returns the curated keys."""
         curated: set[str] = set()
         for e in watchlist.entries:
             for n in (e.name, *e.synonyms, *e.names_other):
@@ -61,7 +81,7 @@ class NameIndex:
         by_block: dict[str, list[Entry]] = {}
         for e in watchlist.entries:
             by_block.setdefault(e.connectivity, []).append(e)
-        for block, keys in dictionary.names_for_inchikey_blocks(blocks).items():
+        for block, keys in self.dictionary.names_for_inchikey_blocks(blocks).items():
             for key in keys:
                 if len(key) >= 6 and not key.isdigit():
                     for e in by_block[block]:
@@ -73,6 +93,10 @@ class NameIndex:
             self.by_name.pop(key, None)
         for word in self.not_names:
             self.by_name.pop(name_key(word), None)
+        return curated
+
+    def _index_abbreviations(self, watchlist: Watchlist) -> None:
+        """Abbreviations, and the guard terms and CAS numbers of those that clash."""
         self.by_abbrev: dict[str, list[Entry]] = {}
         for e in watchlist.entries:
             for a in e.abbreviations:
@@ -85,22 +109,12 @@ class NameIndex:
                 name_key(g) for g in c.guard_terms if name_key(g))
             if c.cas:
                 self.clash_cas.setdefault(key, set()).add(c.cas)
-        self.zh_names: list[tuple[str, Entry]] = sorted(
-            ((clean_text(strip_salt_words(n)[0]), e) for e in watchlist.entries
-             for n in e.names_zh),
-            key=lambda p: -len(p[0]),
-        )
-        # Misspellings are matched against the curated names and the dictionary's long
-        # (systematic) synonyms only: its short ones include designations one letter away from
-        # ordinary words ("vitamin l" ~ "vitamins").
-        self.fuzzy_choices: dict[int, list[str]] = {}
-        for key in self.by_name:
-            if len(key) >= 6 and (key in curated or len(key) >= MIN_FUZZY_DICTIONARY_KEY):
-                self.fuzzy_choices.setdefault(len(key), []).append(key)
-        self._fuzzy_cache = LRU(NAME_CACHE)  # name key -> (target, edits) or None
-        # Names in other languages (names_i18n.csv): Latin-script ones join the name index (but
-        # not the misspelling search); the others (Cyrillic, Devanagari, Chinese, kana, hangul)
-        # are matched as whole words of the raw text, so 盐酸 is not read inside 盐酸盐.
+
+    def _index_local_names(self, watchlist: Watchlist) -> None:
+        """Names in other languages (names_i18n.csv): Latin-script ones join the name index (but
+        not the misspelling search); the others (Cyrillic, Devanagari, Chinese, kana, hangul)
+        are matched as whole words of the raw text, so 盐酸 is not read inside 盐酸盐. And
+        formula short forms ("HCl", "H2SO4"): as written or in capitals."""
         by_id = {e.id: e for e in watchlist.entries}
         script: dict[str, list[Entry]] = {}
         for local in watchlist.local_names:
@@ -114,7 +128,6 @@ class NameIndex:
         self.script_names = script
         alts = "|".join(re.escape(k) for k in sorted(script, key=len, reverse=True))
         self._script_re = re.compile(rf"(?<!\w)(?:{alts})(?!\w)") if alts else None
-        # Formula short forms ("HCl", "H2SO4"): as written or in capitals.
         self.short_forms: dict[str, list[Entry]] = {}
         for sf in watchlist.short_forms:
             entry = by_id.get(sf.entry)

@@ -301,11 +301,8 @@ def data_hash(data_dir: Path = DATA_DIR) -> str:
     return digest.hexdigest()
 
 
-def load_watchlist(data_dir: Path | str = DATA_DIR) -> Watchlist:
-    data_dir = require_files(data_dir)
-    declared = (data_dir / "VERSION").read_text().strip() or "0"
-    entries = [Entry.from_row(r) for r in _read_csv(data_dir / "watchlist.csv")]
-    classes = [
+def _read_classes(data_dir: Path) -> list[ClassRule]:
+    return [
         ClassRule(
             id=r["id"].strip(),
             name=r["name"].strip(),
@@ -317,7 +314,10 @@ def load_watchlist(data_dir: Path | str = DATA_DIR) -> Watchlist:
         )
         for r in _read_csv(data_dir / "classes.csv")
     ]
-    transforms = [
+
+
+def _read_transforms(data_dir: Path) -> list[Transform]:
+    return [
         Transform(
             id=r["id"].strip(),
             kind=r["kind"].strip(),
@@ -327,7 +327,10 @@ def load_watchlist(data_dir: Path | str = DATA_DIR) -> Watchlist:
         )
         for r in _read_csv(data_dir / "transforms.csv")
     ]
-    clashes = [
+
+
+def _read_clashes(data_dir: Path) -> list[AbbreviationClash]:
+    return [
         AbbreviationClash(
             abbreviation=r["abbreviation"].strip(),
             meaning=r["meaning"].strip(),
@@ -336,7 +339,10 @@ def load_watchlist(data_dir: Path | str = DATA_DIR) -> Watchlist:
         )
         for r in _read_csv(data_dir / "abbreviation_clashes.csv")
     ]
-    regimes = {
+
+
+def _read_regimes(data_dir: Path) -> dict[str, Regime]:
+    return {
         r["code"].strip(): Regime(
             code=r["code"].strip(),
             jurisdiction=(r.get("jurisdiction") or "").strip(),
@@ -347,6 +353,12 @@ def load_watchlist(data_dir: Path | str = DATA_DIR) -> Watchlist:
         )
         for r in _read_csv(data_dir / "regimes.csv")
     }
+
+
+def load_watchlist(data_dir: Path | str = DATA_DIR) -> Watchlist:
+    data_dir = require_files(data_dir)
+    declared = (data_dir / "VERSION").read_text().strip() or "0"
+    entries = [Entry.from_row(r) for r in _read_csv(data_dir / "watchlist.csv")]
     changelog = [
         Change(**{f: (r.get(f) or "").strip() for f in Change.__dataclass_fields__})
         for r in _read_csv(data_dir / "changelog.csv")
@@ -363,10 +375,10 @@ def load_watchlist(data_dir: Path | str = DATA_DIR) -> Watchlist:
     return Watchlist(
         version=f"{declared}+{data_hash(data_dir)[:8]}",
         entries=entries,
-        classes=classes,
-        transforms=transforms,
-        clashes=clashes,
-        regimes=regimes,
+        classes=_read_classes(data_dir),
+        transforms=_read_transforms(data_dir),
+        clashes=_read_clashes(data_dir),
+        regimes=_read_regimes(data_dir),
         changelog=changelog,
         local_names=local_names,
         short_forms=short_forms,
