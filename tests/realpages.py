@@ -32,7 +32,7 @@ def parse(label: dict) -> list[dict]:
     return [dict(x) for x in _parse(label["file"], label["url"])]
 
 
-@functools.lru_cache(maxsize=None)  # every labelled page parsed once per session
+@functools.cache  # every labelled page parsed once per session
 def _parse(file: str, url: str) -> tuple:
     text = HtmlResponse(url=url, body=(REAL / file).read_bytes()).text
     page = post.process(vendorsite.parse_page(url, text), url)

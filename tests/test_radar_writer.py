@@ -72,3 +72,18 @@ def test_the_update_can_be_turned_off(tmp_path, matcher, monkeypatch):
                      db, chemistry=Chemistry(matcher))
     assert r.run["radar"] is None
     assert q(db, "select count(*) from radar_scores") == [(0,)]
+
+
+def test_radar_indexes_follow_the_radar_data_and_survive_a_switch(matcher):
+    """radar_for builds once per (watchlist version, radar data): an edited routes file (same
+    matcher version, another radar hash) gets its own indexes, and switching back to the first
+    watchlist reuses the indexes built for it."""
+    import dataclasses
+
+    wl = matcher.watchlist
+    first = radar_scores.radar_for(wl)
+    edited = dataclasses.replace(wl, radar_hash=wl.radar_hash + "-edited")
+    other = radar_scores.radar_for(edited)
+    assert other is not first and other.watchlist is edited
+    assert radar_scores.radar_for(wl) is first
+    assert radar_scores.radar_for(edited) is other

@@ -30,7 +30,10 @@ MAX_VENDOR_NAMES = 8
 TOP_DEFAULT = 25  # the head of the ranking whose newcomers the Atom feed announces
 
 
-_BUILT: dict[str, RadarChemistry] = {}  # watchlist version -> indexes (built once a process)
+# (watchlist version, radar hash) -> indexes, built once a process. Two are kept: a process that
+# runs with another data directory (`rescan --data-dir`, tests) and back does not rebuild both.
+_BUILT: dict[tuple[str, str], RadarChemistry] = {}
+_KEEP = 2
 
 
 def enabled() -> bool:
@@ -46,11 +49,16 @@ def top_size() -> int:
 
 
 def radar_for(watchlist) -> RadarChemistry:
-    """The radar's indexes for a watchlist, built once per process and version."""
-    if watchlist.version not in _BUILT:
-        _BUILT.clear()
-        _BUILT[watchlist.version] = RadarChemistry.build(watchlist)
-    return _BUILT[watchlist.version]
+    """The radar's indexes for a watchlist, built once per process, version and radar data
+    (routes and drugs change the radar without changing the matcher's version)."""
+    key = (watchlist.version, watchlist.radar_hash)
+    radar = _BUILT.pop(key, None)
+    if radar is None:
+        radar = RadarChemistry.build(watchlist)
+    _BUILT[key] = radar  # most recently used last
+    while len(_BUILT) > _KEEP:
+        del _BUILT[next(iter(_BUILT))]
+    return radar
 
 
 def after_run(db, watchlist) -> dict | None:
