@@ -29,12 +29,12 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 # The fast tier (under a minute): unit and table tests, parsers on saved pages, in-process
-# Datasette, doctests; no subprocess, crawl, browser, redis or scrapyd test, and the never-raises
-# passes on a fixed seeded sample of pages (markers registered in pyproject.toml).
-FAST := not (subprocess or crawl or browser or redis or scrapyd or allpages)
+# Datasette, doctests; no subprocess, JVM, crawl, browser, redis or scrapyd test, and the
+# never-raises passes on a fixed seeded sample of pages (`--fast`: tests/conftest.py, markers
+# registered in pyproject.toml).
 test-fast: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -q -m "$(FAST)"
+	$(BIN)/python -m pytest -q --fast
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
