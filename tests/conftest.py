@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-# Markers of what the fast tier leaves out (registered in pyproject.toml): a process, a JVM, a
-# crawl, a browser, a server, or a never-raises pass outside the seeded sample of pages.
-FULL_TIER_ONLY = ("subprocess", "crawl", "browser", "redis", "scrapyd", "allpages")
+# Markers of what the fast tier leaves out (registered in pyproject.toml): a process, the OPSIN
+# JVM, a crawl, a browser, a server, or a never-raises pass outside the seeded sample of pages.
+FULL_TIER_ONLY = ("subprocess", "opsin", "crawl", "browser", "redis", "scrapyd", "allpages")
 
 
 def pytest_addoption(parser):
@@ -34,8 +34,8 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(scope="session")
 def matcher(pytestconfig):
-    """The matcher of the session; in the fast tier without OPSIN, so no JVM starts (tests that
-    need OPSIN carry the `subprocess` marker)."""
+    """The matcher of the session; in the fast tier without OPSIN, so no JVM starts (cases that
+    need OPSIN carry the `opsin` marker)."""
     from chem.matcher import Matcher
 
     return Matcher(use_opsin=not fast_tier(pytestconfig))
