@@ -6,6 +6,7 @@ import json
 import re
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from precursor_watch.cli import main
@@ -14,6 +15,7 @@ FEED = Path(__file__).parent / "files" / "catalog" / "feed.jsonl"
 README = Path(__file__).parent.parent / "README.md"
 
 
+@pytest.mark.subprocess  # `ingest` forks a chemistry worker, which starts the OPSIN JVM
 def test_ingest_stats_summary_rescan(tmp_path, matcher):
     db = str(tmp_path / "c.db")
     runner = CliRunner()
@@ -48,6 +50,7 @@ def test_ingest_stats_summary_rescan(tmp_path, matcher):
     assert re.search(r"rescan: 8 listings \(\d+ distinct texts\).*: 0 new hits", r.stdout)
 
 
+@pytest.mark.subprocess  # `ingest` forks a chemistry worker, which starts the OPSIN JVM
 def test_ingest_platform_option_and_missing_db(tmp_path):
     feed = tmp_path / "f.jsonl"
     feed.write_text(json.dumps({"url": "https://x.example/1", "title": "Acetone"}) + "\n")
