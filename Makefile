@@ -31,10 +31,12 @@ test: $(STAMP)
 # The fast tier (under a minute): unit and table tests, parsers on saved pages, in-process
 # Datasette, doctests; no subprocess, JVM, crawl, browser, redis or scrapyd test, and the
 # never-raises passes on a fixed seeded sample of pages (`--fast`: tests/conftest.py, markers
-# registered in pyproject.toml).
+# registered in pyproject.toml). FAST_WORKERS test processes (pytest-xdist, one test file per
+# process at a time); FAST_WORKERS=0 runs them in this process.
+FAST_WORKERS ?= 2
 test-fast: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -q --fast
+	$(BIN)/python -m pytest -q --fast -n $(FAST_WORKERS) --dist loadfile
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
