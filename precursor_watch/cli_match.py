@@ -16,6 +16,7 @@ from typing import BinaryIO, TextIO
 import click
 
 from pipelines.catalog.location import DB_ENV, DEFAULT_DB
+from precursor_watch.config import refuse_non_catalog
 from precursor_watch.outcome import finish, interruptible
 
 BATCH = 2000
@@ -176,7 +177,8 @@ def prepare_dictionary() -> None:
 
 @click.command()
 @click.option("--db", type=click.Path(dir_okay=False), envvar=DB_ENV,
-              default=DEFAULT_DB, show_default=True, help="Catalog database to fill.")
+              default=DEFAULT_DB, show_default=True, callback=refuse_non_catalog,
+              help="Catalog database to fill.")
 def demo(db: str) -> None:
     """The main job on the embedded default: crawl the bundled sample sites into the catalog.
 
