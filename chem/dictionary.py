@@ -16,6 +16,7 @@ import json
 import os
 import pickle
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -199,7 +200,9 @@ class Dictionary:
         return out
 
     @classmethod
-    def build(cls, files: list[Path]) -> Dictionary:
+    def build(cls, files: list[Path], progress: Progress | None = None) -> Dictionary:
+        """The index of the `chemicals` tables; `progress(step, done, total)` is called as the
+        structure passes go (the long part of a build)."""
         records: list[Record] = []
         best_name: dict[str, tuple[int, int]] = {}  # key -> (column rank, record index)
         by_cas: dict[str, int] = {}
@@ -232,10 +235,15 @@ class Dictionary:
         for cas, idx in secondary_cas.items():
             by_cas.setdefault(cas, idx)
         return cls(records, {k: v[1] for k, v in best_name.items()}, by_cas,
-                   *_canonical_index(records), *_parent_index(records))
+                   *_canonical_index(records, progress), *_parent_index(records, progress))
 
 
-def _canonical_index(records: list[Record]) -> tuple[dict[str, int], dict[str, int]]:
+Progress = Callable[[str, int, int], None]
+PROGRESS_EVERY = 2000  # records between progress calls
+
+
+def _canonical_index(records: list[Record], progress: Progress | None = None,
+                     ) -> tuple[dict[str, int], dict[str, int]]:
     """Canonical SMILES -> record, computed once with the index: a listing's SMILES found here
     takes the record's InChIKey instead of computing InChI again. Beside it, each record's own
     SMILES string -> the record of its canonical form (a listing that prints it is not parsed)."""
@@ -245,6 +253,8 @@ def _canonical_index(records: list[Record]) -> tuple[dict[str, int], dict[str, i
     out: dict[str, int] = {}
     canonical_of: dict[str, str] = {}
     for idx, rec in enumerate(records):
+        if progress and idx % PROGRESS_EVERY == 0:
+            progress("canonical SMILES", idx, len(records))
         mol = Chem.MolFromSmiles(rec.smiles) if rec.smiles and rec.inchikey else None
         if mol is not None:
             canonical = Chem.MolToSmiles(mol)
@@ -253,7 +263,7 @@ def _canonical_index(records: list[Record]) -> tuple[dict[str, int], dict[str, i
     return out, {smiles: out[canonical] for smiles, canonical in canonical_of.items()}
 
 
-def _parent_index(records: list[Record],
+def _parent_index(records: list[Record], progress: Progress | None = None,
                   ) -> tuple[dict[str, tuple[Standardized, bytes | None, str | None]],
                              dict[str, str]]:
     """Every record's standardization, done once with the index: a plain SMILES that is its own
@@ -262,7 +272,9 @@ def _parent_index(records: list[Record],
     parents: dict[str, tuple[Standardized, bytes | None, str | None]] = {}
     canonicals: dict[str, str] = {}
     run = standardize_mod._standardize.__wrapped__  # uncached: 70k molecules stay out of memory
-    for rec in records:
+    for i, rec in enumerate(records):
+        if progress and i % PROGRESS_EVERY == 0:
+            progress("parents", i, len(records))
         smiles = rec.smiles
         if not smiles or not rec.inchikey or smiles in parents or smiles in canonicals:
             continue
@@ -305,7 +317,21 @@ def _dictionary(text_dir: Path, standardize_dir: Path) -> Dictionary:
             return loaded
         except (OSError, EOFError, ValueError, TypeError, AttributeError, pickle.UnpicklingError):
             pass  # a corrupt or stale cache is rebuilt below
-    built = Dictionary.build(files)
+    return _build_and_save(files, path)
+
+
+def ensure_index(progress: Progress | None = None) -> int | None:
+    """Build and cache the index unless it is cached already (its record count when it was
+    built, else None), reporting the build's progress; `default_dictionary()` then loads it."""
+    files = source_files()
+    if not files or index_path(files).exists():
+        return None
+    return len(_build_and_save(files, index_path(files), progress).records)
+
+
+def _build_and_save(files: list[Path], path: Path,
+                    progress: Progress | None = None) -> Dictionary:
+    built = Dictionary.build(files, progress)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".tmp{os.getpid()}")

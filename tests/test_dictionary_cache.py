@@ -38,3 +38,22 @@ def test_stale_copies_are_removed_and_recent_ones_kept(tmp_path):
         os.utime(f, (month_ago, month_ago))
     assert remove_stale(keep) == [old]
     assert keep.exists() and recent.exists() and unrelated.exists() and not old.exists()
+
+
+def test_build_reports_progress_through_both_structure_passes(tmp_path):
+    from chem import dictionary
+
+    table = tmp_path / "ids.tsv"
+    rows = [("702", "64-17-5", "CH3CH2OH", "C2H6O", "CCO", "ethanol", "LFQSCWFLJHTTHZ-UHFFFAOYSA-N",
+             "ethanol", "ethyl alcohol"),
+            ("5793", "50-99-7", "C6H12O6", "C6H12O6", "OCC1OC(O)C(O)C(O)C1O", "glucose",
+             "WQZGKKKJIJFFOK-UHFFFAOYSA-N", "glucose", "dextrose"),
+            ("5234", "7647-14-5", "NaCl", "ClNa", "[Na+].[Cl-]", "sodium chloride",
+             "FAPWRFPIFSIZLT-UHFFFAOYSA-M", "sodium chloride", "salt")]
+    table.write_text("".join("\t".join(r) + "\n" for r in rows), encoding="utf-8")
+    calls: list[tuple[str, int, int]] = []
+    built = dictionary.Dictionary.build([table], lambda *a: calls.append(a))
+    assert len(built.records) == 3
+    assert [c[0] for c in calls] == ["canonical SMILES", "parents"]
+    assert all(done == 0 and total == 3 for _, done, total in calls)
+    assert built.lookup_cas("64-17-5").smiles == "CCO"
