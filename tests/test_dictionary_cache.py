@@ -57,3 +57,23 @@ def test_build_reports_progress_through_both_structure_passes(tmp_path):
     assert [c[0] for c in calls] == ["canonical SMILES", "parents"]
     assert all(done == 0 and total == 3 for _, done, total in calls)
     assert built.lookup_cas("64-17-5").smiles == "CCO"
+
+
+def test_a_build_in_worker_processes_gives_the_same_index(tmp_path):
+    from chem import dictionary
+
+    sources = dictionary.source_files()
+    assert sources, "the chemicals package's tables are a declared dependency"
+    table = tmp_path / "part.tsv"
+    with sources[0].open(encoding="utf-8", errors="replace") as fh:
+        lines = [line for _, line in zip(range(5000), fh, strict=False)]
+    table.write_text("".join(lines + lines[:300]), encoding="utf-8")  # repeats: first one wins
+    one = dictionary.Dictionary.build([table])
+    calls: list = []
+    two = dictionary.Dictionary.build([table], lambda *a: calls.append(a), workers=2)
+    for attr in ("records", "by_name", "by_cas", "by_smiles", "by_record_smiles", "canonicals"):
+        assert getattr(two, attr) == getattr(one, attr), attr
+        assert list(getattr(two, attr)) == list(getattr(one, attr)), attr  # same order
+    assert list(two.parents) == list(one.parents) and len(one.parents) > 10
+    assert all(repr(two.parents[k]) == repr(one.parents[k]) for k in one.parents)
+    assert calls and calls[-1][1] == calls[-1][2] == len(one.records)
