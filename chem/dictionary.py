@@ -308,22 +308,21 @@ def _structure_chunk(records: list[Record]) -> tuple[list[str | None], list[tupl
         mol = Chem.MolFromSmiles(rec.smiles) if rec.smiles and rec.inchikey else None
         canonical.append(Chem.MolToSmiles(mol) if mol is not None else None)
     seen: set[str] = set()
-    forms: list[tuple] = []
+    forms: list[tuple] = []  # (index in the chunk, kind, value): keys stay the records' strings
     run = standardize_mod._standardize.__wrapped__
-    for rec in records:
+    for i, rec in enumerate(records):
         smiles = rec.smiles
         if not smiles or not rec.inchikey or smiles in seen:
             continue
         seen.add(smiles)
         mol = plain_mol(smiles)
         if mol is not None:
-            forms.append((smiles, "canonical", Chem.MolToSmiles(mol)))
+            forms.append((i, "canonical", Chem.MolToSmiles(mol)))
             continue
         result, parent = run(smiles, None)
         raw = Chem.MolFromSmiles(smiles)
-        forms.append((smiles, "parent", (result, parent.ToBinary() if parent is not None
-                                         else None,
-                                         not_a_sold_form(raw) if raw is not None else None)))
+        forms.append((i, "parent", (result, parent.ToBinary() if parent is not None else None,
+                                    not_a_sold_form(raw) if raw is not None else None)))
     return canonical, forms
 
 
@@ -345,7 +344,8 @@ def _structures_in_workers(records: list[Record], workers: int, progress: Progre
                 if canon is not None:
                     by_smiles.setdefault(canon, base + offset)
                     canonical_of.setdefault(records[base + offset].smiles, canon)
-            for smiles, kind, value in forms:
+            for i, kind, value in forms:
+                smiles = records[base + i].smiles
                 if smiles in parents or smiles in canonicals:
                     continue
                 (canonicals if kind == "canonical" else parents)[smiles] = value
