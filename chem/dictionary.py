@@ -16,6 +16,7 @@ import json
 import os
 import pickle
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -199,7 +200,11 @@ class Dictionary:
         return out
 
     @classmethod
-    def build(cls, files: list[Path]) -> Dictionary:
+    def build(cls, files: list[Path], progress: Progress | None = None,
+              workers: int = 1) -> Dictionary:
+        """The index of the `chemicals` tables; `progress(step, done, total)` is called as the
+        structure passes go (the long part of a build), done by `workers` forked processes
+        when more than one (only from a process without threads: `ensure_index`)."""
         records: list[Record] = []
         best_name: dict[str, tuple[int, int]] = {}  # key -> (column rank, record index)
         by_cas: dict[str, int] = {}
@@ -231,11 +236,19 @@ class Dictionary:
                             best_name[key] = (rank, idx)
         for cas, idx in secondary_cas.items():
             by_cas.setdefault(cas, idx)
-        return cls(records, {k: v[1] for k, v in best_name.items()}, by_cas,
-                   *_canonical_index(records), *_parent_index(records))
+        names = {k: v[1] for k, v in best_name.items()}
+        if workers > 1:
+            return cls(records, names, by_cas, *_structures_in_workers(records, workers, progress))
+        return cls(records, names, by_cas,
+                   *_canonical_index(records, progress), *_parent_index(records, progress))
 
 
-def _canonical_index(records: list[Record]) -> tuple[dict[str, int], dict[str, int]]:
+Progress = Callable[[str, int, int], None]
+PROGRESS_EVERY = 2000  # records between progress calls
+
+
+def _canonical_index(records: list[Record], progress: Progress | None = None,
+                     ) -> tuple[dict[str, int], dict[str, int]]:
     """Canonical SMILES -> record, computed once with the index: a listing's SMILES found here
     takes the record's InChIKey instead of computing InChI again. Beside it, each record's own
     SMILES string -> the record of its canonical form (a listing that prints it is not parsed)."""
@@ -245,6 +258,8 @@ def _canonical_index(records: list[Record]) -> tuple[dict[str, int], dict[str, i
     out: dict[str, int] = {}
     canonical_of: dict[str, str] = {}
     for idx, rec in enumerate(records):
+        if progress and idx % PROGRESS_EVERY == 0:
+            progress("canonical SMILES", idx, len(records))
         mol = Chem.MolFromSmiles(rec.smiles) if rec.smiles and rec.inchikey else None
         if mol is not None:
             canonical = Chem.MolToSmiles(mol)
@@ -253,7 +268,7 @@ def _canonical_index(records: list[Record]) -> tuple[dict[str, int], dict[str, i
     return out, {smiles: out[canonical] for smiles, canonical in canonical_of.items()}
 
 
-def _parent_index(records: list[Record],
+def _parent_index(records: list[Record], progress: Progress | None = None,
                   ) -> tuple[dict[str, tuple[Standardized, bytes | None, str | None]],
                              dict[str, str]]:
     """Every record's standardization, done once with the index: a plain SMILES that is its own
@@ -262,7 +277,9 @@ def _parent_index(records: list[Record],
     parents: dict[str, tuple[Standardized, bytes | None, str | None]] = {}
     canonicals: dict[str, str] = {}
     run = standardize_mod._standardize.__wrapped__  # uncached: 70k molecules stay out of memory
-    for rec in records:
+    for i, rec in enumerate(records):
+        if progress and i % PROGRESS_EVERY == 0:
+            progress("parents", i, len(records))
         smiles = rec.smiles
         if not smiles or not rec.inchikey or smiles in parents or smiles in canonicals:
             continue
@@ -275,6 +292,79 @@ def _parent_index(records: list[Record],
         parents[smiles] = (result, parent.ToBinary() if parent is not None else None,
                            not_a_sold_form(raw) if raw is not None else None)
     return parents, canonicals
+
+
+STRUCTURE_CHUNK = 2000  # records per task of a parallel build
+
+
+def _structure_chunk(records: list[Record]) -> tuple[list[str | None], list[tuple]]:
+    """A worker's share of both structure passes: each record's canonical SMILES, and the
+    standardization of each SMILES (first occurrence in the chunk)."""
+    from rdkit import RDLogger
+
+    RDLogger.DisableLog("rdApp.*")
+    canonical: list[str | None] = []
+    for rec in records:
+        mol = Chem.MolFromSmiles(rec.smiles) if rec.smiles and rec.inchikey else None
+        canonical.append(Chem.MolToSmiles(mol) if mol is not None else None)
+    seen: set[str] = set()
+    forms: list[tuple] = []  # (index in the chunk, kind, value): keys stay the records' strings
+    run = standardize_mod._standardize.__wrapped__
+    for i, rec in enumerate(records):
+        smiles = rec.smiles
+        if not smiles or not rec.inchikey or smiles in seen:
+            continue
+        seen.add(smiles)
+        mol = plain_mol(smiles)
+        if mol is not None:
+            forms.append((i, "canonical", Chem.MolToSmiles(mol)))
+            continue
+        result, parent = run(smiles, None)
+        raw = Chem.MolFromSmiles(smiles)
+        forms.append((i, "parent", (result, parent.ToBinary() if parent is not None else None,
+                                    not_a_sold_form(raw) if raw is not None else None)))
+    return canonical, forms
+
+
+def _structures_in_workers(records: list[Record], workers: int, progress: Progress | None):
+    """What `_canonical_index` and `_parent_index` give, computed by forked worker processes
+    on chunks and merged in record order (first occurrence wins, as in one process)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    chunks = [records[i:i + STRUCTURE_CHUNK] for i in range(0, len(records), STRUCTURE_CHUNK)]
+    by_smiles: dict[str, int] = {}
+    canonical_of: dict[str, str] = {}
+    parents: dict = {}
+    canonicals: dict[str, str] = {}
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        for n, (canonical, forms) in enumerate(pool.map(_structure_chunk, chunks)):
+            base = n * STRUCTURE_CHUNK
+            for offset, canon in enumerate(canonical):
+                if canon is not None:
+                    by_smiles.setdefault(canon, base + offset)
+                    canonical_of.setdefault(records[base + offset].smiles, canon)
+            for i, kind, value in forms:
+                smiles = records[base + i].smiles
+                if smiles in parents or smiles in canonicals:
+                    continue
+                (canonicals if kind == "canonical" else parents)[smiles] = value
+            if progress:
+                progress("structures", base + len(canonical), len(records))
+    return (by_smiles, {smiles: by_smiles[c] for smiles, c in canonical_of.items()},
+            parents, canonicals)
+
+
+BUILD_WORKERS_ENV = "PRECURSOR_WATCH_BUILD_WORKERS"
+
+
+def build_workers() -> int:
+    """Processes for a first build of the index: $PRECURSOR_WATCH_BUILD_WORKERS, else the
+    CPUs this process may use."""
+    try:
+        return max(1, int(os.environ.get(BUILD_WORKERS_ENV, "0")) or len(os.sched_getaffinity(0)))
+    except (ValueError, AttributeError):
+        return os.cpu_count() or 1
 
 
 def index_path(files: list[Path] | None = None) -> Path:
@@ -305,7 +395,21 @@ def _dictionary(text_dir: Path, standardize_dir: Path) -> Dictionary:
             return loaded
         except (OSError, EOFError, ValueError, TypeError, AttributeError, pickle.UnpicklingError):
             pass  # a corrupt or stale cache is rebuilt below
-    built = Dictionary.build(files)
+    return _build_and_save(files, path)
+
+
+def ensure_index(progress: Progress | None = None) -> int | None:
+    """Build and cache the index unless it is cached already (its record count when it was
+    built, else None), reporting the build's progress; `default_dictionary()` then loads it."""
+    files = source_files()
+    if not files or index_path(files).exists():
+        return None
+    return len(_build_and_save(files, index_path(files), progress, build_workers()).records)
+
+
+def _build_and_save(files: list[Path], path: Path, progress: Progress | None = None,
+                    workers: int = 1) -> Dictionary:
+    built = Dictionary.build(files, progress, workers)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".tmp{os.getpid()}")

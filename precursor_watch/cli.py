@@ -53,6 +53,7 @@ def _register() -> None:
     main.add_command(cli_radar.radar)
     main.add_command(cli_web.serve)
     main.add_command(cli_web.report)
+    main.add_command(cli_web.verify_package_cmd)
 
 
 _register()

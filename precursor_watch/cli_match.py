@@ -15,6 +15,7 @@ from typing import BinaryIO, TextIO
 import click
 
 from pipelines.catalog.location import DB_ENV, DEFAULT_DB
+from precursor_watch.config import refuse_non_catalog
 from precursor_watch.outcome import finish, interruptible
 
 BATCH = 2000
@@ -159,22 +160,47 @@ def match(source: str | None, text: str | None, substances: bool, workers: int,
 
 
 def prepare_dictionary() -> None:
-    """Load (on a first run: build and cache, about a minute) the offline dictionary's index
-    before the crawl, saying so, so the crawl's chemistry finds it ready."""
-    from chem.dictionary import default_dictionary, index_path
+    """Load (on a first run: build and cache, about a minute, with its progress) the offline
+    dictionary's index before the crawl, saying so, so the crawl's chemistry finds it ready."""
+    from chem.dictionary import default_dictionary, ensure_index, index_path
 
-    ready = index_path().exists()
-    click.echo("offline dictionary: " + ("loading the index" if ready else
-               "building the index (first run only; about a minute)") + " ...", nl=False)
     t0 = time.monotonic()
-    size = len(default_dictionary().records)
-    default_dictionary.cache_clear()  # the crawl's chemistry loads its own copy
-    click.echo(f" {size:,} records in {time.monotonic() - t0:.0f} s")
+    if index_path().exists():
+        click.echo("offline dictionary: loading the index ...", nl=False)
+        size = len(default_dictionary().records)
+        default_dictionary.cache_clear()  # the crawl's chemistry loads its own copy
+        click.echo(f" {size:,} records in {time.monotonic() - t0:.0f} s")
+        return
+    click.echo("offline dictionary: building the index (first run only; about a minute)")
+    tty = sys.stderr.isatty()
+    built = ensure_index(_build_progress(tty))
+    if tty:
+        click.echo("", err=True)  # end the live progress line
+    click.echo(f"offline dictionary: {built or 0:,} records indexed in"
+               f" {time.monotonic() - t0:.0f} s (cached for the next runs)")
+
+
+def _build_progress(tty: bool):
+    """A progress callback for the dictionary build: a live line on a terminal, otherwise a
+    line per step and quarter."""
+    shown: set[tuple[str, int]] = set()
+
+    def report(step: str, done: int, total: int) -> None:
+        pct = 100 * done // max(total, 1)
+        if tty:
+            click.echo(f"\r  {step}: {pct:3d}% of {total:,} records", nl=False, err=True)
+            return
+        if (step, pct // 25) not in shown:
+            shown.add((step, pct // 25))
+            click.echo(f"  {step}: {pct}% of {total:,} records", err=True)
+
+    return report
 
 
 @click.command()
 @click.option("--db", type=click.Path(dir_okay=False), envvar=DB_ENV,
-              default=DEFAULT_DB, show_default=True, help="Catalog database to fill.")
+              default=DEFAULT_DB, show_default=True, callback=refuse_non_catalog,
+              help="Catalog database to fill.")
 def demo(db: str) -> None:
     """The main job on the embedded default: crawl the bundled sample sites into the catalog.
 

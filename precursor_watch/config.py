@@ -92,6 +92,15 @@ def _callback(ctx, param, value):
     return path
 
 
+def refuse_non_catalog(ctx, param, value):
+    """Click callback for a --db given as is (no config lookup): a clear error for a file that
+    is not a catalog, instead of a traceback when the command opens it."""
+    why = not_a_catalog(value) if value else None
+    if why:
+        raise click.BadParameter(why, ctx=ctx, param=param)
+    return value
+
+
 def db_source() -> str:
     """Where the current command's --db value came from (set by DB_OPTION)."""
     return click.get_current_context().meta.get("db_source", "--db")

@@ -22,7 +22,8 @@ def wrong(tmp_path):
 
 
 @pytest.mark.parametrize("command", [["stats"], ["summary"], ["report", "--format", "csv"],
-                                     ["serve", "--port", "1"], ["rescan"]])
+                                     ["serve", "--port", "1"], ["rescan"], ["demo"],
+                                     ["radar"], ["ingest", "-"]])
 @pytest.mark.parametrize("kind", ["text", "other"])
 def test_wrong_db_is_a_clear_error(wrong, command, kind):
     path, says = wrong[kind]

@@ -6,6 +6,7 @@ file fails validation; a missing WARC is an error and leaves no file."""
 
 from __future__ import annotations
 
+import base64
 import gzip
 import hashlib
 import io
@@ -132,3 +133,89 @@ def test_wacz_without_the_warc_files_is_an_error(sample_catalog, tmp_path):
     assert r.returncode == 0, r.stderr
     assert validate(out).returncode == 0
     assert report(lonely / "catalog.db", "--format", "wacz").returncode != 0  # needs --output
+
+
+def make_key(folder: Path, name: str) -> tuple[Path, Path]:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    private, public = folder / f"{name}.pem", folder / f"{name}.pub.pem"
+    private.write_bytes(key.private_bytes(serialization.Encoding.PEM,
+                                          serialization.PrivateFormat.PKCS8,
+                                          serialization.NoEncryption()))
+    public.write_bytes(key.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo))
+    return private, public
+
+
+def verify(package: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "precursor_watch", "verify-package",
+                           str(package), *args], capture_output=True, text=True, timeout=120)
+
+
+def rewrite(src_path: Path, dst_path: Path, name: str, change) -> None:
+    with zipfile.ZipFile(src_path) as src, zipfile.ZipFile(dst_path, "w") as dst:
+        for item in src.infolist():
+            body = src.read(item)
+            dst.writestr(item, change(body) if item.filename == name else body)
+
+
+@pytest.mark.subprocess
+def test_wacz_signed_with_the_analysts_key_validates_and_verifies(sample_catalog, tmp_path):
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
+
+    key, pub = make_key(tmp_path, "analyst")
+    _, other = make_key(tmp_path, "other")
+    out = tmp_path / "signed.wacz"
+    r = report(sample_catalog, "--format", "wacz", "--output", str(out), "--entry", "npp",
+               "--sign-key", str(key))
+    assert r.returncode == 0, r.stderr
+    assert "signed by key sha256:" in r.stderr
+    v = validate(out)
+    assert v.returncode == 0 and "Has signature" in v.stdout, v.stdout + v.stderr
+    # The anonymous-signature fields, checked here with the library directly: ECDSA P-256 over
+    # the UTF-8 digest string, raw r||s, the public key as SubjectPublicKeyInfo.
+    with zipfile.ZipFile(out) as z:
+        package = z.read("datapackage.json")
+        sd = json.loads(z.read("datapackage-digest.json"))["signedData"]
+    assert set(sd) == {"hash", "created", "software", "version", "signature", "publicKey"}
+    assert sd["hash"] == "sha256:" + hashlib.sha256(package).hexdigest()
+    assert sd["created"] == json.loads(package)["created"]
+    public = serialization.load_der_public_key(base64.b64decode(sd["publicKey"]))
+    assert public.public_bytes(serialization.Encoding.PEM,
+                               serialization.PublicFormat.SubjectPublicKeyInfo) == pub.read_bytes()
+    raw = base64.b64decode(sd["signature"])
+    assert len(raw) == 64
+    public.verify(encode_dss_signature(int.from_bytes(raw[:32], "big"),
+                                       int.from_bytes(raw[32:], "big")),
+                  sd["hash"].encode(), ec.ECDSA(hashes.SHA256()))
+    ok = verify(out, "--public-key", str(pub))
+    assert ok.returncode == 0 and "signature valid" in ok.stdout, ok.stderr
+    wrong = verify(out, "--public-key", str(other))
+    assert wrong.returncode != 0 and "another key" in wrong.stderr
+    # A changed datapackage.json (one resource's hash) or a changed signature: refused.
+    bad = tmp_path / "bad-package.wacz"
+    rewrite(out, bad, "datapackage.json", lambda b: b.replace(b"sha256:", b"sha256:0", 1))
+    assert verify(bad).returncode != 0
+    bad_sig = tmp_path / "bad-signature.wacz"
+    flipped = sd["signature"][:10] + ("A" if sd["signature"][10] != "A" else "B") + \
+        sd["signature"][11:]
+    rewrite(out, bad_sig, "datapackage-digest.json",
+            lambda b: b.replace(sd["signature"].encode(), flipped.encode()))
+    r = verify(bad_sig)
+    assert r.returncode != 0 and "does not verify" in r.stderr
+    # Not a key for this signature, or --sign-key without a package: clear errors.
+    rsa = tmp_path / "rsa.pem"
+    from cryptography.hazmat.primitives.asymmetric import rsa as rsa_mod
+
+    rsa.write_bytes(rsa_mod.generate_private_key(65537, 2048).private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption()))
+    r = report(sample_catalog, "--format", "wacz", "--output", str(tmp_path / "x.wacz"),
+               "--sign-key", str(rsa))
+    assert r.returncode != 0 and "P-256" in r.stderr and not (tmp_path / "x.wacz").exists()
+    r = report(sample_catalog, "--format", "csv", "--sign-key", str(key))
+    assert r.returncode != 0 and "--format wacz" in r.stderr

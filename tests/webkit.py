@@ -9,6 +9,7 @@ import json
 import os
 import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -165,3 +166,30 @@ def known_catalog(path: Path, matcher) -> Path:
     writer.close()
     db.conn.close()
     return path
+
+
+GROWN = ("listings", "hits", "listing_substances", "listing_versions")
+
+
+def table_columns(conn: sqlite3.Connection, table: str) -> list[str]:
+    return [r[1] for r in conn.execute(f"pragma table_info([{table}])")]
+
+
+def grow_catalog(source: Path, target: Path, copies: int) -> Path:
+    """The catalog with every listing (and its hits, substances and priced versions) copied
+    `copies` times under new listing ids: copies x the hits of one vendor."""
+    shutil.copy(source, target)
+    conn = sqlite3.connect(target)
+    with conn:
+        conn.execute("create temp table n (k integer primary key)")
+        conn.executemany("insert into n values (?)", [(k,) for k in range(1, copies)])
+        for table in GROWN:
+            cols = [c for c in table_columns(conn, table) if c != "rowid"]
+            key = "id" if table == "listings" else "listing"
+            picked = ", ".join(f"{c} || '#' || n.k" if c == key else
+                               ("null" if table == "listing_versions" and c == "id" else c)
+                               for c in cols)
+            conn.execute(f"insert into {table} ({', '.join(cols)}) select {picked}"
+                         f" from {table}, n where {key} not like '%#%'")
+    conn.close()
+    return target

@@ -1,16 +1,19 @@
 """Report writers: CSV and XLSX (formula-looking cells neutralized; XLSX typed, frozen header,
 filters), JSON, and one self-contained HTML file (summary with a chart, one section per watchlist
-entry with its structure drawing, networks, print stylesheet; every scraped text escaped)."""
+entry with its structure drawing, networks, print stylesheet; every scraped text escaped).
+Each writes to a file as it reads the hits (`Report.hits()`), never holding them all."""
 
 from __future__ import annotations
 
+import io
 import json
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 
-from pipelines.reports.hits import FIELDS
+from pipelines.reports.hits import FIELDS, Report
 from precursor_watch.web.drawing import DrawingError, structure_svg
-from precursor_watch.web.safe_cells import safe_csv, safe_xlsx
+from precursor_watch.web.safe_cells import write_safe_csv, write_safe_xlsx
 
 TEMPLATE = Path(__file__).parent / "templates" / "report.html.j2"
 DATES = {"first_seen", "last_seen", "first_detected"}
@@ -24,21 +27,17 @@ def _flat(value):
     return value
 
 
-def flat_rows(data: dict):
-    return ([_flat(h.get(f)) for f in FIELDS] for h in data["hits"])
-
-
-def cover_sheets(data: dict) -> list[tuple[str, list[str], list[list]]]:
+def cover_sheets(head: dict) -> list[tuple[str, list[str], list[list]]]:
     """The hand-over sheets ahead of the hits: cover (versions, hashes, filters, tools), the
     crawl runs covered, the method's match kinds and gaps, and the regime legend."""
-    c, m = data["cover"], data["method"]
-    cover = [["generated_at", data["generated_at"]], ["catalog", data["catalog"]],
+    c, m = head["cover"], head["method"]
+    cover = [["generated_at", head["generated_at"]], ["catalog", head["catalog"]],
              ["watchlist_version", c["watchlist_version"]],
              ["watchlist_data_hash", c["watchlist_data_hash"]],
              ["hits_matched_with", "; ".join(c["matched_with"])],
              ["report_data_sha256", c["data_sha256"]],
              *[[f"filter:{k}", _flat(list(v) if isinstance(v, tuple) else v)]
-               for k, v in data["filters"].items() if v],
+               for k, v in head["filters"].items() if v],
              *[[f"tool:{k}", v] for k, v in c["tools"].items()],
              *[["match:" + k["match"], f"score {k['score']}; {k['hits']} hits; {k['means']}"]
                for k in m["matches"]],
@@ -48,7 +47,7 @@ def cover_sheets(data: dict) -> list[tuple[str, list[str], list[list]]]:
     legend_cols = ["code", "jurisdiction", "instrument", "citation", "checked"]
     return [("cover", ["item", "value"], cover),
             ("runs", run_cols, [[r.get(k) for k in run_cols] for r in c["runs"]]),
-            ("legend", legend_cols, [[r[k] for k in legend_cols] for r in data["legend"]])]
+            ("legend", legend_cols, [[r[k] for k in legend_cols] for r in head["legend"]])]
 
 
 def _typed(field: str, value):
@@ -62,17 +61,81 @@ def _typed(field: str, value):
     return value
 
 
-def write_report(data: dict, fmt: str) -> str | bytes:
+FORMATS = ("csv", "json", "xlsx", "html")
+
+
+def write_report(rep: Report, fmt: str, out) -> None:
+    """Write the report to `out` row by row: a text file for csv, json and html; a binary
+    file or a path for xlsx."""
     if fmt == "csv":
-        return safe_csv(FIELDS, flat_rows(data))
-    if fmt == "json":
-        return json.dumps(data, ensure_ascii=False, indent=1, default=str) + "\n"
-    if fmt == "xlsx":
-        rows = ([_typed(f, _flat(h.get(f))) for f in FIELDS] for h in data["hits"])
-        return safe_xlsx(FIELDS, rows, sheet="hits", before=cover_sheets(data))
-    if fmt == "html":
-        return html_report(data)
-    raise ValueError(f"unknown report format {fmt!r}")
+        write_safe_csv(out, FIELDS, ([_flat(h.get(f)) for f in FIELDS] for h in rep.hits()))
+    elif fmt == "json":
+        write_json(rep, out)
+    elif fmt == "xlsx":
+        rows = ([_typed(f, _flat(h.get(f))) for f in FIELDS] for h in rep.hits())
+        write_safe_xlsx(out, FIELDS, rows, sheet="hits", before=cover_sheets(rep.head))
+    elif fmt == "html":
+        write_html(rep, out)
+    else:
+        raise ValueError(f"unknown report format {fmt!r}")
+
+
+def report_text(rep: Report, fmt: str) -> str:
+    """A text format's whole output as one string (for small selections: web pages, tests)."""
+    buf = io.StringIO()
+    write_report(rep, fmt, buf)
+    return buf.getvalue()
+
+
+def _dump(value, level: int) -> str:
+    """`value` as json.dumps(indent=1) writes it at nesting `level`."""
+    text = json.dumps(value, ensure_ascii=False, indent=1, default=str)
+    return text.replace("\n", "\n" + " " * level)
+
+
+def _json_list(out, key: str, items, level: int, write_item) -> None:
+    """`"key": [...]` at `level`, items written one at a time by write_item(item, level + 1)."""
+    pad = " " * level
+    out.write(f"{pad}{json.dumps(key)}: [")
+    empty = True
+    for item in items:
+        out.write("\n" if empty else ",\n")
+        empty = False
+        out.write(" " * (level + 1))
+        write_item(item, level + 1)
+    out.write("]" if empty else f"\n{pad}]")
+
+
+def write_json(rep: Report, out) -> None:
+    """The same document json.dumps(indent=1) writes for the whole report, written as it goes:
+    head keys, then prices per entry, hits and the entries' groups streamed."""
+    head = rep.head
+    keys = ["generated_at", "catalog", "filters", "since", "cover", "method", "legend"]
+    out.write("{\n" + "".join(f" {json.dumps(k)}: {_dump(head[k], 1)},\n" for k in keys))
+    if rep.entries:
+        out.write(' "prices": {')
+        for i, e in enumerate(rep.entries_in_hit_order()):
+            out.write("\n" if i == 0 else ",\n")
+            _json_list(out, e, rep.prices(e), 2, lambda p, lvl: out.write(_dump(p, lvl)))
+        out.write("\n },\n")
+    else:
+        out.write(' "prices": {},\n')
+    out.write(f' "summary": {_dump(head["summary"], 1)},\n')
+    _json_list(out, "hits", rep.hits(), 1, lambda h, lvl: out.write(_dump(h, lvl)))
+    out.write(",\n")
+
+    def entry(e: dict, level: int) -> None:
+        heading = {k: v for k, v in e.items() if k != "count"}
+        out.write(_dump(heading, level)[:-(level + 2)] + ",\n")
+        _json_list(out, "hits", rep.entry_hits(e["entry"]), level + 1,
+                   lambda h, lvl: out.write(_dump(h, lvl)))
+        out.write("\n" + " " * level + "}")
+
+    _json_list(out, "entries", rep.entries, 1, entry)
+    out.write(",\n" + "".join(f" {json.dumps(k)}: {_dump(head[k], 1)}" + ("," if k != "radar"
+                                                                            else "") + "\n"
+                               for k in ("operations", "networks", "radar")))
+    out.write("}\n")
 
 
 def bar_chart(counts: list, width: int = 420, bar: int = 18) -> str:
@@ -102,57 +165,125 @@ def _drawing(smiles: str | None) -> str:
         return ""
 
 
-def html_report(data: dict) -> str:
+class _Entries:
+    """The per-entry groups for the template, each with its hits read when it is rendered."""
+
+    def __init__(self, rep: Report):
+        self.rep = rep
+
+    def __iter__(self):
+        for e in self.rep.entries:
+            yield {**e, "hits": _Rows(self.rep, e["entry"])}
+
+
+class _Rows:
+    def __init__(self, rep: Report, entry: str):
+        self.rep, self.entry = rep, entry
+
+    def __iter__(self):
+        return self.rep.entry_hits(self.entry)
+
+
+class _PriceCharts:
+    """entry -> its price chart (true when it has points), drawn piece by piece as the
+    template iterates it."""
+
+    def __init__(self, rep: Report):
+        self.rep = rep
+
+    def __getitem__(self, entry: str) -> _Chart:
+        return _Chart(self.rep, entry)
+
+
+class _Chart:
+    def __init__(self, rep: Report, entry: str):
+        self.rep, self.entry = rep, entry
+
+    def __bool__(self) -> bool:
+        return self.rep.has_prices(self.entry)
+
+    def __iter__(self):
+        from markupsafe import Markup
+
+        for part in price_chart_parts(lambda: self.rep.prices(self.entry)):
+            yield Markup(part)
+
+
+def write_html(rep: Report, out) -> None:
+    """One self-contained HTML file, rendered piece by piece (jinja's generate) with the hits
+    of each entry read as its section is written."""
     from jinja2 import Environment
     from markupsafe import Markup
 
     env = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True)
     env.filters["flat"] = _flat
     template = env.from_string(TEMPLATE.read_text(encoding="utf-8"))
-    s = data["summary"]
+    head = rep.head
+    s = head["summary"]
     charts = {k: Markup(bar_chart(s[k])) for k in ("by_family", "by_regime", "by_country",
                                                     "by_platform")}
-    drawings = {e["entry"]: Markup(_drawing(e["smiles"])) for e in data["entries"]}
+    drawings = {e["entry"]: Markup(_drawing(e["smiles"])) for e in rep.entries}
     drawings.update({r["inchikey"]: Markup(_drawing(r["smiles"]))
-                     for r in data.get("radar", [])})
-    prices = {e["entry"]: Markup(price_chart(data["prices"].get(e["entry"], [])))
-              for e in data["entries"]}
-    return template.render(data=data, s=s, c=data["cover"], charts=charts, drawings=drawings,
-                           price_charts=prices)
+                     for r in head.get("radar", [])})
+    data = {**head, "entries": _Entries(rep)}
+    for part in template.generate(data=data, s=s, c=head["cover"], charts=charts,
+                                  drawings=drawings, price_charts=_PriceCharts(rep)):
+        out.write(part)
 
 
 def price_chart(points: list[dict], width: int = 300, height: int = 140) -> str:
-    """Prices over time as a small inline SVG: one dot per priced listing version in the most
-    frequent currency (amounts as listed, units vary), date on x, amount on y; the others are
-    named under the chart."""
+    """Prices over time as a small inline SVG (see `price_chart_parts`)."""
+    return "".join(price_chart_parts(lambda: iter(points), width, height))
+
+
+def price_chart_parts(points: Callable[[], Iterator[dict]], width: int = 300,
+                      height: int = 140) -> Iterator[str]:
+    """Prices over time as a small inline SVG, in pieces: one dot per priced listing version in
+    the most frequent currency (amounts as listed, units vary), date on x, amount on y; the
+    others are named under the chart. `points()` gives the points oldest first; it is read
+    twice (scales, then dots), never held."""
     from collections import Counter
 
     from markupsafe import escape
 
-    if not points:
-        return ""
-    currency = Counter(p["currency"] or "?" for p in points).most_common(1)[0][0]
-    pts = [p for p in points if (p["currency"] or "?") == currency and p["date"]]
-    other = len(points) - len(pts)
-    days = [datetime.fromisoformat(p["date"][:10]).toordinal() for p in pts]
-    lo_d, hi_d = min(days), max(days)
-    hi_a = max(p["amount"] for p in pts) or 1
+    currencies: Counter = Counter(p["currency"] or "?" for p in points())
+    if not currencies:
+        return
+    currency = currencies.most_common(1)[0][0]
+    lo_d = hi_d = first = last = None
+    hi_a = 0.0
+    drawn = 0
+    for p in points():
+        if (p["currency"] or "?") != currency or not p["date"]:
+            continue
+        d = datetime.fromisoformat(p["date"][:10]).toordinal()
+        lo_d, hi_d = min(d, lo_d or d), max(d, hi_d or d)
+        first = first or p["date"]
+        last = p["date"]
+        hi_a = max(hi_a, p["amount"])
+        drawn += 1
+    if not drawn:
+        return
+    hi_a = hi_a or 1
     left, bottom = 44, height - 22
-    out = [f'<svg class="chart prices" width="{width}" height="{height}" role="img">',
-           f'<line x1="{left}" y1="4" x2="{left}" y2="{bottom}" stroke="#888"/>',
-           f'<line x1="{left}" y1="{bottom}" x2="{width - 4}" y2="{bottom}" stroke="#888"/>',
-           f'<text x="0" y="12">{escape(currency)} {hi_a:g}</text>',
-           f'<text x="0" y="{bottom}">0</text>',
-           f'<text x="{left}" y="{height - 6}">{escape(pts[0]["date"][:10])}</text>',
-           f'<text x="{width - 70}" y="{height - 6}">{escape(pts[-1]["date"][:10])}</text>']
-    for p, d in zip(pts, days, strict=True):
+    yield (f'<svg class="chart prices" width="{width}" height="{height}" role="img">'
+           f'<line x1="{left}" y1="4" x2="{left}" y2="{bottom}" stroke="#888"/>'
+           f'<line x1="{left}" y1="{bottom}" x2="{width - 4}" y2="{bottom}" stroke="#888"/>'
+           f'<text x="0" y="12">{escape(currency)} {hi_a:g}</text>'
+           f'<text x="0" y="{bottom}">0</text>'
+           f'<text x="{left}" y="{height - 6}">{escape(first[:10])}</text>'
+           f'<text x="{width - 70}" y="{height - 6}">{escape(last[:10])}</text>')
+    for p in points():
+        if (p["currency"] or "?") != currency or not p["date"]:
+            continue
+        d = datetime.fromisoformat(p["date"][:10]).toordinal()
         x = left + 6 + (width - left - 16) * ((d - lo_d) / (hi_d - lo_d) if hi_d > lo_d else 0.5)
         y = bottom - (bottom - 8) * p["amount"] / hi_a
         label = f'{p["date"][:10]} {p["vendor"] or ""}: {p["amount"]:g} {currency}' + (
             f' ({p["quantity"]})' if p["quantity"] else "")
-        out.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="#4a6fa5">'
-                   f'<title>{escape(label)}</title></circle>')
-    out.append("</svg>")
+        yield (f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="#4a6fa5">'
+               f'<title>{escape(label)}</title></circle>')
+    yield "</svg>"
+    other = sum(currencies.values()) - drawn
     if other:
-        out.append(f'<div class="small">{other} price(s) in other currencies not drawn</div>')
-    return "".join(out)
+        yield f'<div class="small">{other} price(s) in other currencies not drawn</div>'

@@ -11,6 +11,7 @@ import json
 import platform
 import sqlite3
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from datetime import date
 
@@ -108,16 +109,12 @@ def tool_versions() -> dict[str, str]:
     return out
 
 
-def runs_covered(conn: sqlite3.Connection, hits: list[dict]) -> list[dict]:
-    """The crawl runs behind the hits: those that first detected them and those whose evidence
-    they cite, with status, dates and counts."""
-    ids = {h["first_run"] for h in hits if h.get("first_run") is not None}
-    ev = sorted({h["evidence_id"] for h in hits if h.get("evidence_id")})
-    for i in range(0, len(ev), 500):
-        part = ev[i:i + 500]
-        ids |= {r for (r,) in conn.execute(
-            f"select distinct run from evidence where id in ({','.join('?' * len(part))})",
-            part) if r is not None}
+def runs_covered(conn: sqlite3.Connection, table: str) -> list[dict]:
+    """The crawl runs behind the report's hits (rows of `table`): those that first detected
+    them and those whose evidence they cite, with status, dates and counts."""
+    ids = {r for (r,) in conn.execute(
+        f"select first_run from {table} where first_run is not null union select e.run from"
+        f" evidence e where e.id in (select evidence_id from {table}) and e.run is not null")}
     if not ids:
         return []
     cur = conn.execute(
@@ -142,9 +139,10 @@ def _checks(monitors: str | None) -> list[dict]:
         return []
 
 
-def method(conn: sqlite3.Connection, hits: list[dict], runs: list[dict], watchlist) -> dict:
+def method(conn: sqlite3.Connection, table: str, runs: list[dict], watchlist) -> dict:
     """The method statement's facts: sources (platforms with first and last crawl), how hits are
-    decided (match kinds present with their scores), what was not fetched and why."""
+    decided (match kinds present in `table`'s hits, with their scores), what was not fetched
+    and why."""
     from chem.scoring import SCORES
 
     sources: dict[str, dict] = {}
@@ -158,9 +156,10 @@ def method(conn: sqlite3.Connection, hits: list[dict], runs: list[dict], watchli
         s["statuses"][r["status"] or "unknown"] += 1
     for s in sources.values():
         s["statuses"] = dict(s["statuses"])
-    kinds = Counter(h["match"] for h in hits)
+    kinds = conn.execute(f"select match, count(*) from {table} group by match"
+                         " order by min(rowid)").fetchall()
     matches = [{"match": k, "hits": n, "score": SCORES.get(k), "means": MATCH_KINDS.get(k, k)}
-               for k, n in sorted(kinds.items(), key=lambda kv: -SCORES.get(kv[0], 0))]
+               for k, n in sorted(kinds, key=lambda kv: -SCORES.get(kv[0], 0))]
     gaps = []
     for r in runs:
         for c in r["checks"]:
@@ -175,16 +174,16 @@ def method(conn: sqlite3.Connection, hits: list[dict], runs: list[dict], watchli
         f"select reason, count(*) from rejected where run in ({','.join('?' * len(ids))})"
         " group by reason", ids).fetchall() if ids else []
     gaps += [f"{n} records not stored: {reason}" for reason, n in rejected]
-    scores = [h["score"] for h in hits if h["score"] is not None]
+    low, high = conn.execute(f"select min(score), max(score) from {table}").fetchone()
     return {"sources": sources, "matches": matches, "not_fetched": gaps,
-            "score_range": [min(scores), max(scores)] if scores else None,
+            "score_range": [low, high] if low is not None else None,
             "watchlist_entries": len(watchlist.entries)}
 
 
-def legend(watchlist, hits: list[dict]) -> list[dict]:
-    """Every regime code in the hits (or the watchlist when none), with its legal instrument
-    and the official citation it was checked against."""
-    used = {c for h in hits for c in (h["regimes"] or [])} or set(watchlist.regimes)
+def legend(watchlist, used: list[str]) -> list[dict]:
+    """Every regime code `used` by the hits (or the watchlist's when none), with its legal
+    instrument and the official citation it was checked against."""
+    used = set(used) or set(watchlist.regimes)
     out = []
     for code in sorted(used):
         r = watchlist.regimes.get(code)
@@ -194,30 +193,27 @@ def legend(watchlist, hits: list[dict]) -> list[dict]:
     return out
 
 
-def price_history(conn: sqlite3.Connection, hits: list[dict]) -> dict[str, list[dict]]:
-    """Per entry: every priced version of its listings (date, amount, currency, quantity,
-    vendor), oldest first."""
-    listings: dict[str, set[str]] = {}
-    vendor_of = {}
-    for h in hits:
-        listings.setdefault(h["entry"], set()).add(h["listing"])
-        vendor_of[h["listing"]] = h["vendor_name"]
-    out: dict[str, list[dict]] = {}
-    for entry, ids in listings.items():
-        ids_sorted = sorted(ids)
-        points = []
-        for i in range(0, len(ids_sorted), 500):
-            part = ids_sorted[i:i + 500]
-            points += [{"date": d, "amount": a, "currency": c, "quantity": q,
-                        "vendor": vendor_of.get(lid)} for lid, d, a, c, q in conn.execute(
-                f"select listing, seen_at, price_amount, price_currency, quantity from"
-                f" listing_versions where price_amount is not null and listing in"
-                f" ({','.join('?' * len(part))})", part)]
-        out[entry] = sorted(points, key=lambda p: p["date"] or "")
-    return out
+PRICED = """
+from (select listing, vendor_name from {table} where entry = ? group by listing) t
+join listing_versions lv on lv.listing = t.listing where lv.price_amount is not null"""
 
 
-def data_hash(hits: list[dict], fields: list[str]) -> str:
+def price_history(conn: sqlite3.Connection, table: str, entry: str) -> Iterator[dict]:
+    """Every priced version of the listings behind `entry`'s hits in `table` (date, amount,
+    currency, quantity, vendor), oldest first, read as they are used."""
+    for d, a, c, q, v in conn.execute(
+            "select lv.seen_at, lv.price_amount, lv.price_currency, lv.quantity, t.vendor_name"
+            + PRICED.format(table=table) + " order by coalesce(lv.seen_at, ''), t.listing,"
+            " lv.rowid", [entry]):
+        yield {"date": d, "amount": a, "currency": c, "quantity": q, "vendor": v}
+
+
+def has_prices(conn: sqlite3.Connection, table: str, entry: str) -> bool:
+    return conn.execute("select exists (select 1" + PRICED.format(table=table) + ")",
+                        [entry]).fetchone()[0] == 1
+
+
+def data_hash(hits: Iterable[dict], fields: list[str]) -> str:
     """SHA-256 over the report's rows (the fields of FIELDS, in order): two reports with the
     same hash hand over the same data."""
     import hashlib

@@ -194,8 +194,8 @@ async def feed_view(datasette, request):
 async def report_view(datasette, request):
     """The hand-over report (`precursor-watch report`) for a watchlist entry, a network or
     everything (`?entry=`, `?network=`, `?since=`), as HTML or `.safecsv`/`.json`."""
-    from pipelines.reports.formats import write_report
-    from pipelines.reports.hits import Filters, collect
+    from pipelines.reports.formats import report_text
+    from pipelines.reports.hits import Filters, open_report
 
     db = await _db(datasette, request)
     if not db.path:
@@ -205,18 +205,24 @@ async def report_view(datasette, request):
                       entries=tuple(request.args.getlist("entry")),
                       networks=(int(net),) if net and net.isdigit() else ())
     root = (datasette.plugin_config("precursor-watch") or {}).get("evidence_root")
+    fmt = request.url_vars.get("fmt") or ".html"
+    kind = {".safecsv": "csv", ".json": "json"}.get(fmt, "html")
+
+    def render() -> str:
+        with open_report(db.path, filters, root) as rep:
+            return report_text(rep, kind)
+
     loop = asyncio.get_running_loop()
     try:
-        data = await loop.run_in_executor(None, lambda: collect(db.path, filters, root))
+        body = await loop.run_in_executor(None, render)
     except ValueError as exc:
         return Response.text(str(exc), status=400)
-    fmt = request.url_vars.get("fmt") or ".html"
-    if fmt == ".safecsv":
-        return Response(write_report(data, "csv"), content_type="text/csv; charset=utf-8",
+    if kind == "csv":
+        return Response(body, content_type="text/csv; charset=utf-8",
                         headers={"content-disposition": 'attachment; filename="report.csv"'})
-    if fmt == ".json":
-        return Response(write_report(data, "json"), content_type="application/json")
-    return Response.html(write_report(data, "html"), headers={
+    if kind == "json":
+        return Response(body, content_type="application/json")
+    return Response.html(body, headers={
         "content-security-policy": "default-src 'none'; style-src 'unsafe-inline';"
                                    " img-src data:"})
 

@@ -8,6 +8,7 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
+from typing import IO
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -21,15 +22,32 @@ def neutralize(value):
 
 def safe_csv(columns: Sequence[str], rows: Iterable[Sequence]) -> str:
     out = io.StringIO()
+    write_safe_csv(out, columns, rows)
+    return out.getvalue()
+
+
+def write_safe_csv(out: IO[str], columns: Sequence[str], rows: Iterable[Sequence]) -> int:
+    """Write the CSV row by row to `out` (a text file); the number of data rows."""
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([neutralize(c) for c in columns])
+    n = 0
     for row in rows:
         writer.writerow(["" if v is None else neutralize(v) for v in row])
-    return out.getvalue()
+        n += 1
+    return n
 
 
 def safe_xlsx(columns: Sequence[str], rows: Iterable[Sequence], sheet: str = "rows",
               before: Sequence[tuple[str, Sequence[str], Iterable[Sequence]]] = ()) -> bytes:
+    """The workbook `write_safe_xlsx` writes, as bytes."""
+    buf = io.BytesIO()
+    write_safe_xlsx(buf, columns, rows, sheet, before)
+    return buf.getvalue()
+
+
+def write_safe_xlsx(target: str | IO[bytes], columns: Sequence[str], rows: Iterable[Sequence],
+                    sheet: str = "rows",
+                    before: Sequence[tuple[str, Sequence[str], Iterable[Sequence]]] = ()) -> int:
     """An .xlsx workbook: typed cells (numbers stay numbers), frozen header, auto-filter; every
     string is written as a string cell (never a formula) and neutralized as well. Written in
     openpyxl's write-only mode: each row is streamed once (linear time, memory independent of
@@ -45,9 +63,8 @@ def safe_xlsx(columns: Sequence[str], rows: Iterable[Sequence], sheet: str = "ro
     wb.active = len(wb.worksheets) - 1  # opens on the rows; the sheets before are the cover
     if columns:
         ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(n, 1)}"
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    wb.save(target)
+    return n - 1
 
 
 def _sheet(wb, name: str, columns: Sequence[str], rows: Iterable[Sequence],
