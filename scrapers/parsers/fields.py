@@ -306,15 +306,22 @@ def unique(values) -> list[str]:
     return list(seen)
 
 
-def jsonld(html: str | None) -> list[dict]:
-    """schema.org objects from `<script type="application/ld+json">` blocks (@graph flattened)."""
+@functools.lru_cache(maxsize=4)  # the products and the company of one page read it once
+def _jsonld_blocks(html: str | None) -> tuple[str, ...]:
+    """The texts of a page's `<script type="application/ld+json">` blocks."""
     html = _NOT_XML.sub("\ufffd", html) if html else html
     try:
         root = lxml.html.fromstring(html or "<html></html>")
     except (lxml.etree.ParserError, ValueError):
-        return []
+        return ()
+    return tuple(str(x) for x in root.xpath("//script[contains(@type,'ld+json')]/text()"))
+
+
+def jsonld(html: str | None) -> list[dict]:
+    """schema.org objects from `<script type="application/ld+json">` blocks (@graph flattened);
+    fresh objects on every call (callers may change them)."""
     out: list[dict] = []
-    for block in root.xpath("//script[contains(@type,'ld+json')]/text()"):
+    for block in _jsonld_blocks(html):
         try:
             data = json.loads(block)
         except (ValueError, RecursionError):  # bad JSON, a huge number, nesting too deep

@@ -1,0 +1,75 @@
+"""`fastre.guarded` adds a look-ahead on a pattern's first characters and changes no match:
+first-character classes as a table, then every guarded pattern of the parsers compared with its
+original on the lines of the saved real pages and on case-folding corner cases."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from scrapers.parsers import claims, fastre, fields, generic, offers
+
+FIRST = [
+    (r"\bsafe(?:ly)?\s+ship", re.I, "s"),
+    (r"(?:100\s*%\s*)?\bcustoms", re.I, "1c"),  # an optional start: its followers count too
+    (r"US\s?\$|[¥￥]|\d+", re.I, r"U¥￥\d"),
+    (r"^(?:view|buy)\b", re.I, "vb"),  # anchors and look-arounds take no character
+    (r"(?<=[.!?;])\s+", re.I, r"\s"),
+    (r"[a-c\]-]x", re.I, r"a-c\]\-"),
+    (r"x?", re.I, None),  # may match the empty string
+    (r".x", re.I, None),  # any character
+    (r"[^a]x", re.I, None),  # a negated class
+    (r"(\w)\1", re.I, r"\w"),
+    (r"(?-i:a)b", re.I, None),  # scoped flags differ from the look-ahead's
+    (r"(?i)ab", 0, None),  # global inline flags must stay first
+    (r"a b # comment", re.I | re.X, None),  # a verbose comment would swallow the wrapper
+]
+
+
+@pytest.mark.parametrize(("pattern", "flags", "first"), FIRST)
+def test_first_class(pattern, flags, first):
+    assert fastre.first_class(re.compile(pattern, flags)) == first
+
+
+def test_case_sensitive_patterns_are_left_as_they_are():
+    rx = re.compile(r"\bsafe\b")
+    assert fastre.guarded(rx) is rx
+
+
+GUARDED = {
+    "offers.MONEY": offers.MONEY, "offers._ANY_CURRENCY": offers._ANY_CURRENCY,
+    "generic._MICRODATA": generic._MICRODATA, "generic._RDFA": generic._RDFA,
+    **{f"claims.{group}[{i}]": rx for group, patterns in claims._GROUPS.items()
+       for i, rx in enumerate(patterns)},
+}
+CORNERS = [
+    "ſafe delivery to USA", "US$ 12", "uſd 5", "İNR 400", "ınr 400", "KČ 200", "1 200 kč",
+    "Цена 1 500 РУБ.", "１２ €", "￥429.00/kg", "price: $", "ITEMSCOPE", "itemſcope", "TypeOf =",
+    "WESTERN UNION", "Bitcoin / USDT (TRC-20)", "", "$", "12", "door-to-door", "HOW TO MAKE",
+]
+
+
+def _texts() -> list[str]:
+    real = Path(__file__).parent / "files" / "real"
+    out = list(CORNERS)
+    for page in sorted(real.rglob("*.htm*"))[::3]:  # every third page: 27 of 80
+        root = fields.load(page.read_text("utf-8", errors="replace"))
+        out += [line for line in root.text_content().split("\n") if line.strip()][:400]
+    return out
+
+
+TEXTS = _texts()
+
+
+def test_the_parsers_guard_their_slow_patterns():
+    assert all(fastre.original(rx) is not rx for name, rx in GUARDED.items()
+               if name.startswith(("offers", "generic")))
+
+
+@pytest.mark.parametrize("name", sorted(GUARDED))
+def test_guarded_patterns_find_what_the_originals_find(name):
+    fast = GUARDED[name]
+    slow = fastre.original(fast)
+    for text in TEXTS:
+        got = [(m.span(), m.groups()) for m in fast.finditer(text)]
+        assert got == [(m.span(), m.groups()) for m in slow.finditer(text)], text
