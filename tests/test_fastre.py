@@ -73,3 +73,48 @@ def test_guarded_patterns_find_what_the_originals_find(name):
     for text in TEXTS:
         got = [(m.span(), m.groups()) for m in fast.finditer(text)]
         assert got == [(m.span(), m.groups()) for m in slow.finditer(text)], text
+
+
+@pytest.mark.parametrize(("pattern", "foldable"), [
+    (r"captcha|just a moment\.\.\.", True),
+    (r"<title>\s*access denied\s*</title>[\s\S]{0,800}reference\s*#", True),
+    (r"[a-z]+-\d", True),
+    (r"(?<!\w)geo\.(\w)\1", True),
+    (r"[A-Z]x", False),  # an upper-case literal: the lowered text never holds it
+    (r"Kelvin", False),
+    ("\u212aelvin", False),  # KELVIN SIGN folds to an ASCII "k"
+    ("\u017fafe", False),  # LONG S folds to an ASCII "s"
+    ("\u0131tem", False),  # DOTLESS I folds to an ASCII "i"
+    (r"(?-i:a)b", False),
+    ("滑动验证|请按住滑块", True),
+])
+def test_folded_only_where_lower_casing_keeps_every_match(pattern, foldable):
+    assert (fastre.folded(re.compile(pattern, re.I)) is not None) is foldable
+
+
+def test_folded_needs_ignorecase():
+    assert fastre.folded(re.compile("captcha")) is None
+
+
+def _raw_pages() -> list[str]:
+    real = Path(__file__).parent / "files" / "real"
+    return [p.read_text("utf-8", errors="replace") for p in sorted(real.rglob("*.htm*"))]
+
+
+def test_challenge_patterns_find_the_same_spans_lower_cased():
+    from scrapers.parsers import challenge
+
+    patterns = [rx for rx, _ in challenge._MARKUP_RX] + [challenge._WORDS]
+    assert all(fastre.folded(rx) is not None for rx in patterns)
+    texts = [t for t in _raw_pages() + TEXTS if t.isascii()]
+    texts += ["<TITLE>Just a Moment...</TITLE>", "Are You A Robot?", "ACCESS DENIED ... Reference #18"]
+    for rx in patterns:
+        for text in texts:
+            m = rx.search(text)
+            assert fastre.search_span(rx, text) == (m.span() if m else None), (rx.pattern, text[:80])
+
+
+def test_search_span_reads_non_ascii_texts_with_the_pattern_itself():
+    rx = re.compile(r"safe", re.I)
+    assert fastre.search_span(rx, "\u017fafe delivery") == (0, 4)  # LONG S: no lower-casing
+    assert fastre.search_span(rx, "SAFE delivery") == (0, 4)

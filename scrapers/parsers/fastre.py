@@ -12,9 +12,12 @@ back-reference, an any-character dot or a negated class) is returned unchanged.
 
 from __future__ import annotations
 
+import _sre
+import functools
 import re
 from re import _constants as sre  # the parse tree's opcodes (stable since Python 3.11)
 from re import _parser as sre_parse
+from re._casefix import _EXTRA_CASES
 
 _CATEGORIES = {sre.CATEGORY_DIGIT: r"\d", sre.CATEGORY_NOT_DIGIT: r"\D",
                sre.CATEGORY_SPACE: r"\s", sre.CATEGORY_NOT_SPACE: r"\S",
@@ -114,3 +117,67 @@ _ORIGINAL: dict[re.Pattern, re.Pattern] = {}
 def original(rx: re.Pattern) -> re.Pattern:
     """The pattern `guarded` wrapped (itself when it was not wrapped), for tests that compare."""
     return _ORIGINAL.get(rx, rx)
+
+
+# Case folding, for IGNORECASE patterns over ASCII texts: the engine cannot skip ahead by a
+# letter when case is ignored, but lower-casing an ASCII text maps each character to one
+# character, so the pattern without IGNORECASE finds on `text.lower()` exactly the spans the
+# IGNORECASE pattern finds on `text`, provided its literal characters fold to themselves among
+# ASCII (what the engine does with IGNORECASE: compare the text character's lower case, plus the
+# extra cases of `re._casefix`, with the pattern character's).
+def _ascii_fold_ok(code: int) -> bool:
+    lower = _sre.unicode_tolower(code)
+    ascii_matches = {c for c in (lower, *_EXTRA_CASES.get(lower, ())) if c < 128}
+    return ascii_matches == {code} if code < 128 else not ascii_matches
+
+
+def _foldable(seq) -> bool:
+    for op, av in seq:
+        if op in (sre.LITERAL, sre.NOT_LITERAL):
+            if not _ascii_fold_ok(av):
+                return False
+        elif op is sre.IN:
+            for iop, iav in av:
+                if iop is sre.LITERAL and not _ascii_fold_ok(iav):
+                    return False
+                if iop is sre.RANGE and not all(map(_ascii_fold_ok, range(iav[0], iav[1] + 1))):
+                    return False
+                if iop not in (sre.LITERAL, sre.RANGE, sre.CATEGORY, sre.NEGATE):
+                    return False
+        elif op is sre.BRANCH:
+            if not all(_foldable(alternative) for alternative in av[1]):
+                return False
+        elif op is sre.SUBPATTERN:
+            if av[1] or av[2] or not _foldable(av[3]):
+                return False
+        elif op in _REPEATS:
+            if not _foldable(av[2]):
+                return False
+        elif op is sre.ATOMIC_GROUP:
+            if not _foldable(av):
+                return False
+        elif op in (sre.ASSERT, sre.ASSERT_NOT):
+            if not _foldable(av[1]):
+                return False
+        elif op not in (sre.AT, sre.ANY, sre.GROUPREF):
+            return False
+    return True
+
+
+@functools.lru_cache(maxsize=256)
+def folded(rx: re.Pattern) -> re.Pattern | None:
+    """`rx` without IGNORECASE when it finds on an ASCII text's lower case what `rx` finds on the
+    text, else None (not IGNORECASE, global inline flags, a literal such as "K" or "ſ")."""
+    if not rx.flags & re.IGNORECASE or not isinstance(rx.pattern, str) or _GLOBAL_FLAGS.match(
+            rx.pattern) or not _foldable(sre_parse.parse(rx.pattern, rx.flags)):
+        return None
+    return re.compile(rx.pattern, rx.flags & ~re.IGNORECASE)
+
+
+def search_span(rx: re.Pattern, text: str, lowered: str | None = None) -> tuple[int, int] | None:
+    """The span of `rx`'s first match in `text` (None: no match). An ASCII text is searched
+    lower-cased by `folded(rx)` when there is one; `lowered` is `text.lower()` for callers that
+    search one text with several patterns."""
+    fast = folded(rx) if text.isascii() else None
+    m = fast.search(text.lower() if lowered is None else lowered) if fast else rx.search(text)
+    return m.span() if m else None
