@@ -65,8 +65,10 @@ def main() -> None:
     ok = len(result.listings) == args.cards
     # The first parse is the one a crawl pays (every text new); later ones of the same page hit
     # the parsers' caches (links, price texts, labels) and are shown beside it, never instead.
-    for label, (wall, cpu) in [("first parse", runs[0])] + (
-            [(f"best of {len(runs) - 1} repeats (warm caches)", min(runs[1:]))] if runs[1:] else []):
+    shown = [("first parse", runs[0])]
+    if runs[1:]:
+        shown.append((f"best of {len(runs) - 1} repeats (warm caches)", min(runs[1:])))
+    for label, (wall, cpu) in shown:
         print(f"{args.cards} cards ({len(html) / 2**20:.1f} MB), {label}: {wall:.2f} s wall, "
               f"{cpu:.2f} s CPU, {args.cards / cpu:,.0f} cards per CPU-second")
     print(f"peak {peak:.0f} MB; listings {len(result.listings)} "

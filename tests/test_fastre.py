@@ -107,11 +107,13 @@ def test_challenge_patterns_find_the_same_spans_lower_cased():
     patterns = [rx for rx, _ in challenge._MARKUP_RX] + [challenge._WORDS]
     assert all(fastre.folded(rx) is not None for rx in patterns)
     texts = [t for t in _raw_pages() + TEXTS if t.isascii()]
-    texts += ["<TITLE>Just a Moment...</TITLE>", "Are You A Robot?", "ACCESS DENIED ... Reference #18"]
+    texts += ["<TITLE>Just a Moment...</TITLE>", "Are You A Robot?",
+              "ACCESS DENIED ... Reference #18"]
     for rx in patterns:
         for text in texts:
             m = rx.search(text)
-            assert fastre.search_span(rx, text) == (m.span() if m else None), (rx.pattern, text[:80])
+            span = m.span() if m else None
+            assert fastre.search_span(rx, text) == span, (rx.pattern, text[:80])
 
 
 def test_search_span_reads_non_ascii_texts_with_the_pattern_itself():
