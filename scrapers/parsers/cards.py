@@ -213,11 +213,12 @@ def _title(card, link: str, links: dict) -> str | None:
 
 def read_card(card, link: str, links: dict) -> dict:
     """The fields one card shows."""
-    found = regions.pairs(card)
+    card_lines = regions.lines(card)  # read once: the labels, the CAS, the VAT basis
+    found = regions.pairs(card, card_lines)
     title = _title(card, link, links)
     title = _LEADING_CAS.sub("", title) if title else title
     name, title_purity = offers.split_title(title) if title else (None, None)
-    text = "\n".join(regions.lines(card))
+    text = "\n".join(card_lines)
     cas = f.cas_as_written(regions.pick(found, "cas")) or f.cas_as_written(
         " ".join(x for x in re.split(r"\n", text) if not offers.amounts(x)))
     sizes = size_prices(card)
@@ -232,7 +233,7 @@ def read_card(card, link: str, links: dict) -> dict:
     purity = title_purity or offers.purity(regions.pick(found, "purity") or "")
     return {"url": link, "title": name, "cas": cas, "price_amount": low, "price_max": high,
             "price_currency": currency, "purity": purity, "quantity": qty,
-            "price_basis": price_basis(regions.lines(card)) if low is not None else None,
+            "price_basis": price_basis(card_lines) if low is not None else None,
             "price_text": f.clean(" ".join(shown))}
 
 

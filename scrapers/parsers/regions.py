@@ -117,8 +117,9 @@ _SEGMENT = re.compile(r"\s(?=(?:tel|phone|mobile|fax|e-?mail|电话|手机|传�
                       re.I)
 
 
-def pairs(block) -> list[tuple[str, str, str]]:
-    """(field, label, value) for every labelled value in `block`, in page order."""
+def pairs(block, text_lines: list[str] | None = None) -> list[tuple[str, str, str]]:
+    """(field, label, value) for every labelled value in `block`, in page order (`text_lines`:
+    `lines(block)`, when the caller has read them already)."""
     out: list[tuple[str, str, str]] = []
 
     def add(label: str | None, value: str | None) -> None:
@@ -140,7 +141,7 @@ def pairs(block) -> list[tuple[str, str, str]]:
         dd = dt.getnext()
         if dd is not None and dd.tag == "dd":
             add(f.text(dt), f.text(dd))
-    text_lines = lines(block)
+    text_lines = lines(block) if text_lines is None else text_lines
     for i, line in enumerate(text_lines):
         m = _LABEL_LINE.match(line)
         segments = _SEGMENT.split(line)
