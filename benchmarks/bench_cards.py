@@ -15,6 +15,10 @@ Measured (first parse of 20,000 cards, 2 cores shared with other jobs, load aver
   classes read in the chrome pass, chrome text and JSON-LD blocks read once per page, IGNORECASE
   price/claims patterns behind a first-character look-ahead (`fastre`): 35.8 s wall, 11.48 s CPU,
   1,742 cards per CPU-second.
+- 2026-12-07, with a card's lines read once and XPaths compiled once, back to back with main
+  (load 9-12): main 43.6 s wall, 15.49 s CPU, 1,291 cards per CPU-second; s2-speed 35.6 s wall,
+  11.12 s CPU, 1,798 cards per CPU-second (warm repeat: 9.60 s CPU, 2,084 per CPU-second).
+  The target (within 5 s, about 4,000 cards per CPU-second) is not met.
 """
 
 from __future__ import annotations
