@@ -8,6 +8,17 @@ beside it), parses it with the vendor-site parser (the generic extractor: block 
 cards, company, links) and prints wall time, CPU seconds, cards per CPU-second, peak memory and
 the load average, and whether every card came out as one listing. Target: 20,000 cards within
 5 s on a quiet machine.
+
+Measured (first parse of 20,000 cards, 2 cores shared with other jobs, load average 8-11):
+- 2026-12-07, before (d08b327): 47.1 s wall, 15.27 s CPU, 1,310 cards per CPU-second.
+- 2026-12-07, per-href link decisions, per-link product keys, compiled XPaths, screen-reader
+  classes read in the chrome pass, chrome text and JSON-LD blocks read once per page, IGNORECASE
+  price/claims patterns behind a first-character look-ahead (`fastre`): 35.8 s wall, 11.48 s CPU,
+  1,742 cards per CPU-second.
+- 2026-12-07, with a card's lines read once and XPaths compiled once, back to back with main
+  (load 9-12): main 43.6 s wall, 15.49 s CPU, 1,291 cards per CPU-second; s2-speed 35.6 s wall,
+  11.12 s CPU, 1,798 cards per CPU-second (warm repeat: 9.60 s CPU, 2,084 per CPU-second).
+  The target (within 5 s, about 4,000 cards per CPU-second) is not met.
 """
 
 from __future__ import annotations
@@ -49,19 +60,24 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=1)
     args = ap.parse_args()
     html = page(args.cards)
-    best = None
+    runs = []
     for _ in range(args.repeat):
         cpu0, t0 = time.process_time(), time.perf_counter()
         result = vendorsite.parse_page("https://market.example/search?q=x", html)
-        wall, cpu = time.perf_counter() - t0, time.process_time() - cpu0
-        best = min(best or (wall, cpu), (wall, cpu))
-    wall, cpu = best
+        runs.append((time.perf_counter() - t0, time.process_time() - cpu0))
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     ok = len(result.listings) == args.cards
-    print(f"{args.cards} cards ({len(html) / 2**20:.1f} MB): {wall:.2f} s wall, {cpu:.2f} s CPU, "
-          f"{args.cards / cpu:,.0f} cards per CPU-second, peak {peak:.0f} MB; listings "
-          f"{len(result.listings)} ({'one per card' if ok else 'NOT one per card'}); "
-          f"load average {os.getloadavg()[0]:.2f}; target 5 s")
+    # The first parse is the one a crawl pays (every text new); later ones of the same page hit
+    # the parsers' caches (links, price texts, labels) and are shown beside it, never instead.
+    shown = [("first parse", runs[0])]
+    if runs[1:]:
+        shown.append((f"best of {len(runs) - 1} repeats (warm caches)", min(runs[1:])))
+    for label, (wall, cpu) in shown:
+        print(f"{args.cards} cards ({len(html) / 2**20:.1f} MB), {label}: {wall:.2f} s wall, "
+              f"{cpu:.2f} s CPU, {args.cards / cpu:,.0f} cards per CPU-second")
+    print(f"peak {peak:.0f} MB; listings {len(result.listings)} "
+          f"({'one per card' if ok else 'NOT one per card'}); load average "
+          f"{os.getloadavg()[0]:.2f}; target: the first parse of 20,000 cards within 5 s")
 
 
 if __name__ == "__main__":

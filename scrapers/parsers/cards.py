@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
+import lxml.etree
+
 from chem.cas import find_cas
 from scrapers.parsers import fields as f
 from scrapers.parsers import offers, regions, urls
@@ -55,25 +57,19 @@ def _product_links(block, base: str) -> dict:
     host = (urlsplit(base).hostname or "").removeprefix("www.")
     base_canon = urls.canonical(base).rstrip("/")
     out = {}
-    seen: dict = {}  # href -> (absolute link, canonical link): cards repeat their hrefs
+    seen: dict = {}  # href -> canonical product link or None: cards repeat their hrefs
     for a in block.iter("a"):
         href = a.get("href")
         if href not in seen:
-            absolute = f.absolute(base, href)
-            seen[href] = (absolute, urls.canonical(absolute) if absolute else None)
-        link, canon = seen[href]
-        if not link or not (f.text(a) or a.get("title") or a.find(".//img") is not None):
+            seen[href] = _product_link(base, href, host, base_canon)
+        canon = seen[href]
+        if canon is None:
+            continue
+        label = f.text(a)
+        if not (label or a.get("title") or a.find(".//img") is not None):
             continue  # an icon-only button (quote, compare, wishlist) names no product
-        if _IDENTIFIER.fullmatch(f.text(a) or ""):
+        if _IDENTIFIER.fullmatch(label or ""):
             continue  # a CAS or MDL number linked to its substance page, not to this offer
-        parts = urlsplit(link)
-        other = (parts.hostname or "").removeprefix("www.")
-        if other != host and not other.endswith("." + host):
-            continue
-        if _NOT_PRODUCT.search(parts.path + ("?" + parts.query if parts.query else "")):
-            continue
-        if canon.rstrip("/") == base_canon or parts.path in ("", "/"):
-            continue
         out[a] = canon
     # A URL linked from every card (the brand, a category) is not one card's product.
     counts: dict[str, int] = {}
@@ -83,6 +79,24 @@ def _product_links(block, base: str) -> dict:
     median = ordered[len(ordered) // 2] if ordered else 0
     limit = max(4, 3 * median)
     return {a: link for a, link in out.items() if counts[link] <= limit}
+
+
+def _product_link(base: str, href: str | None, host: str, base_canon: str) -> str | None:
+    """The canonical URL of a same-site link that may be a product page, else None (what
+    `_product_links` decides from the href alone, once per distinct href)."""
+    link = f.absolute(base, href)
+    if not link:
+        return None
+    parts = urlsplit(link)
+    other = (parts.hostname or "").removeprefix("www.")
+    if other != host and not other.endswith("." + host):
+        return None
+    if _NOT_PRODUCT.search(parts.path + ("?" + parts.query if parts.query else "")):
+        return None
+    canon = urls.canonical(link)
+    if canon.rstrip("/") == base_canon or parts.path in ("", "/"):
+        return None
+    return canon
 
 
 # A product id as a path segment: "B07JMDGDYL" (letters and digits), "2504587" (a long number).
@@ -109,9 +123,13 @@ def product_key(link: str, depth: int = 0) -> str:
 def _keyed(links: dict) -> tuple[dict, dict]:
     """(anchor -> product key, product key -> the URL to report: a direct link, not a redirect)."""
     keys, url_of = {}, {}
+    known: dict[str, tuple[str, bool]] = {}  # link -> (key, direct): cards repeat their links
     for a, link in links.items():
-        key = keys[a] = product_key(link)
-        direct = not any(k.lower() in _REDIRECT_PARAMS for k, _ in parse_qsl(urlsplit(link).query))
+        if link not in known:
+            known[link] = (product_key(link), not any(
+                k.lower() in _REDIRECT_PARAMS for k, _ in parse_qsl(urlsplit(link).query)))
+        key, direct = known[link]
+        keys[a] = key
         if key not in url_of or (direct and url_of[key][1] is False):
             url_of[key] = (link, direct)
     return keys, {k: v[0] for k, v in url_of.items()}
@@ -159,6 +177,12 @@ def _product_thumbs(group: list[tuple], links: dict) -> bool:
     return True
 
 
+# Compiled once: an XPath string given to .xpath() is compiled again on every call.
+_IN_HEADING = lxml.etree.XPath("ancestor::h1|ancestor::h2|ancestor::h3|ancestor::h4|ancestor::h5")
+_STRUCK = lxml.etree.XPath("ancestor-or-self::del|ancestor-or-self::s|ancestor-or-self::strike")
+_ROWS = lxml.etree.XPath(".//tr")
+
+
 def _first_line(a) -> str | None:
     """A name link's first line: "English name<br>中文名 (note)" names the product once."""
     found = regions.lines(a)
@@ -177,8 +201,7 @@ def _title(card, link: str, links: dict) -> str | None:
         text = text or attr
         if not text or offers.amounts(text) or _CALL_TO_ACTION.match(text):
             continue
-        named = bool(a.xpath("ancestor::h1|ancestor::h2|ancestor::h3|ancestor::h4|ancestor::h5")
-                     or re.search(r"title|name", a.get("class") or "", re.I))
+        named = bool(_IN_HEADING(a) or re.search(r"title|name", a.get("class") or "", re.I))
         rank = (named, len(text))
         if best_rank is None or rank > best_rank:
             best, best_rank = text, rank
@@ -190,11 +213,12 @@ def _title(card, link: str, links: dict) -> str | None:
 
 def read_card(card, link: str, links: dict) -> dict:
     """The fields one card shows."""
-    found = regions.pairs(card)
+    card_lines = regions.lines(card)  # read once: the labels, the CAS, the VAT basis
+    found = regions.pairs(card, card_lines)
     title = _title(card, link, links)
     title = _LEADING_CAS.sub("", title) if title else title
     name, title_purity = offers.split_title(title) if title else (None, None)
-    text = "\n".join(regions.lines(card))
+    text = "\n".join(card_lines)
     cas = f.cas_as_written(regions.pick(found, "cas")) or f.cas_as_written(
         " ".join(x for x in re.split(r"\n", text) if not offers.amounts(x)))
     sizes = size_prices(card)
@@ -209,7 +233,7 @@ def read_card(card, link: str, links: dict) -> dict:
     purity = title_purity or offers.purity(regions.pick(found, "purity") or "")
     return {"url": link, "title": name, "cas": cas, "price_amount": low, "price_max": high,
             "price_currency": currency, "purity": purity, "quantity": qty,
-            "price_basis": price_basis(regions.lines(card)) if low is not None else None,
+            "price_basis": price_basis(card_lines) if low is not None else None,
             "price_text": f.clean(" ".join(shown))}
 
 
@@ -274,8 +298,7 @@ def _not_item_price(node, text: str) -> bool:
 
 def _price_parts(node) -> list[str]:
     """Price texts in `node`, descending into children when it mixes gross and net prices."""
-    if node.xpath("ancestor-or-self::del|ancestor-or-self::s|ancestor-or-self::strike") or \
-            _OLD.search(node.get("class") or ""):
+    if _STRUCK(node) or _OLD.search(node.get("class") or ""):
         return []
     text = f.text(node) or ""
     if not offers.amounts(text) or _not_item_price(node, text):
@@ -322,7 +345,7 @@ def size_prices(el) -> dict | None:
     written with its currency or as a bare number under a header that names the currency.
     Rows that ask for a quote carry estimates, not prices, and are left out."""
     rows, columns = [], {}
-    for tr in el.xpath(".//tr"):
+    for tr in _ROWS(el):
         text = " ".join(regions.lines(tr))
         if re.search(r"quote|anfrage|zapytanie|cotiza|devis|запрос|询价", text, re.I):
             continue

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import re
 
+from scrapers.parsers import fastre
+
 _MARKUP = [  # (pattern on the raw HTML, who answered)
     (r"window\._cf_chl_opt|/cdn-cgi/challenge-platform/|cf-browser-verification|"
      r"id=\"challenge-form\"|cf_chl_prog|<title>\s*just a moment\.\.\.\s*</title>|"
@@ -89,12 +91,13 @@ def reason(html: str | None, status: int | None = None, headers: dict | None = N
         return f"refused by {server} (HTTP {status})"
     if not content_less(html):
         return None  # a page with content is content, whatever scripts it also loads
+    lowered = html.lower() if html.isascii() else None  # (fastre: same spans, faster search)
     for rx, who in _MARKUP_RX:
-        if rx.search(html):
+        if fastre.search_span(rx, html, lowered):
             return f"{who}" + (f" (HTTP {status})" if status else "")
     if status in (401, 403, 429, 503):
         return f"refused by {server or 'the site'} (HTTP {status})"
     unlinked = _visible(re.sub(r"<a\b[\s\S]*?</a\s*>", " ", html, flags=re.I))
-    if len(unlinked) < _THIN_PAGE and (m := _WORDS.search(unlinked)):
-        return f"anti-bot or rate-limit page ({m.group(0)})"
+    if len(unlinked) < _THIN_PAGE and (span := fastre.search_span(_WORDS, unlinked)):
+        return f"anti-bot or rate-limit page ({unlinked[span[0]:span[1]]})"
     return None

@@ -38,7 +38,7 @@ def load(html: str | None) -> lxml.html.HtmlElement:
         root = lxml.html.fromstring(html or "<html></html>")
     except (lxml.etree.ParserError, ValueError):
         root = lxml.html.fromstring("<html></html>")
-    for el in root.xpath("//" + " | //".join(_INVISIBLE) + " | //comment()"):
+    for el in _xp("//" + " | //".join(_INVISIBLE) + " | //comment()")(root):
         if el.getparent() is not None:
             el.drop_tree()
     # Line breaks at block boundaries, so adjacent blocks never run together in text_content().
@@ -46,6 +46,13 @@ def load(html: str | None) -> lxml.html.HtmlElement:
         el.text = "\n" + (el.text or "")
         el.tail = "\n" + (el.tail or "")
     return root
+
+
+@functools.lru_cache(maxsize=1024)
+def _xp(expression: str) -> lxml.etree.XPath:
+    """`expression` compiled once (an XPath string given to .xpath() is compiled on every call);
+    `_xp(e)(el)` returns what `el.xpath(e)` returns and raises the same XPathError family."""
+    return lxml.etree.XPath(expression)
 
 
 def has_class(name: str) -> str:
@@ -56,7 +63,7 @@ def has_class(name: str) -> str:
 def texts(root, xpath: str) -> list[str]:
     """Cleaned, de-duplicated texts of every node an XPath selects."""
     try:
-        return unique(text(node) for node in root.xpath(xpath))
+        return unique(text(node) for node in _xp(xpath)(root))
     except lxml.etree.XPathError:
         return []
 
@@ -64,7 +71,7 @@ def texts(root, xpath: str) -> list[str]:
 def first_line(root, xpath: str) -> str | None:
     """The first non-empty line of the first node an XPath selects (stops at a nested block)."""
     try:
-        found = root.xpath(xpath)
+        found = _xp(xpath)(root)
     except lxml.etree.XPathError:
         return None
     for node in found:
@@ -96,7 +103,7 @@ def text(el) -> str | None:
 def first(root, xpath: str) -> str | None:
     """Cleaned text of the first node an XPath selects."""
     try:
-        found = root.xpath(xpath)
+        found = _xp(xpath)(root)
     except lxml.etree.XPathError:
         return None
     for node in found if isinstance(found, list) else [found]:
@@ -136,16 +143,16 @@ def labelled(root) -> dict[str, str]:
             if key and len(key) <= 40:
                 pairs.setdefault(key, value)
 
-    for row in root.xpath("//tr"):
-        cells = row.xpath("./th|./td")
+    for row in _xp("//tr")(root):
+        cells = _xp("./th|./td")(row)
         if len(cells) == 2 or (len(cells) == 4 and cells[0].tag == cells[2].tag == "th"):
             for i in range(0, len(cells) - 1, 2):
                 add(text(cells[i]), text(cells[i + 1]))
-    for dt in root.xpath("//dt"):
+    for dt in _xp("//dt")(root):
         dd = dt.getnext()
         if dd is not None and dd.tag == "dd":
             add(text(dt), text(dd))
-    for li in root.xpath("//li|//p|//div[not(*)]|//span[@class='label']/.."):
+    for li in _xp("//li|//p|//div[not(*)]|//span[@class='label']/..")(root):
         line = text(li)
         if line and len(line) < 200:
             m = re.match(r"^([^:：]{1,40})[:：]\s*(.+)$", line)
@@ -306,15 +313,22 @@ def unique(values) -> list[str]:
     return list(seen)
 
 
-def jsonld(html: str | None) -> list[dict]:
-    """schema.org objects from `<script type="application/ld+json">` blocks (@graph flattened)."""
+@functools.lru_cache(maxsize=4)  # the products and the company of one page read it once
+def _jsonld_blocks(html: str | None) -> tuple[str, ...]:
+    """The texts of a page's `<script type="application/ld+json">` blocks."""
     html = _NOT_XML.sub("\ufffd", html) if html else html
     try:
         root = lxml.html.fromstring(html or "<html></html>")
     except (lxml.etree.ParserError, ValueError):
-        return []
+        return ()
+    return tuple(str(x) for x in root.xpath("//script[contains(@type,'ld+json')]/text()"))
+
+
+def jsonld(html: str | None) -> list[dict]:
+    """schema.org objects from `<script type="application/ld+json">` blocks (@graph flattened);
+    fresh objects on every call (callers may change them)."""
     out: list[dict] = []
-    for block in root.xpath("//script[contains(@type,'ld+json')]/text()"):
+    for block in _jsonld_blocks(html):
         try:
             data = json.loads(block)
         except (ValueError, RecursionError):  # bad JSON, a huge number, nesting too deep
@@ -347,12 +361,12 @@ def role_rows(root, columns: dict[str, tuple[str, ...]], key_role: str) -> list[
     "elements": {role: td element}}.
     """
     rows: list[dict] = []
-    for table in root.xpath("//table"):
-        header = table.xpath(".//tr[th][1]")
+    for table in _xp("//table")(root):
+        header = _xp(".//tr[th][1]")(table)
         if not header:
             continue
         roles: dict[int, str] = {}
-        for i, cell in enumerate(header[0].xpath("./th|./td")):
+        for i, cell in enumerate(_xp("./th|./td")(header[0])):
             label = (text(cell) or "").lower()
             for role, words in columns.items():
                 if role not in roles.values() and any(w in label for w in words):
@@ -360,13 +374,13 @@ def role_rows(root, columns: dict[str, tuple[str, ...]], key_role: str) -> list[
                     break
         if key_role not in roles.values():
             continue
-        for tr in table.xpath(".//tr[td]"):
+        for tr in _xp(".//tr[td]")(table):
             row: dict = {"cells": {}, "anchors": {}, "elements": {}}
-            for i, cell in enumerate(tr.xpath("./td")):
+            for i, cell in enumerate(_xp("./td")(tr)):
                 role = roles.get(i)
                 if role is None:
                     continue
-                anchors = cell.xpath(".//a[@href]")
+                anchors = _xp(".//a[@href]")(cell)
                 row["anchors"][role] = anchors[0] if anchors else None
                 row["elements"][role] = cell
                 value = text(anchors[0]) if anchors and role == key_role else text(cell)

@@ -24,7 +24,7 @@ import extruct
 
 from chem.cas import find_cas, find_partial_cas
 from scrapers.items import Listing
-from scrapers.parsers import cards, claims, offers, product, regions
+from scrapers.parsers import cards, claims, fastre, offers, product, regions
 from scrapers.parsers import fields as f
 from scrapers.parsers.base import Page
 
@@ -35,8 +35,8 @@ TABLE_COLUMNS = {
     "price": ("price",),
     "package": ("package", "packing", "quantity"),
 }
-_MICRODATA = re.compile(r"\bitemscope\b", re.I)
-_RDFA = re.compile(r"\btypeof\s*=|\bvocab\s*=\s*[\"']https?://schema\.org", re.I)
+_MICRODATA = fastre.guarded(re.compile(r"\bitemscope\b", re.I))  # searched over whole pages
+_RDFA = fastre.guarded(re.compile(r"\btypeof\s*=|\bvocab\s*=\s*[\"']https?://schema\.org", re.I))
 CONTACT_BLOCKS = "//footer | //address | //*[contains(@class,'contact')]"
 
 

@@ -59,10 +59,38 @@ def parse_product(url: str, html: str) -> Page:
     """One product page -> one listing (+ the seller card as a vendor stub)."""
     root = f.load(html)
     info = f.labelled(root)
+    profile, vendor_id, vendor_name = _seller(root, url)
+    page = Page()
+    listing = _product_listing(url, root, html, info, vendor_id, vendor_name)
+    if listing is None:
+        return common.finish(page, root, url, html, PLATFORM)
+    page.listings.append(listing)
+    if vendor_id:
+        page.vendors.append(_seller_card(root, vendor_id, vendor_name, profile))
+        page.follow.append(Follow(profile, "supplier"))
+    terms = (f.pick(info, "payment", "payment terms"), f.pick(info, "delivery", "shipping"))
+    page.listings = [claims.apply(x, *terms) for x in page.listings]
+    page.vendors = f.with_details(page.vendors)
+    return common.finish(page, root, url, html, PLATFORM)
+
+
+def _seller(root, url: str) -> tuple[str | None, str | None, str | None]:
+    """(profile URL, vendor id, name) of the seller a product page links to."""
+    seller = root.xpath("//*[contains(@class,'company')]//a[@href] | //a[@href][contains(@href,"
+                        "'/company/') or contains(@href,'/supplier/') or contains(@href,'/shop/')]")
+    profile = f.absolute(url, seller[0].get("href")) if seller else None
+    return profile, _company_id(profile), f.text(seller[0]) if seller else None
+
+
+def _product_listing(url: str, root, html: str, info: dict, vendor_id: str | None,
+                     vendor_name: str | None) -> Listing | None:
+    """The product a page offers (None without a title), from its labelled specs, JSON-LD and
+    price block."""
     ld = f.jsonld_product(html) or {}
     offer = ld.get("offers") if isinstance(ld.get("offers"), dict) else {}
-
     title = f.first_line(root, "//h1") or f.clean(_str(ld.get("name"))) or _title(root)
+    if not title:
+        return None
     description = f.first(root, "//*[contains(@class,'description')]//p") or f.clean(
         _str(ld.get("description"))
     )
@@ -72,59 +100,43 @@ def parse_product(url: str, html: str) -> Page:
         currency = f.clean(_str(offer.get("priceCurrency")))
     cas = f.cas_as_written(f.pick(info, "cas no", "cas", "cas number"))
     cas = cas or f.cas_as_written(title) or f.cas_as_written(description)
-
-    seller = root.xpath("//*[contains(@class,'company')]//a[@href] | //a[@href][contains(@href,"
-                        "'/company/') or contains(@href,'/supplier/') or contains(@href,'/shop/')]")
-    profile = f.absolute(url, seller[0].get("href")) if seller else None
-    vendor_id = _company_id(profile)
-    vendor_name = f.text(seller[0]) if seller else None
     m = _PRODUCT.match(urlsplit(url).path)
     offer_id = (m.group(1) or m.group(2)) if m else None
-
-    page = Page()
-    if not title:
-        return common.finish(page, root, url, html, PLATFORM)
-    page.listings.append(
-        Listing(
-            platform=PLATFORM,
-            url=url,
-            listing_id=offer_id or f.clean(_str(ld.get("sku"))),
-            title=title,
-            product_name=f.pick(info, "product name", "name"),
-            cas=cas,
-            formula=f.pick(info, "molecular formula", "mf", "formula"),
-            purity=f.pick(info, "purity", "assay"),
-            price_text=price_text,
-            price_amount=amount,
-            price_currency=currency,
-            quantity=f.pick(info, "package", "packing", "packaging"),
-            min_order=f.pick(info, "moq", "min. order", "min order", "minimum order"),
-            stock=f.pick(info, "stock", "supply ability", "lead time") or _availability(offer),
-            description=description,
-            vendor_id=vendor_id,
-            vendor_name=vendor_name,
-        )
+    return Listing(
+        platform=PLATFORM,
+        url=url,
+        listing_id=offer_id or f.clean(_str(ld.get("sku"))),
+        title=title,
+        product_name=f.pick(info, "product name", "name"),
+        cas=cas,
+        formula=f.pick(info, "molecular formula", "mf", "formula"),
+        purity=f.pick(info, "purity", "assay"),
+        price_text=price_text,
+        price_amount=amount,
+        price_currency=currency,
+        quantity=f.pick(info, "package", "packing", "packaging"),
+        min_order=f.pick(info, "moq", "min. order", "min order", "minimum order"),
+        stock=f.pick(info, "stock", "supply ability", "lead time") or _availability(offer),
+        description=description,
+        vendor_id=vendor_id,
+        vendor_name=vendor_name,
     )
-    if vendor_id:
-        card = f.first(root, _CARD)
-        page.vendors.append(
-            Vendor(
-                platform=PLATFORM,
-                vendor_id=vendor_id,
-                name=vendor_name,
-                profile_url=profile,
-                phones=f.phones(card),
-                emails=f.emails(card),
-                handles=f.handles(card),
-                years_on_platform=f.first(root, f"{_CARD}//*[contains(@class,'years')]"),
-                badges=f.texts(root, f"{_CARD}//*[{f.has_class('badge')}]"),
-            )
-        )
-        page.follow.append(Follow(profile, "supplier"))
-    terms = (f.pick(info, "payment", "payment terms"), f.pick(info, "delivery", "shipping"))
-    page.listings = [claims.apply(x, *terms) for x in page.listings]
-    page.vendors = f.with_details(page.vendors)
-    return common.finish(page, root, url, html, PLATFORM)
+
+
+def _seller_card(root, vendor_id: str, vendor_name: str | None, profile: str | None) -> Vendor:
+    """The seller as the product page's company card shows it (a stub beside its profile)."""
+    card = f.first(root, _CARD)
+    return Vendor(
+        platform=PLATFORM,
+        vendor_id=vendor_id,
+        name=vendor_name,
+        profile_url=profile,
+        phones=f.phones(card),
+        emails=f.emails(card),
+        handles=f.handles(card),
+        years_on_platform=f.first(root, f"{_CARD}//*[contains(@class,'years')]"),
+        badges=f.texts(root, f"{_CARD}//*[{f.has_class('badge')}]"),
+    )
 
 
 def parse_supplier(url: str, html: str) -> Page:

@@ -69,37 +69,11 @@ def parse_product(url: str, html: str) -> Page:
     profile = f.absolute(url, company[0].get("href")) if company else None
     if not vendor_id and profile:
         vendor_id = _company_id(profile)
-
-    title = f.first(root, "//h1") or _title(root)
-    product_name = f.pick(info, "product name", "name")
-    price_text = f.pick(info, "price", "fob price")
-    amount, currency = f.price(price_text)
-    cas = f.cas_as_written(f.pick(info, "cas no", "cas", "cas number"))
     page = Page()
-    if not (title or product_name):
+    listing = _product_listing(url, root, info, listing_id, vendor_id, vendor_name)
+    if listing is None:
         return common.finish(page, root, url, html, PLATFORM)
-    page.listings.append(
-        Listing(
-            platform=PLATFORM,
-            url=url,
-            listing_id=listing_id,
-            title=title or product_name,
-            product_name=product_name,
-            cas=cas or f.cas_as_written(title) or f.cas_as_written(product_name),
-            formula=f.pick(info, "molecular formula", "mf", "formula"),
-            purity=f.pick(info, "purity", "assay"),
-            price_text=price_text,
-            price_amount=amount,
-            price_currency=currency,
-            quantity=f.pick(info, "package", "packing", "packaging"),
-            min_order=f.pick(info, "min. order", "min order", "moq", "minimum order"),
-            stock=f.pick(info, "supply ability", "stock", "lead time"),
-            description=f.first(root, "//*[contains(@class,'pro-desc')]//p")
-            or f.first(root, "//*[contains(@class,'desc')]"),
-            vendor_id=vendor_id,
-            vendor_name=vendor_name,
-        )
-    )
+    page.listings.append(listing)
     box = f.first(root, "//*[contains(@class,'company-box')]")
     if vendor_id and vendor_name:
         page.vendors.append(
@@ -119,6 +93,38 @@ def parse_product(url: str, html: str) -> Page:
     page.listings = [claims.apply(x, *terms) for x in page.listings]
     page.vendors = f.with_details(page.vendors)
     return common.finish(page, root, url, html, PLATFORM)
+
+
+def _product_listing(url: str, root, info: dict, listing_id: str | None, vendor_id: str | None,
+                     vendor_name: str | None) -> Listing | None:
+    """The product a page offers, from its heading and labelled specs (None without a name)."""
+    title = f.first(root, "//h1") or _title(root)
+    product_name = f.pick(info, "product name", "name")
+    if not (title or product_name):
+        return None
+    price_text = f.pick(info, "price", "fob price")
+    amount, currency = f.price(price_text)
+    cas = f.cas_as_written(f.pick(info, "cas no", "cas", "cas number"))
+    return Listing(
+        platform=PLATFORM,
+        url=url,
+        listing_id=listing_id,
+        title=title or product_name,
+        product_name=product_name,
+        cas=cas or f.cas_as_written(title) or f.cas_as_written(product_name),
+        formula=f.pick(info, "molecular formula", "mf", "formula"),
+        purity=f.pick(info, "purity", "assay"),
+        price_text=price_text,
+        price_amount=amount,
+        price_currency=currency,
+        quantity=f.pick(info, "package", "packing", "packaging"),
+        min_order=f.pick(info, "min. order", "min order", "moq", "minimum order"),
+        stock=f.pick(info, "supply ability", "stock", "lead time"),
+        description=f.first(root, "//*[contains(@class,'pro-desc')]//p")
+        or f.first(root, "//*[contains(@class,'desc')]"),
+        vendor_id=vendor_id,
+        vendor_name=vendor_name,
+    )
 
 
 def parse_supplier(url: str, html: str) -> Page:

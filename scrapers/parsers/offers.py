@@ -11,6 +11,8 @@ import functools
 import re
 from dataclasses import dataclass
 
+from scrapers.parsers import fastre
+
 _CURRENCIES = [  # (pattern, ISO code); longer symbols first
     (r"US\s?\$|USD\s?\$|USD|U\.S\.\s?\$", "USD"), (r"R\$", "BRL"), (r"C\$|CAD", "CAD"),
     (r"A\$|AUD", "AUD"), (r"HK\$|HKD", "HKD"), (r"S\$|SGD", "SGD"), (r"\$", "USD"),
@@ -28,6 +30,7 @@ MONEY = re.compile(
 )
 _DIGIT = re.compile(r"\d")
 _ANY_CURRENCY = re.compile(_CUR, re.I)
+MONEY, _ANY_CURRENCY = fastre.guarded(MONEY), fastre.guarded(_ANY_CURRENCY)  # same, faster
 # A reference price per unit in brackets ("(17,77 € * / 1 L)") is not the offer's price.
 # So is one per unit of measure ("$21.59 ($6.12/ounce)", "(EUR 61,20/kg)", "(€1.20 / 100 g)").
 _UNIT_REFERENCE = re.compile(

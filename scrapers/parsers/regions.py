@@ -32,10 +32,16 @@ _RELATED_HEADINGS = re.compile(
     r"其它您可能感兴趣", re.I)
 
 
-_SCREEN_READER = " | ".join(
-    f".//*[contains(concat(' ', normalize-space(@class), ' '), ' {c} ')]"
-    for c in ("a-offscreen", "sr-only", "screen-reader-text", "visually-hidden", "visuallyhidden",
-              "screenreader-only", "sr-text"))
+_SCREEN_READER = frozenset(("a-offscreen", "sr-only", "screen-reader-text", "visually-hidden",
+                            "visuallyhidden", "screenreader-only", "sr-text"))
+_XML_SPACE = re.compile(r"[ \t\r\n]+")  # what XPath's normalize-space() collapses
+
+
+def _screen_reader(el) -> bool:
+    """A class token names text for screen readers only (the tokens XPath's
+    `contains(concat(' ', normalize-space(@class), ' '), ' sr-only ')` finds)."""
+    cls = el.get("class")
+    return bool(cls) and not _SCREEN_READER.isdisjoint(_XML_SPACE.split(cls))
 
 
 def _attrs(el) -> str:
@@ -56,10 +62,12 @@ def main_block(root):
     by its readers, who never change it."""
     body = root.find(".//body")
     block = copy.deepcopy(body if body is not None else root)
-    drop = []
+    drop, hidden = [], []
     for el in block.iter():
         if not isinstance(el.tag, str):
             continue
+        if el is not block and _screen_reader(el):
+            hidden.append(el)
         chrome = el.tag in ("header", "footer", "nav", "aside", "select", "option", "button")
         boxed = el.tag in ("div", "section", "ul", "ol") and (
             _CHROME.search(_attrs(el)) or any(_RELATED.search(t) for t in _attrs(el).split()))
@@ -70,27 +78,37 @@ def main_block(root):
     for el in drop:
         if el.getparent() is not None and el is not block:
             el.drop_tree()
-    for el in block.xpath(_SCREEN_READER):  # text for screen readers only ("[Sponsored]")
-        el.drop_tree()
+    for el in hidden:  # text for screen readers only ("[Sponsored]"), unless dropped above
+        if el.getparent() is not None:  # (one inside a dropped section went with it)
+            el.drop_tree()
     return block
 
 
+_CHROME_BLOCK = re.compile(
+    r"header|footer|(?:^|\s)foot\d*(?:\s|$)|contact|kontakt|address|copyright|top-?bar|"
+    r"^top$|phone|hotline|telephone|call-?us", re.I)
+
+
+@functools.lru_cache(maxsize=2)  # the company's name and its contacts read the same page's
 def chrome_text(root) -> str:
     """Text of the site chrome (header, footer, contact and address blocks)."""
     parts = []
     for el in root.iter():
         if not isinstance(el.tag, str):
             continue
-        if el.tag in ("header", "footer", "address") or re.search(
-                r"header|footer|(?:^|\s)foot\d*(?:\s|$)|contact|kontakt|address|copyright|top-?bar|"
-                r"^top$|phone|hotline|telephone|call-?us", _attrs(el).strip(), re.I):
+        if el.tag in ("header", "footer", "address"):
+            parts.append(el.text_content())
+            continue
+        label = _attrs(el).strip()
+        if label and _CHROME_BLOCK.search(label):
             parts.append(el.text_content())
     return "\n".join(parts)
 
 
 def lines(el) -> list[str]:
     """Visible non-empty lines of an element (block boundaries are line breaks)."""
-    return [x for x in (f.clean(s) for s in (el.text_content() or "").split("\n")) if x]
+    return [x for x in (f.clean(s) for s in (el.text_content() or "").split("\n")
+                        if s and not s.isspace()) if x]  # (blank ones clean to None anyway)
 
 
 _LABEL_LINE = re.compile(r"^([^:：]{1,40}?)\s*[:：]\s*(.+)$")
@@ -99,8 +117,9 @@ _SEGMENT = re.compile(r"\s(?=(?:tel|phone|mobile|fax|e-?mail|电话|手机|传�
                       re.I)
 
 
-def pairs(block) -> list[tuple[str, str, str]]:
-    """(field, label, value) for every labelled value in `block`, in page order."""
+def pairs(block, text_lines: list[str] | None = None) -> list[tuple[str, str, str]]:
+    """(field, label, value) for every labelled value in `block`, in page order (`text_lines`:
+    `lines(block)`, when the caller has read them already)."""
     out: list[tuple[str, str, str]] = []
 
     def add(label: str | None, value: str | None) -> None:
@@ -122,7 +141,7 @@ def pairs(block) -> list[tuple[str, str, str]]:
         dd = dt.getnext()
         if dd is not None and dd.tag == "dd":
             add(f.text(dt), f.text(dd))
-    text_lines = lines(block)
+    text_lines = lines(block) if text_lines is None else text_lines
     for i, line in enumerate(text_lines):
         m = _LABEL_LINE.match(line)
         segments = _SEGMENT.split(line)

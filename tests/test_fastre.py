@@ -1,0 +1,122 @@
+"""`fastre.guarded` adds a look-ahead on a pattern's first characters and changes no match:
+first-character classes as a table, then every guarded pattern of the parsers compared with its
+original on the lines of the saved real pages and on case-folding corner cases."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from scrapers.parsers import claims, fastre, fields, generic, offers
+
+FIRST = [
+    (r"\bsafe(?:ly)?\s+ship", re.I, "s"),
+    (r"(?:100\s*%\s*)?\bcustoms", re.I, "1c"),  # an optional start: its followers count too
+    (r"US\s?\$|[¥￥]|\d+", re.I, r"U¥￥\d"),
+    (r"^(?:view|buy)\b", re.I, "vb"),  # anchors and look-arounds take no character
+    (r"(?<=[.!?;])\s+", re.I, r"\s"),
+    (r"[a-c\]-]x", re.I, r"a-c\]\-"),
+    (r"x?", re.I, None),  # may match the empty string
+    (r".x", re.I, None),  # any character
+    (r"[^a]x", re.I, None),  # a negated class
+    (r"(\w)\1", re.I, r"\w"),
+    (r"(?-i:a)b", re.I, None),  # scoped flags differ from the look-ahead's
+    (r"(?i)ab", 0, None),  # global inline flags must stay first
+    (r"a b # comment", re.I | re.X, None),  # a verbose comment would swallow the wrapper
+]
+
+
+@pytest.mark.parametrize(("pattern", "flags", "first"), FIRST)
+def test_first_class(pattern, flags, first):
+    assert fastre.first_class(re.compile(pattern, flags)) == first
+
+
+def test_case_sensitive_patterns_are_left_as_they_are():
+    rx = re.compile(r"\bsafe\b")
+    assert fastre.guarded(rx) is rx
+
+
+GUARDED = {
+    "offers.MONEY": offers.MONEY, "offers._ANY_CURRENCY": offers._ANY_CURRENCY,
+    "generic._MICRODATA": generic._MICRODATA, "generic._RDFA": generic._RDFA,
+    **{f"claims.{group}[{i}]": rx for group, patterns in claims._GROUPS.items()
+       for i, rx in enumerate(patterns)},
+}
+CORNERS = [
+    "ſafe delivery to USA", "US$ 12", "uſd 5", "İNR 400", "ınr 400", "KČ 200", "1 200 kč",
+    "Цена 1 500 РУБ.", "１２ €", "￥429.00/kg", "price: $", "ITEMSCOPE", "itemſcope", "TypeOf =",
+    "WESTERN UNION", "Bitcoin / USDT (TRC-20)", "", "$", "12", "door-to-door", "HOW TO MAKE",
+]
+
+
+def _texts() -> list[str]:
+    real = Path(__file__).parent / "files" / "real"
+    out = list(CORNERS)
+    for page in sorted(real.rglob("*.htm*"))[::3]:  # every third page: 27 of 80
+        root = fields.load(page.read_text("utf-8", errors="replace"))
+        out += [line for line in root.text_content().split("\n") if line.strip()][:400]
+    return out
+
+
+TEXTS = _texts()
+
+
+def test_the_parsers_guard_their_slow_patterns():
+    assert all(fastre.original(rx) is not rx for name, rx in GUARDED.items()
+               if name.startswith(("offers", "generic")))
+
+
+@pytest.mark.parametrize("name", sorted(GUARDED))
+def test_guarded_patterns_find_what_the_originals_find(name):
+    fast = GUARDED[name]
+    slow = fastre.original(fast)
+    for text in TEXTS:
+        got = [(m.span(), m.groups()) for m in fast.finditer(text)]
+        assert got == [(m.span(), m.groups()) for m in slow.finditer(text)], text
+
+
+@pytest.mark.parametrize(("pattern", "foldable"), [
+    (r"captcha|just a moment\.\.\.", True),
+    (r"<title>\s*access denied\s*</title>[\s\S]{0,800}reference\s*#", True),
+    (r"[a-z]+-\d", True),
+    (r"(?<!\w)geo\.(\w)\1", True),
+    (r"[A-Z]x", False),  # an upper-case literal: the lowered text never holds it
+    (r"Kelvin", False),
+    ("\u212aelvin", False),  # KELVIN SIGN folds to an ASCII "k"
+    ("\u017fafe", False),  # LONG S folds to an ASCII "s"
+    ("\u0131tem", False),  # DOTLESS I folds to an ASCII "i"
+    (r"(?-i:a)b", False),
+    ("滑动验证|请按住滑块", True),
+])
+def test_folded_only_where_lower_casing_keeps_every_match(pattern, foldable):
+    assert (fastre.folded(re.compile(pattern, re.I)) is not None) is foldable
+
+
+def test_folded_needs_ignorecase():
+    assert fastre.folded(re.compile("captcha")) is None
+
+
+def _raw_pages() -> list[str]:
+    real = Path(__file__).parent / "files" / "real"
+    return [p.read_text("utf-8", errors="replace") for p in sorted(real.rglob("*.htm*"))]
+
+
+def test_challenge_patterns_find_the_same_spans_lower_cased():
+    from scrapers.parsers import challenge
+
+    patterns = [rx for rx, _ in challenge._MARKUP_RX] + [challenge._WORDS]
+    assert all(fastre.folded(rx) is not None for rx in patterns)
+    texts = [t for t in _raw_pages() + TEXTS if t.isascii()]
+    texts += ["<TITLE>Just a Moment...</TITLE>", "Are You A Robot?",
+              "ACCESS DENIED ... Reference #18"]
+    for rx in patterns:
+        for text in texts:
+            m = rx.search(text)
+            span = m.span() if m else None
+            assert fastre.search_span(rx, text) == span, (rx.pattern, text[:80])
+
+
+def test_search_span_reads_non_ascii_texts_with_the_pattern_itself():
+    rx = re.compile(r"safe", re.I)
+    assert fastre.search_span(rx, "\u017fafe delivery") == (0, 4)  # LONG S: no lower-casing
+    assert fastre.search_span(rx, "SAFE delivery") == (0, 4)
