@@ -19,6 +19,9 @@ CANONICAL = [
     ("https://Shop.Example.com:443/a/./b/../c/?utm_source=x&PHPSESSID=1&id=3#reviews",
      "https://shop.example.com/a/c/?id=3"),
     ("http://www.x.com/p;jsessionid=ABC?sid=9&gclid=1", "http://www.x.com/p"),
+    # a port that is not a number (a typo in a scraped link) is kept as written, not a crash
+    ("https://Shop.Example.com:ab/x?utm_source=y", "https://shop.example.com:ab/x"),
+    ("https://Shop.Example.com:8080/x", "https://shop.example.com:8080/x"),
 ]
 
 

@@ -23,13 +23,22 @@ _TRACKING = re.compile(r"^(?:utm_\w+|gclid|fbclid|msclkid|yclid|mc_\w+|_ga|_gl|r
                        r"affiliate|aff\w*|variant)$", re.I)
 
 
+def _netloc(parts) -> str:
+    """Lower-cased host with its port unless default; a port that is not a number (a typo in a
+    scraped link, `host:ab`) is kept as written rather than failing the page."""
+    host = (parts.hostname or "").lower()
+    try:
+        port = parts.port
+    except ValueError:
+        return parts.netloc.rpartition("@")[2].lower()
+    return f"{host}:{port}" if port not in (None, 80, 443) else host
+
+
 def canonical(url: str, paging: bool = False, search: bool = False) -> str:
     """`url` without session, sort, search (unless `search`), paging (unless `paging`) and
     tracking parameters."""
     parts = urlsplit(url.strip())
-    host = (parts.hostname or "").lower()
-    port = parts.port if parts.port not in (None, 80, 443) else None
-    netloc = f"{host}:{port}" if port else host
+    netloc = _netloc(parts)
     path = re.sub(r"/{2,}", "/", parts.path or "/")
     if path != "/":
         trailing = path.endswith("/")
