@@ -80,6 +80,8 @@ class PageVocab:
     by_first: dict[str, tuple[tuple[tuple[str, ...], str], ...]]  # first token -> phrases
     unspaced: re.Pattern  # phrases of scripts written without spaces (价格, とは)
     title_questions: tuple[str, ...] = ()  # "what is", "was ist", "nedir": a title that asks
+    topic_re: re.Pattern = re.compile(r"(?!)")  # the title topics, compiled once
+    question_re: re.Pattern = re.compile(r"(?!)")  # the title questions, compiled once
 
     @classmethod
     def load(cls, path: Path) -> PageVocab:
@@ -92,6 +94,8 @@ class PageVocab:
                 groups.setdefault(kind, []).append((row["phrase"].strip().lower(),
                                                      int(row["weight"])))
         cues = {k: tuple(groups.get(k, ())) for k in _SCORED}
+        topics = tuple(p for p, _ in groups.get("title_topic", ()))
+        questions = tuple(p for p, _ in groups.get("title_question", ()))
         kinds_of: dict[str, list[tuple[str, int]]] = {}
         for kind, pairs in cues.items():
             for phrase, weight in pairs:
@@ -102,12 +106,12 @@ class PageVocab:
                 toks = tuple(_TOKEN.findall(phrase))
                 by_first.setdefault(toks[0], []).append((toks, phrase))
         unspaced = tuple(p for p in kinds_of if _UNSPACED.search(p))
-        return cls(cues, tuple(p for p, _ in groups.get("title_topic", ())),
+        return cls(cues, topics,
                    tuple(p for p, _ in groups.get("sds_product_label", ())),
                    {p: tuple(v) for p, v in kinds_of.items()},
                    {k: tuple(sorted(v, key=lambda t: -len(t[0]))) for k, v in by_first.items()},
-                   _phrase_regex(unspaced),
-                   tuple(p for p, _ in groups.get("title_question", ())))
+                   _phrase_regex(unspaced), questions, _phrase_regex(topics),
+                   _phrase_regex(questions))
 
 
 _REGEX_CACHE: dict[tuple[str, ...], re.Pattern] = {}
@@ -226,7 +230,7 @@ def _asks(title: str, vocab: PageVocab) -> bool:
     phrase of the vocabulary ("what is", "qu'est-ce que", "что такое", "とは")."""
     t = title.strip().lower()
     return t.endswith(("?", "？")) or t.startswith(("q. ", "q: ")) or bool(
-        vocab.title_questions and _phrase_regex(vocab.title_questions).search(t))
+        vocab.question_re.search(t))
 
 
 def _decide(scores: dict[str, float], raw: str) -> str:
@@ -291,12 +295,11 @@ def restrict(segments: list, kind: str, vocab: PageVocab) -> tuple[list, bool]:
         if kind not in CAN_OFFER:
             role = _MENTION
         elif seg.field in ("title", "name"):
-            if role == _OFFERED and _phrase_regex(vocab.title_topics).search(seg.text.lower()):
+            if role == _OFFERED and vocab.topic_re.search(seg.text.lower()):
                 role, topic = _MENTION, True
         elif kind == SDS:
             label = seg.field.split(":", 1)[1] if seg.field.startswith("description:") else ""
-            if label not in vocab.sds_product_labels or _phrase_regex(
-                    vocab.title_topics).search(seg.text.lower()):
+            if label not in vocab.sds_product_labels or vocab.topic_re.search(seg.text.lower()):
                 role = _MENTION  # not the product, or a product named after its use
         out.append(seg if role == seg.role else replace(seg, role=role))
     return out, topic
