@@ -128,3 +128,13 @@ def test_pipeline_passes_the_address_and_keys_by_its_page_words() -> None:
     assert chem_key(wiki) != chem_key(text)
     # and the matcher reads it through the pipeline's input
     assert _kind(chem_input(wiki)) == "article" and _kind(chem_input(shop_a)) == "offer"
+
+
+@pytest.mark.parametrize("title,entry", [
+    # https://jerseysteam.com/hi/stories/5338-chloroform-composition-and-applications-of-chloroform
+    # writes both spellings; batch 8's miss was a Hindi offer on hi.dyrichem.com
+    ("क्लोरोफार्म", "chloroform"),
+    ("क्लोरोफॉर्म 99%", "chloroform"),
+])
+def test_hindi_chloroform(matcher: Matcher, title: str, entry: str) -> None:
+    assert entry in {h.entry for h in matcher.match_listing({"id": "h", "title": title}).hits}
