@@ -29,7 +29,7 @@ KINDS = (OFFER, CATALOGUE, SDS, REGULATION, ARTICLE, FORUM, OTHER)
 CAN_OFFER = frozenset({OFFER, CATALOGUE, SDS})
 _OFFERED, _MENTION = "offered", "mention"  # the segment roles of chem.subject
 _SCORED = ("commerce", SDS, REGULATION, ARTICLE, FORUM, OTHER)
-_NOT_A_PAGE_KIND = ("title_topic", "sds_product_label")
+_NOT_A_PAGE_KIND = ("title_topic", "sds_product_label", "title_question")
 SDS_MIN = 5  # two strong SDS cues (or an SDS title): a page that only links its SDS is no SDS
 GENRE_MIN = 3  # a non-commerce genre needs this much to outweigh the default (offer)
 MAX_CHARS = 20_000
@@ -54,6 +54,14 @@ _PRICE = re.compile(r"(?:[$€£¥]\s?\d[\d,.]*|\d[\d,.]*\s?(?:€|usd|eur|rmb|r
 # A blog post's date line ("Tuesday, August 17, 2010", "Monday, 23 April 2012").
 _POST_DATE = re.compile(r"(?im)^\s*(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday),\s+"
                         r"(?:\d{1,2}\s+[a-z]+|[a-z]+\s+\d{1,2}),?\s+\d{4}\s*$")
+# A dictionary or encyclopaedia headword: a pronunciation guide ("Acetone, << AS uh tohn, >>",
+# "/tol"yooh een'/, n. Chem.") or an etymology dated in brackets ("[1870-75; TOLU + -ENE]").
+_HEADWORD = re.compile(r"<<\s*[A-Za-z][^<>\n]{1,40}>>|^\s*/[^/\n]{2,40}/,?\s*(?:n|adj|v)\.\s"
+                       r"|\[\d{4}(?:[-–]\d{2,4})?;"
+                       # Webster: "\Ac"e*tone\, n. [See Acetic.] (Chem.)"; "noun Chemistry."
+                       r"|\\[^\\\n]{2,40}\\,?\s*(?:\([^)\n]{1,40}\)\s*,?\s*)?(?:n|adj|v)\."
+                       r"|^\s*(?:noun|n\.)\s+(?:chem(?:istry)?|pharm(?:acy)?|med(?:icine)?)\.",
+                       re.M | re.I)
 # A mailing-list message: "From: <...>", "Subject: Re: ...", "Date: ..." header lines.
 _MAIL_HEADER = re.compile(r"(?im)^(?:from|subject|date|to|sent):\s+\S")
 _MANY_CAS = re.compile(r"\b\d{2,7}-\d{2}-\d\b")
@@ -71,6 +79,9 @@ class PageVocab:
     kinds_of: dict[str, tuple[tuple[str, int], ...]]  # phrase -> ((kind, weight), ...)
     by_first: dict[str, tuple[tuple[tuple[str, ...], str], ...]]  # first token -> phrases
     unspaced: re.Pattern  # phrases of scripts written without spaces (价格, とは)
+    title_questions: tuple[str, ...] = ()  # "what is", "was ist", "nedir": a title that asks
+    topic_re: re.Pattern = re.compile(r"(?!)")  # the title topics, compiled once
+    question_re: re.Pattern = re.compile(r"(?!)")  # the title questions, compiled once
 
     @classmethod
     def load(cls, path: Path) -> PageVocab:
@@ -83,6 +94,8 @@ class PageVocab:
                 groups.setdefault(kind, []).append((row["phrase"].strip().lower(),
                                                      int(row["weight"])))
         cues = {k: tuple(groups.get(k, ())) for k in _SCORED}
+        topics = tuple(p for p, _ in groups.get("title_topic", ()))
+        questions = tuple(p for p, _ in groups.get("title_question", ()))
         kinds_of: dict[str, list[tuple[str, int]]] = {}
         for kind, pairs in cues.items():
             for phrase, weight in pairs:
@@ -93,11 +106,12 @@ class PageVocab:
                 toks = tuple(_TOKEN.findall(phrase))
                 by_first.setdefault(toks[0], []).append((toks, phrase))
         unspaced = tuple(p for p in kinds_of if _UNSPACED.search(p))
-        return cls(cues, tuple(p for p, _ in groups.get("title_topic", ())),
+        return cls(cues, topics,
                    tuple(p for p, _ in groups.get("sds_product_label", ())),
                    {p: tuple(v) for p, v in kinds_of.items()},
                    {k: tuple(sorted(v, key=lambda t: -len(t[0]))) for k, v in by_first.items()},
-                   _phrase_regex(unspaced))
+                   _phrase_regex(unspaced), questions, _phrase_regex(topics),
+                   _phrase_regex(questions))
 
 
 _REGEX_CACHE: dict[tuple[str, ...], re.Pattern] = {}
@@ -170,7 +184,7 @@ def page_kind(listing: dict, vocab: PageVocab) -> PageKind:
     description = str(listing.get("description") or "")
     url = str(listing.get("url") or "")
     raw = f"{title}\n{description}"[:MAX_CHARS]
-    text = f"{raw}\n{_url_words(url)}".lower()
+    text = f"{raw}\n{url_words(url)}".lower()
     seen: list[str] = []
     scores = _scores(text, vocab, seen)
     # the title says what the page is more loudly than a passing word in its text
@@ -178,6 +192,12 @@ def page_kind(listing: dict, vocab: PageVocab) -> PageKind:
     for k in (SDS, ARTICLE, FORUM, REGULATION):
         if in_title.get(k, 0) >= 2:
             scores[k] += 2
+    if title and _asks(title, vocab):
+        scores[ARTICLE] += 3  # "What is MEK?", "Aseton nedir?": an explainer, not an offer
+        seen.append("article:question title")
+    if _HEADWORD.search(raw):
+        scores[ARTICLE] += 3
+        seen.append("article:dictionary headword")
     sections = len({m.group(0).strip().lower()[:6] for m in _SDS_SECTION.finditer(raw)})
     if sections >= 2:
         scores[SDS] += 3
@@ -205,6 +225,14 @@ def page_kind(listing: dict, vocab: PageVocab) -> PageKind:
     return PageKind(kind, scores, tuple(seen))
 
 
+def _asks(title: str, vocab: PageVocab) -> bool:
+    """A title that is a question: ends with a question mark, starts "Q.", or holds a question
+    phrase of the vocabulary ("what is", "qu'est-ce que", "что такое", "とは")."""
+    t = title.strip().lower()
+    return t.endswith(("?", "？")) or t.startswith(("q. ", "q: ")) or bool(
+        vocab.question_re.search(t))
+
+
 def _decide(scores: dict[str, float], raw: str) -> str:
     commerce = scores["commerce"]
     if scores[SDS] >= SDS_MIN:
@@ -221,21 +249,34 @@ def _decide(scores: dict[str, float], raw: str) -> str:
 
 
 _URL_WORDS = re.compile(r"[a-z]+")
+# Path and host words that name a page's section, and the cue phrase (page_kinds.csv) each
+# stands for; `_URL_ROOTS` are word parts ("encyclopedia2.thefreedictionary.com", "wikidoc",
+# "/slovnik-pojmu/", "/glossariy/").
+# Not "news" or "blog": a vendor's own site files its product posts there ("/news/company-news/
+# butanones-health-hazards..."), and what such a page is its text says.
+_URL_HINTS = {"blogspot": "blog", "forum": "forum",
+              "forums": "forum", "thread": "thread", "showthread": "thread", "msds": "msds",
+              "sds": "msds", "product": "product code", "products": "product code",
+              "shop": "add to cart", "cart": "add to cart", "law": "statute", "laws": "statute",
+              "statutes": "statute", "legislation": "statute", "codes": "statute",
+              "slovnik": "glossary", "palabra": "dictionary", "lexique": "glossary"}
+_URL_ROOTS = (("wiki", "wikipedia"), ("pedia", "encyclopedia"), ("encyclop", "encyclopedia"),
+              ("dictionar", "dictionary"), ("lexikon", "lexikon"), ("glossar", "glossary"))
 
 
-def _url_words(url: str) -> str:
-    """The words of a URL's path ("/news/2016/...", "/wiki/Acetone", "/product/..."): a page's
-    address names its section as plainly as its heading."""
+def url_words(url: str | None) -> str:
+    """The cue phrases a listing's address stands for ("/news/2016/...", "/wiki/Acetone",
+    "/product/...", "encyclopedia.example.org"): a page's address names its section as plainly
+    as its heading. Empty when it names none."""
     if not url:
         return ""
-    path = url.split("://", 1)[-1]
-    words = _URL_WORDS.findall(path.lower())
-    hints = {"news": "news", "wiki": "wikipedia", "blog": "blog", "blogs": "blog", "forum": "forum",
-             "msds": "msds", "sds": "msds", "product": "product code", "products": "product code",
-             "shop": "add to cart", "cart": "add to cart", "dictionary": "dictionary",
-             "glossary": "glossary", "law": "statute", "laws": "statute", "statutes": "statute",
-             "legislation": "statute", "codes": "statute", "thread": "thread"}
-    return " ".join(hints[w] for w in words if w in hints)
+    words = _URL_WORDS.findall(str(url).split("://", 1)[-1].lower())
+    found: list[str] = []
+    for w in words:
+        hint = _URL_HINTS.get(w) or next((c for root, c in _URL_ROOTS if root in w), None)
+        if hint and hint not in found:
+            found.append(hint)
+    return " ".join(found)
 
 
 def restrict(segments: list, kind: str, vocab: PageVocab) -> tuple[list, bool]:
@@ -254,12 +295,11 @@ def restrict(segments: list, kind: str, vocab: PageVocab) -> tuple[list, bool]:
         if kind not in CAN_OFFER:
             role = _MENTION
         elif seg.field in ("title", "name"):
-            if role == _OFFERED and _phrase_regex(vocab.title_topics).search(seg.text.lower()):
+            if role == _OFFERED and vocab.topic_re.search(seg.text.lower()):
                 role, topic = _MENTION, True
         elif kind == SDS:
             label = seg.field.split(":", 1)[1] if seg.field.startswith("description:") else ""
-            if label not in vocab.sds_product_labels or _phrase_regex(
-                    vocab.title_topics).search(seg.text.lower()):
+            if label not in vocab.sds_product_labels or vocab.topic_re.search(seg.text.lower()):
                 role = _MENTION  # not the product, or a product named after its use
         out.append(seg if role == seg.role else replace(seg, role=role))
     return out, topic

@@ -76,6 +76,8 @@ class StructureIndex:
                 key = Chem.MolToSmiles(target, isomericSmiles=False)
                 self.designer_smiles.setdefault(key, []).append(e)
                 self.designer_formulas.add(rdMolDescriptors.CalcMolFormula(target))
+        self.skeletons = designer_skeletons(
+            [Chem.MolFromSmiles(smi) for smi in self.designer_smiles])
 
     def hits(self, smiles: str, kind: str, inchikey: str | None = None,
              formula: str | None = None) -> tuple[StructureHit, ...]:
@@ -145,6 +147,8 @@ class StructureIndex:
         for _ in range(MAX_TRANSFORM_DEPTH):
             nxt = []
             for m, chain, formula in frontier:
+                if formulas is not None and not any(m.HasSubstructMatch(k) for k in self.skeletons):
+                    continue  # no target's skeleton is here: no chain of transforms can make one
                 elements = set(_ELEMENT.findall(formula))
                 for t, rxn, template, needs in self.transforms:
                     if not needs <= elements or not m.HasSubstructMatch(template):
@@ -165,6 +169,79 @@ class StructureIndex:
 
 
 _ELEMENT = re.compile(r"[A-Z][a-z]?")
+# Atoms a transform can add (see chem/data/transforms.csv): an oxygen on one bond (the C=O of a
+# hydrolysed ketal, oxime or glycidate, the OH of a hydrolysed ester) and an ester's alkoxy part
+# (transesterification writes a new O-methyl or O-ethyl).
+_NEW_O = Chem.MolFromSmarts("[OX1]")
+_ESTER_O = Chem.MolFromSmarts("[CX3](=O)[OX2][#6]")
+
+
+def designer_skeletons(targets: list[Chem.Mol]) -> list[Chem.Mol]:
+    """What a molecule must contain for a chain of transforms to give one of `targets`: each
+    target without the atoms a transform can add, as element-only atoms joined by any bond.
+
+    Transforms delete atoms and change bond orders, but never change an atom's element, join two
+    atoms that were apart, or add atoms other than those above; so a molecule that holds none of
+    these skeletons cannot reach a target, and the reactions need not run. Skeletons that hold a
+    smaller one are dropped (the smaller one's test already lets their molecules through)."""
+    found: list[Chem.Mol] = []
+    for target in targets:
+        if target is None:
+            continue
+        drop = {i for (i,) in target.GetSubstructMatches(_NEW_O)}
+        for _, _, o, _ in target.GetSubstructMatches(_ESTER_O):
+            drop |= _beyond(target, o, set(drop))
+        found.append(_skeleton(target, drop))
+    found.sort(key=lambda q: q.GetNumAtoms())
+    kept: list[Chem.Mol] = []
+    for query in found:
+        if not any(_generic(query).HasSubstructMatch(k) for k in kept):
+            kept.append(query)
+    return kept
+
+
+def _beyond(mol: Chem.Mol, start: int, dropped: set[int]) -> set[int]:
+    """An ester's alkoxy oxygen and every atom reached from it away from the carbonyl (in a
+    lactone, whose alkoxy side is the ring itself, the oxygen alone)."""
+    if mol.GetAtomWithIdx(start).IsInRing():
+        return {start}
+    out, todo = {start}, [start]
+    while todo:
+        atom = mol.GetAtomWithIdx(todo.pop())
+        for nb in atom.GetNeighbors():
+            i = nb.GetIdx()
+            if i not in out and i not in dropped and not (
+                    atom.GetIdx() == start and nb.GetSymbol() == "C" and nb.GetDegree() == 3
+                    and any(b.GetBondTypeAsDouble() == 2 for b in nb.GetBonds())):
+                out.add(i)
+                todo.append(i)
+    return out
+
+
+def _skeleton(mol: Chem.Mol, drop: set[int]) -> Chem.Mol:
+    """A query of `mol` without the atoms `drop`: element-only atoms, any bond."""
+    rw = Chem.RWMol(mol)
+    for i in sorted(drop, reverse=True):
+        rw.RemoveAtom(i)
+    return Chem.MolFromSmarts(Chem.MolToSmarts(_generic(rw.GetMol())).replace("-", "~"))
+
+
+def _generic(mol: Chem.Mol) -> Chem.Mol:
+    """`mol` with every bond single and no aromaticity, charge or hydrogen count: its graph."""
+    rw = Chem.RWMol(mol)
+    for atom in rw.GetAtoms():
+        atom.SetIsAromatic(False)
+        atom.SetFormalCharge(0)
+        atom.SetNoImplicit(True)
+        atom.SetNumExplicitHs(0)
+        atom.SetIsotope(0)
+        atom.SetChiralTag(Chem.ChiralType.CHI_UNSPECIFIED)
+    for bond in rw.GetBonds():
+        bond.SetBondType(Chem.BondType.SINGLE)
+        bond.SetIsAromatic(False)
+    m = rw.GetMol()
+    m.UpdatePropertyCache(strict=False)
+    return m
 
 
 def _required_elements(template: Chem.Mol) -> frozenset[str]:

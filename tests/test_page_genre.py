@@ -211,9 +211,11 @@ def test_new_cas_of_2_bromo_3_chloropropiophenone(matcher: Matcher) -> None:
 
 @pytest.mark.parametrize("url,kind", [
     ("https://en.wikipedia.org/wiki/Acetone", "article"),
-    ("https://www.example-news.com/news/2024/05/acetone-prices", "article"),
-    ("https://someone.blogspot.com/blog/2012/04/acetone.html", "forum"),
+    ("https://someone.blogspot.com/2012/04/acetone.html", "forum"),
     ("https://vendor.example.com/product/acetone-99-5", "offer"),
+    # a vendor files its product posts under /news/ or /blog/: the address says nothing then
+    ("https://www.vendor.example.com/news/company-news/acetone-uses.html", "offer"),
+    ("https://vendor.example.com/blog/acetone-99-5", "offer"),
 ])
 def test_url_path_words_are_page_cues(matcher: Matcher, url: str, kind: str) -> None:
     listing = {"id": "u", "title": "Acetone", "description": "Acetone is a colourless solvent.",

@@ -15,6 +15,7 @@ from typing import Any
 from itemadapter import ItemAdapter
 from w3lib.url import canonicalize_url
 
+from chem.genre import url_words
 from pipelines.catalog.fields import LATE_VERSIONED, VENDOR_HASHED, VERSIONED_FIELDS
 from scrapers.items import Listing, Vendor
 
@@ -131,12 +132,18 @@ def vendor_hash(rec: dict) -> str:
 
 
 def chem_key(rec: dict) -> str:
-    """Same chemical text -> same key: chemistry results are cached and rescanned by it."""
-    return _digest([rec.get(f) or None for f in CHEM_FIELDS])
+    """Same chemical text -> same key: chemistry results are cached and rescanned by it. The
+    page-kind words of the listing's address ("/wiki/", "/product/", chem.genre.url_words) are
+    part of it, since they change the result; the rest of the address is not (the same text on
+    two product pages is one key). A listing whose address names no section keeps the key of
+    its text alone."""
+    values = [rec.get(f) or None for f in CHEM_FIELDS]
+    hints = url_words(rec.get("url"))
+    return _digest([*values, hints] if hints else values)
 
 
 def chem_input(rec: dict, key: str | None = None) -> dict:
-    """The dict `chem.matcher.Matcher` reads."""
+    """The dict `chem.matcher.Matcher` reads (the address for its page-kind words)."""
     return {
         "id": key or chem_key(rec),
         "title": rec.get("title"),
@@ -144,6 +151,7 @@ def chem_input(rec: dict, key: str | None = None) -> dict:
         "cas": rec.get("cas"),
         "smiles": rec.get("smiles"),
         "description": rec.get("description"),
+        "url": rec.get("url"),
     }
 
 

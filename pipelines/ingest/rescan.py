@@ -46,13 +46,13 @@ def _rematch(db, writer: CatalogWriter, chemistry: Chemistry, batch: int) -> tup
     for lid, key in db.execute("SELECT id, chem_key FROM listings").fetchall():
         groups[key].append(lid)
     texts = db.execute(
-        "SELECT chem_key, title, product_name, cas, smiles, description FROM listings"
+        "SELECT chem_key, title, product_name, cas, smiles, description, url FROM listings"
         " GROUP BY chem_key").fetchall()
     version = chemistry.version
     results: list[dict] = []
     for i in range(0, len(texts), batch):
         recs = [{"chem_key": k, "title": t, "product_name": n, "cas": c, "smiles": s,
-                 "description": d} for k, t, n, c, s, d in texts[i:i + batch]]
+                 "description": d, "url": u} for k, t, n, c, s, d, u in texts[i:i + batch]]
         chemistry.resolve_many(recs)
         results.extend({"chem_key": r["chem_key"], "chemistry": r["chemistry"]} for r in recs)
     with writer.transaction():
