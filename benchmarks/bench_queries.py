@@ -204,6 +204,8 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2,
                     help="chemistry workers of each ingest (default 2)")
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--no-reports", action="store_true",
+                    help="skip the report timings (benchmarks/bench_reports.py has its own)")
     ap.add_argument("--keep", metavar="DIR",
                     help="Build (or reuse) the catalog in DIR and keep it.")
     args = ap.parse_args()
@@ -221,7 +223,8 @@ def main() -> None:
         print(f"catalog: {n:,} listings, {h:,} current hits, {size / 1e6:.0f} MB "
               f"({size / max(n, 1):.0f} bytes per listing)")
         time_pages(db, args.repeat, args.bare_repeat)
-        time_reports(db, folder)
+        if not args.no_reports:
+            time_reports(db, folder)
     finally:
         if not args.keep:
             shutil.rmtree(folder, ignore_errors=True)
