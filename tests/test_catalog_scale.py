@@ -25,7 +25,8 @@ RADAR_COLUMNS = "inchikey, chemistry, route, route_path, reasons, nearest, cover
 def feed(path, vendors: bool = False):
     lines = [{"item_type": "listing", "platform": "shop", "listing_id": lid,
               "url": f"https://shop.example/p/{lid}", "title": title, "smiles": smiles,
-              "vendor_id": vendor, "vendor_name": vendor} for lid, title, smiles, vendor in LISTINGS]
+              "vendor_id": vendor, "vendor_name": vendor}
+             for lid, title, smiles, vendor in LISTINGS]
     if vendors:
         lines.append({"type": "vendor", "platform": "shop", "vendor_id": "acme", "name": "Acme",
                       "phones": ["+86 571 5555 0166"], "emails": ["sales@acme-chem.example"]})
