@@ -197,7 +197,6 @@ INDEXES: list[tuple[str, tuple[str, ...], bool]] = [
     ("vendor_merges", ("merged",), False),
     ("vendor_networks", ("network",), False),
     ("vendor_networks", ("size",), False),
-    ("listings", ("platform", "listing_id"), False),
     ("listings", ("id", "vendor_profile"), False),  # covers hit -> vendor joins (analyst pages)
     ("listings", ("url",), False),
     ("listings", ("vendor_profile",), False),
@@ -208,7 +207,9 @@ INDEXES: list[tuple[str, tuple[str, ...], bool]] = [
     ("listings", ("evidence",), False),
     ("listings", ("cas",), False),
     ("listings", ("last_seen",), False),  # the listings table's default sort (Datasette)
-    # The listings table's default facets (metadata.yml: platform, status, page_kind) count
+    # (platform, listing_id) is gone: the id is "platform:listing_id", a platform filter is
+    # served by the two platform indexes below (catalogs that have it keep it, unused).
+    # The listings table's facets (metadata.yml: platform, page_kind; status on demand) count
     # through a covering index, not by reading every row, with or without a filter on one of
     # the others: each column leads one index holding the other two.
     ("listings", ("platform", "status", "page_kind"), False),
