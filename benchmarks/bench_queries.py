@@ -1,7 +1,8 @@
 """The pages a person opens, on a catalog built by the real `precursor-watch ingest`.
 
     .venv/bin/python benchmarks/bench_queries.py [--listings 100000] [--vendors 10000]
-                                                 [--repeat 10] [--keep DIR]
+                                                 [--repeat 10] [--bare-repeat 3] [--workers 2]
+                                                 [--keep DIR]
 
 Synthetic listings (those of bench_ingest.py: dictionary chemicals and every watchlist entry,
 written by name, CAS or SMILES, from `--vendors` vendors sharing some e-mails) go through two
@@ -37,15 +38,16 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from bench_ingest import load, make_items  # noqa: E402
+from bench_ingest import children_cpu, load, make_items  # noqa: E402
 from webkit import free_port, serving  # noqa: E402
 
 BIN = Path(sys.executable).parent
 TARGET_MS = 1000
 
 
-def build(folder: Path, n: int, n_vendors: int, seed: int) -> Path:
-    """Two real `ingest` runs into folder/bench.db; prints their rates."""
+def build(folder: Path, n: int, n_vendors: int, seed: int, workers: int) -> Path:
+    """Two real `ingest --workers N` runs into folder/bench.db; prints their rates on the wall
+    clock and per CPU-second (the ingest process and its chemistry workers)."""
     from chem.matcher import Matcher
 
     vendors, listings = make_items(n, 3000, n_vendors, Matcher(use_opsin=False), seed)
@@ -59,14 +61,15 @@ def build(folder: Path, n: int, n_vendors: int, seed: int) -> Path:
         with src.open("w", encoding="utf-8") as fh:
             for r in rows:
                 fh.write(json.dumps(r, ensure_ascii=False) + "\n")
-        t0 = time.perf_counter()
-        r = subprocess.run([str(BIN / "precursor-watch"), "ingest", str(src), "--db", str(db)],
-                           capture_output=True, text=True)
+        c0, t0 = children_cpu(), time.perf_counter()
+        r = subprocess.run([str(BIN / "precursor-watch"), "ingest", str(src), "--db", str(db),
+                            "--workers", str(workers)], capture_output=True, text=True)
         if r.returncode not in (0, 3):
             sys.exit(f"ingest failed ({r.returncode}): {r.stderr[-2000:]}")
-        dt = time.perf_counter() - t0
-        print(f"ingest {part}: {len(rows):,} records in {dt:.0f} s ({len(rows) / dt:,.0f}/s);"
-              f" {load()}")
+        dt, cpu = time.perf_counter() - t0, children_cpu() - c0
+        print(f"ingest {part}: {len(rows):,} records in {dt:.0f} s ({len(rows) / dt:,.0f}/s"
+              f" wall, {workers} workers); {cpu:.0f} CPU-s in all ({len(rows) / cpu:,.0f}"
+              f" records per CPU-second); {load()}")
         src.unlink()
     return db
 
@@ -138,7 +141,7 @@ def pages(conn: sqlite3.Connection, name: str) -> dict[str, tuple[str, bool]]:
     }
 
 
-def time_pages(db: Path, repeat: int) -> float:
+def time_pages(db: Path, repeat: int, bare_repeat: int) -> float:
     conn = sqlite3.connect(db)
     urls = pages(conn, db.stem)
     conn.close()
@@ -153,7 +156,7 @@ def time_pages(db: Path, repeat: int) -> float:
                 worst = max(worst, p95(ours))
                 line = f"{label:34} {statistics.median(ours):8.0f} {p95(ours):8.0f}"
                 if on_bare:
-                    theirs = timed(bare.base + path, repeat)
+                    theirs = timed(bare.base + path, bare_repeat)
                     line += f"   {statistics.median(theirs):9.0f} {p95(theirs):9.0f}"
                 print(line + ("" if p95(ours) <= TARGET_MS else "   over target"))
     finally:
@@ -195,8 +198,14 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--listings", type=int, default=100_000)
     ap.add_argument("--vendors", type=int, default=10_000)
-    ap.add_argument("--repeat", type=int, default=10)
+    ap.add_argument("--repeat", type=int, default=10, help="fetches per page (default 10)")
+    ap.add_argument("--bare-repeat", type=int, default=3,
+                    help="fetches per page of the bare datasette (default 3: seconds each)")
+    ap.add_argument("--workers", type=int, default=2,
+                    help="chemistry workers of each ingest (default 2)")
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--no-reports", action="store_true",
+                    help="skip the report timings (benchmarks/bench_reports.py has its own)")
     ap.add_argument("--keep", metavar="DIR",
                     help="Build (or reuse) the catalog in DIR and keep it.")
     args = ap.parse_args()
@@ -205,7 +214,7 @@ def main() -> None:
     try:
         db = folder / "bench.db"
         if not db.exists():
-            build(folder, args.listings, args.vendors, args.seed)
+            build(folder, args.listings, args.vendors, args.seed, args.workers)
         conn = sqlite3.connect(db)
         n, h = (conn.execute("select count(*) from listings").fetchone()[0],
                 conn.execute("select count(*) from hits where current = 1").fetchone()[0])
@@ -213,8 +222,9 @@ def main() -> None:
         size = os.path.getsize(db)
         print(f"catalog: {n:,} listings, {h:,} current hits, {size / 1e6:.0f} MB "
               f"({size / max(n, 1):.0f} bytes per listing)")
-        time_pages(db, args.repeat)
-        time_reports(db, folder)
+        time_pages(db, args.repeat, args.bare_repeat)
+        if not args.no_reports:
+            time_reports(db, folder)
     finally:
         if not args.keep:
             shutil.rmtree(folder, ignore_errors=True)

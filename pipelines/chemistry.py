@@ -105,6 +105,12 @@ def _match_in_worker(inputs: list[dict]) -> list[dict]:
     return [_parts(r) for r in safe_match(_WORKER_MATCHER, inputs)]
 
 
+def _radar_in_worker(structures: list) -> list[dict]:
+    from pipelines.catalog.radar_scores import assess_rows, radar_for
+
+    return assess_rows(radar_for(_WORKER_MATCHER.watchlist), structures)
+
+
 def _ready() -> bool:
     """A no-op task: submitting one per worker starts the workers now (forked before the
     crawl's reactor threads exist), not at the first batch."""
@@ -155,6 +161,8 @@ class Chemistry:
         self.workers = workers
         self._pool = None
         self._inflight: dict[str, Future] = {}
+        self._radar: dict[str, tuple[Future, int]] = {}  # SMILES -> (radar chunk, index)
+        self._closed = False
 
     def cached(self, rec: dict) -> dict | None:
         key = rec.get("chem_key") or chem_key(rec)
@@ -242,8 +250,71 @@ class Chemistry:
                 "errors": ["not matched"]}
         return recs
 
+    def radar_ahead(self, structures: list, chunk: int = 250) -> None:
+        """Start the radar chemistry of new substances in the workers now (a writer calls this
+        as it stores them), so it runs beside the writing instead of after it; `radar_rows`
+        picks the results up. Without workers: nothing (`radar_rows` assesses in process)."""
+        if self.workers <= 0 or self._get_pool() is None:
+            return
+        todo = [s for s in dict.fromkeys(structures) if s not in self._radar]
+        for part in (todo[i:i + chunk] for i in range(0, len(todo), chunk)):
+            future = self._radar_submit(part)
+            if future is None:
+                return
+            for i, smiles in enumerate(part):
+                self._radar[smiles] = (future, i)
+
+    def _radar_submit(self, part: list) -> Future | None:
+        pool = self._get_pool()
+        if pool is None:
+            return None
+        try:
+            return pool.submit(_radar_in_worker, part)
+        except RuntimeError as exc:  # a broken pool: the radar runs in process
+            log.warning("chemistry workers unavailable (%s); radar in process", exc)
+            self._pool, self.workers = None, 0
+            return None
+
+    def radar_rows(self, structures: list, chunk: int = 250) -> list[dict]:
+        """The radar chemistry of each structure (`radar_scores.assess_rows`), in order: those
+        started by `radar_ahead`, the rest in the workers when there are some (each builds the
+        radar's indexes once, on its first chunk), else in this process. A chunk whose worker
+        fails is assessed here."""
+        from pipelines.catalog.radar_scores import assess_rows, radar_for
+
+        ahead, self._radar = self._radar, {}
+        local: list = []
+        rest = [s for s in dict.fromkeys(structures) if s not in ahead]
+        for part in (rest[i:i + chunk] for i in range(0, len(rest), chunk)):
+            future = self._radar_submit(part) if self.workers > 0 else None
+            if future is None:
+                local.extend(part)
+            for i, smiles in enumerate(part if future is not None else ()):
+                ahead[smiles] = (future, i)
+        rows: dict = {}
+        results: dict[int, list[dict] | None] = {}
+        for smiles in dict.fromkeys(structures):
+            if smiles not in ahead:
+                continue
+            future, i = ahead[smiles]
+            if id(future) not in results:
+                try:
+                    results[id(future)] = future.result()
+                except Exception as exc:  # a dead worker: assess here instead
+                    log.warning("radar in a worker failed (%s); assessing in process", exc)
+                    results[id(future)] = None
+            got = results[id(future)]
+            if got is None:
+                local.append(smiles)
+            else:
+                rows[smiles] = got[i]
+        if local:
+            rows.update(zip(local, assess_rows(radar_for(self.matcher.watchlist), local),
+                            strict=True))
+        return [rows[s] for s in structures]
+
     def _get_pool(self):
-        if self.workers <= 0:
+        if self.workers <= 0 or self._closed:
             return None
         if self._pool is None:
             self._pool = start_workers(self.matcher, self.workers)
@@ -265,6 +336,9 @@ class Chemistry:
         return list(found.values())
 
     def close(self) -> None:
+        """Stop the workers (after the batches in flight); later work runs in process."""
+        self._closed = True
+        self._radar = {}
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None

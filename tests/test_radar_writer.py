@@ -54,7 +54,7 @@ def test_ingest_scores_its_new_substances(tmp_path, matcher):
 
 
 def test_a_radar_failure_is_reported_and_the_listings_stay(tmp_path, matcher, monkeypatch):
-    def boom(db, watchlist):
+    def boom(db, watchlist, assess_many=None):
         raise RuntimeError("radar index unavailable")
 
     monkeypatch.setattr(radar_scores, "after_run", boom)

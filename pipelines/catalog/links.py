@@ -9,12 +9,14 @@ backslash (browsers read it as `/`), no whitespace or control/format character a
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from urllib.parse import urlsplit
 
 MAX_LINK_CHARS = 4096
 _SCHEMES = ("http://", "https://")
 _BAD_CATEGORIES = ("Cc", "Cf", "Zs", "Zl", "Zp", "Cs", "Co", "Cn")
+_ASCII_BAD = re.compile("[\x00-\x20\x7f]")  # ASCII characters of those categories
 
 
 def safe_link(url: object) -> str | None:
@@ -30,8 +32,11 @@ def safe_link(url: object) -> str | None:
         return None
     if not url[:8].lower().startswith(_SCHEMES) or "\\" in url:
         return None
-    if any(unicodedata.category(ch) in _BAD_CATEGORIES for ch in url if not ch.isascii()
-           or ch <= " " or ch == "\x7f"):
+    if url.isascii():  # the common case, checked at C speed: an ASCII control or space
+        if _ASCII_BAD.search(url):
+            return None
+    elif any(unicodedata.category(ch) in _BAD_CATEGORIES for ch in url if not ch.isascii()
+             or ch <= " " or ch == "\x7f"):
         return None
     try:
         parts = urlsplit(url)

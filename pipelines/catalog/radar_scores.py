@@ -18,6 +18,7 @@ import datetime as dt
 import json
 import os
 from collections import defaultdict
+from collections.abc import Callable
 
 from chem.radar import Chemistry, Context, RadarChemistry, score
 from pipelines.catalog.save import insert
@@ -61,17 +62,29 @@ def radar_for(watchlist) -> RadarChemistry:
     return radar
 
 
-def after_run(db, watchlist) -> dict | None:
+# Structures (SMILES, None for a substance without one) -> their radar chemistry rows, in order.
+AssessMany = Callable[[list], list[dict]]
+
+
+def after_run(db, watchlist, assess_many: AssessMany | None = None) -> dict | None:
     """The update a crawl, ingest or rescan runs when it has written its listings (None when
-    turned off)."""
+    turned off). `assess_many`: where the new substances are assessed (an ingest passes its
+    chemistry workers'); by default in this process."""
     if not enabled():
         return None
-    return update_radar(db, radar_for(watchlist))
+    if assess_many is None:
+        return update_radar(db, radar_for(watchlist))
+    return update_radar_with(db, watchlist, assess_many)
 
 
-def radar_version(radar: RadarChemistry) -> str:
-    wl = radar.watchlist
-    return f"{wl.version};radar={RADAR_FORMAT}+{wl.radar_hash}"
+def radar_version(watchlist) -> str:
+    return f"{watchlist.version};radar={RADAR_FORMAT}+{watchlist.radar_hash}"
+
+
+def assess_rows(radar: RadarChemistry, structures: list) -> list[dict]:
+    """The radar chemistry columns of each structure (SMILES or None), in order."""
+    return [_chemistry_row(radar.assess(smiles) if smiles else None, smiles)
+            for smiles in structures]
 
 
 def listed_by_vendor(db) -> dict[str, int]:
@@ -145,8 +158,16 @@ def update_radar(db, radar: RadarChemistry, today: dt.date | None = None,
                  now: str | None = None) -> dict:
     """Assess new substances, re-score all with evidence; one write transaction. Returns
     {"assessed": new substances assessed, "scored": rows scored, "version": radar version}."""
+    return update_radar_with(db, radar.watchlist, lambda structures: assess_rows(
+        radar, structures), today, now)
+
+
+def update_radar_with(db, watchlist, assess_many: AssessMany, today: dt.date | None = None,
+                      now: str | None = None) -> dict:
+    """`update_radar` with the new substances' chemistry computed by `assess_many` (in worker
+    processes, say: the structures are independent)."""
     ensure_db_shape(db)  # a catalog opened by an older version gains the table
-    version = radar_version(radar)
+    version = radar_version(watchlist)
     if now is None:
         from pipelines.catalog.clock import utcnow
 
@@ -156,11 +177,12 @@ def update_radar(db, radar: RadarChemistry, today: dt.date | None = None,
         f"SELECT s.inchikey, s.smiles, s.name FROM substances s LEFT JOIN [{TABLE}] r"
         f" ON r.inchikey = s.inchikey WHERE r.inchikey IS NULL OR r.radar_version IS NOT ?",
         [version]).fetchall()
-    fresh = {}
-    for inchikey, smiles, name in todo:
-        chem = radar.assess(smiles) if smiles else None
-        fresh[inchikey] = {"inchikey": inchikey, "name": name, "smiles": smiles,
-                           "radar_version": version, **_chemistry_row(chem, smiles)}
+    assessed = assess_many([smiles for _, smiles, _ in todo]) if todo else []
+    if len(assessed) != len(todo):
+        raise RuntimeError(f"radar assessed {len(assessed)} of {len(todo)} substances")
+    fresh = {inchikey: {"inchikey": inchikey, "name": name, "smiles": smiles,
+                        "radar_version": version, **row}
+             for (inchikey, smiles, name), row in zip(todo, assessed, strict=True)}
     matched = matched_substances(db)
     listed = listed_by_vendor(db)
     context = offers(db)

@@ -154,14 +154,19 @@ def save_chemistry(w, todo: list[tuple[str, dict, bool]], now: str,
         part = replace[i:i + CHUNK]
         conn.execute(f"DELETE FROM listing_substances WHERE listing IN ({_marks(part)})", part)
     substances, links = [], []
+    absent = _known_names(w, {s["inchikey"] for _, chem, _ in todo
+                              for s in chem["substances"] if s.get("inchikey")})
     for key, chem, _ in todo:
         for s in chem["substances"]:
             if not s.get("inchikey"):
                 continue
-            note_substance(w, s, now, substances)
+            note_substance(w, s, now, substances, absent)
             links.append({"listing": key, "substance": s["inchikey"], "how": s.get("how"),
                           "confidence": s.get("confidence"), "name": s.get("name"),
                           "evidence": s.get("evidence")})
+    ahead = getattr(w, "radar_ahead", None)
+    if ahead is not None and absent:
+        ahead([r["smiles"] for r in substances if r["inchikey"] in absent and r["smiles"]])
     insert(conn, "substances", substances, tail=(
         "ON CONFLICT(inchikey) DO UPDATE SET names = excluded.names,"
         " cas = coalesce(substances.cas, excluded.cas)"))
@@ -227,11 +232,28 @@ def _update_matches(conn, table: str, rows: list[dict], fixed: str) -> None:
                      [(*(r[c] for c in cols), r["listing"], r["entry"]) for r in rows])
 
 
-def note_substance(w, s: dict, now: str, out: list) -> None:
-    """Queue a substance row when it or one of its names is new to this writer."""
+def _known_names(w, inchikeys: set[str]) -> set[str]:
+    """Read the stored names of the substances this writer has not met yet, in one query per
+    CHUNK keys (not one per substance); returns those not stored at all."""
+    todo = [ik for ik in inchikeys if ik not in w.substance_names]
+    for i in range(0, len(todo), CHUNK):
+        part = todo[i:i + CHUNK]
+        for ik, names in w.db.execute(
+                f"SELECT inchikey, names FROM substances WHERE inchikey IN ({_marks(part)})",
+                part):
+            w.substance_names[ik] = set(json.loads(names)) if names else set()
+    return {ik for ik in todo if ik not in w.substance_names}
+
+
+def note_substance(w, s: dict, now: str, out: list, absent: set[str] = frozenset()) -> None:
+    """Queue a substance row when it or one of its names is new to this writer. `absent`:
+    substances known not to be stored (`_known_names`), so not looked up again."""
     ik = s["inchikey"]
     names = w.substance_names.get(ik)
-    if names is None:
+    if names is None and ik in absent:
+        names = w.substance_names[ik] = set()
+        is_new = True
+    elif names is None:
         row = w.db.execute("SELECT names FROM substances WHERE inchikey = ?", [ik]).fetchone()
         names = set(json.loads(row[0])) if row and row[0] else set()
         w.substance_names[ik] = names

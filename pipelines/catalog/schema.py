@@ -192,11 +192,11 @@ INDEXES: list[tuple[str, tuple[str, ...], bool]] = [
     ("vendor_profiles", ("evidence",), False),
     ("vendor_identifiers", ("vendor_profile", "kind", "value"), True),
     ("vendor_identifiers", ("kind", "value"), False),
+    ("vendor_identifiers", ("value",), False),  # search: a contact in any of its kinds
     ("vendor_merges", ("kept",), False),
     ("vendor_merges", ("merged",), False),
     ("vendor_networks", ("network",), False),
     ("vendor_networks", ("size",), False),
-    ("listings", ("platform", "listing_id"), False),
     ("listings", ("id", "vendor_profile"), False),  # covers hit -> vendor joins (analyst pages)
     ("listings", ("url",), False),
     ("listings", ("vendor_profile",), False),
@@ -207,17 +207,30 @@ INDEXES: list[tuple[str, tuple[str, ...], bool]] = [
     ("listings", ("evidence",), False),
     ("listings", ("cas",), False),
     ("listings", ("last_seen",), False),  # the listings table's default sort (Datasette)
+    # (platform, listing_id) is gone: the id is "platform:listing_id", a platform filter is
+    # served by the two platform indexes below (catalogs that have it keep it, unused).
+    # The listings table's facets (metadata.yml: platform, page_kind; status on demand) count
+    # through a covering index, not by reading every row, with or without a filter on one of
+    # the others: each column leads one index holding the other two.
+    ("listings", ("platform", "status", "page_kind"), False),
+    ("listings", ("status", "page_kind", "platform"), False),
+    ("listings", ("page_kind", "platform", "status"), False),
+    # The default sort within a platform, and the other sortable column (metadata.yml).
+    ("listings", ("platform", "last_seen"), False),
+    ("listings", ("price_amount",), False),
     ("listing_versions", ("listing", "version"), True),
     ("listing_versions", ("run",), False),
     ("listing_versions", ("evidence",), False),
     ("substances", ("cas",), False),
     ("listing_substances", ("substance",), False),
+    ("listing_substances", ("how",), False),  # a default facet
     ("hits", ("entry",), False),
     ("hits", ("first_run",), False),
     ("hits", ("watchlist_version",), False),
     ("hits", ("current",), False),
     ("hits", ("first_detected",), False),
     ("hits", ("score",), False),  # the hits table's default sort (Datasette)
+    ("hits", ("match",), False),  # a default facet
     ("rejected", ("run",), False),
     ("mentions", ("entry",), False),
     ("radar_scores", ("score",), False),
@@ -230,6 +243,11 @@ FTS_CONFIG: dict[str, tuple[str, ...]] = {
     "vendors": ("name",),
     "vendor_profiles": ("name",),
     "substances": ("name", "names"),
+}
+
+# Trigram indexes: text found by any part of it (search: a contact containing the query).
+FTS_TRIGRAM: dict[str, tuple[str, ...]] = {
+    "vendor_identifiers": ("value", "raw"),
 }
 
 _FTS_COLS = "title, product_name, description"
@@ -417,7 +435,7 @@ def _sql_type(t: type) -> str:
 
 
 def _expected_names() -> set[str]:
-    names = set(TABLES) | set(VIEWS) | {f"{t}_fts" for t in FTS_CONFIG}
+    names = set(TABLES) | set(VIEWS) | {f"{t}_fts" for t in (*FTS_CONFIG, *FTS_TRIGRAM)}
     names |= {f"idx_{t}_{'_'.join(cols)}" for t, cols, _ in INDEXES}
     names |= {sql.split()[5] for sql in LISTING_FTS_TRIGGERS}  # CREATE TRIGGER IF NOT EXISTS <n>
     return names
@@ -478,6 +496,10 @@ def _apply_shape(db: sqlite_utils.Database) -> None:
             # listings: the writer indexes new rows in bulk (per-row insert triggers cost 2-3x);
             # deletes and text edits are kept in step by the triggers below.
             table.enable_fts(cols, create_triggers=name != "listings", tokenize="unicode61")
+    for name, cols in FTS_TRIGRAM.items():
+        table = db.table(name)
+        if not table.detect_fts():  # rows already stored are indexed by enable_fts
+            table.enable_fts(cols, create_triggers=True, tokenize="trigram")
     for sql in LISTING_FTS_TRIGGERS:
         db.execute(sql)
     for name, sql in VIEWS.items():

@@ -49,6 +49,18 @@ def run_status(status: str, rejected: int, repaired: int) -> str:
     return status
 
 
+ANALYSIS_LIMIT = 1000  # index entries ANALYZE samples per index: milliseconds on any catalog
+
+
+def refresh_statistics(db) -> None:
+    """Refresh the query planner's statistics (sqlite_stat1), sampled. Without them SQLite
+    takes every index as equally selective and reads a low-cardinality one (`hits.current`,
+    `listings.status`) where the key index finds a few rows: pages that take seconds on a
+    large catalog."""
+    db.execute(f"PRAGMA analysis_limit = {ANALYSIS_LIMIT}")
+    db.execute("ANALYZE")
+
+
 class CatalogWriter:
     """Batched, transactional writes of listing and vendor records for one run.
 
@@ -69,6 +81,8 @@ class CatalogWriter:
         flush_seconds: float = 5.0,
         resolve_entities: bool = True,
         crawl_id: str | None = None,
+        assess_radar=None,
+        radar_ahead=None,
     ):
         self.db = db if isinstance(db, sqlite_utils.Database) else open_db(db or DEFAULT_DB)
         self.kind = kind
@@ -80,6 +94,12 @@ class CatalogWriter:
         self.flush_seconds = flush_seconds
         self.resolve_entities = resolve_entities
         self.crawl_id = crawl_id  # the invocation's run id, shared by its spiders' rows
+        # Where the radar assesses the run's new substances (radar_scores.AssessMany; an
+        # ingest passes its chemistry workers'); None: in this process.
+        self.assess_radar = assess_radar
+        # Called with the SMILES of substances new to the catalog as they are stored, so their
+        # radar chemistry can start beside the writing (Chemistry.radar_ahead).
+        self.radar_ahead = radar_ahead
         self.run_id: int | None = None
         self.counts = dict.fromkeys(
             ("items", "listings_seen", "listings_new", "listings_changed", "listings_reappeared",
@@ -255,6 +275,7 @@ class CatalogWriter:
             if monitors is not None:
                 run_row["monitors"] = monitors
             close_run(self.db, run_row)
+            refresh_statistics(self.db)
         return {"run": self.run_id, **self.counts, "listings_gone": gone, "gone_note": note,
                 "status": final, "radar": self._update_radar()}
 
@@ -267,7 +288,7 @@ class CatalogWriter:
         from pipelines.catalog.radar_scores import after_run
 
         try:
-            return after_run(self.db, self.watchlist)
+            return after_run(self.db, self.watchlist, self.assess_radar)
         except Exception as exc:  # a derived table: the run itself stands
             log.exception("radar scores not updated")
             return {"error": f"{type(exc).__name__}: {exc}"}

@@ -103,23 +103,29 @@ def ingest_jsonl(path: str | Path, db, *, platform: str | None = None,
     chemistry = chemistry or Chemistry(workers=workers)
     writer = CatalogWriter(db, kind="ingest", platform=platform, source=str(path),
                            watchlist=chemistry.matcher.watchlist, batch_size=batch,
-                           flush_seconds=3600)
+                           flush_seconds=3600, assess_radar=chemistry.radar_rows,
+                           radar_ahead=chemistry.radar_ahead)
     writer.open()
     out = IngestResult()
     try:
-        load_records(_read(path, platform, out, writer), writer, chemistry)
-    except KeyboardInterrupt:  # SIGINT/SIGTERM: what was read so far is kept, the run says so
-        out.run = writer.close(status="interrupted", finish_reason="interrupted",
-                               mark_gone=False, dropped=len(out.rejected))
+        try:
+            load_records(_read(path, platform, out, writer), writer, chemistry)
+        except KeyboardInterrupt:  # SIGINT/SIGTERM: what was read so far is kept, the run says so
+            # The workers got the signal too: the radar runs in process.
+            writer.assess_radar = writer.radar_ahead = None
+            if own:
+                chemistry.close()
+            out.run = writer.close(status="interrupted", finish_reason="interrupted",
+                                   mark_gone=False, dropped=len(out.rejected))
+            return out
+        # Nothing loadable in a file that had lines: the ingest failed (not a degraded success).
+        status = "failed" if out.rejected and not (out.listings or out.vendors) else "finished"
+        out.run = writer.close(status=status, finish_reason=status, mark_gone=False,
+                               dropped=len(out.rejected))
         return out
     finally:
         if own:
             chemistry.close()
-    # Nothing loadable in a file that had lines: the ingest failed (not a degraded success).
-    status = "failed" if out.rejected and not (out.listings or out.vendors) else "finished"
-    out.run = writer.close(status=status, finish_reason=status, mark_gone=False,
-                           dropped=len(out.rejected))
-    return out
 
 
 def _read(path: str | Path, platform: str | None, out: IngestResult,

@@ -94,6 +94,11 @@ def has_column(conn: sqlite3.Connection, table: str, column: str) -> bool:
     return any(r[1] == column for r in conn.execute(f"PRAGMA table_info([{table}])"))
 
 
+def has_table(conn: sqlite3.Connection, name: str) -> bool:
+    return conn.execute("select 1 from sqlite_master where name = ?", [name]).fetchone() \
+        is not None
+
+
 def runs_of_crawl(conn: sqlite3.Connection, crawl: str) -> list[int]:
     """Every per-spider run of one crawl invocation: `crawl_runs.crawl_id`, or, where that is
     not recorded, the runs whose evidence lies in the crawl's `crawls/<run-id>/` folder."""

@@ -7,7 +7,14 @@ from __future__ import annotations
 import json
 import sqlite3
 
-from precursor_watch.web.hit_queries import fts_query, picked_hits, rows, since_clause, tidy_hit
+from precursor_watch.web.hit_queries import (
+    fts_query,
+    has_table,
+    picked_hits,
+    rows,
+    since_clause,
+    tidy_hit,
+)
 from precursor_watch.web.resolve import resolve
 
 
@@ -193,7 +200,7 @@ where in_force = 1 and (id in ({_in(res.entries)}) or name like ? escape '\\') l
         found = rows(conn, f"""
 select l.id as listing, l.title, l.platform, l.url as listing_url, l.price_text, l.status,
   p.vendor, coalesce(v.name, p.name, l.vendor_name) as vendor_name, l.evidence as evidence_id,
-  (select group_concat(distinct h.entry) from hits h where h.listing = l.id and h.current = 1)
+  (select group_concat(distinct h.entry) from hits h where h.listing = l.id and +h.current = 1)
     as entries
 from listings l left join vendor_profiles p on p.id = l.vendor_profile
 left join vendors v on v.id = p.vendor where l.id in ({_in(ids)})""", ids)
@@ -232,15 +239,26 @@ def _contact_keys(query: str) -> list[str]:
 def contacts(conn: sqlite3.Connection, query: str, limit: int = 100) -> list[dict]:
     """Vendor contacts (phones, e-mails, messenger handles, wallets, domains, addresses) equal to
     the query in any written form (normalized as the catalog stores them), or containing it
-    (five characters or more), with the canonical vendor of each."""
+    (five characters or more), with the canonical vendor of each. Containing is looked up in
+    the trigram index of the contacts (`vendor_identifiers_fts`) where the catalog has one,
+    not by reading every contact."""
     keys = _contact_keys(query)
     q = query.strip().lower()
     sub = q if len(q) >= 5 else None
+    picked = f"select rowid from vendor_identifiers where value in ({_in(keys)})"
+    params: list = [*keys]
+    if sub and has_table(conn, "vendor_identifiers_fts"):
+        picked += " union select rowid from vendor_identifiers_fts where vendor_identifiers_fts" \
+                  " match ?"
+        params.append('"' + sub.replace('"', '""') + '"')
+    elif sub:
+        picked += " union select rowid from vendor_identifiers where instr(lower(value), ?) > 0" \
+                  " or instr(lower(raw), ?) > 0"
+        params += [sub, sub]
     return rows(conn, f"""
 select i.kind, i.value, i.raw, p.platform, p.id as profile, p.vendor,
   coalesce(v.name, p.name) as vendor_name, coalesce(v.country, p.country) as country
 from vendor_identifiers i join vendor_profiles p on p.id = i.vendor_profile
 left join vendors v on v.id = p.vendor
-where i.value in ({_in(keys)}) or (? is not null and (instr(lower(i.value), ?) > 0
-  or instr(lower(i.raw), ?) > 0))
-order by i.kind, i.value limit ?""", [*keys, sub, sub, sub, limit])
+where i.rowid in ({picked})
+order by i.kind, i.value limit ?""", [*params, limit])
