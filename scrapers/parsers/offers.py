@@ -17,6 +17,9 @@ _CURRENCIES = [  # (pattern, ISO code); longer symbols first
     (r"€|EUR|Euro", "EUR"), (r"£|GBP", "GBP"), (r"zł|PLN", "PLN"), (r"CHF|Fr\.", "CHF"),
     (r"RMB|CNY|元|人民币", "CNY"), (r"JPY|円", "JPY"), (r"[¥￥]", "CNY"), (r"₽|руб\.?|RUB", "RUB"),
     (r"₹|INR|Rs\.?", "INR"), (r"Kč|CZK", "CZK"), (r"SEK|kr", "SEK"), (r"BRL", "BRL"),
+    (r"[Ll]ei|RON", "RON"), (r"тг\.?|₸|KZT|тенге", "KZT"), (r"₴|грн\.?|UAH", "UAH"),
+    (r"лв\.?|BGN", "BGN"), (r"HRK", "HRK"), (r"HUF", "HUF"), (r"₺|TRY", "TRY"),
+    (r"₪|ILS", "ILS"), (r"₩|원|KRW", "KRW"), (r"NT\$|TWD", "TWD"), (r"BYN", "BYN"),
 ]
 _CUR = "|".join(f"(?:{p})" for p, _ in _CURRENCIES)
 _NUM = r"\d{1,3}(?:[ \u00a0\u202f.,']\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d+)?"
