@@ -250,13 +250,15 @@ _OLD = re.compile(r"(?:^|[\s_-])(?:old|regular|was|strike|striked|strikethrough|
                   re.I)
 # What a price next to the offer's own is: other sellers' offers ("Andere Angebote EUR 25,50
 # (1 gebrauchter Artikel)", "(3 new offers)"), a saving or coupon badge ("Save $27.00", "EUR 1,00
-# sparen"), shipping ("+ EUR 4,90 Versandkosten").
+# sparen"), shipping ("+ EUR 4,90 Versandkosten"), cashback or loyalty points ("Späť na NAY
+# Extra kartu 1,09 €", "+ до 448 бонусов").
 _NOT_ITEM = re.compile(
     r"\(\s*\d+\s*(?:neue?r?|gebrauchte?r?|new|used|offers?|angebote?|ofertas?|offres?|"
     r"nouveaux?|nuevos?|nowe|używane)\b|andere angebote|other (?:sellers|offers)|"
     r"more buying choices|\boffers? from\b|autres offres|otras ofertas|inne oferty|"
     r"\bsparen\b|\bsave\b|you save|\bsaving|économisez|ahorra|oszczędzasz|\bcoupon|gutschein|"
-    r"versand|shipping|\bpostage|\bdelivery\b|livraison|envío|wysyłka|dostawa|运费", re.I)
+    r"versand|shipping|\bpostage|\bdelivery\b|livraison|envío|wysyłka|dostawa|运费|"
+    r"cash-?back|money back|späť na|zpět na|zurück auf|бонус|\bpoints?\b|punkty|punti", re.I)
 
 
 def _not_item_price(node, text: str) -> bool:
@@ -280,7 +282,10 @@ def _price_parts(node) -> list[str]:
     text = f.text(node) or ""
     if not offers.amounts(text) or _not_item_price(node, text):
         return []
-    if not _NET.search(text):
+    # "Cena: 54,50 € Späť na kartu 1,09 €": the price beside a cashback or a saving in one
+    # element; each child is read on its own so the other amount drops out.
+    mixed = len(offers.amounts(text)) > 1 and _NOT_ITEM.search(text) and len(node)
+    if not _NET.search(text) and not mixed:
         return [text]
     return [t for child in node if isinstance(child.tag, str) and not _net_labelled(child)
             for t in _price_parts(child)]
@@ -320,12 +325,15 @@ def _column_currencies(tr) -> dict[int, str]:
 def size_prices(el) -> dict | None:
     """A per-size price table inside `el`: rows with one pack size and one price each, the price
     written with its currency or as a bare number under a header that names the currency.
-    Rows that ask for a quote carry estimates, not prices, and are left out."""
+    Rows that ask for a quote carry estimates, not prices, and are left out; so are layout rows
+    that hold a table of their own."""
     rows, columns = [], {}
     for tr in el.xpath(".//tr"):
         text = " ".join(regions.lines(tr))
         if re.search(r"quote|anfrage|zapytanie|cotiza|devis|запрос|询价", text, re.I):
             continue
+        if tr.find(".//table") is not None:
+            continue  # a layout row around a whole page section, not one pack's row
         cells = [f.text(c) or "" for c in tr if isinstance(c.tag, str)]
         qty = next((offers.quantity(c) for c in cells if offers.quantity(c)), None)
         money = [(m.low, m.currency) for c in cells for m in offers.amounts(c)]
