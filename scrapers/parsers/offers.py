@@ -190,3 +190,39 @@ def split_title(title: str) -> tuple[str, str | None]:
     if bare and not _STRENGTH_WORDS.search(title) and (number(figure) or 0) >= 30:
         return title, bare.group(1).strip()
     return title, None
+
+
+# Symbols several countries share, read as the local currency on a site of that country ('$' on
+# a .cl shop is the Chilean peso), and countries whose prices group thousands with a dot
+# ('$24.990' in Chile is 24 990, never 24.99).
+_LOCAL_SYMBOL = {
+    "$": {"cl": "CLP", "ar": "ARS", "mx": "MXN", "co": "COP", "uy": "UYU", "ca": "CAD",
+          "au": "AUD", "nz": "NZD", "sg": "SGD", "hk": "HKD", "tw": "TWD"},
+    "rs": {"pk": "PKR", "lk": "LKR", "np": "NPR"},
+    "kr": {"dk": "DKK", "no": "NOK", "is": "ISK"},
+    "¥": {"jp": "JPY"}, "￥": {"jp": "JPY"},
+}
+_DOT_THOUSANDS = {"cl", "ar", "co", "uy", "py", "br", "de", "at", "it", "es", "pt", "nl", "be",
+                  "dk", "id", "tr", "ro", "si", "hr", "rs", "gr", "vn"}
+
+
+def local_reading(text: str | None, country: str | None,
+                  amount: float | None) -> tuple[float | None, str | None]:
+    """(amount, currency) of the first price in `text` as a buyer in `country` (a site's
+    country-code domain) reads it, when that differs from the country-blind reading `amount`:
+    a shared symbol names the local currency, and a dot before three digits groups thousands
+    where that is the custom. (None, None) when the local reading changes nothing."""
+    m = MONEY.search(_UNIT_REFERENCE.sub(" ", text or "")) if country else None
+    if not m:
+        return None, None
+    symbol = (m.group("c1") or m.group("c2") or "").strip().rstrip(".").lower()
+    written = m.group("n1") or m.group("n3") or ""
+    if number(written) != amount:
+        return None, None  # the listing's amount is not this figure: leave it alone
+    currency = _LOCAL_SYMBOL.get(symbol, {}).get(country)
+    local = amount
+    if country in _DOT_THOUSANDS and re.fullmatch(r"\d{1,3}(?:\.\d{3})+", written):
+        local = float(written.replace(".", ""))
+    if currency is None and local == amount:
+        return None, None
+    return local, currency or _currency(m.group("c1") or m.group("c2") or "")
