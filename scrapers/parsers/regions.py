@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 import functools
 import re
+from urllib.parse import urlsplit
 
 from scrapers.parsers import fields as f
 from scrapers.parsers import vocab
@@ -59,6 +60,15 @@ def _holds_main(el) -> bool:
     return el.get("role") == "main" or bool(el.xpath(".//main|.//*[@role='main']"))
 
 
+def _holds_heading(el) -> bool:
+    """A box named like chrome ("detail-header", "page-header") that holds the page's h1 is the
+    content's own heading block (name, breadcrumbs, price), not the site's header; an h1 that
+    is only the logo (an image, a link home) does not make it so."""
+    return any(not h1.xpath(".//img") and not any(urlsplit(str(h)).path in ("", "/")
+                                                  for h in h1.xpath(".//a/@href"))
+               for h1 in el.iter("h1"))
+
+
 def _related_heading(el) -> bool:
     """A heading or a short title element naming a related-products or other-offers section
     ("You may also like", "Articoli simili", "Подобные товары", "Alte oferte")."""
@@ -97,7 +107,7 @@ def main_block(root):
         chrome = el.tag in ("header", "footer", "nav", "aside", "select", "option", "button")
         boxed = el.tag in ("div", "section", "ul", "ol") and (
             _CHROME.search(_attrs(el)) or any(_RELATED.search(t) for t in _attrs(el).split()))
-        if (chrome or boxed) and not _holds_main(el):
+        if (chrome or boxed) and not _holds_main(el) and not (boxed and _holds_heading(el)):
             drop.append(el)
         elif _related_heading(el):
             drop.append(_section_of(el))
