@@ -222,12 +222,13 @@ def _pack_after_price(card) -> str | None:
     return None
 
 
-_NET = re.compile(r"netto|\bnet\b|ex\.? ?tax|excl|zzgl|без ндс|不含税|hors taxe|\bht\b|sin iva",
-                  re.I)
+_NET = re.compile(r"netto|\bnet\b|ex\.? ?tax|excl|zzgl|без ндс|不含税|hors taxe|\bht\b|sin iva|"
+                  r"bez dph|brez ddv|bez pdv|ohne mwst|without vat|ex\.? vat", re.I)
 
 
 _GROSS = re.compile(r"brutto|\bgross\b|incl\.?(?:uding)? (?:vat|tax|mwst)|inkl\.? (?:mwst|ust)|"
-                    r"z vat|\bttc\b|con iva|含税|с ндс|\bvat incl", re.I)
+                    r"z vat|\bttc\b|con iva|含税|с ндс|\bvat incl|\b[sz] dph|vrátane dph|vč\. ?dph|"
+                    r"\bz ddv|\bs pdv|with vat", re.I)
 
 
 def price_basis(lines: list[str]) -> str | None:
@@ -261,6 +262,12 @@ _NOT_ITEM = re.compile(
     r"cash-?back|money back|späť na|zpět na|zurück auf|бонус|\bpoints?\b|punkty|punti", re.I)
 
 
+# "inkl. MwSt. zzgl. Versandkosten", "plus shipping": a note on the item's own price that
+# shipping comes on top, not a shipping charge ("+ EUR 4,90 Versandkosten" names its amount).
+_SHIPPING_NOTE = re.compile(r"\b(?:zzgl|plus|excl|exkl|hors)\.?\s+(?:frais de\s+)?"
+                            r"(?:versand\w*|shipping|delivery|porto|livraison)\b", re.I)
+
+
 def _not_item_price(node, text: str) -> bool:
     """The price in `node` belongs to something else than the item: another seller's offer, a
     saving, shipping (read from the price's own text, its parent's and the label before it)."""
@@ -271,7 +278,16 @@ def _not_item_price(node, text: str) -> bool:
         parent.getprevious() if parent is not None else None)
     if prev is not None and isinstance(prev.tag, str):
         context.append(f.text(prev) or "")
-    return any(_NOT_ITEM.search(c) for c in context if len(c) < 40)  # not the whole card
+    return any(_NOT_ITEM.search(_SHIPPING_NOTE.sub(" ", c)) for c in context
+               if len(c) < 40)  # not the whole card
+
+
+# A list or recommended retail price written before its figure ("UVP € 149,99", "RRP £20",
+# "Listino: € 16,90", "建議售價 $420元"): the price the offer is compared with, not the offer's.
+_LIST_PRICE = re.compile(
+    r"^\s*(?:uvp|rrp|msrp|list(?:en)?\s?pre?is|list price|listino|statt|was\b|regular price|"
+    r"precio (?:normal|anterior)|preço (?:normal|anterior)|старая цена|建議售價|建议零售价|原價|"
+    r"市场价|定價)", re.I)
 
 
 def _price_parts(node) -> list[str]:
@@ -280,6 +296,8 @@ def _price_parts(node) -> list[str]:
             _OLD.search(node.get("class") or ""):
         return []
     text = f.text(node) or ""
+    if _LIST_PRICE.match(text) and len(offers.amounts(text)) == 1:
+        return []
     if not offers.amounts(text) or _not_item_price(node, text):
         return []
     # "Cena: 54,50 € Späť na kartu 1,09 €": the price beside a cashback or a saving in one
@@ -322,18 +340,32 @@ def _column_currencies(tr) -> dict[int, str]:
     return out
 
 
+_DELIVERY_HEADER = re.compile(r"shipping|delivery|versand|lieferung|livraison|envío|entrega|"
+                              r"consegna|spedizione|wysyłka|dostawa|doprava|доставка|运费|配送",
+                              re.I)
+
+
+def _rate_table(tr) -> bool:
+    """The row belongs to a table of shipping rates (its header names delivery: 'Tempo di
+    consegna | Peso | Costo', 'Versand | Gewicht | Preis'): weights priced there are
+    parcels, not the product's packs."""
+    table = next(tr.iterancestors("table"), None)
+    first = table.find(".//tr") if table is not None else None
+    return first is not None and bool(_DELIVERY_HEADER.search(" ".join(regions.lines(first))))
+
+
 def size_prices(el) -> dict | None:
     """A per-size price table inside `el`: rows with one pack size and one price each, the price
     written with its currency or as a bare number under a header that names the currency.
     Rows that ask for a quote carry estimates, not prices, and are left out; so are layout rows
-    that hold a table of their own."""
+    that hold a table of their own and the rows of a shipping-rate table."""
     rows, columns = [], {}
     for tr in el.xpath(".//tr"):
         text = " ".join(regions.lines(tr))
         if re.search(r"quote|anfrage|zapytanie|cotiza|devis|запрос|询价", text, re.I):
             continue
-        if tr.find(".//table") is not None:
-            continue  # a layout row around a whole page section, not one pack's row
+        if tr.find(".//table") is not None or _rate_table(tr):
+            continue  # a layout row around a whole section, or a shipping-rate table's row
         cells = [f.text(c) or "" for c in tr if isinstance(c.tag, str)]
         qty = next((offers.quantity(c) for c in cells if offers.quantity(c)), None)
         money = [(m.low, m.currency) for c in cells for m in offers.amounts(c)]
