@@ -200,29 +200,30 @@ _LOCAL_SYMBOL = {
           "au": "AUD", "nz": "NZD", "sg": "SGD", "hk": "HKD", "tw": "TWD"},
     "rs": {"pk": "PKR", "lk": "LKR", "np": "NPR"},
     "kr": {"dk": "DKK", "no": "NOK", "is": "ISK"},
-    "¥": {"jp": "JPY"}, "￥": {"jp": "JPY"},
+    "¥": {"jp": "JPY"}, "￥": {"jp": "JPY"}, "元": {"tw": "TWD", "hk": "HKD"},
 }
 _DOT_THOUSANDS = {"cl", "ar", "co", "uy", "py", "br", "de", "at", "it", "es", "pt", "nl", "be",
                   "dk", "id", "tr", "ro", "si", "hr", "rs", "gr", "vn"}
 
 
 def local_reading(text: str | None, country: str | None,
-                  amount: float | None) -> tuple[float | None, str | None]:
-    """(amount, currency) of the first price in `text` as a buyer in `country` (a site's
-    country-code domain) reads it, when that differs from the country-blind reading `amount`:
-    a shared symbol names the local currency, and a dot before three digits groups thousands
-    where that is the custom. (None, None) when the local reading changes nothing."""
+                  amount: float | None) -> Money | None:
+    """The first price in `text` (low, high, currency) as a buyer in `country` (a site's
+    country-code domain) reads it, when that differs from the country-blind reading whose
+    low end is `amount`: a shared symbol names the local currency, and a dot before three
+    digits groups thousands where that is the custom. None when it changes nothing."""
     m = MONEY.search(_UNIT_REFERENCE.sub(" ", text or "")) if country else None
     if not m:
-        return None, None
+        return None
     symbol = (m.group("c1") or m.group("c2") or "").strip().rstrip(".").lower()
-    written = m.group("n1") or m.group("n3") or ""
-    if number(written) != amount:
-        return None, None  # the listing's amount is not this figure: leave it alone
+    written = [m.group("n1") or m.group("n3") or "", m.group("n2") or m.group("n4") or ""]
+    if number(written[0]) != amount:
+        return None  # the listing's amount is not this figure: leave it alone
     currency = _LOCAL_SYMBOL.get(symbol, {}).get(country)
-    local = amount
-    if country in _DOT_THOUSANDS and re.fullmatch(r"\d{1,3}(?:\.\d{3})+", written):
-        local = float(written.replace(".", ""))
-    if currency is None and local == amount:
-        return None, None
-    return local, currency or _currency(m.group("c1") or m.group("c2") or "")
+    dotted = country in _DOT_THOUSANDS
+    low, high = (float(w.replace(".", "")) if dotted and re.fullmatch(r"\d{1,3}(?:\.\d{3})+", w)
+                 else number(w) for w in written)
+    if currency is None and low == amount:
+        return None
+    code = currency or _currency(m.group("c1") or m.group("c2") or "") or ""
+    return Money(low or 0.0, high if high and low and high > low else (low or 0.0), code)

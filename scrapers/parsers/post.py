@@ -43,12 +43,13 @@ def _local_price(listing, url: str | None):
     country = host.rsplit(".", 1)[-1] if "." in host else None
     if not country or len(country) != 2 or listing.price_amount is None:
         return listing
-    amount, currency = offers.local_reading(listing.price_text, country, listing.price_amount)
-    if amount is None:
+    local = offers.local_reading(listing.price_text, country, listing.price_amount)
+    if local is None:
         return listing
-    high = listing.price_max if listing.price_max is not None and listing.price_max > amount \
-        else None
-    return dataclasses.replace(listing, price_amount=amount, price_currency=currency,
+    high = local.high if local.high > local.low else (
+        listing.price_max if listing.price_max is not None and listing.price_max > local.low
+        else None)
+    return dataclasses.replace(listing, price_amount=local.low, price_currency=local.currency,
                                price_max=high)
 
 
