@@ -231,15 +231,25 @@ _GROSS = re.compile(r"brutto|\bgross\b|incl\.?(?:uding)? (?:vat|tax|mwst)|inkl\.
                     r"\bz ddv|\bs pdv|with vat", re.I)
 
 
-def price_basis(lines: list[str]) -> str | None:
+def price_basis(lines: list[str], chosen: float | None = None) -> str | None:
     """The VAT basis of the price a page states: "incl. VAT" when a gross (brutto, incl. VAT,
-    TTC) price is labelled, "excl. VAT" when only a net one is; None when the page says neither."""
+    TTC) price is labelled, "excl. VAT" when only a net one is; None when the page says neither.
+    With the `chosen` amount: a net label on another amount than the chosen one ("40.00€ Brez
+    DDV: 36.53€") makes the chosen one the gross price."""
     priced = [x for x in lines if len(x) < 80 and (offers.amounts(x) or _GROSS.fullmatch(
         x.strip(" :")) or _NET.fullmatch(x.strip(" :")))]
     joined = " ".join(priced)
     if _GROSS.search(joined):
         return "incl. VAT"
-    return "excl. VAT" if _NET.search(joined) else None
+    if not _NET.search(joined):
+        return None
+    if chosen is not None:  # amounts after a net label, on its line or the next one
+        net = [m.low for i, x in enumerate(priced) if _NET.search(x)
+               for m in (offers.amounts(x[_NET.search(x).start():]) or offers.amounts(
+                   priced[i + 1] if i + 1 < len(priced) else ""))]
+        if net and all(abs(n - chosen) > 0.005 for n in net):
+            return "incl. VAT"
+    return "excl. VAT"
 
 
 _PRICE_CLASS = ("price", "cena", "preis", "precio", "prix", "prezzo", "preco", "preço", "tsena",

@@ -142,7 +142,7 @@ def read(root, schema: dict) -> dict | None:
         "has_heading": bool(heading(root, block) or schema.get("name")),
         "price_amount": low, "price_max": high,
         "price_currency": currency or schema.get("currency"), "price_text": price_text,
-        "price_basis": cards.price_basis(regions.lines(block)) if low is not None else None,
+        "price_basis": cards.price_basis(regions.lines(block), low) if low is not None else None,
         # a price element is shown, even a 0.00 placeholder: the page is a shop's product page
         "price_shown": any(offers.amounts(x) for x in shown_prices),
         "purity": purity, "quantity": qty,
