@@ -3,7 +3,8 @@
 site than the one that showed it, and on the one that showed it."""
 
 import pytest
-from realpages import labels, parse
+from realpages import REAL, labels, parse
+from scrapy.http import HtmlResponse
 
 from scrapers.parsers import fields as f
 from scrapers.parsers import offers, regions
@@ -48,8 +49,6 @@ def test_related_section_titled_by_a_short_element_in_russian_is_not_content():
     """'Подобные товары' is a div title over a swiper of phones (shown first by Italian and
     Romanian rails titled 'Articoli simili' / 'Iti mai recomandam si')."""
     label = LABELS["mechta/samsung-galaxy-a01.html"]
-    from scrapy.http import HtmlResponse
-    from realpages import REAL
     html = HtmlResponse(url=label["url"], body=(REAL / label["file"]).read_bytes()).text
     block = regions.main_block(f.load(html))
     text = block.text_content()
