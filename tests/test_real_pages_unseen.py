@@ -126,3 +126,11 @@ def test_vendor_name_candidates_compare_without_accents():
     """The logo's 'Vsezaoči' is the domain's and the title's 'vsezaoci'."""
     _, vendor = _page("vsezaoci/bralne-lece-stick-on.html")
     assert vendor["name"] == "Vsezaoči"
+
+
+def test_popup_contents_are_not_product_cards():
+    """PChome商店街's promotion pop-ups ('popupcontent' boxes: 'P幣詳細說明', '貓糧活動說明')
+    gave three spurious listings at first contact; the page itself stays open (its price
+    '294 元' is not read yet)."""
+    listings, vendor = _page("pcstore-tw/goose-floss-250g.html")
+    assert listings == [] and vendor["name"] == "PChome商店街"

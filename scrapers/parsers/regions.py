@@ -20,7 +20,8 @@ from scrapers.parsers import vocab
 
 _CHROME = re.compile(
     r"(?:^|[\s_-])(?:header|footer|navbar|nav|menu|megamenu|sidebar|breadcrumbs?|cookie|"
-    r"newsletter|modal|popup|offcanvas|mini-?cart|topbar|top-bar|site-header|site-footer)"
+    r"newsletter|modal|popup(?:content|box|wrap(?:per)?|container)?|offcanvas|mini-?cart|topbar|"
+    r"top-bar|site-header|site-footer)"
     r"(?:$|[\s_-])", re.I)
 _RELATED = re.compile(  # one class or id token: a related-products section, not "price-related"
     r"^(?:related|upsells?|up-sells|cross-?sells?|recommend|similar|also|recently|viewed|"
