@@ -70,13 +70,19 @@ def _holds_heading(el) -> bool:
                for h1 in el.iter("h1"))
 
 
+_TITLE_TAGS = frozenset(("div", "span", "p", "strong", "b", "td", "em", "label"))
+_DIGIT = re.compile(r"\d")
+
+
 def _related_heading(el) -> bool:
     """A heading or a short title element naming a related-products or other-offers section
     ("You may also like", "Articoli simili", "Подобные товары", "Alte oferte")."""
     if el.tag in ("h2", "h3", "h4", "h5", "h6"):
         return bool(_RELATED_HEADINGS.search(f.text(el) or ""))
-    own = (el.text or "").strip()  # a title element's own words, not its whole subtree
-    return 0 < len(own) <= 60 and bool(_RELATED_HEADINGS.search(own))
+    if el.tag not in _TITLE_TAGS or not el.text:
+        return False  # links and lists are never section titles: most of a long page
+    own = el.text.strip()  # a title element's own words, not its whole subtree
+    return 0 < len(own) <= 60 and not _DIGIT.search(own) and bool(_RELATED_HEADINGS.search(own))
 
 
 def _section_of(heading):
