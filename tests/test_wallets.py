@@ -1,5 +1,6 @@
 """Cryptocurrency addresses: table of written address -> chain (None: rejected), with published
-test vectors (BIP-173 bech32, EIP-55) and addresses with one character changed."""
+test vectors (BIP-173 bech32, BIP-350 bech32m, BIP-86 taproot, EIP-55) and addresses with one
+character changed."""
 
 from __future__ import annotations
 
@@ -14,6 +15,12 @@ VALID = [
      "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq"),
     ("BC1QW508D6QEJXTDG4Y5R3ZARVARY0C5XW7KV8F3T4", "bitcoin",  # BIP-173, upper case
      "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4"),
+    ("bc1p0xlxvlhemja6c4dqv22uapctqupfhlxm9h8z3k2e72q4k9hcz7vqzk5jj0", "bitcoin",  # BIP-350
+     "bc1p0xlxvlhemja6c4dqv22uapctqupfhlxm9h8z3k2e72q4k9hcz7vqzk5jj0"),
+    ("BC1P0XLXVLHEMJA6C4DQV22UAPCTQUPFHLXM9H8Z3K2E72Q4K9HCZ7VQZK5JJ0", "bitcoin",
+     "bc1p0xlxvlhemja6c4dqv22uapctqupfhlxm9h8z3k2e72q4k9hcz7vqzk5jj0"),
+    ("bc1p5cyxnuxmeuwuvkwfem96lqzszd02n6xdcjrs20cac6yqjjwudpxqkedrcr", "bitcoin",  # BIP-86
+     "bc1p5cyxnuxmeuwuvkwfem96lqzszd02n6xdcjrs20cac6yqjjwudpxqkedrcr"),
     ("TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t", "tron", "TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t"),
     ("0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed", "ethereum",  # EIP-55 vectors
      "0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed"),
@@ -30,6 +37,9 @@ BROKEN = [
     "TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6u",
     "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdx",  # bech32 checksum fails
     "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzWF5MDQ",  # mixed case is not bech32
+    "bc1p5cyxnuxmeuwuvkwfem96lqzszd02n6xdcjrs20cac6yqjjwudpxqkedrcs",  # bech32m checksum fails
+    "bc1p0xlxvlhemja6c4dqv22uapctqupfhlxm9h8z3k2e72q4k9hcz7vqh2y7hd",  # v1 with bech32 (BIP-350)
+    "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kemeawh",  # v0 with bech32m (BIP-350 invalid vector)
     "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeD",  # one letter's case changed: EIP-55 fails
     "0xFB6916095ca1df60bB79Ce92cE3Ea74c37c5d359",
 ]

@@ -246,23 +246,34 @@ def _pack_after_price(card) -> str | None:
     return None
 
 
-_NET = re.compile(r"netto|\bnet\b|ex\.? ?tax|excl|zzgl|без ндс|不含税|hors taxe|\bht\b|sin iva",
-                  re.I)
+_NET = re.compile(r"netto|\bnet\b|ex\.? ?tax|excl|zzgl|без ндс|不含税|hors taxe|\bht\b|sin iva|"
+                  r"bez dph|brez ddv|bez pdv|ohne mwst|without vat|ex\.? vat", re.I)
 
 
 _GROSS = re.compile(r"brutto|\bgross\b|incl\.?(?:uding)? (?:vat|tax|mwst)|inkl\.? (?:mwst|ust)|"
-                    r"z vat|\bttc\b|con iva|含税|с ндс|\bvat incl", re.I)
+                    r"z vat|\bttc\b|con iva|含税|с ндс|\bvat incl|\b[sz] dph|vrátane dph|vč\. ?dph|"
+                    r"\bz ddv|\bs pdv|with vat", re.I)
 
 
-def price_basis(lines: list[str]) -> str | None:
+def price_basis(lines: list[str], chosen: float | None = None) -> str | None:
     """The VAT basis of the price a page states: "incl. VAT" when a gross (brutto, incl. VAT,
-    TTC) price is labelled, "excl. VAT" when only a net one is; None when the page says neither."""
+    TTC) price is labelled, "excl. VAT" when only a net one is; None when the page says neither.
+    With the `chosen` amount: a net label on another amount than the chosen one ("40.00€ Brez
+    DDV: 36.53€") makes the chosen one the gross price."""
     priced = [x for x in lines if len(x) < 80 and (offers.amounts(x) or _GROSS.fullmatch(
         x.strip(" :")) or _NET.fullmatch(x.strip(" :")))]
     joined = " ".join(priced)
     if _GROSS.search(joined):
         return "incl. VAT"
-    return "excl. VAT" if _NET.search(joined) else None
+    if not _NET.search(joined):
+        return None
+    if chosen is not None:  # amounts after a net label, on its line or the next one
+        net = [m.low for i, x in enumerate(priced) if _NET.search(x)
+               for m in (offers.amounts(x[_NET.search(x).start():]) or offers.amounts(
+                   priced[i + 1] if i + 1 < len(priced) else ""))]
+        if net and all(abs(n - chosen) > 0.005 for n in net):
+            return "incl. VAT"
+    return "excl. VAT"
 
 
 _PRICE_CLASS = ("price", "cena", "preis", "precio", "prix", "prezzo", "preco", "preço", "tsena",
@@ -274,13 +285,21 @@ _OLD = re.compile(r"(?:^|[\s_-])(?:old|regular|was|strike|striked|strikethrough|
                   re.I)
 # What a price next to the offer's own is: other sellers' offers ("Andere Angebote EUR 25,50
 # (1 gebrauchter Artikel)", "(3 new offers)"), a saving or coupon badge ("Save $27.00", "EUR 1,00
-# sparen"), shipping ("+ EUR 4,90 Versandkosten").
+# sparen"), shipping ("+ EUR 4,90 Versandkosten"), cashback or loyalty points ("Späť na NAY
+# Extra kartu 1,09 €", "+ до 448 бонусов").
 _NOT_ITEM = re.compile(
     r"\(\s*\d+\s*(?:neue?r?|gebrauchte?r?|new|used|offers?|angebote?|ofertas?|offres?|"
     r"nouveaux?|nuevos?|nowe|używane)\b|andere angebote|other (?:sellers|offers)|"
     r"more buying choices|\boffers? from\b|autres offres|otras ofertas|inne oferty|"
     r"\bsparen\b|\bsave\b|you save|\bsaving|économisez|ahorra|oszczędzasz|\bcoupon|gutschein|"
-    r"versand|shipping|\bpostage|\bdelivery\b|livraison|envío|wysyłka|dostawa|运费", re.I)
+    r"versand|shipping|\bpostage|\bdelivery\b|livraison|envío|wysyłka|dostawa|运费|"
+    r"cash-?back|money back|späť na|zpět na|zurück auf|бонус|\bpoints?\b|punkty|punti", re.I)
+
+
+# "inkl. MwSt. zzgl. Versandkosten", "plus shipping": a note on the item's own price that
+# shipping comes on top, not a shipping charge ("+ EUR 4,90 Versandkosten" names its amount).
+_SHIPPING_NOTE = re.compile(r"\b(?:zzgl|plus|excl|exkl|hors)\.?\s+(?:frais de\s+)?"
+                            r"(?:versand\w*|shipping|delivery|porto|livraison)\b", re.I)
 
 
 def _not_item_price(node, text: str) -> bool:
@@ -293,7 +312,16 @@ def _not_item_price(node, text: str) -> bool:
         parent.getprevious() if parent is not None else None)
     if prev is not None and isinstance(prev.tag, str):
         context.append(f.text(prev) or "")
-    return any(_NOT_ITEM.search(c) for c in context if len(c) < 40)  # not the whole card
+    return any(_NOT_ITEM.search(_SHIPPING_NOTE.sub(" ", c)) for c in context
+               if len(c) < 40)  # not the whole card
+
+
+# A list or recommended retail price written before its figure ("UVP € 149,99", "RRP £20",
+# "Listino: € 16,90", "建議售價 $420元"): the price the offer is compared with, not the offer's.
+_LIST_PRICE = re.compile(
+    r"^\s*(?:uvp|rrp|msrp|list(?:en)?\s?pre?is|list price|listino|statt|was\b|regular price|"
+    r"precio (?:normal|anterior)|preço (?:normal|anterior)|старая цена|建議售價|建议零售价|原價|"
+    r"市场价|定價)", re.I)
 
 
 def _price_parts(node) -> list[str]:
@@ -301,9 +329,14 @@ def _price_parts(node) -> list[str]:
     if _STRUCK(node) or _OLD.search(node.get("class") or ""):
         return []
     text = f.text(node) or ""
+    if _LIST_PRICE.match(text) and len(offers.amounts(text)) == 1:
+        return []
     if not offers.amounts(text) or _not_item_price(node, text):
         return []
-    if not _NET.search(text):
+    # "Cena: 54,50 € Späť na kartu 1,09 €": the price beside a cashback or a saving in one
+    # element; each child is read on its own so the other amount drops out.
+    mixed = len(offers.amounts(text)) > 1 and _NOT_ITEM.search(text) and len(node)
+    if not _NET.search(text) and not mixed:
         return [text]
     return [t for child in node if isinstance(child.tag, str) and not _net_labelled(child)
             for t in _price_parts(child)]
@@ -340,15 +373,32 @@ def _column_currencies(tr) -> dict[int, str]:
     return out
 
 
+_DELIVERY_HEADER = re.compile(r"shipping|delivery|versand|lieferung|livraison|envío|entrega|"
+                              r"consegna|spedizione|wysyłka|dostawa|doprava|доставка|运费|配送",
+                              re.I)
+
+
+def _rate_table(tr) -> bool:
+    """The row belongs to a table of shipping rates (its header names delivery: 'Tempo di
+    consegna | Peso | Costo', 'Versand | Gewicht | Preis'): weights priced there are
+    parcels, not the product's packs."""
+    table = next(tr.iterancestors("table"), None)
+    first = table.find(".//tr") if table is not None else None
+    return first is not None and bool(_DELIVERY_HEADER.search(" ".join(regions.lines(first))))
+
+
 def size_prices(el) -> dict | None:
     """A per-size price table inside `el`: rows with one pack size and one price each, the price
     written with its currency or as a bare number under a header that names the currency.
-    Rows that ask for a quote carry estimates, not prices, and are left out."""
+    Rows that ask for a quote carry estimates, not prices, and are left out; so are layout rows
+    that hold a table of their own and the rows of a shipping-rate table."""
     rows, columns = [], {}
     for tr in _ROWS(el):
         text = " ".join(regions.lines(tr))
         if re.search(r"quote|anfrage|zapytanie|cotiza|devis|запрос|询价", text, re.I):
             continue
+        if tr.find(".//table") is not None or _rate_table(tr):
+            continue  # a layout row around a whole section, or a shipping-rate table's row
         cells = [f.text(c) or "" for c in tr if isinstance(c.tag, str)]
         qty = next((offers.quantity(c) for c in cells if offers.quantity(c)), None)
         money = [(m.low, m.currency) for c in cells for m in offers.amounts(c)]

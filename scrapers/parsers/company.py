@@ -10,6 +10,7 @@ numbers (ICP备, 营业执照, VAT, NIP, ...) are never phones.
 from __future__ import annotations
 
 import re
+import unicodedata
 from urllib.parse import unquote, urlsplit
 
 from scrapers.parsers import fields as f
@@ -46,7 +47,10 @@ def _copyright_name(text: str) -> str | None:
 
 
 def _key(text: str | None) -> str:
-    return re.sub(r"\W+", "", (text or "").lower())
+    """A name's letters and digits, lower-cased and without accents ('Vsezaoči' is the
+    'vsezaoci' of its domain and of a title that writes it without the háček)."""
+    folded = unicodedata.normalize("NFKD", (text or "").lower())
+    return re.sub(r"\W+", "", "".join(c for c in folded if not unicodedata.combining(c)))
 
 
 _LEGAL = re.compile(

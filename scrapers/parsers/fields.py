@@ -41,6 +41,8 @@ def load(html: str | None) -> lxml.html.HtmlElement:
     for el in _xp("//" + " | //".join(_INVISIBLE) + " | //comment()")(root):
         if el.getparent() is not None:
             el.drop_tree()
+    for sup in root.iter("sup", "span"):
+        _superscript_cents(sup)
     # Line breaks at block boundaries, so adjacent blocks never run together in text_content().
     for el in root.iter(*_BLOCKS):
         el.text = "\n" + (el.text or "")
@@ -53,6 +55,27 @@ def _xp(expression: str) -> lxml.etree.XPath:
     """`expression` compiled once (an XPath string given to .xpath() is compiled on every call);
     `_xp(e)(el)` returns what `el.xpath(e)` returns and raises the same XPathError family."""
     return lxml.etree.XPath(expression)
+
+
+_PRICE_WORDS = re.compile(r"price|cena|preis|precio|prix|prezzo|pre[cç]o|pret|amount", re.I)
+
+
+def _superscript_cents(sup) -> None:
+    """'173<sup>34</sup> Lei' is 173,34 lei and '$249<span>99</span>' is $249.99: two digits
+    set apart (raised or styled) right after a price's whole number are its decimals, so they
+    get the decimal mark the text lacks (a comma when the whole number already groups
+    thousands with a dot, else a dot). Only inside a price element: an exponent
+    ('10<sup>23</sup>') elsewhere stays as it is."""
+    digits = (sup.text or "").strip()
+    before = sup.getprevious()
+    head = (before.tail if before is not None else sup.getparent().text) or ""
+    if not re.fullmatch(r"\d{2}", digits) or len(sup) or not re.search(r"\d$", head):
+        return
+    holders = [sup.getparent(), *list(sup.getparent().iterancestors())[:2]]
+    if not any(_PRICE_WORDS.search(str(x.get("class") or "")) for x in holders):
+        return
+    mark = "," if "." in head.split()[-1] else "."
+    sup.text = mark + digits
 
 
 def has_class(name: str) -> str:

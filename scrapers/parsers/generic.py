@@ -168,6 +168,20 @@ def _listing(url: str, data: dict, platform: str, vendor_id: str | None) -> List
     )
 
 
+def _key(text: str | None) -> str:
+    return re.sub(r"\W+", "", (text or "").lower())
+
+
+def _one_product_page(root, block, schema: list[dict]) -> bool:
+    """The page declares itself the page of one product: a single schema.org Product named as
+    the page's heading. Cards elsewhere on it ("Customers also viewed", "Recently added",
+    other sellers' offers, in any language) are rails around that product, not listings."""
+    if len(schema) != 1:
+        return False
+    name, heading = _key(schema[0]["name"]), _key(product.heading(root, block))
+    return bool(name and heading and (name in heading or heading in name))
+
+
 def listings(url: str, html: str, platform: str, vendor_id: str | None = None, *,
              root=None, skip_linked_rows: bool = False, loose: bool = False) -> list[Listing]:
     """Products on a page, claims applied: one per result card or catalog row on a page with
@@ -179,7 +193,7 @@ def listings(url: str, html: str, platform: str, vendor_id: str | None = None, *
     schema = [s for s in schema if s["name"]]
     found: list[Listing] = []
     block = regions.main_block(root)
-    many = cards.find_cards(block, url)
+    many = [] if _one_product_page(root, block, schema) else cards.find_cards(block, url)
     if len(many) >= 2 or len(schema) >= 2:
         found = [_listing(url, c, platform, vendor_id) for c in many]
         linked = {x.title for x in found}

@@ -19,6 +19,9 @@ _CURRENCIES = [  # (pattern, ISO code); longer symbols first
     (r"€|EUR|Euro", "EUR"), (r"£|GBP", "GBP"), (r"zł|PLN", "PLN"), (r"CHF|Fr\.", "CHF"),
     (r"RMB|CNY|元|人民币", "CNY"), (r"JPY|円", "JPY"), (r"[¥￥]", "CNY"), (r"₽|руб\.?|RUB", "RUB"),
     (r"₹|INR|Rs\.?", "INR"), (r"Kč|CZK", "CZK"), (r"SEK|kr", "SEK"), (r"BRL", "BRL"),
+    (r"[Ll]ei|RON", "RON"), (r"тг\.?|₸|KZT|тенге", "KZT"), (r"₴|грн\.?|UAH", "UAH"),
+    (r"лв\.?|BGN", "BGN"), (r"HRK", "HRK"), (r"HUF", "HUF"), (r"₺|TRY", "TRY"),
+    (r"₪|ILS", "ILS"), (r"₩|원|KRW", "KRW"), (r"NT\$|TWD", "TWD"), (r"BYN", "BYN"),
 ]
 _CUR = "|".join(f"(?:{p})" for p, _ in _CURRENCIES)
 _NUM = r"\d{1,3}(?:[ \u00a0\u202f.,']\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d+)?"
@@ -190,3 +193,40 @@ def split_title(title: str) -> tuple[str, str | None]:
     if bare and not _STRENGTH_WORDS.search(title) and (number(figure) or 0) >= 30:
         return title, bare.group(1).strip()
     return title, None
+
+
+# Symbols several countries share, read as the local currency on a site of that country ('$' on
+# a .cl shop is the Chilean peso), and countries whose prices group thousands with a dot
+# ('$24.990' in Chile is 24 990, never 24.99).
+_LOCAL_SYMBOL = {
+    "$": {"cl": "CLP", "ar": "ARS", "mx": "MXN", "co": "COP", "uy": "UYU", "ca": "CAD",
+          "au": "AUD", "nz": "NZD", "sg": "SGD", "hk": "HKD", "tw": "TWD"},
+    "rs": {"pk": "PKR", "lk": "LKR", "np": "NPR"},
+    "kr": {"dk": "DKK", "no": "NOK", "is": "ISK"},
+    "¥": {"jp": "JPY"}, "￥": {"jp": "JPY"}, "元": {"tw": "TWD", "hk": "HKD"},
+}
+_DOT_THOUSANDS = {"cl", "ar", "co", "uy", "py", "br", "de", "at", "it", "es", "pt", "nl", "be",
+                  "dk", "id", "tr", "ro", "si", "hr", "rs", "gr", "vn"}
+
+
+def local_reading(text: str | None, country: str | None,
+                  amount: float | None) -> Money | None:
+    """The first price in `text` (low, high, currency) as a buyer in `country` (a site's
+    country-code domain) reads it, when that differs from the country-blind reading whose
+    low end is `amount`: a shared symbol names the local currency, and a dot before three
+    digits groups thousands where that is the custom. None when it changes nothing."""
+    m = MONEY.search(_UNIT_REFERENCE.sub(" ", text or "")) if country else None
+    if not m:
+        return None
+    symbol = (m.group("c1") or m.group("c2") or "").strip().rstrip(".").lower()
+    written = [m.group("n1") or m.group("n3") or "", m.group("n2") or m.group("n4") or ""]
+    if number(written[0]) != amount:
+        return None  # the listing's amount is not this figure: leave it alone
+    currency = _LOCAL_SYMBOL.get(symbol, {}).get(country)
+    dotted = country in _DOT_THOUSANDS
+    low, high = (float(w.replace(".", "")) if dotted and re.fullmatch(r"\d{1,3}(?:\.\d{3})+", w)
+                 else number(w) for w in written)
+    if currency is None and low == amount:
+        return None
+    code = currency or _currency(m.group("c1") or m.group("c2") or "") or ""
+    return Money(low or 0.0, high if high and low and high > low else (low or 0.0), code)

@@ -11,6 +11,7 @@ else schema.org offers, else a labelled price. schema.org fills what the page le
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 from scrapers.parsers import cards, offers, regions
 from scrapers.parsers import fields as f
@@ -46,9 +47,30 @@ def _heading(block, xpath: str) -> str | None:
     return None
 
 
+def _page_h1(root) -> str | None:
+    """The page's own `<h1>` when the content block lost it with a header around it (a
+    "page-header" block holding breadcrumbs, the name and a product code; a site header that
+    also carries the product's name). A logo (an h1 that is only a link to the home page or an
+    image) is not a heading."""
+    for node in root.xpath("//h1"):
+        links = node.xpath(".//a/@href")
+        if node.xpath(".//img") or any(urlsplit(str(h)).path in ("", "/") for h in links):
+            continue
+        text = _heading(node, ".")
+        if text:
+            return text
+    return None
+
+
+def heading(root, block) -> str | None:
+    """The product's heading: the content block's h1, else the page's own h1 (a header block
+    took it out of the content), else a product-title element."""
+    return _heading(block, ".//h1") or _page_h1(root) or _heading(block, "." + _TITLE_XPATH)
+
+
 def title(root, block, schema: dict) -> str | None:
-    heading = _heading(block, ".//h1") or _heading(block, "." + _TITLE_XPATH)
-    return (heading or schema.get("name")
+    heading_ = heading(root, block)
+    return (heading_ or schema.get("name")
             or f.first(root, "//meta[@property='og:title']/@content")
             or strip_site(f.first(root, "//title"), site_name(root)))
 
@@ -117,10 +139,10 @@ def read(root, schema: dict) -> dict | None:
         or schema.get("purity")
     return {
         "title": name, "cas": cas, "cas_labelled": bool(labelled_cas),
-        "has_heading": bool(_heading(block, ".//h1") or _heading(block, "." + _TITLE_XPATH)
-                            or schema.get("name")), "price_amount": low, "price_max": high,
+        "has_heading": bool(heading(root, block) or schema.get("name")),
+        "price_amount": low, "price_max": high,
         "price_currency": currency or schema.get("currency"), "price_text": price_text,
-        "price_basis": cards.price_basis(regions.lines(block)) if low is not None else None,
+        "price_basis": cards.price_basis(regions.lines(block), low) if low is not None else None,
         # a price element is shown, even a 0.00 placeholder: the page is a shop's product page
         "price_shown": any(offers.amounts(x) for x in shown_prices),
         "purity": purity, "quantity": qty,

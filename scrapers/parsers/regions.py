@@ -13,23 +13,34 @@ from __future__ import annotations
 import copy
 import functools
 import re
+from urllib.parse import urlsplit
 
 from scrapers.parsers import fields as f
 from scrapers.parsers import vocab
 
 _CHROME = re.compile(
     r"(?:^|[\s_-])(?:header|footer|navbar|nav|menu|megamenu|sidebar|breadcrumbs?|cookie|"
-    r"newsletter|modal|popup|offcanvas|mini-?cart|topbar|top-bar|site-header|site-footer)"
+    r"newsletter|modal|popup(?:content|box|wrap(?:per)?|container)?|offcanvas|mini-?cart|topbar|"
+    r"top-bar|site-header|site-footer)"
     r"(?:$|[\s_-])", re.I)
 _RELATED = re.compile(  # one class or id token: a related-products section, not "price-related"
     r"^(?:related|upsells?|up-sells|cross-?sells?|recommend|similar|also|recently|viewed|"
     r"you-?may|others-?also|ostatnio|product-slider)|related[-_]?products?|also[-_]?(?:like|"
     r"viewed|bought)|recent(?:ly)?[-_]?viewed", re.I)
 _RELATED_HEADINGS = re.compile(
-    r"you may also like|related products|customers also|recently viewed|similar products|"
-    r"frequently bought|ähnliche|zubehör|ostatnio oglądane|podobne produkty|productos relacionados|"
-    r"produits similaires|похожие товары|produtos relacionados|相关产品|推荐产品|猜你喜欢|"
-    r"其它您可能感兴趣", re.I)
+    r"you may also like|related products|customers also|customers who bought|recently viewed|"
+    r"similar (?:products|items)|we also recommend|other offers|"
+    r"frequently bought|ähnliche|zubehör|kunden kauften auch|andere angebote|"
+    r"ostatnio oglądane|podobne produkty|inne oferty|productos relacionados|productos similares|"
+    r"también te puede interesar|otras ofertas|produits similaires|vous aimerez aussi|"
+    r"autres offres|articoli simili|prodotti (?:correlati|simili)|potrebbe interessarti|"
+    r"ha(?:nno)? (?:acquistato|visto) anche|altre offerte|cump[aă]rate frecvent|"
+    r"produtos (?:relacionados|similares)|"
+    r"vergelijkbare producten|anderen bekeken ook|îți mai recomandăm|iti mai recomandam|"
+    r"produse similare|alte oferte|podobné produkty|súvisiace produkty|související produkty|"
+    r"podobni izdelki|sarnased tooted|līdzīgas preces|ar šo preci|похожие товары|"
+    r"подобные товары|с этим товаром (?:покупают|смотрят)|сопутствующие товары|"
+    r"другие предложения|相关产品|推荐产品|猜你喜欢|其它您可能感兴趣", re.I)
 
 
 _SCREEN_READER = frozenset(("a-offscreen", "sr-only", "screen-reader-text", "visually-hidden",
@@ -56,6 +67,46 @@ def _holds_main(el) -> bool:
     return el.get("role") == "main" or bool(el.xpath(".//main|.//*[@role='main']"))
 
 
+def _holds_heading(el) -> bool:
+    """A box named like chrome ("detail-header", "page-header") that holds the page's h1 is the
+    content's own heading block (name, breadcrumbs, price), not the site's header; an h1 that
+    is only the logo (an image, a link home) does not make it so."""
+    return any(not h1.xpath(".//img") and not any(urlsplit(str(h)).path in ("", "/")
+                                                  for h in h1.xpath(".//a/@href"))
+               for h1 in el.iter("h1"))
+
+
+_TITLE_TAGS = frozenset(("div", "span", "p", "strong", "b", "td", "em", "label"))
+_DIGIT = re.compile(r"\d")
+
+
+def _related_heading(el) -> bool:
+    """A heading or a short title element naming a related-products or other-offers section
+    ("You may also like", "Articoli simili", "Подобные товары", "Alte oferte")."""
+    if el.tag in ("h2", "h3", "h4", "h5", "h6"):
+        return bool(_RELATED_HEADINGS.search(f.text(el) or ""))
+    if el.tag not in _TITLE_TAGS or not el.text:
+        return False  # links and lists are never section titles: most of a long page
+    own = el.text.strip()  # a title element's own words, not its whole subtree
+    return 0 < len(own) <= 60 and not _DIGIT.search(own) and bool(_RELATED_HEADINGS.search(own))
+
+
+def _section_of(heading):
+    """The section a heading titles: the nearest ancestor holding more than the heading (and
+    the elements that merely wrap it), when it opens with that heading. A section that holds
+    the page's h1, or in which the heading stands after other content, is not the heading's
+    own: then the heading alone goes."""
+    title = f.text(heading) or ""
+    node = heading
+    while node.getparent() is not None and len(f.text(node.getparent()) or "") <= len(title) + 20:
+        node = node.getparent()
+    section = node.getparent()
+    if section is None or section.tag in ("body", "html", "main") or section.xpath(".//h1") \
+            or not (f.text(section) or "").startswith(title[:20]):
+        return node
+    return section
+
+
 @functools.lru_cache(maxsize=2)  # the listings and the company read the same page's block
 def main_block(root):
     """A copy of the page's own content (chrome and related-product sections removed); shared
@@ -71,10 +122,10 @@ def main_block(root):
         chrome = el.tag in ("header", "footer", "nav", "aside", "select", "option", "button")
         boxed = el.tag in ("div", "section", "ul", "ol") and (
             _CHROME.search(_attrs(el)) or any(_RELATED.search(t) for t in _attrs(el).split()))
-        if (chrome or boxed) and not _holds_main(el):
+        if (chrome or boxed) and not _holds_main(el) and not (boxed and _holds_heading(el)):
             drop.append(el)
-        elif el.tag in ("h2", "h3", "h4") and _RELATED_HEADINGS.search(f.text(el) or ""):
-            drop.append(el.getparent() if el.getparent() is not None else el)
+        elif _related_heading(el):
+            drop.append(_section_of(el))
     for el in drop:
         if el.getparent() is not None and el is not block:
             el.drop_tree()

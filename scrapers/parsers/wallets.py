@@ -7,9 +7,9 @@ shape and checked with the chain's own checksum, so a mistyped or invented addre
 order number is never reported:
 - Bitcoin legacy and P2SH (`1...`, `3...`) and Tron (`T...`, where USDT-TRC20 lives): base58check,
   version byte 0x00/0x05 and 0x41, 21-byte payload (the `base58` library);
-- Bitcoin native segwit (`bc1q...`): bech32, witness version 0 with a 20- or 32-byte program (the
-  `bech32` reference implementation; taproot `bc1p` addresses use bech32m, which that library
-  does not check, so they are not reported);
+- Bitcoin native segwit (`bc1q...`): bech32, witness version 0 with a 20- or 32-byte program, and
+  taproot (`bc1p...`): bech32m (BIP-350), witness version 1 with a 32-byte program (embit's
+  BIP-173/BIP-350 decoder, which checks each version against its own checksum constant);
 - Ethereum (`0x` + 40 hex digits, where USDT-ERC20 lives): when written in mixed case, the EIP-55
   checksum (the case of each letter follows the Keccak-256 hash of the lower-case address,
   pycryptodome's Keccak); an all-lower or all-upper address carries no checksum and is kept.
@@ -22,13 +22,13 @@ from __future__ import annotations
 import re
 
 import base58
-import bech32
 from Crypto.Hash import keccak
+from embit import bech32
 
 _B58 = "1-9A-HJ-NP-Za-km-z"
 _CANDIDATES = re.compile(
     rf"(?<![0-9A-Za-z])(?:(?P<legacy>[13][{_B58}]{{25,34}})|(?P<tron>T[{_B58}]{{33}})|"
-    r"(?P<segwit>[bB][cC]1[qQ][02-9ac-hj-np-zAC-HJ-NP-Z]{38,58})|(?P<eth>0x[0-9a-fA-F]{40}))"
+    r"(?P<segwit>[bB][cC]1[qQpP][02-9ac-hj-np-zAC-HJ-NP-Z]{38,58})|(?P<eth>0x[0-9a-fA-F]{40}))"
     r"(?![0-9A-Za-z])")
 _VERSIONS = {"legacy": (0x00, 0x05), "tron": (0x41,)}
 
@@ -45,7 +45,9 @@ def _segwit(address: str) -> bool:
     if address != address.lower() and address != address.upper():
         return False  # bech32 is written in one case
     version, program = bech32.decode("bc", address.lower())
-    return version == 0 and program is not None and len(program) in (20, 32)
+    if program is None:
+        return False  # a broken checksum, or bech32 where bech32m belongs (or the reverse)
+    return (version == 0 and len(program) in (20, 32)) or (version == 1 and len(program) == 32)
 
 
 def eip55_ok(address: str) -> bool:
