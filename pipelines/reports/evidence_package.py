@@ -178,10 +178,10 @@ def add_files(wacz_path: Path, files: dict[str, Path], sign_key=None) -> None:
         digest_doc = {"path": "datapackage.json",
                       "hash": "sha256:" + hashlib.sha256(text).hexdigest()}
         if sign_key is not None:
+            from pipelines.reports.handover import tool_versions
             from pipelines.reports.wacz_signing import signed_data
-            from precursor_watch import __version__
 
-            digest_doc["signedData"] = signed_data(sign_key, text,
-                                                   f"precursor-watch {__version__}")
+            software = f"precursor-watch {tool_versions()['precursor-watch']}"
+            digest_doc["signedData"] = signed_data(sign_key, text, software)
         dst.writestr(zipfile.ZipInfo("datapackage-digest.json"), json.dumps(digest_doc, indent=2))
     tmp.replace(wacz_path)
