@@ -81,6 +81,21 @@ def hostile_server(tmp_path_factory, matcher):
 
 
 @pytest.mark.browser
+def _reopen(page, url: str) -> None:
+    """Back to the page under test. The previous click's navigation may start late on a busy
+    machine and abort this one (net::ERR_ABORTED); then open the page again once it settled."""
+    from playwright.sync_api import Error
+
+    for attempt in range(3):
+        try:
+            page.goto(url)
+            return
+        except Error as error:
+            if "ERR_ABORTED" not in str(error) or attempt == 2:
+                raise
+            page.wait_for_load_state()
+
+
 def test_hostile_urls_never_become_links_nor_run_script(hostile_server):
     from playwright.sync_api import sync_playwright
 
@@ -120,7 +135,7 @@ def test_hostile_urls_never_become_links_nor_run_script(hostile_server):
             # Click every link of the page (each from the page itself, as an analyst would).
             count = page.locator("a[href]").count()
             for n in range(count):
-                page.goto(url)
+                _reopen(page, url)
                 link = page.locator("a[href]").nth(n)
                 href = link.get_attribute("href") or ""
                 if href in seen or href in APP_LINKS or not link.is_visible():
