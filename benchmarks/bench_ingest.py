@@ -22,9 +22,11 @@ about 20,000 distinct texts (the defaults); rescan under a minute.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -117,6 +119,23 @@ def run_pipelines(path: Path, vendors: list[dict], listings: list[dict],
     wall, cpu = time.perf_counter() - t0, time.process_time() - c0
     chemistry.close()
     return wall, result, cpu, children_cpu() - children0
+
+
+def ingest_command(rows: list[dict], src: Path, db: Path, *options: str) -> float:
+    """`rows` written to `src` as JSON Lines and stored by the real `precursor-watch ingest`
+    (a child process; exit statuses 0 and 3, partial, are runs that wrote); `src` is removed.
+    Returns the ingest's wall seconds (writing the file not included)."""
+    with src.open("w", encoding="utf-8") as fh:
+        for r in rows:
+            fh.write(json.dumps(r, ensure_ascii=False) + "\n")
+    t0 = time.perf_counter()
+    r = subprocess.run([str(Path(sys.executable).parent / "precursor-watch"), "ingest", str(src),
+                        "--db", str(db), *options], capture_output=True, text=True)
+    if r.returncode not in (0, 3):
+        sys.exit(f"ingest failed ({r.returncode}): {r.stderr[-2000:]}")
+    elapsed = time.perf_counter() - t0
+    src.unlink()
+    return elapsed
 
 
 def load() -> str:

@@ -20,7 +20,6 @@ minutes on a busy 2-core machine).
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import sqlite3
@@ -38,7 +37,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from bench_ingest import children_cpu, load, make_items  # noqa: E402
+from bench_ingest import children_cpu, ingest_command, load, make_items  # noqa: E402
 from webkit import free_port, serving  # noqa: E402
 
 BIN = Path(sys.executable).parent
@@ -57,20 +56,12 @@ def build(folder: Path, n: int, n_vendors: int, seed: int, workers: int) -> Path
     cut = int(len(listings) * 0.9)
     db = folder / "bench.db"
     for part, rows in (("first", vendors + listings[:cut]), ("second", listings[cut:])):
-        src = folder / f"{part}.jsonl"
-        with src.open("w", encoding="utf-8") as fh:
-            for r in rows:
-                fh.write(json.dumps(r, ensure_ascii=False) + "\n")
-        c0, t0 = children_cpu(), time.perf_counter()
-        r = subprocess.run([str(BIN / "precursor-watch"), "ingest", str(src), "--db", str(db),
-                            "--workers", str(workers)], capture_output=True, text=True)
-        if r.returncode not in (0, 3):
-            sys.exit(f"ingest failed ({r.returncode}): {r.stderr[-2000:]}")
-        dt, cpu = time.perf_counter() - t0, children_cpu() - c0
+        c0 = children_cpu()
+        dt = ingest_command(rows, folder / f"{part}.jsonl", db, "--workers", str(workers))
+        cpu = children_cpu() - c0
         print(f"ingest {part}: {len(rows):,} records in {dt:.0f} s ({len(rows) / dt:,.0f}/s"
               f" wall, {workers} workers); {cpu:.0f} CPU-s in all ({len(rows) / cpu:,.0f}"
               f" records per CPU-second); {load()}")
-        src.unlink()
     return db
 
 

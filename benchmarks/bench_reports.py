@@ -18,7 +18,6 @@ RDKit and the watchlist being the floor). Everything created is removed unless `
 from __future__ import annotations
 
 import argparse
-import json
 import shutil
 import subprocess
 import sys
@@ -31,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from bench_ingest import load, make_items  # noqa: E402
+from bench_ingest import ingest_command, load, make_items  # noqa: E402
 from webkit import grow_catalog  # noqa: E402
 
 BIN = Path(sys.executable).parent
@@ -43,17 +42,9 @@ def build(folder: Path, n: int, n_vendors: int, seed: int) -> Path:
     from chem.matcher import Matcher
 
     vendors, listings = make_items(n, 3000, n_vendors, Matcher(use_opsin=False), seed)
-    src, db = folder / "items.jsonl", folder / "catalog.db"
-    with src.open("w", encoding="utf-8") as fh:
-        for r in vendors + listings:
-            fh.write(json.dumps(r, ensure_ascii=False) + "\n")
-    t0 = time.perf_counter()
-    r = subprocess.run([str(BIN / "precursor-watch"), "ingest", str(src), "--db", str(db)],
-                       capture_output=True, text=True)
-    if r.returncode not in (0, 3):
-        sys.exit(f"ingest failed ({r.returncode}): {r.stderr[-2000:]}")
-    print(f"ingest: {n:,} listings in {time.perf_counter() - t0:.0f} s; {load()}")
-    src.unlink()
+    db = folder / "catalog.db"
+    elapsed = ingest_command(vendors + listings, folder / "items.jsonl", db)
+    print(f"ingest: {n:,} listings in {elapsed:.0f} s; {load()}")
     return db
 
 
