@@ -51,17 +51,39 @@ _DATELINE = re.compile(r"(?m)^[A-Z][A-Z]{2,}(?:,?[ ][A-Z]{2,})*\s*(?:\([^)\n]{2,
 _PRICE = re.compile(r"(?:[$€£¥]\s?\d[\d,.]*|\d[\d,.]*\s?(?:€|usd|eur|rmb|rs\.?|inr))(?![\d,.])"
                     r"(?!\s*(?:m\b|bn|million|billion|crore|lakh|/\s*t|/\s*tonne|/\s*mt|"
                     r"per tonne|/yr))", re.IGNORECASE)
-# A blog post's date line ("Tuesday, August 17, 2010", "Monday, 23 April 2012").
-_POST_DATE = re.compile(r"(?im)^\s*(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday),\s+"
-                        r"(?:\d{1,2}\s+[a-z]+|[a-z]+\s+\d{1,2}),?\s+\d{4}\s*$")
+# A blog post's date line, a weekday then a date on a line of its own, as blog platforms print it
+# in the writer's language ("Tuesday, August 17, 2010", "Monday, 23 April 2012", "jueves, 7 de
+# mayo de 2009", "quinta-feira, 7 de maio de 2009", "Dienstag, 17. August 2010", "mardi 7 mai
+# 2009", "giovedì 7 maggio 2009", "donderdag 7 mei 2009").
+_WEEKDAYS = ("monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
+             "lunes|martes|miércoles|jueves|viernes|sábado|domingo|"
+             "segunda-feira|terça-feira|quarta-feira|quinta-feira|sexta-feira|"
+             "montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|"
+             "lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|"
+             "lunedì|martedì|mercoledì|giovedì|venerdì|sabato|"
+             "maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag")
+_POST_DATE = re.compile(rf"(?im)^\s*(?:{_WEEKDAYS}),?\s+(?:\d{{1,2}}\.?\s+(?:de\s+)?[^\W\d_]{{3,}}"
+                        rf"|[^\W\d_]{{3,}}\s+\d{{1,2}}),?\s+(?:de\s+)?\d{{4}}\s*$")
 # A dictionary or encyclopaedia headword: a pronunciation guide ("Acetone, << AS uh tohn, >>",
 # "/tol"yooh een'/, n. Chem.") or an etymology dated in brackets ("[1870-75; TOLU + -ENE]").
 _HEADWORD = re.compile(r"<<\s*[A-Za-z][^<>\n]{1,40}>>|^\s*/[^/\n]{2,40}/,?\s*(?:n|adj|v)\.\s"
                        r"|\[\d{4}(?:[-–]\d{2,4})?;"
                        # Webster: "\Ac"e*tone\, n. [See Acetic.] (Chem.)"; "noun Chemistry."
                        r"|\\[^\\\n]{2,40}\\,?\s*(?:\([^)\n]{1,40}\)\s*,?\s*)?(?:n|adj|v)\."
-                       r"|^\s*(?:noun|n\.)\s+(?:chem(?:istry)?|pharm(?:acy)?|med(?:icine)?)\.",
+                       r"|^\s*(?:noun|n\.)\s+(?:chem(?:istry)?|pharm(?:acy)?|med(?:icine)?)\."
+                       # a field label before the definition, as science dictionaries print it:
+                       # "(organic chemistry) C4H10O A colorless liquid", "<chemistry> A
+                       # nitrogenous base", "[ORG CHEM] Reduction of nitro groups"
+                       r"|^\s*(?:\((?:organic |inorganic |analytical |physical )?chemistry\)"
+                       r"|<(?:organic |inorganic )?chemistry>"
+                       r"|\[(?:org |inorg |analy |phys )?chem\])\s*\S",
                        re.M | re.I)
+# A lab report or practical write-up (pharmacy and chemistry course notes): its own labels at
+# line starts ("Aim: To prepare ...", "Requirements: ...", "Theory: ...", "Procedure:").
+_LAB_LABEL = re.compile(r"(?im)^\s*(aim|object|objective|requirements|apparatus(?: required)?|"
+                        r"chemicals required|theory|theoretical back ?ground|principle|procedure|"
+                        r"observations?|inference|conclusion|precautions)\s*:")
+LAB_LABELS_MIN = 3
 # A mailing-list message: "From: <...>", "Subject: Re: ...", "Date: ..." header lines.
 _MAIL_HEADER = re.compile(r"(?im)^(?:from|subject|date|to|sent):\s+\S")
 _MANY_CAS = re.compile(r"\b\d{2,7}-\d{2}-\d\b")
@@ -198,6 +220,10 @@ def page_kind(listing: dict, vocab: PageVocab) -> PageKind:
     if _HEADWORD.search(raw):
         scores[ARTICLE] += 3
         seen.append("article:dictionary headword")
+    labs = len({m.group(1).lower() for m in _LAB_LABEL.finditer(raw)})
+    if labs >= LAB_LABELS_MIN:
+        scores[ARTICLE] += 3
+        seen.append(f"article:{labs} lab-report labels")
     sections = len({m.group(0).strip().lower()[:6] for m in _SDS_SECTION.finditer(raw)})
     if sections >= 2:
         scores[SDS] += 3
