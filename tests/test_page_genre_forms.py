@@ -1,11 +1,11 @@
 """Issue 17, session 3: page forms that tell a reference, a course note, a blog, a tender or a
 standards notice from an offer when the title is a substance's name.
 
-Each rule was shown by a false alarm of tests/data/real_text_batch8.jsonl or
-real_text_genres.jsonl (named beside it); its table uses real pages of other sites (stored public
-pages, retrieved 2026-12-07 with the public page corpus; the address of each is given), verbatim
-and trimmed. Before these rules every page here but the first two was read as an offer, and five
-of them raised the substance as offered.
+Each rule was shown by a false alarm of tests/data/real_text_batch8.jsonl,
+real_text_genres.jsonl or real_text_batch9.jsonl (named beside it); its table uses real pages of
+other sites (stored public pages, retrieved 2026-12-07 with the public page corpus; the address of
+each is given), verbatim and trimmed. At main 908eca5 every page here was read as an offer;
+each case fails without its rule.
 """
 
 from __future__ import annotations
@@ -80,6 +80,21 @@ PAGES = [
       "para remover esmaltes, contudo, há diversos usos para essa substância, então, vamos "
       "conhecer "
       "alguns deles."}, "article", "acetone"),
+    # An International Chemical Safety Card, a reference for workers, not a supplier's sheet
+    # (shown by inchem.org, b9-020, "METHYLAMINE ICSC: 0178"); this is the ILO's own copy of
+    # another card, http://ilo.org/dyn/icsc/showcard.display?p_card_id=0153&p_lang=en&p_version=2
+    ({"title": "ETHYLAMINE ICSC: 0153", "description": "Ethanamine Aminoethane |\nCAS #: 75-04-7 "
+      "|\nUN #: 1036 |\nEC Number: 200-834-7 |\nFIRE & EXPLOSION | Extremely flammable. Gives off "
+      "irritating or toxic fumes (or gases) in a fire. Gas/air mixtures are explosive."},
+     "article", "ethylamine"),
+    # A government toxicology summary (shown by nepis.epa.gov, b9-032, an EPA "Hazard Summary"
+    # fact sheet on benzyl chloride); an ATSDR profile on
+    # https://vdocuments.site/toxicological-profile-for-toluene-mario-citra-phd-src-inc-north-syracuse.html
+    ({"title": "Toxicological Profile for Toluene", "description": "TOXICOLOGICAL PROFILE FOR "
+      "TOLUENE\n\nU.S. DEPARTMENT OF HEALTH AND HUMAN SERVICES Public Health Service\n\nAgency for "
+      "Toxic Substances and Disease Registry\n\nJune 2017\n\nii TOLUENE\n\nDISCLAIMER\n\nUse of "
+      "trade names is for identification only and does not imply endorsement by the Agency for "
+      "Toxic Substances and Disease Registry"}, "article", "toluene"),
     # A draft under consultation (shown by indianchemicalregulation.com, b8-059, "published a
     # draft Indian Standard ... is consulting on this");
     # https://nexreg.com/get-ready-to-comment-on-substance-evaluation-draft-decisions
