@@ -153,8 +153,7 @@ class Matcher:
             if v is not None and not isinstance(v, str):
                 fields[f] = str(v)
         all_text = " ".join(v for v in fields.values() if v)[:MAX_SCAN_CHARS]
-        state.text_key = name_key(all_text[:MAX_FIELD_CHARS])
-        head = all_text[:MAX_FIELD_CHARS]
+        head = state.head = all_text[:MAX_FIELD_CHARS]
         state.chemical_context = bool(_CHEMICAL_CONTEXT.search(head))
         ff = self.knowledge.false_friends
         state.supplement = bool(ff.supplement_cues) and bool(
