@@ -16,7 +16,7 @@ import gc
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from rdkit import Chem
 
@@ -115,11 +115,13 @@ class Matcher:
         self.scanner = Scanner(self.names, by_cas, by_cas_block, self.structures.by_block,
                                self.knowledge.words)
         self._structure_hits = lru_cache(maxsize=STRUCTURE_CACHE)(self.structures.hits)
-        self._known = lru_cache(maxsize=STRUCTURE_CACHE)(self._known_record)
+        # (a function of the dictionary, not a bound method: no reference cycle through self)
+        self._known = lru_cache(maxsize=STRUCTURE_CACHE)(partial(_known_record, self.dictionary))
         # The indexes live as long as the process: move them (and everything else alive now)
         # out of the cyclic garbage collector's reach, so its full passes stop walking them
         # (about a tenth of matching time on distinct listings) and forked workers do not copy
-        # their pages when it would touch them. Reference counting still frees what is dropped.
+        # their pages when it would touch them. Reference counting still frees what is dropped:
+        # a matcher holds no reference cycle (see `_known`), so a discarded one is freed.
         gc.freeze()
 
     # ------------------------------------------------------------------ public API
@@ -266,22 +268,6 @@ class Matcher:
                 keep.append(hit)
         result.hits = keep
 
-    def _known_record(self, smiles: str):
-        """The dictionary record with this structure (canonical SMILES), if any: its InChIKey is
-        then reused instead of computing InChI for a SMILES a listing prints, and for a salt or
-        other form that is not plain, the standardization the index holds for the record."""
-        if len(smiles) > MAX_SMILES_LENGTH:
-            return None
-        rec = self.dictionary.lookup_record_smiles(smiles)
-        if not is_plain(smiles):
-            # a salt or other form: standardized in the index only as the record prints it
-            # (RDKit's standardization of such forms can depend on how the SMILES is written)
-            return rec if smiles in self.dictionary.parents else None
-        if rec is None:
-            mol = Chem.MolFromSmiles(smiles)
-            rec = self.dictionary.lookup_smiles(Chem.MolToSmiles(mol)) if mol is not None else None
-        return rec
-
     def _settle_fallback(self, state: State) -> None:
         """Fallback sentences are the subject only when nothing offered resolved anything."""
         identified = state.title_topic or state.page_kind not in CAN_OFFER \
@@ -416,6 +402,23 @@ class Matcher:
                     out.append(Span(i, j, "fuzzy", (self.names.by_name[target], target, dist),
                                     phrase))
         return out
+
+
+def _known_record(dictionary: Dictionary, smiles: str):
+    """The dictionary record with this structure (canonical SMILES), if any: its InChIKey is
+    then reused instead of computing InChI for a SMILES a listing prints, and for a salt or
+    other form that is not plain, the standardization the index holds for the record."""
+    if len(smiles) > MAX_SMILES_LENGTH:
+        return None
+    rec = dictionary.lookup_record_smiles(smiles)
+    if not is_plain(smiles):
+        # a salt or other form: standardized in the index only as the record prints it
+        # (RDKit's standardization of such forms can depend on how the SMILES is written)
+        return rec if smiles in dictionary.parents else None
+    if rec is None:
+        mol = Chem.MolFromSmiles(smiles)
+        rec = dictionary.lookup_smiles(Chem.MolToSmiles(mol)) if mol is not None else None
+    return rec
 
 
 _CHEMICAL_CONTEXT = re.compile(
