@@ -122,6 +122,7 @@ class Matcher:
         # (about a tenth of matching time on distinct listings) and forked workers do not copy
         # their pages when it would touch them. Reference counting still frees what is dropped:
         # a matcher holds no reference cycle (see `_known`), so a discarded one is freed.
+        gc.collect()  # garbage of the build (cycles among temporaries) first, not frozen with it
         gc.freeze()
 
     # ------------------------------------------------------------------ public API

@@ -292,7 +292,9 @@ def _standardize_known(smiles: str, inchikey: str, formula: str,
     return _own_parent(smiles, Chem.MolToSmiles(mol), inchikey, formula, mol), mol
 
 
-@lru_cache(maxsize=STRUCTURE_CACHE)
+# Only for the few calls about one structure while a listing is matched (its hits are cached
+# by the matcher): a small cache keeps memory where it was before the parse became lazy.
+@lru_cache(maxsize=256)
 def _own_mol(smiles: str) -> Chem.Mol | None:
     mol = Chem.MolFromSmiles(smiles)
     Chem.AssignStereochemistry(mol, cleanIt=True, force=True)
