@@ -33,8 +33,8 @@ from rdkit import Chem
 from chem import opsin
 from chem.dictionary import default_dictionary
 from chem.matcher import Matcher
-from chem.standardize import _standardize, _standardize_known, standardize
-from chem.text import _strip_salt_words, name_key
+from chem.standardize import _own_mol, _standardize, _standardize_known, standardize
+from chem.text import _strip_salt_words, is_stopword, name_key
 
 WRAPPERS = [
     "{} 99% min, 25kg drum", "Factory supply {} with best price", "Top quality {}, safe shipping",
@@ -98,8 +98,10 @@ def clear_caches() -> None:
     """Fresh per-text and per-structure caches: each workload pays its own work."""
     _standardize.cache_clear()
     _standardize_known.cache_clear()
+    _own_mol.cache_clear()
     name_key.cache_clear()
     _strip_salt_words.cache_clear()
+    is_stopword.cache_clear()
     opsin._cache.clear()
 
 

@@ -12,10 +12,11 @@ Stages, each in its own module and testable alone:
 
 from __future__ import annotations
 
+import gc
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from rdkit import Chem
 
@@ -114,7 +115,15 @@ class Matcher:
         self.scanner = Scanner(self.names, by_cas, by_cas_block, self.structures.by_block,
                                self.knowledge.words)
         self._structure_hits = lru_cache(maxsize=STRUCTURE_CACHE)(self.structures.hits)
-        self._known = lru_cache(maxsize=STRUCTURE_CACHE)(self._known_record)
+        # (a function of the dictionary, not a bound method: no reference cycle through self)
+        self._known = lru_cache(maxsize=STRUCTURE_CACHE)(partial(_known_record, self.dictionary))
+        # The indexes live as long as the process: move them (and everything else alive now)
+        # out of the cyclic garbage collector's reach, so its full passes stop walking them
+        # (about a tenth of matching time on distinct listings) and forked workers do not copy
+        # their pages when it would touch them. Reference counting still frees what is dropped:
+        # a matcher holds no reference cycle (see `_known`), so a discarded one is freed.
+        gc.collect()  # garbage of the build (cycles among temporaries) first, not frozen with it
+        gc.freeze()
 
     # ------------------------------------------------------------------ public API
     def match_listing(self, listing: dict) -> Result:
@@ -147,8 +156,7 @@ class Matcher:
             if v is not None and not isinstance(v, str):
                 fields[f] = str(v)
         all_text = " ".join(v for v in fields.values() if v)[:MAX_SCAN_CHARS]
-        state.text_key = name_key(all_text[:MAX_FIELD_CHARS])
-        head = all_text[:MAX_FIELD_CHARS]
+        head = state.head = all_text[:MAX_FIELD_CHARS]
         state.chemical_context = bool(_CHEMICAL_CONTEXT.search(head))
         ff = self.knowledge.false_friends
         state.supplement = bool(ff.supplement_cues) and bool(
@@ -260,22 +268,6 @@ class Matcher:
             else:
                 keep.append(hit)
         result.hits = keep
-
-    def _known_record(self, smiles: str):
-        """The dictionary record with this structure (canonical SMILES), if any: its InChIKey is
-        then reused instead of computing InChI for a SMILES a listing prints, and for a salt or
-        other form that is not plain, the standardization the index holds for the record."""
-        if len(smiles) > MAX_SMILES_LENGTH:
-            return None
-        rec = self.dictionary.lookup_record_smiles(smiles)
-        if not is_plain(smiles):
-            # a salt or other form: standardized in the index only as the record prints it
-            # (RDKit's standardization of such forms can depend on how the SMILES is written)
-            return rec if smiles in self.dictionary.parents else None
-        if rec is None:
-            mol = Chem.MolFromSmiles(smiles)
-            rec = self.dictionary.lookup_smiles(Chem.MolToSmiles(mol)) if mol is not None else None
-        return rec
 
     def _settle_fallback(self, state: State) -> None:
         """Fallback sentences are the subject only when nothing offered resolved anything."""
@@ -411,6 +403,23 @@ class Matcher:
                     out.append(Span(i, j, "fuzzy", (self.names.by_name[target], target, dist),
                                     phrase))
         return out
+
+
+def _known_record(dictionary: Dictionary, smiles: str):
+    """The dictionary record with this structure (canonical SMILES), if any: its InChIKey is
+    then reused instead of computing InChI for a SMILES a listing prints, and for a salt or
+    other form that is not plain, the standardization the index holds for the record."""
+    if len(smiles) > MAX_SMILES_LENGTH:
+        return None
+    rec = dictionary.lookup_record_smiles(smiles)
+    if not is_plain(smiles):
+        # a salt or other form: standardized in the index only as the record prints it
+        # (RDKit's standardization of such forms can depend on how the SMILES is written)
+        return rec if smiles in dictionary.parents else None
+    if rec is None:
+        mol = Chem.MolFromSmiles(smiles)
+        rec = dictionary.lookup_smiles(Chem.MolToSmiles(mol)) if mol is not None else None
+    return rec
 
 
 _CHEMICAL_CONTEXT = re.compile(

@@ -17,7 +17,7 @@ from chem.names import NameIndex, Span
 from chem.scoring import ROUTE_CONFIDENCE, SCORES, Evidence
 from chem.standardize import standardize
 from chem.subject import Segment
-from chem.text import CJK, clean_text, is_stopword, phonetic_variant
+from chem.text import CJK, clean_text, is_stopword, name_key, phonetic_variant
 
 MAX_FIELD_CHARS = 20_000  # text beyond this is not read for names (CAS still scanned)
 MAX_SCAN_CHARS = 200_000
@@ -70,7 +70,7 @@ class State:
     structures: list[Structure] = field(default_factory=list)
     runs: list[Run] = field(default_factory=list)
     cas: list[tuple[str, str, str]] = field(default_factory=list)  # (cas, field, role)
-    text_key: str = ""
+    head: str = ""  # the listing's text as read for names (its first MAX_FIELD_CHARS)
     formulas: set[str] = field(default_factory=set)
     errors: list[str] = field(default_factory=list)
     page_kind: str = "offer"  # chem.genre: what kind of page the listing is
@@ -79,6 +79,15 @@ class State:
     chemical_context: bool = False  # CAS, formula, purity or chemistry words: misspellings read
     supplement: bool = False  # a dietary-supplement text: element words name the nutrient
     commerce: bool = False  # the page has commerce cues (chem.genre)
+    _text_key: str | None = field(default=None, repr=False)
+
+    @property
+    def text_key(self) -> str:
+        """The name key of `head`, computed when first asked (only a clashing abbreviation
+        asks): most listings never need their whole text normalized."""
+        if self._text_key is None:
+            self._text_key = name_key(self.head)
+        return self._text_key
 
 
 # Not part of a name: concentration ranges and grades ("90-98", "32-35%", "12-34"), stock and part

@@ -83,6 +83,7 @@ def use_data_dir(data_dir: Path | str) -> bool:
     _ACTIVE[0] = path
     _standardize_known.cache_clear()
     _standardize.cache_clear()
+    _own_mol.cache_clear()
     return True
 
 
@@ -262,7 +263,16 @@ def standardize_known(smiles: str, inchikey: str, formula: str | None = None,
 
 def parent_from_known(smiles: str, inchikey: str, formula: str | None = None,
                       known: Known | None = None) -> Chem.Mol | None:
-    return _standardize_known(smiles, inchikey, formula or "", known)[1]
+    _, mol = _standardize_known(smiles, inchikey, formula or "", known)
+    if mol is None and own_parent(smiles, inchikey, known):
+        mol = _own_mol(smiles)  # parsed only when asked: the key and formula were known
+    return mol
+
+
+def own_parent(smiles: str, inchikey: str | None, known: Known | None) -> bool:
+    """Whether `standardize_known` answers `smiles` as its own parent from the index (a plain
+    SMILES, see `plain_mol`): its parent molecule is then the molecule this SMILES writes."""
+    return bool(inchikey) and known is not None and known.canonical_of(smiles) is not None
 
 
 @lru_cache(maxsize=STRUCTURE_CACHE)
@@ -274,13 +284,21 @@ def _standardize_known(smiles: str, inchikey: str, formula: str,
             return pre
         canonical = known.canonical_of(smiles)
         if canonical is not None:  # its own parent, as `plain_mol` found when indexing
-            mol = Chem.MolFromSmiles(smiles)
-            Chem.AssignStereochemistry(mol, cleanIt=True, force=True)
+            mol = None if formula else _own_mol(smiles)  # see parent_from_known
             return _own_parent(smiles, canonical, inchikey, formula, mol), mol
     mol = plain_mol(smiles) if inchikey else None
     if mol is None:
         return _standardize(smiles, known)
     return _own_parent(smiles, Chem.MolToSmiles(mol), inchikey, formula, mol), mol
+
+
+# Only for the few calls about one structure while a listing is matched (its hits are cached
+# by the matcher): a small cache keeps memory where it was before the parse became lazy.
+@lru_cache(maxsize=256)
+def _own_mol(smiles: str) -> Chem.Mol | None:
+    mol = Chem.MolFromSmiles(smiles)
+    Chem.AssignStereochemistry(mol, cleanIt=True, force=True)
+    return mol
 
 
 def plain_mol(smiles: str) -> Chem.Mol | None:
@@ -297,7 +315,7 @@ def plain_mol(smiles: str) -> Chem.Mol | None:
 
 
 def _own_parent(smiles: str, canonical: str, inchikey: str, formula: str,
-                mol: Chem.Mol) -> Standardized:
+                mol: Chem.Mol | None) -> Standardized:
     return Standardized(input=smiles, smiles=canonical, parent_smiles=canonical, inchikey=inchikey,
                         parent_inchikey=inchikey,
                         formula=formula or rdMolDescriptors.CalcMolFormula(mol))

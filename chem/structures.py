@@ -20,6 +20,7 @@ from chem.standardize import (
     Known,
     is_plain,
     not_a_sold_form,
+    own_parent,
     parent_from_known,
     parent_from_smiles,
     standardize,
@@ -57,6 +58,9 @@ class StructureIndex:
             patt = Chem.MolFromSmarts(rule.smarts)
             if patt is not None and rule.entry in self.entries:
                 self.classes.append((rule, patt, self.entries[rule.entry]))
+        # Every class rule holds a ring (so does every designer target, below): a structure
+        # without one needs no molecule for them.
+        self.rules_need_ring = all(_has_ring(patt) for _, patt, _ in self.classes)
         self.transforms = []
         self.excluded = {t.id: set(t.excluded_families) for t in watchlist.transforms}
         for t in watchlist.transforms:
@@ -110,9 +114,12 @@ class StructureIndex:
             flags = f" ({', '.join(s.flags)})" if s.flags else ""
             out.append(StructureHit(entry.id, how, SCORES[how],
                                     f"structure {s.parent_inchikey} = {entry.name}{flags}"))
+        if odd or (self.rules_need_ring and own_parent(smiles, inchikey, known)
+                   and not _ring_closure(smiles)):
+            return tuple(out)  # no ring: no class rule and no designer target can match
         mol = parent_from_known(smiles, inchikey, formula, known) if inchikey \
             else parent_from_smiles(smiles, known)
-        if mol is None or odd:
+        if mol is None:
             return tuple(out)
         for rule, patt, entry in self.classes:
             if entry.id not in matched and mol.HasSubstructMatch(patt):
@@ -169,6 +176,21 @@ class StructureIndex:
 
 
 _ELEMENT = re.compile(r"[A-Z][a-z]?")
+_BRACKET_ATOM = re.compile(r"\[[^\]]*\]")
+
+
+def _ring_closure(smiles: str) -> bool:
+    """Whether a SMILES closes a ring: a digit or % outside bracket atoms (inside them digits
+    are hydrogen counts, charges or isotopes). A molecule has a ring exactly when its SMILES
+    closes one."""
+    bare = _BRACKET_ATOM.sub("", smiles)
+    return "%" in bare or any(c.isdigit() for c in bare)
+
+
+def _has_ring(query: Chem.Mol) -> bool:
+    """Whether a query's graph has a cycle (more bonds than a forest of its atoms): only a
+    molecule with a ring can match it."""
+    return query.GetNumBonds() > query.GetNumAtoms() - len(Chem.GetMolFrags(query))
 # Atoms a transform can add (see chem/data/transforms.csv): an oxygen on one bond (the C=O of a
 # hydrolysed ketal, oxime or glycidate, the OH of a hydrolysed ester) and an ester's alkoxy part
 # (transesterification writes a new O-methyl or O-ethyl).

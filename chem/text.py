@@ -44,6 +44,7 @@ class TextTables:
     salt_words: tuple[tuple[str, str], ...]  # longest first so "sodium salt" wins over "salt"
     stopwords: frozenset[str]
     generic_words: frozenset[str]
+    salt_endings: tuple[str, ...] = ()  # the salt words alone: one C-level endswith test
 
     @classmethod
     def load(cls, data_dir: Path) -> TextTables:
@@ -56,9 +57,10 @@ class TextTables:
             table.update({ord(r["traditional"]): r["simplified"] for r in csv.DictReader(fh)})
         with (data_dir / "salt_words.csv").open(encoding="utf-8") as fh:
             rows = [(r["word"].strip().lower(), r["kind"].strip()) for r in csv.DictReader(fh)]
-        return cls(table, tuple(sorted(rows, key=lambda r: -len(r[0]))),
-                   _read_lines(data_dir / "stopwords.txt"),
-                   _read_lines(data_dir / "generic_words.txt"))
+        salt_words = tuple(sorted(rows, key=lambda r: -len(r[0])))
+        return cls(table, salt_words, _read_lines(data_dir / "stopwords.txt"),
+                   _read_lines(data_dir / "generic_words.txt"),
+                   tuple(word for word, _ in salt_words))
 
 
 @lru_cache(maxsize=4)
@@ -69,6 +71,7 @@ def _tables_of(data_dir: Path) -> TextTables:
 # The data directory text cleaning reads (`use_data_dir`): the matcher sets it from its
 # `Knowledge`, so every stage reads the one directory the matcher was given.
 _ACTIVE = [DATA_DIR.resolve()]
+_ACTIVE_TABLES: list[TextTables | None] = [None]  # its tables once read (no path hashing)
 
 
 def active_data_dir() -> Path:
@@ -82,15 +85,22 @@ def use_data_dir(data_dir: Path | str) -> bool:
     if path == _ACTIVE[0]:
         return False
     _ACTIVE[0] = path
+    _ACTIVE_TABLES[0] = None
     name_key.cache_clear()
     _strip_salt_words.cache_clear()
+    is_stopword.cache_clear()
     return True
 
 
 def tables(data_dir: Path | str | None = None) -> TextTables:
     """Text tables of `data_dir` (default: the active one), read on first use (never at
     import)."""
-    return _tables_of(Path(data_dir) if data_dir is not None else _ACTIVE[0])
+    if data_dir is not None:
+        return _tables_of(Path(data_dir))
+    found = _ACTIVE_TABLES[0]
+    if found is None:
+        found = _ACTIVE_TABLES[0] = _tables_of(_ACTIVE[0])
+    return found
 
 
 # Locants typed with spaces: "3, 4-methylenedioxy" -> "3,4-", "1 - phenyl - 2 - propanone".
@@ -195,6 +205,8 @@ def _strip_salt_words(name: str) -> tuple[str, tuple[str, ...]]:
     while changed:
         changed = False
         low = current.lower().rstrip(" ,;/()-")
+        if not low.endswith(tables().salt_endings):
+            break  # no salt word ends the name: the loop below would find none
         for word, _kind in tables().salt_words:
             if low.endswith(word) and len(low) > len(word):
                 head = low[: -len(word)]
@@ -220,6 +232,7 @@ def tokens(text: str) -> list[str]:
 _QUANTITY = re.compile(r"[\d.,]+\s*%?|\d+(?:\.\d+)?(?:kg|g|mg|ml|l|t|mt|%)")
 
 
+@lru_cache(maxsize=NAME_CACHE)
 def is_stopword(token: str) -> bool:
     low = token.lower().strip(".,;:()[]")
     return (
