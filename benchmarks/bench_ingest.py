@@ -111,7 +111,7 @@ def run_pipelines(path: Path, vendors: list[dict], listings: list[dict],
     writer = CatalogWriter(open_db(path), kind="ingest", source="bench",
                            watchlist=chemistry.matcher.watchlist, batch_size=BATCH,
                            flush_seconds=3600, assess_radar=chemistry.radar_rows,
-                           radar_ahead=chemistry.radar_ahead)
+                           radar_ahead=chemistry.radar_ahead, bulk_load=True)
     writer.open()
     records = (rec for rec, _ in (check(raw) for raw in [*vendors, *listings]) if rec)
     load_records(records, writer, chemistry)

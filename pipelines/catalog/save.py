@@ -7,6 +7,7 @@ values into the wrong place.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterable
 from operator import itemgetter
@@ -39,13 +40,24 @@ def column_value(field: str, value):
 
 def content(rec: dict, fields: Iterable[str]) -> dict:
     """The record's values for `fields`, as stored (see column_value)."""
+    fields = tuple(fields)
+    json_fields, flag_fields = _stored_kinds(fields)
     get = rec.get
     out = {f: get(f) for f in fields}
-    for f in JSON_FIELDS.intersection(out):
-        out[f] = to_json(out[f])
-    for f in FLAG_FIELDS.intersection(out):
+    for f in json_fields:
+        if out[f] is not None:  # to_json(None) is None
+            out[f] = to_json(out[f])
+    for f in flag_fields:
         out[f] = int(bool(out[f]))
     return out
+
+
+@functools.cache
+def _stored_kinds(fields: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Which of `fields` are stored as JSON and which as 0/1 (worked out once per tuple: a
+    listing's content is read for every record written)."""
+    return (tuple(f for f in fields if f in JSON_FIELDS),
+            tuple(f for f in fields if f in FLAG_FIELDS))
 
 
 def _check(table: str, cols: Iterable[str]) -> None:

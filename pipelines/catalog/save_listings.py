@@ -80,7 +80,7 @@ def save_listings(w, listings: dict[str, dict], now: str) -> None:
     update(conn, "listings", rows.updates, exprs=seen, fixed=active)
     insert(conn, "listing_versions", rows.versions)
     if rows.chem_todo:
-        save_chemistry(w, rows.chem_todo, now)
+        save_chemistry(w, rows.chem_todo, now, kind_stored={row["id"] for row in rows.inserts})
 
 
 def _plan(w, key: str, rec: dict, old: dict | None, now: str, rows: _Rows) -> None:
@@ -105,7 +105,9 @@ def _plan(w, key: str, rec: dict, old: dict | None, now: str, rows: _Rows) -> No
             "url": rec["url"], "vendor_profile": rec["_profile"], **body, "status": "active",
             "first_seen": seen_at, "last_seen": seen_at, "times_seen": 1, "spider": w.spider,
             "first_run": run, "last_run": run, "version": 1, "record_hash": h, "chem_key": ck,
-            "chem_version": chem_version, "evidence": evidence, "repairs": repairs})
+            "chem_version": chem_version, "evidence": evidence, "repairs": repairs,
+            # set here, not by an UPDATE after the insert (that rewrites three facet indexes)
+            "page_kind": chem.get("page_kind") if chem else None})
         rows.versions.append({**version_row, "version": 1, "changed": None})
         w.counts["listings_new"] += 1
         if chem:
@@ -142,9 +144,10 @@ def changed_fields(db, key: str, new: dict) -> list[str]:
 
 
 def save_chemistry(w, todo: list[tuple[str, dict, bool]], now: str,
-                   run: int | None = None) -> tuple[int, int]:
+                   run: int | None = None, kind_stored: set[str] = frozenset()
+                   ) -> tuple[int, int]:
     """Substances, listing_substances, hits and mentions for (listing, payload, replace)
-    triples.
+    triples; each listing's `page_kind` (but those in `kind_stored`: inserted with it).
 
     Returns (new hits, retracted hits) and adds them to the run's counts."""
     conn = w.db.conn
@@ -172,7 +175,7 @@ def save_chemistry(w, todo: list[tuple[str, dict, bool]], now: str,
         " cas = coalesce(substances.cas, excluded.cas)"))
     insert(conn, "listing_substances", links, verb="INSERT OR REPLACE")
     update(conn, "listings", [{"id": key, "page_kind": chem.get("page_kind")}
-                              for key, chem, _ in todo])
+                              for key, chem, _ in todo if key not in kind_stored])
     new_hits, retracted = _sync_matches(conn, "hits", "hits", todo, replace, now, run)
     _sync_matches(conn, "mentions", "mentions", todo, [key for key, _, _ in todo], now, run)
     w.counts["hits_new"] += new_hits

@@ -238,6 +238,11 @@ INDEXES: list[tuple[str, tuple[str, ...], bool]] = [
     ("radar_scores", ("top_since",), False),
 ]
 
+
+def index_name(table: str, cols: tuple[str, ...]) -> str:
+    return f"idx_{table}_{'_'.join(cols)}"
+
+
 FTS_CONFIG: dict[str, tuple[str, ...]] = {
     "listings": ("title", "product_name", "description"),
     "vendors": ("name",),
@@ -436,7 +441,7 @@ def _sql_type(t: type) -> str:
 
 def _expected_names() -> set[str]:
     names = set(TABLES) | set(VIEWS) | {f"{t}_fts" for t in (*FTS_CONFIG, *FTS_TRIGRAM)}
-    names |= {f"idx_{t}_{'_'.join(cols)}" for t, cols, _ in INDEXES}
+    names |= {index_name(t, cols) for t, cols, _ in INDEXES}
     names |= {sql.split()[5] for sql in LISTING_FTS_TRIGGERS}  # CREATE TRIGGER IF NOT EXISTS <n>
     return names
 
@@ -488,8 +493,8 @@ def _apply_shape(db: sqlite_utils.Database) -> None:
                 if col not in existing:
                     db.execute(f"ALTER TABLE [{name}] ADD COLUMN [{col}] {_sql_type(t)}")
     for name, cols, unique in INDEXES:
-        index = f"idx_{name}_{'_'.join(cols)}"
-        db.table(name).create_index(cols, index_name=index, unique=unique, if_not_exists=True)
+        db.table(name).create_index(cols, index_name=index_name(name, cols), unique=unique,
+                                    if_not_exists=True)
     for name, cols in FTS_CONFIG.items():
         table = db.table(name)
         if not table.detect_fts():

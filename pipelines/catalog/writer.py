@@ -25,6 +25,7 @@ import time
 import sqlite_utils
 
 from pipelines.catalog import entities
+from pipelines.catalog.bulk_load import defer_indexes, restore_indexes
 from pipelines.catalog.clock import utcnow
 from pipelines.catalog.records import listing_key, merge_vendor, profile_key
 from pipelines.catalog.runs import close_run, earlier_segments, open_run
@@ -83,6 +84,7 @@ class CatalogWriter:
         crawl_id: str | None = None,
         assess_radar=None,
         radar_ahead=None,
+        bulk_load: bool = False,
     ):
         self.db = db if isinstance(db, sqlite_utils.Database) else open_db(db or DEFAULT_DB)
         self.kind = kind
@@ -100,6 +102,10 @@ class CatalogWriter:
         # Called with the SMILES of substances new to the catalog as they are stored, so their
         # radar chemistry can start beside the writing (Chemistry.radar_ahead).
         self.radar_ahead = radar_ahead
+        # A file ingest into an empty catalog builds the per-listing indexes at the end
+        # (pipelines/catalog/bulk_load.py); a crawl or a queue drain keeps them all along.
+        self.bulk_load = bulk_load
+        self._deferred: list = []
         self.run_id: int | None = None
         self.counts = dict.fromkeys(
             ("items", "listings_seen", "listings_new", "listings_changed", "listings_reappeared",
@@ -118,6 +124,8 @@ class CatalogWriter:
         self.db.execute("PRAGMA wal_autocheckpoint = 20000")
         now = utcnow()
         with self.transaction():
+            if self.bulk_load:
+                self._deferred = defer_indexes(self.db)
             if self.watchlist is not None:
                 save_watchlist(self.db, self.watchlist, now)
             self.run_id = open_run(
@@ -275,6 +283,8 @@ class CatalogWriter:
             if monitors is not None:
                 run_row["monitors"] = monitors
             close_run(self.db, run_row)
+            restore_indexes(self.db, self._deferred)
+            self._deferred = []
             refresh_statistics(self.db)
         return {"run": self.run_id, **self.counts, "listings_gone": gone, "gone_note": note,
                 "status": final, "radar": self._update_radar()}

@@ -104,7 +104,7 @@ def ingest_jsonl(path: str | Path, db, *, platform: str | None = None,
     writer = CatalogWriter(db, kind="ingest", platform=platform, source=str(path),
                            watchlist=chemistry.matcher.watchlist, batch_size=batch,
                            flush_seconds=3600, assess_radar=chemistry.radar_rows,
-                           radar_ahead=chemistry.radar_ahead)
+                           radar_ahead=chemistry.radar_ahead, bulk_load=True)
     writer.open()
     out = IngestResult()
     try:
