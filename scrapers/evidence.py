@@ -47,8 +47,14 @@ def max_page_size() -> int:
     return int(os.getenv("PRECURSOR_WATCH_DOWNLOAD_MAXSIZE", 5 * 1024 * 1024))
 
 
-def page_sha256(body: bytes, content_encoding, max_size: int) -> tuple[str | None, str | None]:
-    """(SHA-256 of the decoded page, None) or (None, why it has none)."""
+def page_sha256(body: bytes, content_encoding, max_size: int,
+                payload_sha: str | None = None) -> tuple[str | None, str | None]:
+    """(SHA-256 of the decoded page, None) or (None, why it has none). A body sent without a
+    content encoding is the page itself: its `payload_sha` (when given) is not computed again."""
+    if payload_sha is not None and not encodings(content_encoding):
+        if max_size and len(body) > max_size:
+            return None, str(TooLarge(max_size))
+        return payload_sha, None
     try:
         return decoded_sha256(body, encodings(content_encoding), max_size), None
     except TooLarge as exc:
@@ -99,7 +105,8 @@ class EvidenceMiddleware:
         body = response.body or b""
         sha = hashlib.sha256(body).hexdigest()
         max_size = request.meta.get("download_maxsize", self.max_size)
-        page_sha, note = page_sha256(body, response.headers.get(b"Content-Encoding"), max_size)
+        page_sha, note = page_sha256(body, response.headers.get(b"Content-Encoding"), max_size,
+                                     sha)
         fetched = utcnow_seconds()
         headers = [(k.decode("latin-1"), b", ".join(v).decode("latin-1"))
                    for k, v in response.headers.items()]
