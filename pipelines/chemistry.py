@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ctypes
 import functools
+import gc
 import logging
 import multiprocessing
 import os
@@ -44,7 +45,18 @@ def shared_matcher():
 
     matcher = Matcher(use_opsin=False)
     matcher.use_opsin = True
+    _freeze_heap()
     return matcher
+
+
+def _freeze_heap() -> None:
+    """Take every object alive now (the matcher's indexes, the loaded modules) out of the cyclic
+    garbage collector's walks: they live as long as the process, and each older-generation
+    collection walked all of them again. In a crawl that was a tenth of the reactor's CPU
+    (bench_crawl: 1.6 of 11 CPU-seconds in the collector, 0.6 after). Garbage already made is
+    collected first; forked chemistry workers inherit the frozen objects (fewer pages copied)."""
+    gc.collect()
+    gc.freeze()
 
 
 def _init_worker(matcher, parent: int) -> None:
