@@ -43,6 +43,19 @@ PAGE_NOTE_HEADER = "WARC-Precursor-Watch-Page-Note"
 SERVED_FROM_HEADER = "WARC-Precursor-Watch-Served-From"
 
 
+def gzip_level() -> int:
+    """zlib level of each archived record (PRECURSOR_WATCH_WARC_GZIP_LEVEL, default 6). warcio
+    writes level 9: twice the CPU of 6 on a real 585 KB page (~20 ms against ~10 ms on the
+    reactor) for a 2 % smaller archive. The records read back the same at any level."""
+    return int(os.getenv("PRECURSOR_WATCH_WARC_GZIP_LEVEL", 6))
+
+
+def gzip_member(data: bytes, level: int) -> bytes:
+    """`data` as one gzip member (a WARC.gz holds one member per record)."""
+    compressor = zlib.compressobj(level, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    return compressor.compress(data) + compressor.flush()
+
+
 def max_page_size() -> int:
     return int(os.getenv("PRECURSOR_WATCH_DOWNLOAD_MAXSIZE", 5 * 1024 * 1024))
 
@@ -78,11 +91,14 @@ def new_run_id() -> str:
 class EvidenceMiddleware:
     """Downloader middleware that archives every response it sees."""
 
-    def __init__(self, directory: Path, run_id: str, max_size: int = 0):
+    def __init__(self, directory: Path, run_id: str, max_size: int = 0,
+                 level: int | None = None):
         self.path = directory / run_id / "pages.warc.gz"
         self.max_size = max_size
+        self.level = gzip_level() if level is None else level
         self.lock = threading.Lock()
         self._fh = None
+        self._record = BytesIO()  # one record, uncompressed, before it is appended as a member
         self._writer: WARCWriter | None = None
 
     @classmethod
@@ -98,8 +114,16 @@ class EvidenceMiddleware:
         if self._writer is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._fh = self.path.open("ab")
-            self._writer = WARCWriter(self._fh, gzip=True)
+            self._writer = WARCWriter(self._record, gzip=False)
         return self._writer
+
+    def _append(self, writer: WARCWriter, record) -> None:
+        """Write the record as its own gzip member at `level` and flush it to the file."""
+        self._record.seek(0)
+        self._record.truncate()
+        writer.write_record(record)
+        self._fh.write(gzip_member(self._record.getvalue(), self.level))  # type: ignore[union-attr]
+        self._fh.flush()  # type: ignore[union-attr]
 
     def process_response(self, request: Request, response: Response):
         body = response.body or b""
@@ -124,8 +148,7 @@ class EvidenceMiddleware:
                 response.url, "response", payload=BytesIO(body), http_headers=http_headers,
                 warc_headers_dict=warc_headers,
             )
-            writer.write_record(record)
-            self._fh.flush()  # type: ignore[union-attr]
+            self._append(writer, record)
         request.meta["evidence"] = {
             "warc_file": str(self.path),
             "warc_record_id": record.rec_headers.get_header("WARC-Record-ID"),
