@@ -14,6 +14,7 @@ decoded page's), payload_sha256, fetched_at} so items can point at the archived 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import os
@@ -76,6 +77,7 @@ def page_sha256(body: bytes, content_encoding, max_size: int,
         return None, f"not decodable: {type(exc).__name__}: {exc}"[:300]
 
 
+@functools.cache
 def status_line(status: int) -> str:
     """`404 Not Found`: the standard reason phrase (Scrapy keeps only the code)."""
     try:
