@@ -8,9 +8,10 @@ import hashlib
 import zlib
 from pathlib import Path
 
+import pytest
 from scrapy.http import HtmlResponse, Request
 
-from scrapers.evidence import EvidenceMiddleware, iter_records
+from scrapers.evidence import EvidenceMiddleware, gzip_level, iter_records
 
 PAGE = Path(__file__).resolve().parents[1] / "scrapers/samples/www.echemi.com"
 
@@ -75,3 +76,17 @@ def test_page_hash_is_of_the_decoded_page_and_an_oversize_page_has_a_note(tmp_pa
     assert read["https://www.echemi.com/gz.html"].body == page
     assert read["https://www.echemi.com/big.html"].body == page + b" "
     assert "larger than" in read["https://www.echemi.com/big.html"].note  # PAGE_NOTE_HEADER
+
+
+@pytest.mark.parametrize("value", ["10", "-1", "fast", ""])
+def test_a_bad_gzip_level_is_refused_naming_the_variable(monkeypatch, value):
+    monkeypatch.setenv("PRECURSOR_WATCH_WARC_GZIP_LEVEL", value)
+    with pytest.raises(ValueError, match="PRECURSOR_WATCH_WARC_GZIP_LEVEL must be 0-9"):
+        gzip_level()
+
+
+def test_the_gzip_level_comes_from_the_environment(monkeypatch):
+    monkeypatch.setenv("PRECURSOR_WATCH_WARC_GZIP_LEVEL", " 1 ")
+    assert gzip_level() == 1
+    monkeypatch.delenv("PRECURSOR_WATCH_WARC_GZIP_LEVEL")
+    assert gzip_level() == 6
