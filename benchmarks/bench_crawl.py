@@ -16,17 +16,13 @@ only; `--catalog` adds the catalog pipelines (validation, chemistry, SQLite writ
 benchmark is bench_ingest.py). Chemistry then resolves in `--chem-workers` forked processes
 (default 1, the crawl's default) while the reactor keeps fetching.
 
-Measured 2026-12-07, `--catalog --pages 1500`, one chemistry worker, shared 2-core machine at
-load average 9-15, main (d08b327) and branch s2-speed run alternately, three runs each:
-- main: crawl loop 102.4 / 103.6 / 107.2 pages per CPU-second against the bare spider's
-  229.5 / 233.1 / 212.3 (ratio 0.45 / 0.44 / 0.50); whole processes 0.34 / 0.34 / 0.38; wall
-  0.25 / 0.39 / 0.45.
-- s2-speed (challenge patterns searched lower-cased, XPaths compiled once, claims patterns
-  guarded and cached): crawl loop 118.5 / 147.4 / 118.1 against 236.6 / 244.8 / 234.5 (ratio
-  0.50 / 0.60 / 0.50); whole processes 0.37 / 0.42 / 0.37; wall 0.55 / 0.52 / 0.47.
-The 0.7 target is not met: per page the parser and the block check now cost ~0.8 ms of the
-~8 ms the crawl loop pays, the bare spider ~4.3 ms; the rest is the downloader stack and its
-disk request queue, the WARC writer and the pipelines.
+Measured 2026-12-07, `--catalog --pages 1500`, one chemistry worker, shared 2-core machine, main
+(908eca5) and branch s3-crawl alternately, three runs each: at load 6-11 crawl loop ratio main
+0.52 / 0.50 / 0.46, s3-crawl 0.76 / 0.71 / 0.72 (wall 0.43-0.46 against 0.80 / 0.47 / 0.70); at
+load 3-5 main 0.56 / 0.62 / 0.55, s3-crawl 0.61 / 0.51 / 0.57 (wall 0.43-0.63 against
+0.40-0.50); at load 2.5 main 0.71 / 0.57 / 0.60, s3-crawl 0.75 / 0.64 / 0.68 (wall 0.53-0.61
+against 0.71 / 0.56 / 0.59). The 0.7 target is not met; README, Benchmarks, has the series and
+where the crawl loop's CPU goes.
 """
 
 from __future__ import annotations

@@ -190,6 +190,22 @@ def _install_logging(folder: Path, settings) -> list[logging.Handler]:
     return [to_file, console]
 
 
+def _logged_process(folder: Path, settings):
+    """(the crawl process, our log handlers, the `scrapy` logger's level to restore).
+
+    Scrapy's logging set-up (run when the process is made) puts its own logger at DEBUG, so every
+    response and every item built a DEBUG record ("Crawled ...", "Scraped from ...") that each
+    handler then dropped: the logger now stops at the lowest level any handler takes (the same
+    lines are written; a DEBUG console or a test's capture handler keeps DEBUG)."""
+    handlers = _install_logging(folder, settings)
+    process = _stoppable_process()(settings)
+    scrapy_log = logging.getLogger("scrapy")
+    before = scrapy_log.level
+    levels = [h.level for h in (*logging.getLogger().handlers, *scrapy_log.handlers)]
+    scrapy_log.setLevel(max(before, min(levels, default=logging.WARNING)))
+    return process, handlers, before
+
+
 def _stoppable_process():
     """Scrapy's CrawlerProcess, stopped cleanly by SIGINT/SIGTERM at any moment.
 
@@ -255,8 +271,7 @@ def run_crawl(spiders: list, samples: str | None = None, db: str | None = None,
     if not resume:
         save_invocation(folder, spiders, spider_args or {}, samples, redis_url)
     settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")  # ours: file + console
-    handlers = _install_logging(folder, settings)
-    process = _stoppable_process()(settings)
+    process, handlers, scrapy_level = _logged_process(folder, settings)
     before = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
     install_shutdown_handlers(process._signal_shutdown)  # from now on, not only once running
     crawlers: dict[str, Crawler] = {}
@@ -281,6 +296,7 @@ def run_crawl(spiders: list, samples: str | None = None, db: str | None = None,
         for handler in handlers:
             logging.getLogger().removeHandler(handler)
             handler.close()
+        logging.getLogger("scrapy").setLevel(scrapy_level)
     runs = {name: _verdict(name, c, failures.get(name), process.interrupted)
             for name, c in crawlers.items()}
     missing = [name for name in spider_list(spiders) if name not in runs]

@@ -102,6 +102,8 @@ ITEM_PIPELINES: dict[str, int] = {
 }
 
 JOBDIR = os.getenv("PRECURSOR_WATCH_JOBDIR") or None
+# With a JOBDIR, requests wait on disk: Scrapy's pickled LIFO queue, callbacks named faster.
+SCHEDULER_DISK_QUEUE = "scrapers.queues.LifoDiskQueue"
 LOG_LEVEL = os.getenv("PRECURSOR_WATCH_LOG_LEVEL", "INFO")
 FEED_EXPORT_ENCODING = "utf-8"
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"

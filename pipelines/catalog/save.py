@@ -110,18 +110,32 @@ def save_watchlist(db, watchlist, now: str) -> None:
     insert(db.conn, "watchlist_entries", rows, tail=f"ON CONFLICT(id) DO UPDATE SET {sets}")
 
 
-def save_evidence(conn, rec: dict, run: int | None, now: str) -> str | None:
-    """The archived capture (WARC record) a record was read from; one row per capture."""
+def evidence_row(rec: dict, run: int | None, now: str) -> dict | None:
+    """The `evidence` row of the archived capture (WARC record) a record was read from, or None
+    when it names none. Its `id` is what the record's row points at."""
     if not (rec.get("warc_record_id") or rec.get("body_sha256")):
         return None
-    eid = rec.get("warc_record_id") or f"sha256:{rec['body_sha256']}"
-    insert(conn, "evidence", [{
+    return {
+        "id": rec.get("warc_record_id") or f"sha256:{rec['body_sha256']}",
         # The capture's own URL; a listing's or profile's URL only for older items.
-        "id": eid, "url": rec.get("page_url") or rec.get("url") or rec.get("profile_url"),
+        "url": rec.get("page_url") or rec.get("url") or rec.get("profile_url"),
         "fetched_at": rec.get("fetched_at") or now, "warc_file": rec.get("warc_file"),
         "warc_record_id": rec.get("warc_record_id"), "sha256": rec.get("body_sha256"),
-        "run": run}], verb="INSERT OR IGNORE")
-    return eid
+        "run": run}
+
+
+def save_evidence_rows(conn, rows: list[dict]) -> None:
+    """One row per capture: the first record naming a capture writes it, later ones keep it."""
+    insert(conn, "evidence", rows, verb="INSERT OR IGNORE")
+
+
+def save_evidence(conn, rec: dict, run: int | None, now: str) -> str | None:
+    """The archived capture a record was read from, saved now; its id (None: none)."""
+    row = evidence_row(rec, run, now)
+    if row is None:
+        return None
+    save_evidence_rows(conn, [row])
+    return row["id"]
 
 
 def rejected_row(record, reason: str, run: int | None, now: str, *, kind: str | None = None,

@@ -23,8 +23,9 @@ from pipelines.catalog.save import (
     VERSION_CONTENT,
     column_value,
     content,
+    evidence_row,
     insert,
-    save_evidence,
+    save_evidence_rows,
     update,
 )
 from pipelines.catalog.save_vendors import save_profiles
@@ -58,6 +59,7 @@ class _Rows:
     sightings: list[dict] = field(default_factory=list)
     versions: list[dict] = field(default_factory=list)
     chem_todo: list[tuple[str, dict, bool]] = field(default_factory=list)
+    evidence: list[dict] = field(default_factory=list)  # in record order (first one wins)
 
 
 def save_listings(w, listings: dict[str, dict], now: str) -> None:
@@ -72,6 +74,7 @@ def save_listings(w, listings: dict[str, dict], now: str) -> None:
         _plan(w, key, rec, existing.get(key), now, rows)
         w.counts["listings_seen"] += 1
     conn = w.db.conn
+    save_evidence_rows(conn, rows.evidence)  # one statement per batch, not one per listing
     insert(conn, "listings", rows.inserts)
     index_listings_fts(w.db, [row["id"] for row in rows.inserts])
     seen = {"times_seen": "times_seen + ?", "evidence": "coalesce(?, evidence)"}
@@ -92,7 +95,10 @@ def _plan(w, key: str, rec: dict, old: dict | None, now: str, rows: _Rows) -> No
     chem = rec.get("chemistry")
     chem_version = chem["watchlist_version"] if chem else None
     seen_at = rec.get("fetched_at") or now
-    evidence = save_evidence(w.db.conn, rec, run, now)
+    capture = evidence_row(rec, run, now)
+    evidence = capture["id"] if capture else None
+    if capture:
+        rows.evidence.append(capture)
     body = content(rec, LISTING_CONTENT)
     repairs = column_value("repairs", rec.get("repairs"))
     version_row = {"listing": key, "seen_at": seen_at, "run": run, "record_hash": h,
