@@ -120,3 +120,47 @@ def test_search_span_reads_non_ascii_texts_with_the_pattern_itself():
     rx = re.compile(r"safe", re.I)
     assert fastre.search_span(rx, "\u017fafe delivery") == (0, 4)  # LONG S: no lower-casing
     assert fastre.search_span(rx, "SAFE delivery") == (0, 4)
+
+
+# Lower-cased twins: every pattern the parsers search through `fastre.search`/`finditer`.
+TWINNED = {**GUARDED, "offers.MONEY (unguarded)": fastre.original(offers.MONEY)}
+
+
+@pytest.mark.parametrize(("pattern", "flags", "twinned"), [
+    (r"US\s?\$|usd|[¥￥]", re.I, True),
+    (r"(?:a|b)|(?:c|(?:d|e))x", re.I, True),  # groups of alternatives spliced: same order
+    ("\u017fafe|\u212aelvin|\u0131tem", re.I, True),  # fold to ASCII: twin holds "s", "k", "i"
+    (r"[^A-Z]x|[A-Za-z]{2}(?<=a[bc])", re.I, True),
+    (r"(\w)\1", re.I, True),  # a back-reference compares lower-cased text: same
+    (r"abc", 0, False),  # not IGNORECASE: nothing to gain
+    (r"(?-i:a)b", re.I, False),  # scoped flags
+    (r"(a)?(?(1)b|c)", re.I, False),  # a conditional
+    (r"abc", re.I | re.A, False),
+])
+def test_lowered_twin_where_it_can_be_told(pattern, flags, twinned):
+    assert (fastre.lowered(re.compile(pattern, flags)) is not None) is twinned
+
+
+def _spans(matches) -> list:
+    return [[m.span(g) for g in range(m.re.groups + 1)] for m in matches]
+
+
+@pytest.mark.parametrize("name", sorted(TWINNED))
+def test_lowered_twins_find_what_the_originals_find(name):
+    rx = TWINNED[name]
+    twin = fastre.lowered(rx)
+    assert (twin is not None) is bool(rx.flags & re.I)  # case-sensitive ones are searched as such
+    twin = twin or rx
+    texts = [t for t in TEXTS if t.isascii()] + [
+        "US $12.50 - US$ 14 / KG", "Door-To-Door, SAFE DELIVERY to USA and Canada", "EUR 9,00",
+        "Ships via Western Union or BTC", "Rs. 400 – 500", "HOW TO MAKE", "12 CHF", "ItemScope"]
+    for text in texts:
+        assert _spans(twin.finditer(text.lower())) == _spans(rx.finditer(text)), text
+
+
+def test_fastre_search_reads_groups_from_the_text_as_written():
+    m = fastre.search(offers.MONEY, "Price: US$ 12.50")
+    assert (m.group("c1"), m.group("n1"), m.span()) == ("US$", "12.50", (7, 16))
+    found = [m.group(0) for m in fastre.finditer(claims.PAYMENT[1], "Pay by Western Union, T/T")]
+    assert found == ["Western Union", "T/T"]
+    assert fastre.search(offers.MONEY, "Цена 1 500 РУБ.").group("c2") == "РУБ."  # not ASCII

@@ -13,8 +13,10 @@ back-reference, an any-character dot or a negated class) is returned unchanged.
 from __future__ import annotations
 
 import _sre
+import copy
 import functools
 import re
+import re._compiler  # noqa: F401 (compiles the lower-cased twins from their parse trees)
 from re import _constants as sre  # the parse tree's opcodes (stable since Python 3.11)
 from re import _parser as sre_parse
 from re._casefix import _EXTRA_CASES
@@ -181,3 +183,137 @@ def search_span(rx: re.Pattern, text: str, lowered: str | None = None) -> tuple[
     fast = folded(rx) if text.isascii() else None
     m = fast.search(text.lower() if lowered is None else lowered) if fast else rx.search(text)
     return m.span() if m else None
+
+
+# Lower-cased twins, for IGNORECASE patterns with many alternatives over ASCII texts: the
+# engine tries every alternative at every position, and cannot rule one out by its first
+# character when case is ignored. The twin is the pattern's own parse tree with each literal
+# and class replaced by what it matches among lower-case ASCII characters, compiled without
+# IGNORECASE (alternatives that are groups of alternatives spliced into their parent, which
+# changes no order): on `text.lower()` of an ASCII text it finds the same matches, spans and
+# group spans, and skips a non-matching alternative at a character compare.
+_UNICODE_ONLY = re.IGNORECASE | re.UNICODE
+
+
+def _ascii_matched(state, items, flags: int) -> set[str]:
+    """Lower-case ASCII characters whose every case a class matches under IGNORECASE."""
+    one = re._compiler.compile(sre_parse.SubPattern(state, [(sre.IN, items)]), flags)
+    hits = {chr(c) for c in range(128) if one.fullmatch(chr(c))}
+    lower = {c.lower() for c in hits}
+    if any(c.upper() not in hits or c not in hits for c in lower if c.isalpha()):
+        raise _Unknown("a class that tells the cases apart")
+    return lower
+
+
+def _lower_char(state, op, av, flags: int) -> tuple:
+    """A literal, negated literal or class as its twin: what it matches among lower-case ASCII."""
+    chars = _ascii_matched(state, [(sre.LITERAL, av)] if op is not sre.IN else av, flags)
+    if not chars:  # a non-ASCII literal or class: no ASCII character, no case
+        return (op, av) if op is not sre.IN else (op, [(sre.LITERAL, 0x80)])
+    if len(chars) == 1 and op is not sre.IN:
+        return op, ord(chars.pop())
+    literals = [(sre.LITERAL, ord(c)) for c in sorted(chars)]
+    return sre.IN, [(sre.NEGATE, None), *literals] if op is sre.NOT_LITERAL else literals
+
+
+def _lower_items(state, seq, flags: int) -> list:
+    def sub(inner):
+        return sre_parse.SubPattern(state, _lower_items(state, inner, flags))
+
+    out = []
+    for op, av in seq:
+        if op in (sre.LITERAL, sre.NOT_LITERAL, sre.IN):
+            out.append(_lower_char(state, op, av, flags))
+        elif op is sre.BRANCH:
+            alternatives = []
+            for alternative in map(sub, av[1]):
+                if len(alternative) == 1 and alternative[0][0] is sre.BRANCH:
+                    alternatives.extend(alternative[0][1][1])  # (?:a|b) among alternatives: a|b
+                else:
+                    alternatives.append(alternative)
+            out.append((op, (None, alternatives)))
+        elif op is sre.SUBPATTERN:
+            if av[1] or av[2]:  # scoped flags
+                raise _Unknown(op)
+            out.append((op, (av[0], 0, 0, sub(av[3]))))
+        elif op in _REPEATS:
+            out.append((op, (av[0], av[1], sub(av[2]))))
+        elif op is sre.ATOMIC_GROUP:
+            out.append((op, sub(av)))
+        elif op in (sre.ASSERT, sre.ASSERT_NOT):
+            out.append((op, (av[0], sub(av[1]))))
+        elif op in (sre.AT, sre.ANY, sre.GROUPREF):
+            out.append((op, av))
+        else:  # a conditional, ...
+            raise _Unknown(op)
+    return out
+
+
+@functools.lru_cache(maxsize=256)
+def lowered(rx: re.Pattern) -> re.Pattern | None:
+    """The lower-cased twin of an IGNORECASE pattern (see above), or None when it cannot be
+    told (other flags than IGNORECASE, scoped flags, conditionals, a class that tells cases
+    apart)."""
+    if not isinstance(rx.pattern, str) or rx.flags & ~re.VERBOSE != _UNICODE_ONLY:
+        return None
+    tree = sre_parse.parse(rx.pattern, rx.flags)
+    if tree.state.flags & ~re.VERBOSE != _UNICODE_ONLY:
+        return None  # global inline flags
+    state = copy.copy(tree.state)
+    state.flags = re.UNICODE
+    try:
+        items = _lower_items(tree.state, tree, rx.flags)
+    except _Unknown:
+        return None
+    return re._compiler.compile(sre_parse.SubPattern(state, items), re.UNICODE)
+
+
+class _Read:
+    """A match of a lower-cased twin, its groups read from the original text."""
+
+    __slots__ = ("_m", "_text")
+
+    def __init__(self, m: re.Match, text: str):
+        self._m, self._text = m, text
+
+    def group(self, key: int | str = 0) -> str | None:
+        start, end = self._m.span(key)
+        return self._text[start:end] if start >= 0 else None
+
+    def span(self, key: int | str = 0) -> tuple[int, int]:
+        return self._m.span(key)
+
+    def start(self, key: int | str = 0) -> int:
+        return self._m.start(key)
+
+    def end(self, key: int | str = 0) -> int:
+        return self._m.end(key)
+
+
+# pattern id -> (pattern, twin): a compiled pattern hashes its whole code on every lookup
+_TWINS: dict[int, tuple[re.Pattern, re.Pattern | None]] = {}
+
+
+def _twin(rx: re.Pattern) -> re.Pattern | None:
+    known = _TWINS.get(id(rx))
+    if known is None or known[0] is not rx:
+        known = _TWINS[id(rx)] = (rx, lowered(rx))
+    return known[1]
+
+
+def search(rx: re.Pattern, text: str):
+    """`rx.search(text)`; an ASCII text is searched lower-cased by the twin when there is one
+    (the match reads its groups from `text`)."""
+    twin = _twin(rx) if text.isascii() else None
+    if twin is None:
+        return rx.search(text)
+    m = twin.search(text.lower())
+    return _Read(m, text) if m else None
+
+
+def finditer(rx: re.Pattern, text: str):
+    """`rx.finditer(text)`, an ASCII text searched lower-cased by the twin (as `search`)."""
+    twin = _twin(rx) if text.isascii() else None
+    if twin is None:
+        return rx.finditer(text)
+    return (_Read(m, text) for m in twin.finditer(text.lower()))
