@@ -95,7 +95,7 @@ def _scan_group(group: str, text: str) -> tuple[str, ...]:
     """One group's claims in one text, as written, in the order its patterns find them."""
     out = []
     for rx in _GROUPS[group]:
-        for m in fastre.finditer(rx, text):
+        for m in rx.finditer(text):
             value = re.sub(r"\s+", " ", m.group(0)).strip(" ,;")
             if value:
                 out.append(value)

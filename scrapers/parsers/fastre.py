@@ -101,16 +101,17 @@ def first_class(rx: re.Pattern) -> str | None:
 
 def guarded(rx: re.Pattern) -> re.Pattern:
     """`rx` behind a look-ahead on its possible first characters (same matches, groups and
-    spans), or `rx` itself when those cannot be told. Only IGNORECASE patterns are wrapped: the
-    engine already skips ahead by a case-sensitive pattern's first characters where it can."""
+    spans), as its case-sensitive twin (`unfolded`) where there is one. Only IGNORECASE patterns
+    are changed: the engine already skips ahead by a case-sensitive pattern's first characters
+    where it can."""
     if not rx.flags & re.IGNORECASE:
         return rx
     first = first_class(rx)
     if first is None:
-        return rx
+        return unfolded(rx)
     fast = re.compile(f"(?=[{first}])(?:{rx.pattern})", rx.flags)
     _ORIGINAL[fast] = rx
-    return fast
+    return unfolded(fast)
 
 
 _ORIGINAL: dict[re.Pattern, re.Pattern] = {}
@@ -185,45 +186,74 @@ def search_span(rx: re.Pattern, text: str, lowered: str | None = None) -> tuple[
     return m.span() if m else None
 
 
-# Lower-cased twins, for IGNORECASE patterns with many alternatives over ASCII texts: the
-# engine tries every alternative at every position, and cannot rule one out by its first
-# character when case is ignored. The twin is the pattern's own parse tree with each literal
-# and class replaced by what it matches among lower-case ASCII characters, compiled without
-# IGNORECASE (alternatives that are groups of alternatives spliced into their parent, which
-# changes no order): on `text.lower()` of an ASCII text it finds the same matches, spans and
-# group spans, and skips a non-matching alternative at a character compare.
-_UNICODE_ONLY = re.IGNORECASE | re.UNICODE
+# Case-sensitive twins, for IGNORECASE patterns with many alternatives: the engine skips a
+# non-matching alternative at one character compare only when case matters. The twin is the
+# pattern's own parse tree with every cased literal and every class replaced by the characters
+# it matches under IGNORECASE (as the engine folds them: "s" also "ſ", "k" also KELVIN SIGN, "i"
+# also "İ" and "ı"), compiled without IGNORECASE, groups of alternatives spliced into their
+# parent (which changes no order): the same matches, spans and groups on every text. A caseless
+# character matches the same either way, so only the characters that have a case are tried.
+_CASED_BELOW = 0x1F000  # no character at or above has a case (tests check the Unicode data)
 
 
-def _ascii_matched(state, items, flags: int) -> set[str]:
-    """Lower-case ASCII characters whose every case a class matches under IGNORECASE."""
-    one = re._compiler.compile(sre_parse.SubPattern(state, [(sre.IN, items)]), flags)
-    hits = {chr(c) for c in range(128) if one.fullmatch(chr(c))}
-    lower = {c.lower() for c in hits}
-    if any(c.upper() not in hits or c not in hits for c in lower if c.isalpha()):
-        raise _Unknown("a class that tells the cases apart")
-    return lower
+@functools.cache
+def _cased() -> dict[int, list[int]]:
+    """lower case -> every character whose lower case it is (itself included), for every
+    character that has a case."""
+    out: dict[int, list[int]] = {}
+    for c in range(_CASED_BELOW):
+        if _sre.unicode_iscased(c):
+            out.setdefault(_sre.unicode_tolower(c), []).append(c)
+    return out
 
 
-def _lower_char(state, op, av, flags: int) -> tuple:
-    """A literal, negated literal or class as its twin: what it matches among lower-case ASCII."""
-    chars = _ascii_matched(state, [(sre.LITERAL, av)] if op is not sre.IN else av, flags)
-    if not chars:  # a non-ASCII literal or class: no ASCII character, no case
-        return (op, av) if op is not sre.IN else (op, [(sre.LITERAL, 0x80)])
-    if len(chars) == 1 and op is not sre.IN:
-        return op, ord(chars.pop())
-    literals = [(sre.LITERAL, ord(c)) for c in sorted(chars)]
-    return sre.IN, [(sre.NEGATE, None), *literals] if op is sre.NOT_LITERAL else literals
+def _literal_matches(code: int) -> list[int]:
+    """Every character a cased literal matches under IGNORECASE: those whose lower case is the
+    literal's lower case or one of its extra cases (re._casefix)."""
+    lower = _sre.unicode_tolower(code)
+    return sorted({c for low in (lower, *_EXTRA_CASES.get(lower, ())) for c in _cased()[low]})
 
 
-def _lower_items(state, seq, flags: int) -> list:
+@functools.cache
+def _cased_text() -> str:
+    return "".join(chr(c) for cs in _cased().values() for c in cs)
+
+
+@functools.lru_cache(maxsize=1024)
+def _class_matches(items: tuple, flags: int) -> tuple[int, ...]:
+    """The cased characters a class (without negation) matches under IGNORECASE and not as
+    written (those it adds to the class)."""
+    found = []
+    for case_flags in (flags, flags & ~re.IGNORECASE):
+        state = sre_parse.State()
+        state.flags = case_flags
+        one = re._compiler.compile(sre_parse.SubPattern(state, [(sre.IN, list(items))]),
+                                   case_flags)
+        found.append(set(one.findall(_cased_text())))
+    return tuple(sorted(map(ord, found[0] - found[1])))
+
+
+def _unfold_char(state, op, av, flags: int) -> tuple:
+    if op is not sre.IN:
+        if not _sre.unicode_iscased(av):
+            return op, av  # a caseless literal matches the same either way
+        items = [(sre.LITERAL, c) for c in _literal_matches(av)]
+        return (sre.IN, items) if op is sre.LITERAL else (sre.IN, [(sre.NEGATE, None), *items])
+    negate = bool(av) and av[0][0] is sre.NEGATE
+    positive = av[1:] if negate else av
+    extra = _class_matches(tuple(positive), flags)
+    items = [*positive, *((sre.LITERAL, c) for c in extra)]
+    return sre.IN, [(sre.NEGATE, None), *items] if negate else items
+
+
+def _unfold_items(state, seq, flags: int) -> list:
     def sub(inner):
-        return sre_parse.SubPattern(state, _lower_items(state, inner, flags))
+        return sre_parse.SubPattern(state, _unfold_items(state, inner, flags))
 
     out = []
     for op, av in seq:
         if op in (sre.LITERAL, sre.NOT_LITERAL, sre.IN):
-            out.append(_lower_char(state, op, av, flags))
+            out.append(_unfold_char(state, op, av, flags))
         elif op is sre.BRANCH:
             alternatives = []
             for alternative in map(sub, av[1]):
@@ -242,78 +272,28 @@ def _lower_items(state, seq, flags: int) -> list:
             out.append((op, sub(av)))
         elif op in (sre.ASSERT, sre.ASSERT_NOT):
             out.append((op, (av[0], sub(av[1]))))
-        elif op in (sre.AT, sre.ANY, sre.GROUPREF):
+        elif op in (sre.AT, sre.ANY):
             out.append((op, av))
-        else:  # a conditional, ...
+        else:  # a back-reference (compared ignoring case), a conditional, ...
             raise _Unknown(op)
     return out
 
 
-@functools.lru_cache(maxsize=256)
-def lowered(rx: re.Pattern) -> re.Pattern | None:
-    """The lower-cased twin of an IGNORECASE pattern (see above), or None when it cannot be
-    told (other flags than IGNORECASE, scoped flags, conditionals, a class that tells cases
-    apart)."""
-    if not isinstance(rx.pattern, str) or rx.flags & ~re.VERBOSE != _UNICODE_ONLY:
-        return None
+def unfolded(rx: re.Pattern) -> re.Pattern:
+    """The case-sensitive twin of an IGNORECASE pattern (see above), or `rx` itself when it
+    cannot be told (other flags than IGNORECASE, scoped flags, back-references). The twin has
+    no source text (`.pattern` is None): build other patterns from `original(twin)`."""
+    if not isinstance(rx.pattern, str) or rx.flags & ~re.VERBOSE != re.IGNORECASE | re.UNICODE:
+        return rx
     tree = sre_parse.parse(rx.pattern, rx.flags)
-    if tree.state.flags & ~re.VERBOSE != _UNICODE_ONLY:
-        return None  # global inline flags
+    if tree.state.flags != rx.flags:
+        return rx  # global inline flags
     state = copy.copy(tree.state)
     state.flags = re.UNICODE
     try:
-        items = _lower_items(tree.state, tree, rx.flags)
+        items = _unfold_items(tree.state, tree, rx.flags)
     except _Unknown:
-        return None
-    return re._compiler.compile(sre_parse.SubPattern(state, items), re.UNICODE)
-
-
-class _Read:
-    """A match of a lower-cased twin, its groups read from the original text."""
-
-    __slots__ = ("_m", "_text")
-
-    def __init__(self, m: re.Match, text: str):
-        self._m, self._text = m, text
-
-    def group(self, key: int | str = 0) -> str | None:
-        start, end = self._m.span(key)
-        return self._text[start:end] if start >= 0 else None
-
-    def span(self, key: int | str = 0) -> tuple[int, int]:
-        return self._m.span(key)
-
-    def start(self, key: int | str = 0) -> int:
-        return self._m.start(key)
-
-    def end(self, key: int | str = 0) -> int:
-        return self._m.end(key)
-
-
-# pattern id -> (pattern, twin): a compiled pattern hashes its whole code on every lookup
-_TWINS: dict[int, tuple[re.Pattern, re.Pattern | None]] = {}
-
-
-def _twin(rx: re.Pattern) -> re.Pattern | None:
-    known = _TWINS.get(id(rx))
-    if known is None or known[0] is not rx:
-        known = _TWINS[id(rx)] = (rx, lowered(rx))
-    return known[1]
-
-
-def search(rx: re.Pattern, text: str):
-    """`rx.search(text)`; an ASCII text is searched lower-cased by the twin when there is one
-    (the match reads its groups from `text`)."""
-    twin = _twin(rx) if text.isascii() else None
-    if twin is None:
-        return rx.search(text)
-    m = twin.search(text.lower())
-    return _Read(m, text) if m else None
-
-
-def finditer(rx: re.Pattern, text: str):
-    """`rx.finditer(text)`, an ASCII text searched lower-cased by the twin (as `search`)."""
-    twin = _twin(rx) if text.isascii() else None
-    if twin is None:
-        return rx.finditer(text)
-    return (_Read(m, text) for m in twin.finditer(text.lower()))
+        return rx
+    twin = re._compiler.compile(sre_parse.SubPattern(state, items), re.UNICODE)
+    _ORIGINAL[twin] = _ORIGINAL.get(rx, rx)
+    return twin

@@ -82,11 +82,11 @@ def amounts(text: str | None) -> list[Money]:
 
 @functools.lru_cache(maxsize=65536)  # the same price texts recur across a long result list
 def _amounts(text: str) -> tuple[Money, ...]:
-    if not _DIGIT.search(text) or not fastre.search(_ANY_CURRENCY, text):
+    if not _DIGIT.search(text) or not _ANY_CURRENCY.search(text):
         return ()  # most lines of a page: no figure or no currency at all
     text = _UNIT_REFERENCE.sub(" ", text)
     out = []
-    for m in fastre.finditer(MONEY, text):
+    for m in MONEY.finditer(text):
         code = _currency(m.group("c1") or m.group("c2") or "")
         first = number(m.group("n1") or m.group("n3") or "")
         upper = m.group("n2") or m.group("n4")
