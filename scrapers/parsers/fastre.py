@@ -7,7 +7,8 @@ puts a one-character look-ahead in front of a pattern: the class of every charac
 start with, read from the pattern's own parse tree. The look-ahead is one check per position and
 changes nothing a search finds (a match at a position needs its first character in that class);
 a pattern whose first character cannot be told (it may match the empty string, starts with a
-back-reference, an any-character dot or a negated class) is returned unchanged.
+back-reference, an any-character dot or a negated class) gets no look-ahead. Either way the
+result is then compiled as its case-sensitive twin where there is one (`unfolded`, below).
 """
 
 from __future__ import annotations
