@@ -19,6 +19,11 @@ Measured (first parse of 20,000 cards, 2 cores shared with other jobs, load aver
   (load 9-12): main 43.6 s wall, 15.49 s CPU, 1,291 cards per CPU-second; s2-speed 35.6 s wall,
   11.12 s CPU, 1,798 cards per CPU-second (warm repeat: 9.60 s CPU, 2,084 per CPU-second).
   The target (within 5 s, about 4,000 cards per CPU-second) is not met.
+- 2026-12-07 (evening), with case-sensitive twins of the IGNORECASE word lists (fastre.unfolded),
+  the page's JSON-LD read from the first parse, microdata markers searched only where their
+  letters stand, follow links decided once per href; three rounds back to back with main
+  908eca5, load 7.8-10.5: main 11.7/12.5/12.9 s CPU (about 1,620 cards per CPU-second),
+  s3-cards 10.7/10.2/9.9 s CPU (about 1,950 per CPU-second). The target is still not met.
 """
 
 from __future__ import annotations

@@ -1,6 +1,8 @@
 """The generic extractor's pieces as tables: prices, purities, pack sizes, labels in eight
 languages, company names and phones, block pages."""
 
+import re
+
 import pytest
 
 from scrapers.parsers import challenge, company, fields, offers, regions, vocab
@@ -115,3 +117,16 @@ def test_company_name_by_agreement_and_marketplace_seller():
 def test_block_pages(html, status, headers, who):
     reason = challenge.reason(html, status, headers)
     assert (reason is None) if who is None else (who in reason)
+
+
+@pytest.mark.parametrize("label", [
+    "", " CAS No.: ", "..", ". abc", "* Purity ·", "Price (incl. VAT):", "—Pack—\n", "abc.\n",
+    "\u3000纯度：", "\xa0 Size \x85", "a  b\tc", "...", ":：-–—", " * ", "MOQ.. ", "x.y.",
+])
+def test_norm_label_strips_as_the_trim_pattern(label):
+    trim = re.compile(r"^[\s*•·:：\-–—]+|[\s*•·:：\-–—.]+$")  # the written rule
+    assert vocab.norm_label(label) == re.sub(r"\s+", " ", trim.sub("", label.lower()))
+
+
+def test_no_whitespace_past_the_strip_characters_range():
+    assert not any(chr(c).isspace() for c in range(0x3001, 0x110000))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from scrapers.parsers import claims, fastre, fields, generic, offers
+from scrapers.parsers import cards, claims, fastre, fields, generic, offers, regions
 
 FIRST = [
     (r"\bsafe(?:ly)?\s+ship", re.I, "s"),
@@ -39,6 +39,11 @@ def test_case_sensitive_patterns_are_left_as_they_are():
 GUARDED = {
     "offers.MONEY": offers.MONEY, "offers._ANY_CURRENCY": offers._ANY_CURRENCY,
     "generic._MICRODATA": generic._MICRODATA, "generic._RDFA": generic._RDFA,
+    **{f"cards.{name}": getattr(cards, name) for name in (
+        "_NOT_PRODUCT", "_RAIL", "_COUNTER_TITLE", "_CALL_TO_ACTION", "_NET", "_GROSS", "_OLD",
+        "_NOT_ITEM", "_SHIPPING_NOTE", "_LIST_PRICE", "_DELIVERY_HEADER")},
+    **{f"regions.{name}": getattr(regions, name) for name in (
+        "_CHROME", "_RELATED", "_RELATED_HEADINGS", "_CHROME_BLOCK", "_SEGMENT")},
     **{f"claims.{group}[{i}]": rx for group, patterns in claims._GROUPS.items()
        for i, rx in enumerate(patterns)},
 }
@@ -120,3 +125,55 @@ def test_search_span_reads_non_ascii_texts_with_the_pattern_itself():
     rx = re.compile(r"safe", re.I)
     assert fastre.search_span(rx, "\u017fafe delivery") == (0, 4)  # LONG S: no lower-casing
     assert fastre.search_span(rx, "SAFE delivery") == (0, 4)
+
+
+# Case-sensitive twins (`unfolded`): every guarded pattern above is one where it can be told.
+@pytest.mark.parametrize(("pattern", "flags", "twinned"), [
+    (r"US\s?\$|usd|[¥￥]", re.I, True),
+    (r"(?:a|b)|(?:c|(?:d|e))x", re.I, True),  # groups of alternatives spliced: same order
+    ("\u017fafe|\u212aelvin|\u0131tem", re.I, True),
+    (r"[^A-Z]x|[A-Za-z]{2}(?<=a[bc])", re.I, True),
+    (r"(\w)\1", re.I, False),  # a back-reference compares ignoring case
+    (r"abc", 0, False),  # not IGNORECASE: nothing to gain
+    (r"(?-i:a)b", re.I, False),  # scoped flags
+    (r"(a)?(?(1)b|c)", re.I, False),  # a conditional
+    (r"abc", re.I | re.A, False),
+])
+def test_unfolded_twin_where_it_can_be_told(pattern, flags, twinned):
+    rx = re.compile(pattern, flags)
+    twin = fastre.unfolded(rx)
+    assert (twin is not rx) is twinned
+    assert not twinned or not twin.flags & re.I
+
+
+CASE_CORNERS = [
+    "\u017fafe delivery to USA", "ſAFE ſhipping", "\u212aelvin", "KELVIN", "İtem ıtem ITEM item",
+    "US $12.50 - US$ 14 / KG", "Door-To-Door, SAFE DELIVERY to USA and Canada", "EUR 9,00",
+    "Ships via Western Union or BTC", "Rs. 400 – 500", "HOW TO MAKE", "12 CHF", "ItemScope",
+    "ΣΑΣ σας", "ǅ ǆ Ǆ", "µ μ Μ", "ẞ ß", "Ω ω Ω", "Å å Å",
+]
+
+
+@pytest.mark.parametrize(("pattern", "text"), [
+    ("safe|kelvin|item", t) for t in CASE_CORNERS] + [
+    (r"[a-z]+|[^a-z]+", t) for t in CASE_CORNERS] + [
+    ("σας|ǆ|μ|ß|ω|å|[α-ω]+", t) for t in CASE_CORNERS])
+def test_unfolded_twin_folds_cases_as_the_engine_does(pattern, text):
+    rx = re.compile(pattern, re.I)
+    twin = fastre.unfolded(rx)
+    assert twin is not rx
+    assert [m.span() for m in twin.finditer(text)] == [m.span() for m in rx.finditer(text)]
+
+
+@pytest.mark.parametrize("name", sorted(GUARDED))
+def test_guarded_patterns_are_case_sensitive_twins_on_case_corners(name):
+    fast, slow = GUARDED[name], fastre.original(GUARDED[name])
+    for text in CASE_CORNERS:
+        got = [(m.span(), m.groups()) for m in fast.finditer(text)]
+        assert got == [(m.span(), m.groups()) for m in slow.finditer(text)], text
+
+
+def test_no_character_from_the_unscanned_planes_has_a_case():
+    import _sre
+
+    assert not any(_sre.unicode_iscased(c) for c in range(fastre._CASED_BELOW, 0x110000))

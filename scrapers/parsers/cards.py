@@ -15,8 +15,8 @@ from urllib.parse import parse_qsl, urljoin, urlsplit
 import lxml.etree
 
 from chem.cas import find_cas
+from scrapers.parsers import fastre, offers, regions, urls
 from scrapers.parsers import fields as f
-from scrapers.parsers import offers, regions, urls
 
 _NOT_PRODUCT = re.compile(
     r"(?:^|/)(?:cart|basket|checkout|wishlist|compare|login|account|register|my-account|"
@@ -459,3 +459,11 @@ def find_cards(block, base: str) -> list[dict]:
             if item["title"] and (link not in out or item["price_amount"] is not None):
                 out[link] = {**item, "url": url_of.get(link, link)}
     return list(out.values())
+
+
+# Behind a look-ahead on their first characters and without IGNORECASE (fastre.guarded): the
+# same matches, found faster on every card of a long list.
+(_NOT_PRODUCT, _RAIL, _COUNTER_TITLE, _CALL_TO_ACTION, _NET, _GROSS, _OLD, _NOT_ITEM,
+ _SHIPPING_NOTE, _LIST_PRICE, _DELIVERY_HEADER) = (fastre.guarded(rx) for rx in (
+    _NOT_PRODUCT, _RAIL, _COUNTER_TITLE, _CALL_TO_ACTION, _NET, _GROSS, _OLD, _NOT_ITEM,
+    _SHIPPING_NOTE, _LIST_PRICE, _DELIVERY_HEADER))

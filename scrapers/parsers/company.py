@@ -126,6 +126,16 @@ def _phone_like(candidate: str) -> bool:
                 and not digits.startswith("000"))
 
 
+_URL_IGNORED = str.maketrans("", "", "\t\r\n")  # characters urlsplit drops before it parses
+
+
+def _messenger_host(href: str) -> bool:
+    """False when `href`'s host cannot be a messenger's (wa.me, *.whatsapp.com, t.me,
+    telegram.me): a long list's other links skip the URL parse."""
+    key = href.translate(_URL_IGNORED).lower()  # urlsplit's hostname is a lowered substring
+    return any(name in key for name in ("wa.me", "whatsapp.com", "t.me", "telegram.me"))
+
+
 def contacts(root, block_text: str | None = None) -> dict:
     """Phones, e-mails, messaging handles and an address from the whole page."""
     shown = block_text if block_text is not None else regions.chrome_text(root)
@@ -150,7 +160,7 @@ def contacts(root, block_text: str | None = None) -> dict:
             handle = re.sub(r"\?.*$", "", href.split(":", 1)[1]).strip("/")
             if handle:
                 handles.setdefault(service, []).append(handle)
-        else:
+        elif _messenger_host(href):
             host = urlsplit(href).hostname or ""
             m = re.search(r"(?:wa\.me/|phone=)\+?(\d{7,15})", href)
             if host in ("wa.me", "api.whatsapp.com", "web.whatsapp.com") and m:

@@ -7,14 +7,17 @@ puts a one-character look-ahead in front of a pattern: the class of every charac
 start with, read from the pattern's own parse tree. The look-ahead is one check per position and
 changes nothing a search finds (a match at a position needs its first character in that class);
 a pattern whose first character cannot be told (it may match the empty string, starts with a
-back-reference, an any-character dot or a negated class) is returned unchanged.
+back-reference, an any-character dot or a negated class) gets no look-ahead. Either way the
+result is then compiled as its case-sensitive twin where there is one (`unfolded`, below).
 """
 
 from __future__ import annotations
 
 import _sre
+import copy
 import functools
 import re
+import re._compiler  # noqa: F401 (compiles the lower-cased twins from their parse trees)
 from re import _constants as sre  # the parse tree's opcodes (stable since Python 3.11)
 from re import _parser as sre_parse
 from re._casefix import _EXTRA_CASES
@@ -99,16 +102,17 @@ def first_class(rx: re.Pattern) -> str | None:
 
 def guarded(rx: re.Pattern) -> re.Pattern:
     """`rx` behind a look-ahead on its possible first characters (same matches, groups and
-    spans), or `rx` itself when those cannot be told. Only IGNORECASE patterns are wrapped: the
-    engine already skips ahead by a case-sensitive pattern's first characters where it can."""
+    spans), as its case-sensitive twin (`unfolded`) where there is one. Only IGNORECASE patterns
+    are changed: the engine already skips ahead by a case-sensitive pattern's first characters
+    where it can."""
     if not rx.flags & re.IGNORECASE:
         return rx
     first = first_class(rx)
     if first is None:
-        return rx
+        return unfolded(rx)
     fast = re.compile(f"(?=[{first}])(?:{rx.pattern})", rx.flags)
     _ORIGINAL[fast] = rx
-    return fast
+    return unfolded(fast)
 
 
 _ORIGINAL: dict[re.Pattern, re.Pattern] = {}
@@ -181,3 +185,116 @@ def search_span(rx: re.Pattern, text: str, lowered: str | None = None) -> tuple[
     fast = folded(rx) if text.isascii() else None
     m = fast.search(text.lower() if lowered is None else lowered) if fast else rx.search(text)
     return m.span() if m else None
+
+
+# Case-sensitive twins, for IGNORECASE patterns with many alternatives: the engine skips a
+# non-matching alternative at one character compare only when case matters. The twin is the
+# pattern's own parse tree with every cased literal and every class replaced by the characters
+# it matches under IGNORECASE (as the engine folds them: "s" also "ſ", "k" also KELVIN SIGN, "i"
+# also "İ" and "ı"), compiled without IGNORECASE, groups of alternatives spliced into their
+# parent (which changes no order): the same matches, spans and groups on every text. A caseless
+# character matches the same either way, so only the characters that have a case are tried.
+_CASED_BELOW = 0x1F000  # no character at or above has a case (tests check the Unicode data)
+
+
+@functools.cache
+def _cased() -> dict[int, list[int]]:
+    """lower case -> every character whose lower case it is (itself included), for every
+    character that has a case."""
+    out: dict[int, list[int]] = {}
+    for c in range(_CASED_BELOW):
+        if _sre.unicode_iscased(c):
+            out.setdefault(_sre.unicode_tolower(c), []).append(c)
+    return out
+
+
+def _literal_matches(code: int) -> list[int]:
+    """Every character a cased literal matches under IGNORECASE: those whose lower case is the
+    literal's lower case or one of its extra cases (re._casefix)."""
+    lower = _sre.unicode_tolower(code)
+    return sorted({c for low in (lower, *_EXTRA_CASES.get(lower, ())) for c in _cased()[low]})
+
+
+@functools.cache
+def _cased_text() -> str:
+    return "".join(chr(c) for cs in _cased().values() for c in cs)
+
+
+@functools.lru_cache(maxsize=1024)
+def _class_matches(items: tuple, flags: int) -> tuple[int, ...]:
+    """The cased characters a class (without negation) matches under IGNORECASE and not as
+    written (those it adds to the class)."""
+    found = []
+    for case_flags in (flags, flags & ~re.IGNORECASE):
+        state = sre_parse.State()
+        state.flags = case_flags
+        one = re._compiler.compile(sre_parse.SubPattern(state, [(sre.IN, list(items))]),
+                                   case_flags)
+        found.append(set(one.findall(_cased_text())))
+    return tuple(sorted(map(ord, found[0] - found[1])))
+
+
+def _unfold_char(state, op, av, flags: int) -> tuple:
+    if op is not sre.IN:
+        if not _sre.unicode_iscased(av):
+            return op, av  # a caseless literal matches the same either way
+        items = [(sre.LITERAL, c) for c in _literal_matches(av)]
+        return (sre.IN, items) if op is sre.LITERAL else (sre.IN, [(sre.NEGATE, None), *items])
+    negate = bool(av) and av[0][0] is sre.NEGATE
+    positive = av[1:] if negate else av
+    extra = _class_matches(tuple(positive), flags)
+    items = [*positive, *((sre.LITERAL, c) for c in extra)]
+    return sre.IN, [(sre.NEGATE, None), *items] if negate else items
+
+
+def _unfold_items(state, seq, flags: int) -> list:
+    def sub(inner):
+        return sre_parse.SubPattern(state, _unfold_items(state, inner, flags))
+
+    out = []
+    for op, av in seq:
+        if op in (sre.LITERAL, sre.NOT_LITERAL, sre.IN):
+            out.append(_unfold_char(state, op, av, flags))
+        elif op is sre.BRANCH:
+            alternatives = []
+            for alternative in map(sub, av[1]):
+                if len(alternative) == 1 and alternative[0][0] is sre.BRANCH:
+                    alternatives.extend(alternative[0][1][1])  # (?:a|b) among alternatives: a|b
+                else:
+                    alternatives.append(alternative)
+            out.append((op, (None, alternatives)))
+        elif op is sre.SUBPATTERN:
+            if av[1] or av[2]:  # scoped flags
+                raise _Unknown(op)
+            out.append((op, (av[0], 0, 0, sub(av[3]))))
+        elif op in _REPEATS:
+            out.append((op, (av[0], av[1], sub(av[2]))))
+        elif op is sre.ATOMIC_GROUP:
+            out.append((op, sub(av)))
+        elif op in (sre.ASSERT, sre.ASSERT_NOT):
+            out.append((op, (av[0], sub(av[1]))))
+        elif op in (sre.AT, sre.ANY):
+            out.append((op, av))
+        else:  # a back-reference (compared ignoring case), a conditional, ...
+            raise _Unknown(op)
+    return out
+
+
+def unfolded(rx: re.Pattern) -> re.Pattern:
+    """The case-sensitive twin of an IGNORECASE pattern (see above), or `rx` itself when it
+    cannot be told (other flags than IGNORECASE, scoped flags, back-references). The twin has
+    no source text (`.pattern` is None): build other patterns from `original(twin)`."""
+    if not isinstance(rx.pattern, str) or rx.flags & ~re.VERBOSE != re.IGNORECASE | re.UNICODE:
+        return rx
+    tree = sre_parse.parse(rx.pattern, rx.flags)
+    if tree.state.flags != rx.flags:
+        return rx  # global inline flags
+    state = copy.copy(tree.state)
+    state.flags = re.UNICODE
+    try:
+        items = _unfold_items(tree.state, tree, rx.flags)
+    except _Unknown:
+        return rx
+    twin = re._compiler.compile(sre_parse.SubPattern(state, items), re.UNICODE)
+    _ORIGINAL[twin] = _ORIGINAL.get(rx, rx)
+    return twin

@@ -32,12 +32,16 @@ _ESCAPED_WS = re.compile(r"(?<=[\s>])(?:\\[nrt])+|(?:\\[nrt])+(?=[\s<]|$)")
 
 def load(html: str | None) -> lxml.html.HtmlElement:
     """Parse `html` into an element tree without scripts, styles or comments (never raises)."""
+    given = html
     html = _NOT_XML.sub("\ufffd", html) if html else html
-    html = _ESCAPED_WS.sub("\n", html) if html and "\\n" in html else html
+    escaped = bool(html) and "\\n" in html
+    html = _ESCAPED_WS.sub("\n", html) if escaped else html
     try:
         root = lxml.html.fromstring(html or "<html></html>")
     except (lxml.etree.ParserError, ValueError):
         root = lxml.html.fromstring("<html></html>")
+    if given and not escaped:  # the tree `_jsonld_blocks` would parse again: read it now
+        _remember_jsonld(given, tuple(str(x) for x in _LD_JSON(root)))
     for el in _xp("//" + " | //".join(_INVISIBLE) + " | //comment()")(root):
         if el.getparent() is not None:
             el.drop_tree()
@@ -336,15 +340,29 @@ def unique(values) -> list[str]:
     return list(seen)
 
 
+_LD_JSON = lxml.etree.XPath("//script[contains(@type,'ld+json')]/text()")
+_LOADED_JSONLD: dict[str, tuple[str, ...]] = {}  # page -> its blocks, read by load() (last 4)
+
+
+def _remember_jsonld(html: str, blocks: tuple[str, ...]) -> None:
+    _LOADED_JSONLD.pop(html, None)
+    _LOADED_JSONLD[html] = blocks
+    while len(_LOADED_JSONLD) > 4:
+        del _LOADED_JSONLD[next(iter(_LOADED_JSONLD))]
+
+
 @functools.lru_cache(maxsize=4)  # the products and the company of one page read it once
 def _jsonld_blocks(html: str | None) -> tuple[str, ...]:
-    """The texts of a page's `<script type="application/ld+json">` blocks."""
+    """The texts of a page's `<script type="application/ld+json">` blocks (taken from `load`
+    when it parsed the same page: a long page is not parsed twice)."""
+    if html and html in _LOADED_JSONLD:
+        return _LOADED_JSONLD[html]
     html = _NOT_XML.sub("\ufffd", html) if html else html
     try:
         root = lxml.html.fromstring(html or "<html></html>")
     except (lxml.etree.ParserError, ValueError):
         return ()
-    return tuple(str(x) for x in root.xpath("//script[contains(@type,'ld+json')]/text()"))
+    return tuple(str(x) for x in _LD_JSON(root))
 
 
 def jsonld(html: str | None) -> list[dict]:

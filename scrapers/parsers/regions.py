@@ -15,8 +15,8 @@ import functools
 import re
 from urllib.parse import urlsplit
 
+from scrapers.parsers import fastre, vocab
 from scrapers.parsers import fields as f
-from scrapers.parsers import vocab
 
 _CHROME = re.compile(
     r"(?:^|[\s_-])(?:header|footer|navbar|nav|menu|megamenu|sidebar|breadcrumbs?|cookie|"
@@ -215,3 +215,9 @@ def pick(found: list[tuple[str, str, str]], field: str, check=None) -> str | Non
         if name == field and (check is None or check(value)):
             return value
     return None
+
+
+# Behind a look-ahead on their first characters and without IGNORECASE (fastre.guarded): the
+# same matches, found faster on every element and line of a long page.
+_CHROME, _RELATED, _RELATED_HEADINGS, _CHROME_BLOCK, _SEGMENT = (fastre.guarded(rx) for rx in (
+    _CHROME, _RELATED, _RELATED_HEADINGS, _CHROME_BLOCK, _SEGMENT))

@@ -21,6 +21,10 @@ _PAGING = {"page", "p", "pg", "start", "offset", "spage", "pagenum", "page_no"}
 _TRACKING = re.compile(r"^(?:utm_\w+|gclid|fbclid|msclkid|yclid|mc_\w+|_ga|_gl|ref|ref_src|"
                        r"spm|scm|acc|cpn|tgt|net|dev|gid|kwd|from|source|trk|tracking\w*|"
                        r"affiliate|aff\w*|variant)$", re.I)
+# Lower-cased names dropped, for each (paging, search) choice: built once, not on every call.
+_DROP = {(paging, search): frozenset(d.lower() for d in _SESSION | _SORT | (
+    set() if search else _SEARCH) | (set() if paging else _PAGING))
+    for paging in (False, True) for search in (False, True)}
 
 
 def _netloc(parts) -> str:
@@ -44,8 +48,8 @@ def canonical(url: str, paging: bool = False, search: bool = False) -> str:
         trailing = path.endswith("/")
         path = posixpath.normpath(path) + ("/" if trailing else "")
         path = path.replace(";jsessionid=", ";").split(";")[0]
-    drop = _SESSION | _SORT | (set() if search else _SEARCH) | (set() if paging else _PAGING)
+    drop = _DROP[bool(paging), bool(search)]
     query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-             if k.lower() not in {d.lower() for d in drop} and not _TRACKING.match(k)]
+             if k.lower() not in drop and not _TRACKING.match(k)]
     return urlunsplit((parts.scheme.lower() or "https", netloc, path,
                        urlencode(sorted(query)), ""))

@@ -81,15 +81,22 @@ def parse_page(url: str, html: str) -> Page:
     company = _company(url, html, root, vid)
     if company:
         page.vendors.append(company)
+    page.follow = [Follow(link, "page") for link in _same_site_links(url, root)]
+    return page
+
+
+def _same_site_links(url: str, root) -> list[str]:
+    """Links to other pages of the same site, in page order, each once (fragments cut)."""
     host = urlsplit(url).hostname
-    seen: set[str] = set()
+    decided: dict = {}  # href -> link or None: a long list repeats each card's hrefs
+    out: dict[str, None] = {}
     # iter(), not XPath: an attribute predicate over a long list's 40,000 links costs seconds
     for href in (a.get("href") for a in root.iter("a")):
-        link = f.absolute(url, href) if href is not None else None
-        if not link or urlsplit(link).hostname != host or _SKIP_LINK.search(link):
-            continue
-        link = link.split("#")[0]
-        if link not in seen and link != url:
-            seen.add(link)
-            page.follow.append(Follow(link, "page"))
-    return page
+        if href not in decided:
+            link = f.absolute(url, href) if href is not None else None
+            decided[href] = None if not link or urlsplit(link).hostname != host or \
+                _SKIP_LINK.search(link) else link.split("#")[0]
+        link = decided[href]
+        if link is not None and link != url:
+            out.setdefault(link, None)
+    return list(out)

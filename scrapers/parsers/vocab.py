@@ -85,9 +85,16 @@ for _term, _field in _BY_LENGTH:
     _BY_PREFIX.setdefault(_term[:3], []).append((_term, _field))
 
 
+# _TRIM as str.strip characters (a long list reads a label on every line): what `\s` matches (no
+# whitespace character lies past U+3000; tests check) and the marks around labels.
+_WHITESPACE = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
+_LEADING, _TRAILING = _WHITESPACE + "*•·:：-–—", _WHITESPACE + "*•·:：-–—."
+_SPACES = re.compile(r"\s+")
+
+
 def norm_label(label: str | None) -> str:
     """A label as the table keys it: lower case, no trailing colon, dot, star or bullet."""
-    return re.sub(r"\s+", " ", _TRIM.sub("", (label or "").lower()))
+    return _SPACES.sub(" ", (label or "").lower().lstrip(_LEADING).rstrip(_TRAILING))
 
 
 @functools.lru_cache(maxsize=16384)  # labels repeat on every card of a long list
