@@ -12,7 +12,6 @@ Stages, each in its own module and testable alone:
 
 from __future__ import annotations
 
-import gc
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -117,13 +116,6 @@ class Matcher:
         self._structure_hits = lru_cache(maxsize=STRUCTURE_CACHE)(self.structures.hits)
         # (a function of the dictionary, not a bound method: no reference cycle through self)
         self._known = lru_cache(maxsize=STRUCTURE_CACHE)(partial(_known_record, self.dictionary))
-        # The indexes live as long as the process: move them (and everything else alive now)
-        # out of the cyclic garbage collector's reach, so its full passes stop walking them
-        # (about a tenth of matching time on distinct listings) and forked workers do not copy
-        # their pages when it would touch them. Reference counting still frees what is dropped:
-        # a matcher holds no reference cycle (see `_known`), so a discarded one is freed.
-        gc.collect()  # garbage of the build (cycles among temporaries) first, not frozen with it
-        gc.freeze()
 
     # ------------------------------------------------------------------ public API
     def match_listing(self, listing: dict) -> Result:

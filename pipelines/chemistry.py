@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import ctypes
 import functools
-import gc
 import logging
 import multiprocessing
 import os
@@ -28,12 +27,12 @@ from twisted.internet.defer import Deferred, DeferredList, succeed
 
 from chem.caches import env_size
 from pipelines.catalog.records import chem_input, chem_key
+from pipelines.heap import freeze_heap
 
 log = logging.getLogger(__name__)
 
 
 _WORKER_MATCHER = None  # a worker process's matcher (inherited through the fork)
-GC_YOUNG = 7000  # container allocations between young collections, once the matcher is built
 
 
 @functools.cache
@@ -46,23 +45,8 @@ def shared_matcher():
 
     matcher = Matcher(use_opsin=False)
     matcher.use_opsin = True
-    _freeze_heap()
+    freeze_heap()
     return matcher
-
-
-def _freeze_heap() -> None:
-    """Take every object alive now (the matcher's indexes, the loaded modules) out of the cyclic
-    garbage collector's walks: they live as long as the process, and each older-generation
-    collection walked all of them again. In a crawl that was a tenth of the reactor's CPU
-    (bench_crawl: 1.6 of 11 CPU-seconds in the collector, 0.6 after). Garbage already made is
-    collected first; forked chemistry workers inherit the frozen objects (fewer pages copied).
-
-    The youngest generation is then collected every `GC_YOUNG` container allocations instead of
-    CPython's 700: a crawl or an ingest makes many short-lived objects per item, and the 600
-    young collections of a 1,500-page crawl cost 0.55 CPU-seconds, 40 larger ones 0.2."""
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(GC_YOUNG, 10, 10)
 
 
 def _init_worker(matcher, parent: int) -> None:

@@ -31,11 +31,13 @@ def rescan(db_path: str, data_dir: str | None) -> None:
     from chem.knowledge import default_knowledge
     from chem.matcher import Matcher
     from pipelines.chemistry import Chemistry
+    from pipelines.heap import freeze_heap
     from pipelines.ingest.rescan import rescan as run_rescan
 
     db = _open_existing(db_path)
     t0 = time.perf_counter()
     matcher = Matcher(knowledge=default_knowledge(data_dir))
+    freeze_heap()
     with stopping():
         r = run_rescan(db, Chemistry(matcher))
     if r["status"] == "interrupted":

@@ -82,8 +82,11 @@ def run_jsonl(stream: BinaryIO, out: TextIO, with_substances: bool = False, work
     the crawl and `ingest` use (output keeps the input order)."""
     from chem.matcher import Matcher
     from pipelines.chemistry import start_workers
+    from pipelines.heap import freeze_heap
 
-    matcher = matcher or Matcher()
+    if matcher is None:
+        matcher = Matcher()
+        freeze_heap()
     pool = start_workers(matcher, workers) if workers > 1 else None
     interruptible()  # the matcher's native set-up may have made SIGINT restart reads
     counts = [0, 0, 0]  # listings read, lines not read, listings repaired or not matched
@@ -145,7 +148,10 @@ def match(source: str | None, text: str | None, substances: bool, workers: int,
 
     if text is not None and source is not None:
         raise click.UsageError("give either SOURCE or --text, not both")
+    from pipelines.heap import freeze_heap
+
     matcher = Matcher(knowledge=default_knowledge(data_dir))
+    freeze_heap()  # the indexes live as long as the process: out of the collector's walks
     if text is not None:
         print_table(text, matcher)
         return

@@ -74,8 +74,8 @@ def test_ringless_shortcut_changes_no_hit(matcher: Matcher) -> None:
 
 
 def test_a_dropped_matcher_is_freed() -> None:
-    """Matcher() freezes the heap (gc.freeze): a matcher in a reference cycle would then never
-    be freed. Reference counting alone must free it."""
+    """`match` freezes the heap once its matcher is built (gc.freeze): a matcher in a
+    reference cycle would then never be freed. Reference counting alone must free it."""
     m = Matcher(use_opsin=False)
     m.match_many([{"id": "1", "title": "4-piperidone 99%", "smiles": "CCO"}])
     refs = [weakref.ref(x) for x in (m, m.names, m.structures, m.scanner)]
