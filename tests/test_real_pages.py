@@ -24,7 +24,12 @@ KNOWN_MISSES = {("onyxmet/product-1332.html", "1,2-Naphthoquinone-4-sulfonic aci
                 ("eduscho/massivholz-waschmaschinenregal.html", "vendor name")}
 # Pages read wrongly as a whole, left open after first contact (see the corpus README): a
 # marketplace page without schema.org data whose price ('294 元' in a plain cell) is not read.
-OPEN_PAGES = {"pcstore-tw/goose-floss-250g.html"}
+OPEN_PAGES = {"pcstore-tw/goose-floss-250g.html",
+              # third batch of unseen shops, as scored at first contact (fixes under way)
+              "tmon/bigsize-bra-set.html", "eklinika/ortopedski-ulosci-s-plus.html",
+              "3suisses/housse-de-chaise-tertio.html", "currys-ie/retrak-selfie-stick.html",
+              "ebay-uk/pony-cart-harness.html", "gomaji/dominos-pizza-coupon.html",
+              "laendleanzeiger/lattenrostbausatz-calypso.html", "argos/tp-link-tapo-c200.html"}
 
 
 def test_corpus_is_real_pages_from_many_sites_with_provenance():
@@ -51,7 +56,9 @@ def test_open_pages_are_still_misread():
     """An open page that starts to read right is moved out of OPEN_PAGES (and its fix noted)."""
     for file in OPEN_PAGES:
         label = next(x for x in LABELS if x["file"] == file)
-        assert any(not ok for *_, ok in compare(label, parse(label)))
+        items = parse(label)
+        spurious = len([i for i in items if i.get("type") == "listing"]) - len(label["listings"])
+        assert spurious > 0 or any(not ok for *_, ok in compare(label, items))
 
 
 def test_known_misses_are_still_labelled():
