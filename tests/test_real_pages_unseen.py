@@ -2,6 +2,7 @@
 2026-12-07 from the Zyte product-extraction benchmark), each asserted on a real page of another
 site than the one that showed it, and on the one that showed it."""
 
+import lxml.html
 import pytest
 from realpages import REAL, labels, parse
 from scrapy.http import HtmlResponse
@@ -134,3 +135,39 @@ def test_popup_contents_are_not_product_cards():
     '294 元' is not read yet)."""
     listings, vendor = _page("pcstore-tw/goose-floss-250g.html")
     assert listings == [] and vendor["name"] == "PChome商店街"
+
+
+def _visible_text(file: str) -> str:
+    root = lxml.html.fromstring((REAL / file).read_bytes())
+    for el in root.xpath("//script|//style"):
+        el.drop_tree()
+    return root.text_content()
+
+
+@pytest.mark.parametrize("file, phones, not_phones", [
+    # the whole visible text of pages of other sites than the ones that showed the pattern
+    # (eMAG's 'Cod produs' EAN and 'CUI', OTTO's 'Artikel-Nr.' and review dates, Leroy Merlin's
+    # 'Nr ref.', Almedina's ISBN, date and postal code, Alibaba's 浙B2- licence)
+    ("tmon/bigsize-bra-set.html", {"1544-6240", "1644-0552", "1644-0230"},
+     ("211-88-41856", "02403", "02-006-00043")),  # 사업자등록번호, 통신판매업신고, 등록번호
+    ("laendleanzeiger/lattenrostbausatz-calypso.html", {"+43 5572 23900"},
+     ("200532255", "30.11.2020")),  # 'Anzeige: 200532255 Datum: 30.11.2020'
+    ("mobly/cama-box-queen-manhattan.html", {"11)4961-1800"}, ("04730-090", "0004-90")),
+    ("ebay-uk/pony-cart-harness.html", set(), ("143863282131",)),  # 'eBay item number:'
+    ("argos/tp-link-tapo-c200.html", set(), ("4.757894736842105",)),  # an average rating
+    ("3suisses/housse-de-chaise-tertio.html", {"0892 691 500", "01 76 36 31 06"},
+     ("04/12/2020", "21/10/2016")),
+])
+def test_dates_identifiers_and_register_numbers_are_never_phones(file, phones, not_phones):
+    found = f.phones(_visible_text(file))
+    assert phones <= set(found), found
+    assert not any(bad in p for p in found for bad in not_phones), found
+
+
+def test_product_codes_barcodes_and_dates_in_the_chrome_are_not_the_vendors_phones():
+    """The pages that showed it: eMAG's EAN as 'Cod produs' and its company's 'CUI', OTTO's
+    article number and the dates of its reviews and offers."""
+    assert _page("emag/whiskey-jack-daniels-single-barrel.html")[1]["phones"] == []
+    assert _page("otto/kaercher-k3-full-control.html")[1]["phones"] == ["040 - 3603 3603"]
+    assert _page("almedina/the-one-device.html")[1]["phones"] == ["239 436 266"]
+    assert "82514129" not in str(_page("leroymerlin-pl/zestaw-podtynkowy-wc-serel-grohe.html")[1])
