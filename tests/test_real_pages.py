@@ -21,15 +21,21 @@ KNOWN_MISSES = {("onyxmet/product-1332.html", "1,2-Naphthoquinone-4-sulfonic aci
                 ("strumentimusicali/korg-sv-2-73.html", "vendor name"),
                 ("stockcenter-ar/botines-puma-future.html", "vendor name"),
                 # 'online bestellen bei Tchibo' names the shop only inside a title sentence
-                ("eduscho/massivholz-waschmaschinenregal.html", "vendor name")}
+                ("eduscho/massivholz-waschmaschinenregal.html", "vendor name"),
+                # phones shown only inside the content (a delivery-help text, a deal's terms),
+                # where phones are not read; GOMAJI's option prices (two and five coupons) are
+                # not read as the range; 'Laendleanzeiger.at' (title) for 'Ländleanzeiger'
+                ("currys-ie/retrak-selfie-stick.html", "vendor phone"),
+                ("gomaji/dominos-pizza-coupon.html", "vendor phone"),
+                ("gomaji/dominos-pizza-coupon.html",
+                 "達美樂披薩DOMINO'S PIZZA(全台多分店): price_max"),
+                ("laendleanzeiger/lattenrostbausatz-calypso.html", "vendor name")}
 # Pages read wrongly as a whole, left open after first contact (see the corpus README): a
 # marketplace page without schema.org data whose price ('294 元' in a plain cell) is not read.
 OPEN_PAGES = {"pcstore-tw/goose-floss-250g.html",
-              # third batch of unseen shops, as scored at first contact (fixes under way)
-              "tmon/bigsize-bra-set.html", "eklinika/ortopedski-ulosci-s-plus.html",
-              "3suisses/housse-de-chaise-tertio.html", "currys-ie/retrak-selfie-stick.html",
-              "ebay-uk/pony-cart-harness.html", "gomaji/dominos-pizza-coupon.html",
-              "laendleanzeiger/lattenrostbausatz-calypso.html", "argos/tp-link-tapo-c200.html"}
+              # third batch of unseen shops, still misread after its fixes (see the README):
+              # TMON's deal titled only outside an h1, among 36 other deals' cards
+              "tmon/bigsize-bra-set.html"}
 
 
 def test_corpus_is_real_pages_from_many_sites_with_provenance():

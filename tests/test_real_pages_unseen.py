@@ -8,7 +8,7 @@ from realpages import REAL, labels, parse
 from scrapy.http import HtmlResponse
 
 from scrapers.parsers import fields as f
-from scrapers.parsers import offers, regions
+from scrapers.parsers import generic, offers, regions
 
 LABELS = {x["file"]: x for x in labels()}
 
@@ -61,6 +61,9 @@ def test_related_section_titled_by_a_short_element_in_russian_is_not_content():
     ("173.34 Lei", 173.34, "RON"), ("44 890 тг.", 44890.0, "KZT"), ("1,679 ₪", 1679.0, "ILS"),
     ("NT$1,299", 1299.0, "TWD"), ("30,000원", 30000.0, "KRW"), ("352,00 ₴", 352.0, "UAH"),
     ("12,50 лв.", 12.5, "BGN"), ("₺199,90", 199.9, "TRY"), ("$24.99", 24.99, "USD"),
+    # eKlinika's kuna showed it; the others are the same pattern (a local sign or abbreviation)
+    ("-50% 270,00 Kn 540,00 Kn", 270.0, "HRK"), ("99 ر.س", 99.0, "SAR"), ("AED 45", 45.0, "AED"),
+    ("฿1,290", 1290.0, "THB"), ("₱499", 499.0, "PHP"), ("2 990 Ft", 2990.0, "HUF"),
 ])
 def test_currency_symbols_of_more_countries(text, low, currency):
     assert offers.amounts(text)[0].low == low and offers.amounts(text)[0].currency == currency
@@ -171,3 +174,47 @@ def test_product_codes_barcodes_and_dates_in_the_chrome_are_not_the_vendors_phon
     assert _page("otto/kaercher-k3-full-control.html")[1]["phones"] == ["040 - 3603 3603"]
     assert _page("almedina/the-one-device.html")[1]["phones"] == ["239 436 266"]
     assert "82514129" not in str(_page("leroymerlin-pl/zestaw-podtynkowy-wc-serel-grohe.html")[1])
+
+
+@pytest.mark.parametrize("file, title, price", [
+    # shown by Argos (its product and a rail of five cards, each marked up as a Product); 3
+    # SUISSES marks up its product and 35 rail cards the same way
+    ("argos/tp-link-tapo-c200.html", "TP-Link Tapo C200 Pan/Tilt 1080P Wi-Fi Smart Indoor Camera",
+     34.99),
+    ("3suisses/housse-de-chaise-tertio.html", "Housse de chaise coton TERTIO", 36.99),
+])
+def test_the_product_named_as_the_heading_among_rail_products_is_the_pages_one(file, title, price):
+    listing = _one(file)
+    assert listing["title"].startswith(title) and listing["price_amount"] == price
+
+
+@pytest.mark.parametrize("file, title, price, currency", [
+    # shown by eKlinika (nine deal cards around the deal); Vsezaoči's second page: its related
+    # products around a product without schema.org data
+    ("eklinika/ortopedski-ulosci-s-plus.html", "Ortopedski ulošci S-plus po mjeri", 270.0, "HRK"),
+    ("vsezaoci/potapljaska-maska-z-dioptrijo.html", "Potapljaška maska z dioptrijo", 100.0, "EUR"),
+])
+def test_a_priced_heading_no_card_names_makes_the_cards_a_rail(file, title, price, currency):
+    listing = _one(file)
+    assert listing["title"].startswith(title)
+    assert (listing["price_amount"], listing["price_currency"]) == (price, currency)
+
+
+@pytest.mark.parametrize("file, price", [
+    # shown by eBay UK (a 'People who viewed this item also viewed' rail before the item, the
+    # first price £72.99); eBay France's page has the same rail (6,95 EUR) before 5,95 EUR
+    ("ebay-uk/pony-cart-harness.html", 115.0), ("ebay-fr/duracell-cr2032.html", 5.95),
+])
+def test_the_price_the_page_marks_as_its_products_beats_a_rail_shown_before_it(file, price):
+    assert _one(file)["price_amount"] == price
+
+
+def test_the_pages_data_names_the_currency_of_a_shared_dollar_sign():
+    """GOMAJI's '$210' is TWD by its schema.org offer; Best Buy Canada's '$249.99' is CAD by its
+    own data, whatever the address (read here without the domain's country); a data currency
+    never replaces a specific sign (Яндекс.Маркет's '249 ₽' stays RUB beside 'RUR')."""
+    assert _one("gomaji/dominos-pizza-coupon.html")["price_currency"] == "TWD"
+    html = (REAL / "bestbuy-ca/belkin-soundform-elite.html").read_text("utf-8")
+    found = generic.listings("https://example.com/p/1", html, "vendorsite")
+    assert [(x.price_amount, x.price_currency) for x in found] == [(249.99, "CAD")]
+    assert _one("yandex-market/luminarc-octime.html")["price_currency"] == "RUB"

@@ -89,6 +89,21 @@ def selected_pack(root) -> str | None:
     return None
 
 
+# A bare currency sign several countries use: the page's own data may name the currency.
+_SHARED_SYMBOL = re.compile(r"(?<![A-Za-z])\$|[¥￥]|\bkr\b|\bRs\b")
+
+
+def _marked_price(block) -> list[str]:
+    """The price the page marks as its product's (`itemprop="price"`, every mark agreeing):
+    a rail of other products placed before the product ("People who viewed this item also
+    viewed") shows other prices first."""
+    marked = [f.text(el) or "" for el in block.xpath(".//*[@itemprop='price']")]
+    priced = [x for x in marked if offers.amounts(x)]
+    if priced and len({offers.amounts(x)[0] for x in priced}) == 1:
+        return priced[:1]
+    return []
+
+
 def read(root, schema: dict) -> dict | None:
     """The fields of the page's one product (None when the page names no product)."""
     block = regions.main_block(root)
@@ -115,7 +130,7 @@ def read(root, schema: dict) -> dict | None:
                 (s_high or s_low) >= (high or low) - 0.005:
             low, high, qty, price_text = s_low, s_high, None, shown_prices[0]
     else:
-        shown = shown_prices[:1]
+        shown = _marked_price(block) or shown_prices[:1]
         low, high, currency = offers.price_range(shown)
         if low is None:  # a line that is nothing but a price, in the product block
             alone = next((x for x in regions.lines(block) if len(x) <= 30 and offers.amounts(x)
@@ -126,6 +141,10 @@ def read(root, schema: dict) -> dict | None:
             low, high, currency = schema["price"], schema.get("price_max"), schema.get("currency")
         if low is None:
             low, high, currency = offers.price_range([regions.pick(found, "price") or ""])
+        if low is not None and schema.get("currency") and schema.get("price") is not None and \
+                abs(low - schema["price"]) < 0.005 and _SHARED_SYMBOL.search(shown[0] if shown
+                                                                            else ""):
+            currency = schema["currency"].upper()  # "$210" that the page's data says is TWD
         price_text = shown[0] if shown else (
             f"{schema.get('currency') or ''} {schema['price']:g}".strip()
             if schema.get("price") is not None and low == schema["price"] else None)
