@@ -35,7 +35,12 @@ KNOWN_MISSES = {("onyxmet/product-1332.html", "1,2-Naphthoquinone-4-sulfonic aci
 OPEN_PAGES = {"pcstore-tw/goose-floss-250g.html",
               # third batch of unseen shops, still misread after its fixes (see the README):
               # TMON's deal titled only outside an h1, among 36 other deals' cards
-              "tmon/bigsize-bra-set.html"}
+              "tmon/bigsize-bra-set.html",
+              # fourth batch, as scored at first contact (fixes under way)
+              "kiabi/brassiere-post-operatoire.html", "spartoo-pt/giesswein-kramsach.html",
+              "johnlewis/google-nest-mini.html", "zara-ar/seoul-100-ml.html",
+              "boscovs/sealy-crib-mattress.html", "bestseller-ie/jack-jones-zipped-cardigan.html",
+              "puntoticket/de-vez-en-cuando-la-vida.html"}
 
 
 def test_corpus_is_real_pages_from_many_sites_with_provenance():
