@@ -29,17 +29,19 @@ KNOWN_MISSES = {("onyxmet/product-1332.html", "1,2-Naphthoquinone-4-sulfonic aci
                 ("gomaji/dominos-pizza-coupon.html", "vendor phone"),
                 ("gomaji/dominos-pizza-coupon.html",
                  "達美樂披薩DOMINO'S PIZZA(全台多分店): price_max"),
-                ("laendleanzeiger/lattenrostbausatz-calypso.html", "vendor name")}
+                ("laendleanzeiger/lattenrostbausatz-calypso.html", "vendor name"),
+                ("boscovs/sealy-crib-mattress.html", "vendor phone"),  # 'Shop by Phone - Call'
+                ("spartoo-pt/giesswein-kramsach.html", "vendor email")}  # in a privacy note
 # Pages read wrongly as a whole, left open after first contact (see the corpus README): a
 # marketplace page without schema.org data whose price ('294 元' in a plain cell) is not read.
 OPEN_PAGES = {"pcstore-tw/goose-floss-250g.html",
               # third batch of unseen shops, still misread after its fixes (see the README):
               # TMON's deal titled only outside an h1, among 36 other deals' cards
               "tmon/bigsize-bra-set.html",
-              # fourth batch, as scored at first contact (fixes under way)
-              "kiabi/brassiere-post-operatoire.html", "spartoo-pt/giesswein-kramsach.html",
-              "johnlewis/google-nest-mini.html", "zara-ar/seoul-100-ml.html",
-              "boscovs/sealy-crib-mattress.html", "bestseller-ie/jack-jones-zipped-cardigan.html",
+              # fourth batch, still misread after its fix: John Lewis's 'Delivery & returns'
+              # and 'Write a review' boxes read as two cards, BESTSELLER's product among ten
+              # 'trending' cards (one at its price), Punto Ticket's 'Precios: $5.000' unread
+              "johnlewis/google-nest-mini.html", "bestseller-ie/jack-jones-zipped-cardigan.html",
               "puntoticket/de-vez-en-cuando-la-vida.html"}
 
 

@@ -8,7 +8,7 @@ from realpages import REAL, labels, parse
 from scrapy.http import HtmlResponse
 
 from scrapers.parsers import fields as f
-from scrapers.parsers import generic, offers, regions
+from scrapers.parsers import generic, offers, product, regions
 
 LABELS = {x["file"]: x for x in labels()}
 
@@ -218,3 +218,16 @@ def test_the_pages_data_names_the_currency_of_a_shared_dollar_sign():
     found = generic.listings("https://example.com/p/1", html, "vendorsite")
     assert [(x.price_amount, x.price_currency) for x in found] == [(249.99, "CAD")]
     assert _one("yandex-market/luminarc-octime.html")["price_currency"] == "RUB"
+
+
+@pytest.mark.parametrize("file, heading", [
+    # shown by Kiabi (an account widget's h1 'Mon compte' first) and Zara (a returns box's h1
+    # 'SPECIAL RETURN CONDITIONS' in the content, the product's h1 in a header); John Lewis
+    # puts review titles in h1s before its product's
+    ("kiabi/brassiere-post-operatoire.html", "Brassière de sport post-opératoire microfibre"),
+    ("zara-ar/seoul-100-ml.html", "SEOUL 100 ML (3.4 FL. OZ)"),
+    ("johnlewis/google-nest-mini.html", "Google Nest Mini Hands-Free Smart Speaker, 2nd Gen"),
+])
+def test_the_h1_the_pages_title_names_is_the_products_heading(file, heading):
+    root = f.load(HtmlResponse(url=LABELS[file]["url"], body=(REAL / file).read_bytes()).text)
+    assert product.heading(root, regions.main_block(root)).startswith(heading)

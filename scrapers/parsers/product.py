@@ -64,8 +64,25 @@ def _page_h1(root) -> str | None:
 
 def heading(root, block) -> str | None:
     """The product's heading: the content block's h1, else the page's own h1 (a header block
-    took it out of the content), else a product-title element."""
-    return _heading(block, ".//h1") or _page_h1(root) or _heading(block, "." + _TITLE_XPATH)
+    took it out of the content), else a product-title element; but when that one is not what
+    the page's `<title>` names and another h1 is, that other h1 (an account widget's
+    "Mon compte", a review's or a returns box's h1 came first)."""
+    first = _heading(block, ".//h1") or _page_h1(root) or _heading(block, "." + _TITLE_XPATH)
+    words = _words(f.first(root, "//title"))
+    if not words or _named(first, words):
+        return first
+    return next((h for h in (_heading(n, ".") for n in root.xpath("//h1"))
+                 if h and _named(h, words)), first)
+
+
+def _words(text: str | None) -> set[str]:
+    return {w for w in re.findall(r"\w+", (text or "").lower()) if len(w) > 1 or w.isdigit()}
+
+
+def _named(text: str | None, title_words: set[str]) -> bool:
+    """Most of `text`'s words (at least two) are in the page's title."""
+    words = _words(text)
+    return len(words) >= 2 and len(words & title_words) >= 0.6 * len(words)
 
 
 def title(root, block, schema: dict) -> str | None:
