@@ -22,15 +22,11 @@ KNOWN_MISSES = {("onyxmet/product-1332.html", "1,2-Naphthoquinone-4-sulfonic aci
                 ("stockcenter-ar/botines-puma-future.html", "vendor name"),
                 # 'online bestellen bei Tchibo' names the shop only inside a title sentence
                 ("eduscho/massivholz-waschmaschinenregal.html", "vendor name"),
-                # phones shown only inside the content (a delivery-help text, a deal's terms),
-                # where phones are not read; GOMAJI's option prices (two and five coupons) are
-                # not read as the range; 'Laendleanzeiger.at' (title) for 'Ländleanzeiger'
-                ("currys-ie/retrak-selfie-stick.html", "vendor phone"),
-                ("gomaji/dominos-pizza-coupon.html", "vendor phone"),
+                # GOMAJI's option prices (two and five coupons) are not read as the range;
+                # 'Laendleanzeiger.at' (title) for 'Ländleanzeiger'
                 ("gomaji/dominos-pizza-coupon.html",
                  "達美樂披薩DOMINO'S PIZZA(全台多分店): price_max"),
                 ("laendleanzeiger/lattenrostbausatz-calypso.html", "vendor name"),
-                ("boscovs/sealy-crib-mattress.html", "vendor phone"),  # 'Shop by Phone - Call'
                 ("spartoo-pt/giesswein-kramsach.html", "vendor email")}  # in a privacy note
 # Pages read wrongly as a whole, left open after first contact (see the corpus README): a
 # marketplace page without schema.org data whose price ('294 元' in a plain cell) is not read.

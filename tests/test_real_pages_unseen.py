@@ -2,6 +2,8 @@
 2026-12-07 from the Zyte product-extraction benchmark), each asserted on a real page of another
 site than the one that showed it, and on the one that showed it."""
 
+import re
+
 import lxml.html
 import pytest
 from realpages import REAL, labels, parse
@@ -231,3 +233,15 @@ def test_the_pages_data_names_the_currency_of_a_shared_dollar_sign():
 def test_the_h1_the_pages_title_names_is_the_products_heading(file, heading):
     root = f.load(HtmlResponse(url=LABELS[file]["url"], body=(REAL / file).read_bytes()).text)
     assert product.heading(root, regions.main_block(root)).startswith(heading)
+
+
+@pytest.mark.parametrize("file, phone", [
+    # shown by Currys ('call us on 1890 400 001' in its delivery help, inside the content);
+    # Boscov's 'Shop by Phone - Call 1-800-284-8155' and GOMAJI's '客服專線：(02)2711-1758'
+    ("currys-ie/retrak-selfie-stick.html", "1890400001"),
+    ("boscovs/sealy-crib-mattress.html", "18002848155"),
+    ("gomaji/dominos-pizza-coupon.html", "0227111758"),
+])
+def test_a_number_the_page_asks_to_call_is_the_sites_phone_wherever_it_stands(file, phone):
+    _, vendor = _page(file)
+    assert phone in {re.sub(r"\D", "", p) for p in vendor["phones"]}

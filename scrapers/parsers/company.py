@@ -117,6 +117,13 @@ def _not_registration(text: str) -> str:
 
 
 _HOURS = re.compile(r"^\d{1,2}[.:]\d{2}\s*[-–]\s*\d{1,2}[.:]\d{2}$")
+# A number the page asks the reader to call, wherever it stands ("call us on 1890 400 001",
+# "Shop by Phone - Call 1-800-284-8155", "客服專線：(02)2711-1758"): the site's own line.
+_CALL = re.compile(
+    r"(?:\bcall(?:\s+us)?(?:\s+(?:on|at|free))?|\bappelez(?:-nous)?(?:\s+le)?|"
+    r"\bllámenos(?:\s+al)?|\bllame\s+al|\bchiamaci(?:\s+al)?|\bligue(?:-nos)?(?:\s+para)?|"
+    r"\bzadzwoń(?:\s+pod)?|客服專線|客服专线|客服電話|客服电话|服務專線|服务热线)"
+    r"\s*[:：]?\s*(\+?\(?\d[\d ()\-.]{6,}\d)", re.I)
 
 
 def _phone_like(candidate: str) -> bool:
@@ -134,6 +141,8 @@ def contacts(root, block_text: str | None = None) -> dict:
     phones = [p for _, label, v in found if _ == "phone" for p in f.phones(v)
               if not vocab.REGISTRATION.search(label)]
     phones += f.phones(chrome)
+    page_text = " ".join(root.xpath("//body//text()[not(ancestor::script or ancestor::style)]"))
+    phones += [p for m in _CALL.finditer(page_text) for p in f.phones(m.group(1))]
     emails = f.emails(shown) + [e for k, _, v in found if k == "email" for e in f.emails(v)]
     handles = f.handles(chrome)
     for href in (a.get("href") for a in root.iter("a")):
