@@ -195,6 +195,8 @@ def _priced_heading_beside_cards(root, block, many: list[dict]) -> bool:
     """The page's heading names a product that no card names, and the first price shown
     under that heading is no card's price: the page is that product's page, and the cards
     (other deals, "you may also like" tiles) are rails around it."""
+    if root.find(".//h1") is None:  # (a page without any h1 is a list: no heading read)
+        return False
     heading = _key(product.heading(root, block))
     if len(heading) < 8 or any(heading in _key(c.get("title")) or _key(c.get("title")) in heading
                                for c in many if _key(c.get("title"))):
