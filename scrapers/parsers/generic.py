@@ -178,6 +178,8 @@ def _one_product_page(root, block, schema: list[dict], url: str = "") -> dict | 
     the cards of a recommendation rail, each marked up as a Product), exactly one named as the
     heading, priced and linking to no other page. Cards elsewhere on it ("Customers also
     viewed", "Recently added", other sellers' offers, in any language) are rails around it."""
+    if not schema:
+        return None
     heading = _key(product.heading(root, block))
     named = [s for s in schema if _key(s["name"]) and heading
              and (_key(s["name"]) in heading or heading in _key(s["name"]))]
