@@ -34,7 +34,9 @@ HISTORY = ROOT / "tests/files/real/first_contact.jsonl"
 # Batches of product pages of sites nobody working on the extractor had looked at (the earlier
 # ones added unseen pages of sites already in the corpus, block pages, or a few new sites).
 UNSEEN_SITES = ("2026-12-07 unseen shops and marketplaces in eleven languages",
-                "2026-12-07 second batch of unseen shops and marketplaces")
+                "2026-12-07 second batch of unseen shops and marketplaces",
+                "2026-12-07 third batch of unseen shops, marketplaces and classifieds",
+                "2026-12-07 fourth batch of unseen shops, scored after the third batch fixes")
 EXTRACTOR = [ROOT / "scrapers/parsers" / f"{m}.py" for m in (
     "generic", "product", "cards", "company", "regions", "offers", "vocab", "challenge", "urls",
     "vendorsite", "post", "common", "fields")]

@@ -56,6 +56,22 @@ def test_phones_skip_cas_numbers_dates_and_emails():
     assert f.phones(text) == ["+86-27-5555-0101"]
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("Cod produs: 5099873388655", []), ("Artikel-Nr. 2800395267", []), ("ISBN: 9780552173742", []),
+    ("Order No. 12345678", []), ("Anzeige: 200532255", []), ("CUI: 14399840", []),
+    ("등록번호 : 02-006-00043", []), ("浙B2-20120091", []), ("von Markus 01.07.2020", []),
+    ("dia 2-12-2020.", []), ("2020/11/21", []), ("76-80 3000-164 Coimbra", []),
+    ("Rating 4.757894736842105", []),
+    # still phones: after a contact label, a domain, an 'order' that is no number label
+    ("Tel. No.: 0571-87562588", ["0571-87562588"]), ("www.example.com 0571-87562588",
+                                                     ["0571-87562588"]),
+    ("To order call 0800 123 456", ["0800 123 456"]), ("Holiday Inn 555-1234", ["555-1234"]),
+    ("Telefon: 040 - 3603 3603", ["040 - 3603 3603"]),
+])
+def test_dates_postal_codes_and_labelled_identifiers_are_not_phones(text, expected):
+    assert f.phones(text) == expected
+
+
 def test_handles_by_service():
     text = "WhatsApp: +44 7700 900123 微信：jh_chem2026 QQ: 800012345 Telegram: @yuanchen_chem"
     assert f.handles(text) == {

@@ -21,10 +21,24 @@ KNOWN_MISSES = {("onyxmet/product-1332.html", "1,2-Naphthoquinone-4-sulfonic aci
                 ("strumentimusicali/korg-sv-2-73.html", "vendor name"),
                 ("stockcenter-ar/botines-puma-future.html", "vendor name"),
                 # 'online bestellen bei Tchibo' names the shop only inside a title sentence
-                ("eduscho/massivholz-waschmaschinenregal.html", "vendor name")}
+                ("eduscho/massivholz-waschmaschinenregal.html", "vendor name"),
+                # GOMAJI's option prices (two and five coupons) are not read as the range;
+                # 'Laendleanzeiger.at' (title) for 'Ländleanzeiger'
+                ("gomaji/dominos-pizza-coupon.html",
+                 "達美樂披薩DOMINO'S PIZZA(全台多分店): price_max"),
+                ("laendleanzeiger/lattenrostbausatz-calypso.html", "vendor name"),
+                ("spartoo-pt/giesswein-kramsach.html", "vendor email")}  # in a privacy note
 # Pages read wrongly as a whole, left open after first contact (see the corpus README): a
 # marketplace page without schema.org data whose price ('294 元' in a plain cell) is not read.
-OPEN_PAGES = {"pcstore-tw/goose-floss-250g.html"}
+OPEN_PAGES = {"pcstore-tw/goose-floss-250g.html",
+              # third batch of unseen shops, still misread after its fixes (see the README):
+              # TMON's deal titled only outside an h1, among 36 other deals' cards
+              "tmon/bigsize-bra-set.html",
+              # fourth batch, still misread after its fix: John Lewis's 'Delivery & returns'
+              # and 'Write a review' boxes read as two cards, BESTSELLER's product among ten
+              # 'trending' cards (one at its price), Punto Ticket's 'Precios: $5.000' unread
+              "johnlewis/google-nest-mini.html", "bestseller-ie/jack-jones-zipped-cardigan.html",
+              "puntoticket/de-vez-en-cuando-la-vida.html"}
 
 
 def test_corpus_is_real_pages_from_many_sites_with_provenance():
@@ -51,7 +65,9 @@ def test_open_pages_are_still_misread():
     """An open page that starts to read right is moved out of OPEN_PAGES (and its fix noted)."""
     for file in OPEN_PAGES:
         label = next(x for x in LABELS if x["file"] == file)
-        assert any(not ok for *_, ok in compare(label, parse(label)))
+        items = parse(label)
+        spurious = len([i for i in items if i.get("type") == "listing"]) - len(label["listings"])
+        assert spurious > 0 or any(not ok for *_, ok in compare(label, items))
 
 
 def test_known_misses_are_still_labelled():

@@ -13,8 +13,8 @@ import re
 import unicodedata
 from urllib.parse import unquote, urlsplit
 
+from scrapers.parsers import fastre, product, regions, vocab, wallets
 from scrapers.parsers import fields as f
-from scrapers.parsers import product, regions, vocab, wallets
 
 _ORG_TYPES = {"Organization", "Corporation", "LocalBusiness", "Store", "OnlineStore",
               "WholesaleStore"}
@@ -117,6 +117,14 @@ def _not_registration(text: str) -> str:
 
 
 _HOURS = re.compile(r"^\d{1,2}[.:]\d{2}\s*[-–]\s*\d{1,2}[.:]\d{2}$")
+# A number the page asks the reader to call, wherever it stands ("call us on 1890 400 001",
+# "Shop by Phone - Call 1-800-284-8155", "客服專線：(02)2711-1758"): the site's own line.
+_CALL = re.compile(
+    r"(?:\bcall(?:\s+us)?(?:\s+(?:on|at|free))?|\bappelez(?:-nous)?(?:\s+le)?|"
+    r"\bllámenos(?:\s+al)?|\bllame\s+al|\bchiamaci(?:\s+al)?|\bligue(?:-nos)?(?:\s+para)?|"
+    r"\bzadzwoń(?:\s+pod)?|客服專線|客服专线|客服電話|客服电话|服務專線|服务热线)"
+    r"\s*[:：]?\s*(\+?\(?\d[\d ()\-.]{6,}\d)", re.I)
+_CALL = fastre.guarded(_CALL)  # same matches, skipping ahead by the first characters
 
 
 def _phone_like(candidate: str) -> bool:
@@ -136,6 +144,19 @@ def _messenger_host(href: str) -> bool:
     return any(name in key for name in ("wa.me", "whatsapp.com", "t.me", "telegram.me"))
 
 
+def _visible_text(root) -> str:
+    """The page's text without scripts and styles, in one pass (an XPath with an ancestor
+    test per text node costs minutes on a 20,000-card page)."""
+    body = root.find(".//body")
+    parts = []
+    for el in (body if body is not None else root).iter():
+        if isinstance(el.tag, str) and el.tag not in ("script", "style") and el.text:
+            parts.append(el.text)
+        if el.tail:
+            parts.append(el.tail)
+    return " ".join(parts)
+
+
 def contacts(root, block_text: str | None = None) -> dict:
     """Phones, e-mails, messaging handles and an address from the whole page."""
     shown = block_text if block_text is not None else regions.chrome_text(root)
@@ -144,6 +165,7 @@ def contacts(root, block_text: str | None = None) -> dict:
     phones = [p for _, label, v in found if _ == "phone" for p in f.phones(v)
               if not vocab.REGISTRATION.search(label)]
     phones += f.phones(chrome)
+    phones += [p for m in _CALL.finditer(_visible_text(root)) for p in f.phones(m.group(1))]
     emails = f.emails(shown) + [e for k, _, v in found if k == "email" for e in f.emails(v)]
     handles = f.handles(chrome)
     for href in (a.get("href") for a in root.iter("a")):

@@ -257,18 +257,49 @@ def emails(value: str | None) -> list[str]:
     return unique(m.group(0) for m in _EMAIL.finditer(value or ""))
 
 
+# Numbers written like phones that are something else: a date ("01.07.2020", "2-12-2020",
+# "2020/11/21"), a postal code ("3000-164", "76-80 3000-164", "04730-090"), a span of years,
+# a CAS number, a fraction.
+_NOT_PHONE = re.compile(
+    r"\d{4}-\d{2}-\d{2}|\d{2,7}-\d{2}-\d|(?:19|20)\d\d\s*[-–]\s*(?:19|20)\d\d|"
+    r"(?:0?[1-9]|[12]\d|3[01])([./-])(?:0?[1-9]|1[0-2])\1(?:19|20)\d\d|"
+    r"(?:19|20)\d\d([./-])(?:0?[1-9]|1[0-2])\2(?:0?[1-9]|[12]\d|3[01])|"
+    r"(?:\d{1,4}(?:-\d{1,4})?\s+)?\d{4,5}-\d{3}|"  # (a house number, then) a postal code
+    r"\d{1,3}\.\d{6,}")  # a fraction: an average rating "4.757894736842105"
+# A number right after the label of an identifier (a product or article number, a barcode, a
+# book number, an ad or item number, a company's tax or trade-register number) is that
+# identifier, whatever its digits look like: "Cod produs: 5099873388655", "Artikel-Nr.
+# 2800395267", "Nr ref. 82514129", "ISBN: 978…", "CUI: 14399840", "Anzeige: 200532255".
+_ID_LABEL = re.compile(
+    r"(?:\b(?:ean|gtin|upc|isbn|issn|mpn|sku|asin|ref|réf|art|artikel|cod|code|código|kod|"
+    r"model|anzeige|cui|cif|nif|nip|regon|krs|ico|ičo|dič|oib|cnpj|cpf|ogrn|ust|vat|tva|iva|"
+    r"reg|registr\w*|katalog\w*|catalog\w*|barcode|produs|produktu|produto|producto|produit|"
+    r"артикул|код)\.?(?:[\s.-]*(?:nr|no|n[º°o]|number|nummer|numer|id|#))?\.?|"
+    r"\b(?:item|product|produkt|prod|article|order|bestell|ad|listing|deal)\.?"
+    r"[\s.-]*(?:nr|no|n[º°o]|number|nummer|numer|id|#)\.?|"
+    r"商品編號|商品编号|货号|貨號|编号|編號|登録番号|딜번호|상품번호|등록번호|신고번호|허가번호|"
+    r"통신판매업신고)\s*[:：#№]?\s*(?:제\s*)?$", re.I)
+
+
+def _identifier(before: str) -> bool:
+    """True when the text just before a number labels it as an identifier, or glues it to a
+    letter code with a hyphen or slash ("浙B2-20120091", "J40/372/2002")."""
+    return bool(_ID_LABEL.search(before[-40:]) or re.search(r"[A-Za-z]\d*[-/]$", before))
+
+
 def phones(value: str | None) -> list[str]:
-    """Phone-like numbers as written (7+ digits), without emails' or URLs' digits."""
+    """Phone-like numbers as written (7+ digits), without emails' or URLs' digits, dates,
+    postal codes or identifiers (product, article, barcode, tax and register numbers)."""
     value = _CAS_RUN.sub(" ", _EMAIL.sub(" ", value or ""))
     out = []
     for m in _PHONE.finditer(value):
+        if _identifier(value[max(0, m.start() - 40):m.start()]):
+            continue
         whole = m.group(0).strip(" -.")
         # "0571-87562588 87562561": two numbers in one run when the digits are too many for one
         parts = whole.split() if sum(c.isdigit() for c in whole) > 15 else [whole]
         for candidate in (p.strip(" -.()") for p in parts):
-            not_phone = re.fullmatch(  # a date, a CAS number, a span of years ("2010-2012")
-                r"\d{4}-\d{2}-\d{2}|\d{2,7}-\d{2}-\d|(?:19|20)\d\d\s*[-–]\s*(?:19|20)\d\d",
-                candidate)
+            not_phone = _NOT_PHONE.fullmatch(candidate)
             if sum(c.isdigit() for c in candidate) >= 7 and not not_phone:
                 out.append(candidate)
     return unique(out)

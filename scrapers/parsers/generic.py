@@ -176,14 +176,47 @@ def _key(text: str | None) -> str:
     return re.sub(r"\W+", "", (text or "").lower())
 
 
-def _one_product_page(root, block, schema: list[dict]) -> bool:
-    """The page declares itself the page of one product: a single schema.org Product named as
-    the page's heading. Cards elsewhere on it ("Customers also viewed", "Recently added",
-    other sellers' offers, in any language) are rails around that product, not listings."""
-    if len(schema) != 1:
+def _one_product_page(root, block, schema: list[dict], url: str = "") -> dict | None:
+    """The page's one product, when the page declares itself that product's page: a single
+    schema.org Product named as the page's heading, or, among several (the page's product and
+    the cards of a recommendation rail, each marked up as a Product), exactly one named as the
+    heading, priced and linking to no other page. Cards elsewhere on it ("Customers also
+    viewed", "Recently added", other sellers' offers, in any language) are rails around it."""
+    if not schema:
+        return None
+    heading = _key(product.heading(root, block))
+    named = [s for s in schema if _key(s["name"]) and heading
+             and (_key(s["name"]) in heading or heading in _key(s["name"]))]
+    if len(schema) == 1:
+        return named[0] if named else None
+    here = url.split("?")[0].split("#")[0]
+    own = len(named) == 1 and _key(named[0]["name"]) == heading and (
+        named[0]["price"] is not None) and (
+        not named[0]["url"] or f.absolute(url, named[0]["url"]).split("?")[0].split("#")[0]
+        == here)
+    return named[0] if own else None
+
+
+def _priced_heading_beside_cards(root, block, many: list[dict]) -> bool:
+    """The page's heading names a product that no card names, and the first price shown
+    under that heading is no card's price: the page is that product's page, and the cards
+    (other deals, "you may also like" tiles) are rails around it."""
+    if root.find(".//h1") is None:  # (a page without any h1 is a list: no heading read)
         return False
-    name, heading = _key(schema[0]["name"]), _key(product.heading(root, block))
-    return bool(name and heading and (name in heading or heading in name))
+    heading = _key(product.heading(root, block))
+    if len(heading) < 8 or any(heading in _key(c.get("title")) or _key(c.get("title")) in heading
+                               for c in many if _key(c.get("title"))):
+        return False
+    text = regions.lines(block)
+    start = next((i for i, x in enumerate(text) if heading in _key(x)), None)
+    if start is None:
+        return False
+    carded = {round(c["price_amount"], 2) for c in many if c.get("price_amount") is not None}
+    for line in text[start + 1:start + 12]:
+        shown = [m.low for m in offers.amounts(line)]
+        if shown:
+            return round(shown[0], 2) not in carded
+    return False
 
 
 def listings(url: str, html: str, platform: str, vendor_id: str | None = None, *,
@@ -197,7 +230,11 @@ def listings(url: str, html: str, platform: str, vendor_id: str | None = None, *
     schema = [s for s in schema if s["name"]]
     found: list[Listing] = []
     block = regions.main_block(root)
-    many = [] if _one_product_page(root, block, schema) else cards.find_cards(block, url)
+    own = _one_product_page(root, block, schema, url)
+    schema = [own] if own else schema
+    many = [] if own else cards.find_cards(block, url)
+    if len(many) >= 2 and not schema and _priced_heading_beside_cards(root, block, many):
+        many = []
     if len(many) >= 2 or len(schema) >= 2:
         found = [_listing(url, c, platform, vendor_id) for c in many]
         linked = {x.title for x in found}

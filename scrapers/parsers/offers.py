@@ -20,7 +20,9 @@ _CURRENCIES = [  # (pattern, ISO code); longer symbols first
     (r"RMB|CNY|元|人民币", "CNY"), (r"JPY|円", "JPY"), (r"[¥￥]", "CNY"), (r"₽|руб\.?|RUB", "RUB"),
     (r"₹|INR|Rs\.?", "INR"), (r"Kč|CZK", "CZK"), (r"SEK|kr", "SEK"), (r"BRL", "BRL"),
     (r"[Ll]ei|RON", "RON"), (r"тг\.?|₸|KZT|тенге", "KZT"), (r"₴|грн\.?|UAH", "UAH"),
-    (r"лв\.?|BGN", "BGN"), (r"HRK", "HRK"), (r"HUF", "HUF"), (r"₺|TRY", "TRY"),
+    (r"лв\.?|BGN", "BGN"), (r"HRK|kn", "HRK"), (r"HUF|Ft", "HUF"), (r"₺|TRY", "TRY"),
+    (r"SAR|ر\.\s?س\.?|﷼", "SAR"), (r"AED|د\.\s?إ\.?", "AED"), (r"฿|THB", "THB"),
+    (r"₫|VND", "VND"), (r"Rp\.?|IDR", "IDR"), (r"₱|PHP", "PHP"),
     (r"₪|ILS", "ILS"), (r"₩|원|KRW", "KRW"), (r"NT\$|TWD", "TWD"), (r"BYN", "BYN"),
 ]
 _CUR = "|".join(f"(?:{p})" for p, _ in _CURRENCIES)

@@ -64,8 +64,25 @@ def _page_h1(root) -> str | None:
 
 def heading(root, block) -> str | None:
     """The product's heading: the content block's h1, else the page's own h1 (a header block
-    took it out of the content), else a product-title element."""
-    return _heading(block, ".//h1") or _page_h1(root) or _heading(block, "." + _TITLE_XPATH)
+    took it out of the content), else a product-title element; but when that one is not what
+    the page's `<title>` names and another h1 is, that other h1 (an account widget's
+    "Mon compte", a review's or a returns box's h1 came first)."""
+    first = _heading(block, ".//h1") or _page_h1(root) or _heading(block, "." + _TITLE_XPATH)
+    words = _words(f.first(root, "//title"))
+    if not words or _named(first, words):
+        return first
+    return next((h for h in (_heading(n, ".") for n in root.xpath("//h1"))
+                 if h and _named(h, words)), first)
+
+
+def _words(text: str | None) -> set[str]:
+    return {w for w in re.findall(r"\w+", (text or "").lower()) if len(w) > 1 or w.isdigit()}
+
+
+def _named(text: str | None, title_words: set[str]) -> bool:
+    """Most of `text`'s words (at least two) are in the page's title."""
+    words = _words(text)
+    return len(words) >= 2 and len(words & title_words) >= 0.6 * len(words)
 
 
 def title(root, block, schema: dict) -> str | None:
@@ -87,6 +104,21 @@ def selected_pack(root) -> str | None:
         if chosen is not None:
             return offers.quantity(f.text(chosen) or "")
     return None
+
+
+# A bare currency sign several countries use: the page's own data may name the currency.
+_SHARED_SYMBOL = re.compile(r"(?<![A-Za-z])\$|[¥￥]|\bkr\b|\bRs\b")
+
+
+def _marked_price(block) -> list[str]:
+    """The price the page marks as its product's (`itemprop="price"`, every mark agreeing):
+    a rail of other products placed before the product ("People who viewed this item also
+    viewed") shows other prices first."""
+    marked = [f.text(el) or "" for el in block.xpath(".//*[@itemprop='price']")]
+    priced = [x for x in marked if offers.amounts(x)]
+    if priced and len({offers.amounts(x)[0] for x in priced}) == 1:
+        return priced[:1]
+    return []
 
 
 def read(root, schema: dict) -> dict | None:
@@ -115,7 +147,7 @@ def read(root, schema: dict) -> dict | None:
                 (s_high or s_low) >= (high or low) - 0.005:
             low, high, qty, price_text = s_low, s_high, None, shown_prices[0]
     else:
-        shown = shown_prices[:1]
+        shown = _marked_price(block) or shown_prices[:1]
         low, high, currency = offers.price_range(shown)
         if low is None:  # a line that is nothing but a price, in the product block
             alone = next((x for x in regions.lines(block) if len(x) <= 30 and offers.amounts(x)
@@ -126,6 +158,10 @@ def read(root, schema: dict) -> dict | None:
             low, high, currency = schema["price"], schema.get("price_max"), schema.get("currency")
         if low is None:
             low, high, currency = offers.price_range([regions.pick(found, "price") or ""])
+        if low is not None and schema.get("currency") and schema.get("price") is not None and \
+                abs(low - schema["price"]) < 0.005 and _SHARED_SYMBOL.search(shown[0] if shown
+                                                                            else ""):
+            currency = schema["currency"].upper()  # "$210" that the page's data says is TWD
         price_text = shown[0] if shown else (
             f"{schema.get('currency') or ''} {schema['price']:g}".strip()
             if schema.get("price") is not None and low == schema["price"] else None)
