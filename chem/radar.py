@@ -30,7 +30,7 @@ from chem.routes import (
     quiet_rdkit,
     route_key,
 )
-from chem.series import form_key, series_key
+from chem.series import series_key, series_keys
 from chem.structures import StructureIndex
 from chem.watchlist import Watchlist
 
@@ -162,7 +162,7 @@ class RadarChemistry:
             mol = Chem.MolFromSmiles(key)
             if mol is None:
                 continue
-            skey, fkey = series_key(mol), form_key(mol)
+            skey, fkey = series_keys(mol)
             if skey:
                 self.pred_series.setdefault(skey, []).append(key)
             if fkey:
@@ -233,13 +233,12 @@ class RadarChemistry:
                 chem.routes.append(RouteFinding(path, "", _target_weight(target) * 0.95))
         for path in self.index.lookup(key):
             chem.routes.append(RouteFinding(path, "", _path_value(path)))
+        skey, fkey = series_keys(mol, form=not chem.routes)
         if not chem.routes:
-            fkey = form_key(mol)
             for pred in self.pred_forms.get(fkey, [])[:8] if fkey else ():
                 for path in self.index.lookup(pred):
                     chem.routes.append(RouteFinding(path, pred, _path_value(path, FORM_FACTOR),
                                                     "form"))
-        skey = series_key(mol)
         if skey:
             chem.series_of = [t for t in self.series.get(skey, []) if t.key != key]
             if not chem.routes:
