@@ -22,13 +22,17 @@ MIN_KEY_ATOMS = 7  # a scaffold smaller than this (benzene, toluene) is no serie
 # Only groups on ring carbons: removing one from an aromatic nitrogen would change its
 # hydrogen count (a different compound class). Methyl groups on saturated ring carbons go too
 # (3-methylfentanyl, 3-methyl-4-piperidone).
+# The one-atom groups are searched as one query (any of them), which finds the same atoms.
+_RING_ATOMS = (
+    "[F,Cl,Br,I]-c",
+    "[CX4;H3]-c",
+    "[OX2;H1]-c",
+    "[CX4;H3]-[C;r5,r6,r7;!a]",
+)
 _RING_GROUPS = tuple(Chem.MolFromSmarts(s) for s in (
-    "[F,Cl,Br,I;$(*-c)]",
-    "[CX4;H3;$(C-c)]",
+    "[" + ",".join(f"$({a})" for a in _RING_ATOMS) + "]",
     "[CH3][CH2;$(C-c)]",
     "[CX4;$(C(F)(F)(F)-c)](F)(F)F",
-    "[OX2;H1;$(O-c)]",
-    "[CX4;H3;$(C-[C;r5,r6,r7;!a])]",
 ))
 # Carboxylic acid derivatives written as the methyl ester: an acid, its primary amide and its
 # nitrile hydrolyse to one another (APAA, APAAN and MAPA; a glycidic acid and its esters).
@@ -64,23 +68,27 @@ def form_key(mol: Chem.Mol) -> str | None:
 
 
 def series_keys(mol: Chem.Mol, scaffold: bool = True, form: bool = True,
-                ) -> tuple[str | None, str | None]:
+                smiles: str | None = None) -> tuple[str | None, str | None]:
     """`series_key` and `form_key` (each None when not asked for) from one shared start: the
     methyl ester forms and the ester/ether alkyl cuts are found once for both. Every edit is
-    found on the molecule as given (one pass of substructure searches), then made at once."""
+    found on the molecule as given (one pass of substructure searches), then made at once.
+    `smiles`: the molecule's stereo-free canonical SMILES when the caller has it (the key of a
+    molecule nothing is removed from)."""
     try:
         base = _methyl_ester_forms(mol)
         cuts = _alkyl_cuts(base)
     except (ValueError, RuntimeError):  # a form RDKit cannot write: no key
         return None, None
-    skey = _scaffold_key(base, cuts, base is mol) if scaffold else None
+    unchanged = (smiles or "") if base is mol else None
+    skey = _scaffold_key(base, cuts, unchanged) if scaffold else None
     fkey = None
     if form and any(mol.HasSubstructMatch(p) for p in (_O_ALKYL, *_ACID_QUERIES)):
-        fkey = _edited_smiles(base, cuts, set(), base is mol, 0)
+        fkey = _edited_smiles(base, cuts, set(), unchanged, 0)
     return skey, fkey
 
 
-def _scaffold_key(mol: Chem.Mol, cuts: list[tuple[int, int]], unchanged: bool) -> str | None:
+def _scaffold_key(mol: Chem.Mol, cuts: list[tuple[int, int]], unchanged: str | None,
+                  ) -> str | None:
     try:
         gone: set[int] = set()
         for patt in (*_RING_GROUPS, _RING_ALKOXY):
@@ -104,13 +112,16 @@ def _alkyl_cuts(mol: Chem.Mol) -> list[tuple[int, int]]:
 
 
 def _edited_smiles(mol: Chem.Mol, cuts: list[tuple[int, int]], gone: set[int],
-                   unchanged: bool, min_atoms: int) -> str | None:
+                   unchanged: str | None, min_atoms: int) -> str | None:
     """The largest fragment after the cuts and deletions as stereo-free canonical SMILES; None
-    when it has fewer than `min_atoms` heavy atoms or cannot be written. A molecule with no
-    edit at all (as parsed, one fragment) is written as it is: copying and sanitizing it again
-    would give the same SMILES."""
+    when it has fewer than `min_atoms` heavy atoms or cannot be written. `unchanged` is None
+    for a molecule the ester forms changed, else its SMILES or "" (not known): a molecule with
+    no edit at all (as parsed, one fragment) is written as it is (copying and sanitizing it
+    again gives the same SMILES), or that SMILES is taken."""
     try:
-        if unchanged and not cuts and not gone and len(Chem.GetMolFrags(mol)) == 1:
+        if unchanged is not None and not cuts and not gone and len(Chem.GetMolFrags(mol)) == 1:
+            if unchanged and mol.GetNumHeavyAtoms() >= min_atoms:
+                return unchanged
             core = mol
         else:
             rw = Chem.RWMol(mol)
