@@ -75,14 +75,16 @@ def series_keys(mol: Chem.Mol, scaffold: bool = True, form: bool = True,
     `smiles`: the molecule's stereo-free canonical SMILES when the caller has it (the key of a
     molecule nothing is removed from)."""
     try:
-        base = _methyl_ester_forms(mol)
-        cuts = _alkyl_cuts(base)
+        base, acid_form = _methyl_ester_forms(mol)
+        cuts, o_alkyl = _alkyl_cuts(base)
     except (ValueError, RuntimeError):  # a form RDKit cannot write: no key
         return None, None
     unchanged = (smiles or "") if base is mol else None
     skey = _scaffold_key(base, cuts, unchanged) if scaffold else None
     fkey = None
-    if form and any(mol.HasSubstructMatch(p) for p in (_O_ALKYL, *_ACID_QUERIES)):
+    # a form key only for a molecule with an acid form or an O-alkyl (as given: the ester
+    # forms change `base` only where an acid form is found)
+    if form and (acid_form or o_alkyl):
         fkey = _edited_smiles(base, cuts, set(), unchanged, 0)
     return skey, fkey
 
@@ -100,15 +102,16 @@ def _scaffold_key(mol: Chem.Mol, cuts: list[tuple[int, int]], unchanged: str | N
     return _edited_smiles(mol, cuts, gone, unchanged, MIN_KEY_ATOMS)
 
 
-def _alkyl_cuts(mol: Chem.Mol) -> list[tuple[int, int]]:
+def _alkyl_cuts(mol: Chem.Mol) -> tuple[list[tuple[int, int]], bool]:
     """The bonds that cut each short acyclic alkyl on an ester or ether oxygen down to its
-    first carbon (written as methyl)."""
+    first carbon (written as methyl), and whether the molecule has any O-alkyl."""
     cuts = []
-    for o_idx, c_idx in mol.GetSubstructMatches(_O_ALKYL):
+    matches = mol.GetSubstructMatches(_O_ALKYL)
+    for o_idx, c_idx in matches:
         if _alkyl_branch(mol, c_idx, o_idx) is not None:
             cuts.extend((c_idx, nb.GetIdx()) for nb in mol.GetAtomWithIdx(c_idx).GetNeighbors()
                         if nb.GetIdx() != o_idx)
-    return cuts
+    return cuts, bool(matches)
 
 
 def _edited_smiles(mol: Chem.Mol, cuts: list[tuple[int, int]], gone: set[int],
@@ -140,12 +143,16 @@ def _edited_smiles(mol: Chem.Mol, cuts: list[tuple[int, int]], gone: set[int],
     return Chem.MolToSmiles(core, isomericSmiles=False)
 
 
-def _methyl_ester_forms(mol: Chem.Mol) -> Chem.Mol:
-    """Every acid, primary amide and nitrile group written as a methyl ester (bounded)."""
-    for rxn in _ACID_FORMS:
+def _methyl_ester_forms(mol: Chem.Mol) -> tuple[Chem.Mol, bool]:
+    """Every acid, primary amide and nitrile group written as a methyl ester (bounded), and
+    whether the molecule as given has any of them (every search before the first change is on
+    the molecule as given)."""
+    found = False
+    for rxn, query in zip(_ACID_FORMS, _ACID_QUERIES, strict=True):
         for _ in range(4):
-            if not mol.HasSubstructMatch(rxn.GetReactantTemplate(0)):
+            if not mol.HasSubstructMatch(query):
                 break
+            found = True
             products = rxn.RunReactants((mol,), maxProducts=1)
             if not products:
                 break
@@ -155,7 +162,7 @@ def _methyl_ester_forms(mol: Chem.Mol) -> Chem.Mol:
             except (ValueError, RuntimeError):  # not writable that way: keep the form
                 break
             mol = nxt
-    return mol
+    return mol, found
 
 
 def _alkyl_branch(mol: Chem.Mol, start: int, came_from: int) -> list[int] | None:
