@@ -27,10 +27,11 @@ from chem.routes import (
     RetroIndex,
     Target,
     compile_routes,
+    normalize_leaving_groups,
     quiet_rdkit,
     route_key,
 )
-from chem.series import form_key, series_key
+from chem.series import series_key, series_keys
 from chem.structures import StructureIndex
 from chem.watchlist import Watchlist
 
@@ -162,7 +163,7 @@ class RadarChemistry:
             mol = Chem.MolFromSmiles(key)
             if mol is None:
                 continue
-            skey, fkey = series_key(mol), form_key(mol)
+            skey, fkey = series_keys(mol)
             if skey:
                 self.pred_series.setdefault(skey, []).append(key)
             if fkey:
@@ -221,11 +222,13 @@ class RadarChemistry:
         mol = Chem.MolFromSmiles(smiles)
         if mol is None:
             return None
-        key = route_key(mol)
+        norm = normalize_leaving_groups(mol)
+        key = Chem.MolToSmiles(norm, isomericSmiles=False)  # route_key(mol)
+        plain = key if norm is mol else None  # the SMILES the series keys start from
         chem = Chemistry(key)
         if key in self.target_by_key:
             target = self.target_by_key[key]
-            if Chem.MolToSmiles(mol, isomericSmiles=False) in self.target_smiles:
+            if (plain or Chem.MolToSmiles(mol, isomericSmiles=False)) in self.target_smiles:
                 chem.covered = True
                 chem.covered_by = f"is {target.name}"
             else:  # the same reagent with another leaving group (chloride for bromide)
@@ -233,13 +236,12 @@ class RadarChemistry:
                 chem.routes.append(RouteFinding(path, "", _target_weight(target) * 0.95))
         for path in self.index.lookup(key):
             chem.routes.append(RouteFinding(path, "", _path_value(path)))
+        skey, fkey = series_keys(mol, form=not chem.routes, smiles=plain)
         if not chem.routes:
-            fkey = form_key(mol)
             for pred in self.pred_forms.get(fkey, [])[:8] if fkey else ():
                 for path in self.index.lookup(pred):
                     chem.routes.append(RouteFinding(path, pred, _path_value(path, FORM_FACTOR),
                                                     "form"))
-        skey = series_key(mol)
         if skey:
             chem.series_of = [t for t in self.series.get(skey, []) if t.key != key]
             if not chem.routes:
