@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -44,7 +44,11 @@ class TextTables:
     salt_words: tuple[tuple[str, str], ...]  # longest first so "sodium salt" wins over "salt"
     stopwords: frozenset[str]
     generic_words: frozenset[str]
-    salt_endings: tuple[str, ...] = ()  # the salt words alone: one C-level endswith test
+    # the salt words alone, for one C-level endswith test (derived from `salt_words`)
+    salt_endings: tuple[str, ...] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "salt_endings", tuple(word for word, _ in self.salt_words))
 
     @classmethod
     def load(cls, data_dir: Path) -> TextTables:
@@ -57,10 +61,9 @@ class TextTables:
             table.update({ord(r["traditional"]): r["simplified"] for r in csv.DictReader(fh)})
         with (data_dir / "salt_words.csv").open(encoding="utf-8") as fh:
             rows = [(r["word"].strip().lower(), r["kind"].strip()) for r in csv.DictReader(fh)]
-        salt_words = tuple(sorted(rows, key=lambda r: -len(r[0])))
-        return cls(table, salt_words, _read_lines(data_dir / "stopwords.txt"),
-                   _read_lines(data_dir / "generic_words.txt"),
-                   tuple(word for word, _ in salt_words))
+        return cls(table, tuple(sorted(rows, key=lambda r: -len(r[0]))),
+                   _read_lines(data_dir / "stopwords.txt"),
+                   _read_lines(data_dir / "generic_words.txt"))
 
 
 @lru_cache(maxsize=4)

@@ -11,7 +11,7 @@ Nothing is lost if the process dies in between: the catalog's shape check
 
 from __future__ import annotations
 
-from pipelines.catalog.schema import INDEXES, index_name
+from pipelines.catalog.schema import INDEXES, create_index, index_name
 
 DEFERRED_TABLES = ("listings", "listing_versions", "listing_substances")
 
@@ -35,5 +35,4 @@ def defer_indexes(db) -> list[tuple[str, tuple[str, ...], bool]]:
 def restore_indexes(db, indexes: list[tuple[str, tuple[str, ...], bool]]) -> None:
     """Create the indexes `defer_indexes` dropped, as the schema declares them."""
     for table, cols, unique in indexes:
-        db.table(table).create_index(cols, index_name=index_name(table, cols), unique=unique,
-                                     if_not_exists=True)
+        create_index(db, table, cols, unique)

@@ -243,6 +243,13 @@ def index_name(table: str, cols: tuple[str, ...]) -> str:
     return f"idx_{table}_{'_'.join(cols)}"
 
 
+def create_index(db: sqlite_utils.Database, table: str, cols: tuple[str, ...],
+                 unique: bool) -> None:
+    """One index of `INDEXES`, as the schema names it (nothing when it exists)."""
+    db.table(table).create_index(cols, index_name=index_name(table, cols), unique=unique,
+                                 if_not_exists=True)
+
+
 FTS_CONFIG: dict[str, tuple[str, ...]] = {
     "listings": ("title", "product_name", "description"),
     "vendors": ("name",),
@@ -493,8 +500,7 @@ def _apply_shape(db: sqlite_utils.Database) -> None:
                 if col not in existing:
                     db.execute(f"ALTER TABLE [{name}] ADD COLUMN [{col}] {_sql_type(t)}")
     for name, cols, unique in INDEXES:
-        db.table(name).create_index(cols, index_name=index_name(name, cols), unique=unique,
-                                    if_not_exists=True)
+        create_index(db, name, cols, unique)
     for name, cols in FTS_CONFIG.items():
         table = db.table(name)
         if not table.detect_fts():

@@ -189,12 +189,15 @@ def _one_product_page(root, block, schema: list[dict], url: str = "") -> dict | 
              and (_key(s["name"]) in heading or heading in _key(s["name"]))]
     if len(schema) == 1:
         return named[0] if named else None
-    here = url.split("?")[0].split("#")[0]
     own = len(named) == 1 and _key(named[0]["name"]) == heading and (
         named[0]["price"] is not None) and (
-        not named[0]["url"] or f.absolute(url, named[0]["url"]).split("?")[0].split("#")[0]
-        == here)
+        not named[0]["url"] or _address(f.absolute(url, named[0]["url"])) == _address(url))
     return named[0] if own else None
+
+
+def _address(url: str | None) -> str:
+    """A page's address without its query and fragment."""
+    return (url or "").split("?")[0].split("#")[0]
 
 
 def _priced_heading_beside_cards(root, block, many: list[dict]) -> bool:
