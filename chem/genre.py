@@ -76,8 +76,33 @@ _HEADWORD = re.compile(r"<<\s*[A-Za-z][^<>\n]{1,40}>>|^\s*/[^/\n]{2,40}/,?\s*(?:
                        # nitrogenous base", "[ORG CHEM] Reduction of nitro groups"
                        r"|^\s*(?:\((?:organic |inorganic |analytical |physical )?chemistry\)"
                        r"|<(?:organic |inorganic )?chemistry>"
-                       r"|\[(?:org |inorg |analy |phys )?chem\])\s*\S",
+                       r"|\[(?:org |inorg |analy |phys )?chem\])\s*\S"
+                       # an etymology in brackets right after the headword, as dictionaries
+                       # print it: "E'THER, n. [L. aether; Gr. ...]", "γ-butyrolakton [řec. +
+                       # lat.]"
+                       r"|^[^\n\[]{1,60}?(?:,\s*(?:n|adj|v)\.\s*)?\[(?:L|Lat|Gr|Gk|Fr|Ger|G|It|Sp|Ar"
+                       r"|OE|ME|AS|řec|lat|něm|fr|angl|gr)\.[\s;+,]"
+                       # a lexicon entry's translation gloss on its own line: "Englisch:
+                       # potassium permanganate", "English: acetone"
+                       r"|^\s*(?:englisch|english|anglais|inglés|inglese|engels)\s*:\s*[^\W\d]"
+                       # a Japanese dictionary's reading in kana on the line after the headword
+                       # ("トルエン\nとるえん")
+                       r"|^[\u30a0-\u30ff\u3400-\u9fff]{2,20}\n[\u3040-\u309f]{2,30}\n",
                        re.M | re.I)
+# A reference work's apparatus, which a vendor's copy of its prose leaves behind: numbered
+# citation marks ("[2]", "[1,2]", "[a]") and the wiki's own markup ("== Production ==",
+# "PreparationEdit" and "[edit | edit source]" section links).
+# Not a locant or a fusion letter of a chemical name ("benzo[1,3]dioxole", "benz[a]anthracene",
+# "[1,3]dioxolo"): a citation mark stands apart from the word before and after it.
+_CITATION = re.compile(r"(?<![\w-])\[(?:\d{1,3}(?:\s?[,–-]\s?\d{1,3})*|[a-z])\](?![\w-])")
+_WIKI_MARKUP = re.compile(r"(?m)^\s*={1,4}[^=\n]{2,60}={1,4}\s*$|\[edit(?:\s*\|\s*edit source)?\]"
+                          r"|^[A-Z][a-z]+(?: [a-z]+){0,3}Edit\s*$")
+CITATIONS_STRONG = 3  # this many citation marks are a reference work whatever else the page has
+# A pack size or a grade in the title ("Acetone 160kg Drum", "Hydrochloric Acid 250 Kg",
+# "Toluene, HPLC Grade 99.8%", "toluene-180-kg-drum"): how a vendor names what it sells.
+_TITLE_QUANTITY = re.compile(
+    r"(?i)(?<![\w.])\d+(?:[.,]\d+)?[\s-]?(?:kgs?|g|gm|grams?|l|lt|ltr|litres?|liters?|ml|gal|"
+    r"gallons?|lbs?|oz|tons?|mt)\b|(?<![\w.])\d{1,3}(?:[.,]\d+)?\s?%")
 # A lab report or practical write-up (pharmacy and chemistry course notes): its own labels at
 # line starts ("Aim: To prepare ...", "Requirements: ...", "Theory: ...", "Procedure:").
 _LAB_LABEL = re.compile(r"(?im)^\s*(aim|object|objective|requirements|apparatus(?: required)?|"
@@ -86,6 +111,7 @@ _LAB_LABEL = re.compile(r"(?im)^\s*(aim|object|objective|requirements|apparatus(
 LAB_LABELS_MIN = 3
 # A mailing-list message: "From: <...>", "Subject: Re: ...", "Date: ..." header lines.
 _MAIL_HEADER = re.compile(r"(?im)^(?:from|subject|date|to|sent):\s+\S")
+_REPLY_TITLE = re.compile(r"(?i)\s*(?:to|re|aw|sv)\s*:\s*\S")
 _MANY_CAS = re.compile(r"\b\d{2,7}-\d{2}-\d\b")
 
 
@@ -214,6 +240,9 @@ def page_kind(listing: dict, vocab: PageVocab) -> PageKind:
     for k in (SDS, ARTICLE, FORUM, REGULATION):
         if in_title.get(k, 0) >= 2:
             scores[k] += 2
+    if _REPLY_TITLE.match(title):
+        scores[FORUM] += 3  # "To: L`enn", "Re: acetone": a reply in a thread
+        seen.append("forum:reply title")
     if title and _asks(title, vocab):
         scores[ARTICLE] += 3  # "What is MEK?", "Aseton nedir?": an explainer, not an offer
         seen.append("article:question title")
@@ -247,8 +276,24 @@ def page_kind(listing: dict, vocab: PageVocab) -> PageKind:
     if _PRICE.search(raw):
         scores["commerce"] += 2
         seen.append("commerce:price")
+    if title and _TITLE_QUANTITY.search(title):
+        scores["commerce"] += 1
+        seen.append("commerce:pack or grade in title")
+    _reference_apparatus(raw, scores, seen)
     kind = _decide(scores, raw)
     return PageKind(kind, scores, tuple(seen))
+
+
+def _reference_apparatus(raw: str, scores: dict[str, float], seen: list[str]) -> None:
+    """Citation marks and wiki markup: a reference work's apparatus. A few marks outweigh no
+    commerce cue (+2); many, or the wiki's own markup, make the page an article (+3)."""
+    marks = len(_CITATION.findall(raw))
+    if _WIKI_MARKUP.search(raw):
+        scores[ARTICLE] += 3
+        seen.append("article:wiki markup")
+    elif marks:
+        scores[ARTICLE] += 3 if marks >= CITATIONS_STRONG else 2
+        seen.append(f"article:{marks} citation marks")
 
 
 def _asks(title: str, vocab: PageVocab) -> bool:
@@ -287,7 +332,8 @@ _URL_HINTS = {"blogspot": "blog", "forum": "forum",
               "statutes": "statute", "legislation": "statute", "codes": "statute",
               "slovnik": "glossary", "palabra": "dictionary", "lexique": "glossary"}
 _URL_ROOTS = (("wiki", "wikipedia"), ("pedia", "encyclopedia"), ("encyclop", "encyclopedia"),
-              ("dictionar", "dictionary"), ("lexikon", "lexikon"), ("glossar", "glossary"))
+              ("dictionar", "dictionary"), ("lexikon", "lexikon"), ("glossar", "glossary"),
+              ("glosar", "glossary"), ("glossári", "glossary"))
 
 
 def url_words(url: str | None) -> str:
