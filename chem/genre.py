@@ -83,18 +83,17 @@ _HEADWORD = re.compile(r"<<\s*[A-Za-z][^<>\n]{1,40}>>|^\s*/[^/\n]{2,40}/,?\s*(?:
                        r"|^[^\n\[]{1,60}?(?:,\s*(?:n|adj|v)\.\s*)?\[(?:L|Lat|Gr|Gk|Fr|Ger|G|It|Sp|Ar"
                        r"|OE|ME|AS|řec|lat|něm|fr|angl|gr)\.[\s;+,]"
                        # a lexicon entry's translation gloss on its own line: "Englisch:
-                       # potassium permanganate", "English: acetone"
-                       r"|^\s*(?:englisch|english|anglais|inglés|inglese|engels)\s*:\s*[^\W\d]"
-                       # a Japanese dictionary's reading in kana on the line after the headword
-                       # ("トルエン\nとるえん")
-                       r"|^[\u30a0-\u30ff\u3400-\u9fff]{2,20}\n[\u3040-\u309f]{2,30}\n",
+                       # potassium permanganate", "English: acetone",
+                       # ("Englischer Begriff: acetone")
+                       r"|^\s*(?:englisch(?:er begriff)?|english(?: term)?|anglais|inglés|inglese"
+                       r"|engels)\s*:\s*[^\W\d]",
                        re.M | re.I)
 # A reference work's apparatus, which a vendor's copy of its prose leaves behind: numbered
 # citation marks ("[2]", "[1,2]", "[a]") and the wiki's own markup ("== Production ==",
 # "PreparationEdit" and "[edit | edit source]" section links).
 # Not a locant or a fusion letter of a chemical name ("benzo[1,3]dioxole", "benz[a]anthracene",
-# "[1,3]dioxolo"): a citation mark stands apart from the word before and after it.
-_CITATION = re.compile(r"(?<![\w-])\[(?:\d{1,3}(?:\s?[,–-]\s?\d{1,3})*|[a-z])\](?![\w-])")
+# "[1,3]dioxolo"): a citation mark ends its word ("HCl[1],", "nature.[2]"), a locant runs on.
+_CITATION = re.compile(r"(?<![-\[])\[(?:\d{1,3}(?:\s?[,–-]\s?\d{1,3})*|[a-z])\](?![\w-])")
 _WIKI_MARKUP = re.compile(r"(?m)^\s*={1,4}[^=\n]{2,60}={1,4}\s*$|\[edit(?:\s*\|\s*edit source)?\]"
                           r"|^[A-Z][a-z]+(?: [a-z]+){0,3}Edit\s*$")
 CITATIONS_STRONG = 3  # this many citation marks are a reference work whatever else the page has
@@ -300,6 +299,8 @@ def _asks(title: str, vocab: PageVocab) -> bool:
     """A title that is a question: ends with a question mark, starts "Q.", or holds a question
     phrase of the vocabulary ("what is", "qu'est-ce que", "что такое", "とは")."""
     t = title.strip().lower()
+    if " " not in t:
+        t = re.sub(r"[-_]+", " ", t)  # a title taken from the address: "how-to-use-..."
     return t.endswith(("?", "？")) or t.startswith(("q. ", "q: ")) or bool(
         vocab.question_re.search(t))
 

@@ -1,8 +1,9 @@
 """The issue-17 real-text sets (tests/data/real_text_genres.jsonl, real_text_batch8.jsonl,
-real_text_batch9.jsonl; see tests/data/README.md) through the matcher in-process, text only.
+real_text_batch9.jsonl, real_text_batch10.jsonl; see tests/data/README.md) through the matcher
+in-process, text only.
 
 Every page that offers a listed substance stays caught, and the false alarms do not grow past
-the counts recorded in the README after the session-3 fixes (a ratchet: lower them, never raise
+the counts recorded in the README after the session-4 fixes (a ratchet: lower them, never raise
 them). The acceptance target of issue 17 (at most 3% of negatives) is not met yet; the README
 says what remains and why.
 """
@@ -16,7 +17,8 @@ import pytest
 
 DATA = Path(__file__).parent / "data"
 # set -> the most false alarms allowed (text only), as recorded in tests/data/README.md
-SETS = {"real_text_genres.jsonl": 17, "real_text_batch8.jsonl": 11, "real_text_batch9.jsonl": 9}
+SETS = {"real_text_genres.jsonl": 17, "real_text_batch8.jsonl": 10, "real_text_batch9.jsonl": 8,
+        "real_text_batch10.jsonl": 7}
 
 
 def _cases(name: str) -> list[dict]:
