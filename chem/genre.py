@@ -110,7 +110,6 @@ _LAB_LABEL = re.compile(r"(?im)^\s*(aim|object|objective|requirements|apparatus(
 LAB_LABELS_MIN = 3
 # A mailing-list message: "From: <...>", "Subject: Re: ...", "Date: ..." header lines.
 _MAIL_HEADER = re.compile(r"(?im)^(?:from|subject|date|to|sent):\s+\S")
-_REPLY_TITLE = re.compile(r"(?i)\s*(?:to|re|aw|sv)\s*:\s*\S")
 _MANY_CAS = re.compile(r"\b\d{2,7}-\d{2}-\d\b")
 
 
@@ -239,9 +238,6 @@ def page_kind(listing: dict, vocab: PageVocab) -> PageKind:
     for k in (SDS, ARTICLE, FORUM, REGULATION):
         if in_title.get(k, 0) >= 2:
             scores[k] += 2
-    if _REPLY_TITLE.match(title):
-        scores[FORUM] += 3  # "To: L`enn", "Re: acetone": a reply in a thread
-        seen.append("forum:reply title")
     if title and _asks(title, vocab):
         scores[ARTICLE] += 3  # "What is MEK?", "Aseton nedir?": an explainer, not an offer
         seen.append("article:question title")
@@ -286,7 +282,9 @@ def page_kind(listing: dict, vocab: PageVocab) -> PageKind:
 def _reference_apparatus(raw: str, scores: dict[str, float], seen: list[str]) -> None:
     """Citation marks and wiki markup: a reference work's apparatus. A few marks outweigh no
     commerce cue (+2); many, or the wiki's own markup, make the page an article (+3)."""
-    marks = len(_CITATION.findall(raw))
+    if "[" not in raw and "=" not in raw and "Edit" not in raw:
+        return  # most listings: nothing to look for
+    marks = len(_CITATION.findall(raw)) if "[" in raw else 0
     if _WIKI_MARKUP.search(raw):
         scores[ARTICLE] += 3
         seen.append("article:wiki markup")

@@ -17,7 +17,7 @@ import pytest
 
 DATA = Path(__file__).parent / "data"
 # set -> the most false alarms allowed (text only), as recorded in tests/data/README.md
-SETS = {"real_text_genres.jsonl": 17, "real_text_batch8.jsonl": 10, "real_text_batch9.jsonl": 8,
+SETS = {"real_text_genres.jsonl": 17, "real_text_batch8.jsonl": 11, "real_text_batch9.jsonl": 8,
         "real_text_batch10.jsonl": 7}
 
 
