@@ -77,25 +77,25 @@ _HEADWORD = re.compile(r"<<\s*[A-Za-z][^<>\n]{1,40}>>|^\s*/[^/\n]{2,40}/,?\s*(?:
                        r"|^\s*(?:\((?:organic |inorganic |analytical |physical )?chemistry\)"
                        r"|<(?:organic |inorganic )?chemistry>"
                        r"|\[(?:org |inorg |analy |phys )?chem\])\s*\S"
-                       # an etymology in brackets right after the headword, as dictionaries
-                       # print it: "E'THER, n. [L. aether; Gr. ...]", "γ-butyrolakton [řec. +
-                       # lat.]"
-                       r"|^[^\n\[]{1,60}?(?:,\s*(?:n|adj|v)\.\s*)?\[(?:L|Lat|Gr|Gk|Fr|Ger|G|It|Sp|Ar"
-                       r"|OE|ME|AS|řec|lat|něm|fr|angl|gr)\.[\s;+,]"
                        # a lexicon entry's translation gloss on its own line: "Englisch:
                        # potassium permanganate", "English: acetone",
                        # ("Englischer Begriff: acetone")
                        r"|^\s*(?:englisch(?:er begriff)?|english(?: term)?|anglais|inglés|inglese"
                        r"|engels)\s*:\s*[^\W\d]",
                        re.M | re.I)
+# A dictionary's etymology in brackets right after the headword: "E'THER, n. [L. aether; Gr.
+# ...]", "γ-butyrolakton [řec. + lat.]" (looked for only in a text with a bracket).
+_ETYMOLOGY = re.compile(r"(?m)^[^\n\[]{1,60}+\[(?:L|Lat|Gr|Gk|Fr|Ger|G|It|Sp|Ar|OE|ME|AS|řec|"
+                        r"lat|něm|fr|angl|gr)\.[\s;+,]", re.I)
 # A reference work's apparatus, which a vendor's copy of its prose leaves behind: numbered
 # citation marks ("[2]", "[1,2]", "[a]") and the wiki's own markup ("== Production ==",
 # "PreparationEdit" and "[edit | edit source]" section links).
 # Not a locant or a fusion letter of a chemical name ("benzo[1,3]dioxole", "benz[a]anthracene",
 # "[1,3]dioxolo"): a citation mark ends its word ("HCl[1],", "nature.[2]"), a locant runs on.
 _CITATION = re.compile(r"(?<![-\[])\[(?:\d{1,3}(?:\s?[,–-]\s?\d{1,3})*|[a-z])\](?![\w-])")
-_WIKI_MARKUP = re.compile(r"(?m)^\s*={1,4}[^=\n]{2,60}={1,4}\s*$|\[edit(?:\s*\|\s*edit source)?\]"
-                          r"|^[A-Z][a-z]+(?: [a-z]+){0,3}Edit\s*$")
+_WIKI_HEADING = re.compile(r"(?m)^[ \t]*={1,4}[^=\n]{2,60}={1,4}[ \t]*$")
+_EDIT_LINK = re.compile(r"(?m)\[edit(?:\s*\|\s*edit source)?\]"
+                        r"|^[A-Z][a-z]+(?: [a-z]+){0,3}Edit[ \t]*$")
 CITATIONS_STRONG = 3  # this many citation marks are a reference work whatever else the page has
 # A pack size or a grade in the title ("Acetone 160kg Drum", "Hydrochloric Acid 250 Kg",
 # "Toluene, HPLC Grade 99.8%", "toluene-180-kg-drum"): how a vendor names what it sells.
@@ -241,7 +241,7 @@ def page_kind(listing: dict, vocab: PageVocab) -> PageKind:
     if title and _asks(title, vocab):
         scores[ARTICLE] += 3  # "What is MEK?", "Aseton nedir?": an explainer, not an offer
         seen.append("article:question title")
-    if _HEADWORD.search(raw):
+    if _HEADWORD.search(raw) or ("[" in raw and _ETYMOLOGY.search(raw)):
         scores[ARTICLE] += 3
         seen.append("article:dictionary headword")
     labs = len({m.group(1).lower() for m in _LAB_LABEL.finditer(raw)})
@@ -282,13 +282,12 @@ def page_kind(listing: dict, vocab: PageVocab) -> PageKind:
 def _reference_apparatus(raw: str, scores: dict[str, float], seen: list[str]) -> None:
     """Citation marks and wiki markup: a reference work's apparatus. A few marks outweigh no
     commerce cue (+2); many, or the wiki's own markup, make the page an article (+3)."""
-    if "[" not in raw and "=" not in raw and "Edit" not in raw:
-        return  # most listings: nothing to look for
-    marks = len(_CITATION.findall(raw)) if "[" in raw else 0
-    if _WIKI_MARKUP.search(raw):
+    wiki = ("==" in raw and _WIKI_HEADING.search(raw)) or (
+        ("[edit" in raw or "Edit" in raw) and _EDIT_LINK.search(raw))
+    if wiki:
         scores[ARTICLE] += 3
         seen.append("article:wiki markup")
-    elif marks:
+    elif "[" in raw and (marks := len(_CITATION.findall(raw))):
         scores[ARTICLE] += 3 if marks >= CITATIONS_STRONG else 2
         seen.append(f"article:{marks} citation marks")
 
