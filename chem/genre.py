@@ -328,16 +328,20 @@ _URL_HINTS = {"blogspot": "blog", "forum": "forum",
               "sds": "msds", "product": "product code", "products": "product code",
               "shop": "add to cart", "cart": "add to cart", "law": "statute", "laws": "statute",
               "statutes": "statute", "legislation": "statute", "codes": "statute",
-              "slovnik": "glossary", "palabra": "dictionary", "lexique": "glossary"}
+              "slovnik": "glossary", "palabra": "dictionary", "lexique": "glossary",
+              # a government's own site (gov.uk, osha.gov, gob.mx, gouv.fr, govt.nz) sells nothing
+              "gov": "government site", "gob": "government site", "gouv": "government site",
+              "govt": "government site"}
 _URL_ROOTS = (("wiki", "wikipedia"), ("pedia", "encyclopedia"), ("encyclop", "encyclopedia"),
               ("dictionar", "dictionary"), ("lexikon", "lexikon"), ("glossar", "glossary"),
-              ("glosar", "glossary"), ("glossári", "glossary"))
+              ("glosar", "glossary"), ("glossári", "glossary"), ("handbook", "encyclopedia"))
 
 
 def url_words(url: str | None) -> str:
     """The cue phrases a listing's address stands for ("/news/2016/...", "/wiki/Acetone",
-    "/product/...", "encyclopedia.example.org"): a page's address names its section as plainly
-    as its heading. Empty when it names none."""
+    "/product/...", "encyclopedia.example.org", "cargohandbook.com", "osha.gov"): a page's
+    address names its section, or its site's kind, as plainly as its heading. Empty when it
+    names none."""
     if not url:
         return ""
     words = _URL_WORDS.findall(str(url).split("://", 1)[-1].lower())

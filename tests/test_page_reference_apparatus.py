@@ -111,6 +111,45 @@ def test_reference_forms_only_mention(matcher: Matcher, listing: dict, kind: str
         assert entry in {m.entry for m in result.mentions}
 
 
+# The listing's address (as a crawl passes it) names the site's kind.
+ADDRESSES = [
+    # A handbook's site (shown by suezwaterhandbook.com, g047, and cargohandbook.com, g056);
+    # https://digilib.universitaspertamina.ac.id/ebook/Handbook%20of%20Hazardous%20Chemical%20
+    # Properties/files/basic-html/page55.html
+    ({"title": "Page 55 - Handbook of Hazardous Chemical Properties", "url":
+      "https://digilib.universitaspertamina.ac.id/ebook/Handbook%20of%20Hazardous%20Chemical%20"
+      "Properties/files/basic-html/page55.html", "description": "BENZYL CHLORIDE\nChemical "
+      "Designations - Synonyms: alpha-Chlorotoluene; omega-Chlorotoluene; Chlorotoluene, alpha;"
+      "\nChemical Formula: C&I5CH2Cl.\nObservable Characteristics - Physical State (as nonnally "
+      "shipped): Liquid; Color: Colorless to pale\nyellow; Odor: Pungent, irritating."},
+     "article", "benzyl-chloride"),
+    # A government's own site (shown by safeworkaustralia.gov.au, b10-027, an MIBK
+    # health-monitoring guide); https://gov.uk/government/publications/methyl-ethyl-ketone-
+    # properties-and-incident-management/methyl-ethyl-ketone-toxicological-overview
+    ({"title": "Methyl ethyl ketone: toxicological overview", "url": "https://gov.uk/government/"
+      "publications/methyl-ethyl-ketone-properties-and-incident-management/"
+      "methyl-ethyl-ketone-toxicological-overview", "description": "Updated 21 November 2022\n"
+      "Main points\nKinetics and metabolism\nMethyl Ethyl Ketone (MEK) is well absorbed through "
+      "all routes of exposure.\nFollowing absorption, MEK is distributed throughout the body."},
+     "article", "mek"),
+    # The same, a US agency's library; https://stacks.cdc.gov/view/cdc/248629
+    ({"title": "248629", "url": "https://stacks.cdc.gov/view/cdc/248629", "description": "Acute "
+      "exposures to methyl ethyl ketone, health effects, and safety guidance for occupational "
+      "settings.\nPublic Domain\nDetails\nMethyl ethyl ketone (MEK), also known as 2- butanone, "
+      "is a colorless industrial solvent with a sharp odor that is used in surface coating, "
+      "synthetic resins, artificial leathers, and glues."}, "article", "mek"),
+]
+
+
+@pytest.mark.parametrize("listing,kind,entry", ADDRESSES)
+def test_the_address_names_a_reference_site(matcher: Matcher, listing: dict, kind: str,
+                                            entry: str) -> None:
+    result = matcher.match_listing(listing)
+    assert result.page_kind == kind, result.page_cues
+    assert not result.hits
+    assert entry in {m.entry for m in result.mentions}
+
+
 # Vendor pages whose prose is a reference work's, kept as offers by the vendor's own forms.
 OFFERS = [
     # A pack size in the title outweighs a citation mark left in copied prose;
