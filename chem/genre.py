@@ -334,7 +334,7 @@ _URL_HINTS = {"blogspot": "blog", "forum": "forum",
               "govt": "government site"}
 _URL_ROOTS = (("wiki", "wikipedia"), ("pedia", "encyclopedia"), ("encyclop", "encyclopedia"),
               ("dictionar", "dictionary"), ("lexikon", "lexikon"), ("glossar", "glossary"),
-              ("glosar", "glossary"), ("glossári", "glossary"), ("handbook", "encyclopedia"))
+              ("glosar", "glossary"), ("handbook", "encyclopedia"))
 
 
 def url_words(url: str | None) -> str:
