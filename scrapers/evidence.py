@@ -239,30 +239,56 @@ def _read_from(path: Path, fh, start: int, problems: list[ReadProblem] | None, w
                max_size: int):
     """Records from byte `start`; returns where to go on after a damaged record (None: done)."""
     fh.seek(start)
-    records = ArchiveIterator(fh)
+    records = ArchiveIterator(fh)  # its offsets are positions in the file, not from `start`
     at, read_through = start, False
     try:
         for rec in records:
-            at, read_through = start + records.offset, False
+            at, read_through = records.offset, False
+            if not rec.format.startswith("warc"):
+                # warcio falls back to the old ARC format on bytes it cannot read as WARC: on the
+                # rest of a record cut short, a line of compressed bytes with five spaces in it
+                # reads as an ARC header, a "page" whose address is noise
+                raise ArchiveLoadFailed(f"not a WARC record (read as {rec.format})")
             if rec.rec_type == "response":
                 page = _page(path, rec, wanted, max_size)
                 if page is not None:
                     yield page
             read_through = True
-        return None
     except BAD_RECORD as exc:
-        if read_through:  # the damage is in a later record: go on from there, report it there
-            return _next_member(fh, at + 1)
-        problem = ReadProblem(str(path), at, f"{type(exc).__name__}: {exc}")
-        log.warning("evidence: damaged WARC record in %s at byte %d (%s); skipped",
-                    path, at, problem.error)
-        if problems is not None:
-            problems.append(problem)
-        return _next_member(fh, at + 1)
+        if read_through:  # the damage starts where the last whole record ends
+            at = records.offset
+            if at > start and _opens_warc(fh, at):
+                return at  # a record that begins well: reading it again reports where it breaks
+        return _skip(path, fh, at, f"{type(exc).__name__}: {exc}", problems)
+    end = records.offset
+    if end < os.fstat(fh.fileno()).st_size:
+        # warcio also ends without a word at a gzip member it cannot inflate (a record cut short
+        # and then appended to), which would hide every record after it
+        return _skip(path, fh, end, "unreadable record: reading stopped before the end of the "
+                     "file", problems)
+    return None
+
+
+def _skip(path: Path, fh, at: int, error: str,
+          problems: list[ReadProblem] | None) -> int | None:
+    """Report the damaged record at byte `at`; where the next readable record starts."""
+    log.warning("evidence: damaged WARC record in %s at byte %d (%s); skipped", path, at, error)
+    if problems is not None:
+        problems.append(ReadProblem(str(path), at, error))
+    return _next_member(fh, at + 1)
 
 
 def _next_member(fh, pos: int) -> int | None:
-    """Offset of the next gzip member (each WARC record is one) at or after `pos`."""
+    """Offset of the next WARC record (a gzip member that inflates to "WARC/") at or after
+    `pos`; the gzip magic bytes also occur by chance inside compressed data."""
+    while (found := _next_magic(fh, pos)) is not None:
+        if _opens_warc(fh, found):
+            return found
+        pos = found + 1
+    return None
+
+
+def _next_magic(fh, pos: int) -> int | None:
     fh.seek(pos)
     tail = b""
     while chunk := fh.read(1 << 20):
@@ -273,6 +299,15 @@ def _next_member(fh, pos: int) -> int | None:
         pos += len(chunk)
         tail = buf[-2:]
     return None
+
+
+def _opens_warc(fh, pos: int) -> bool:
+    fh.seek(pos)
+    try:
+        head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(fh.read(4096), 16)
+    except zlib.error:
+        return False
+    return head.startswith(b"WARC/")
 
 
 def _page(path: Path, rec, wanted, max_size: int) -> ArchivedPage | None:
