@@ -313,8 +313,11 @@ def _own_mol(smiles: str) -> Chem.Mol | None:
     return mol
 
 
+# Parsed as written, checked by SanitizeMol after: a plain SMILES has no hydrogen atoms to
+# remove (the parser's own removal pass is most of the cost of an unsanitized parse).
 _UNSANITIZED = Chem.SmilesParserParams()
 _UNSANITIZED.sanitize = False
+_UNSANITIZED.removeHs = False
 
 
 def plain_mol(smiles: str) -> Chem.Mol | None:

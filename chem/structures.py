@@ -147,6 +147,8 @@ class StructureIndex:
         `formulas`, only products of one of these formulas are returned (a product of another
         formula cannot be a target), so the others' SMILES are never written."""
         results: list[tuple[str, list[str]]] = []
+        if formulas is not None and not any(mol.HasSubstructMatch(k) for k in self.skeletons):
+            return results  # no target's skeleton is here (each product is tested below)
         seen = _Seen()
         root = seen.add(mol)
         frontier: list[tuple[Chem.Mol, list[str], str]] = [(mol, [], root.formula if root else "")]
@@ -158,7 +160,8 @@ class StructureIndex:
                 else None
             nxt = []
             for m, chain, formula in frontier:
-                if formulas is not None and not any(m.HasSubstructMatch(k) for k in self.skeletons):
+                if formulas is not None and depth and \
+                        not any(m.HasSubstructMatch(k) for k in self.skeletons):
                     continue  # no target's skeleton is here: no chain of transforms can make one
                 elements = set(_ELEMENT.findall(formula))
                 for t, rxn, template, needs in self.transforms:
