@@ -25,6 +25,7 @@ _PARTIAL_RE = re.compile(_CAS_PREFIX + r"(\d{4,7})(?!\d)(?![\-\s]*\d{2}[\s\-]+\d
 _PARTIAL_SUFFIX_RE = re.compile(
     r"(?<![\d.,-])(\d{5,7})\s+(?:powder|oil|liquid|crystal|crystals)\b", re.IGNORECASE
 )
+_FOUR_DIGITS = re.compile(r"\d{4}")
 
 
 def normalize_text(text: str) -> str:
@@ -117,6 +118,8 @@ def find_partial_cas(text: str) -> list[CasMention]:
     if not text:
         return []
     norm = normalize_text(text)
+    if not _FOUR_DIGITS.search(norm):
+        return []  # both patterns need a block of four digits or more: most titles have none
     out: dict[str, CasMention] = {}
     full_spans = [m.span() for m in _CAS_RE.finditer(norm)]
     for rx in (_PARTIAL_RE, _PARTIAL_SUFFIX_RE):

@@ -230,11 +230,14 @@ def page_kind(listing: dict, vocab: PageVocab) -> PageKind:
     description = str(listing.get("description") or "")
     url = str(listing.get("url") or "")
     raw = f"{title}\n{description}"[:MAX_CHARS]
-    text = f"{raw}\n{url_words(url)}".lower()
+    words = url_words(url)
+    text = f"{raw}\n{words}".lower()
     seen: list[str] = []
     scores = _scores(text, vocab, seen)
-    # the title says what the page is more loudly than a passing word in its text
-    in_title = _scores(title.lower(), vocab, None) if title else {}
+    # the title says what the page is more loudly than a passing word in its text (a listing
+    # that is its title alone, untruncated, has had its title scored just now)
+    alone = not description and not words and len(raw) > len(title)
+    in_title = (dict(scores) if alone else _scores(title.lower(), vocab, None)) if title else {}
     for k in (SDS, ARTICLE, FORUM, REGULATION):
         if in_title.get(k, 0) >= 2:
             scores[k] += 2

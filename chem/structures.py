@@ -20,7 +20,6 @@ from chem.standardize import (
     Known,
     is_plain,
     not_a_sold_form,
-    own_parent,
     parent_from_known,
     parent_from_smiles,
     standardize,
@@ -114,9 +113,10 @@ class StructureIndex:
             flags = f" ({', '.join(s.flags)})" if s.flags else ""
             out.append(StructureHit(entry.id, how, SCORES[how],
                                     f"structure {s.parent_inchikey} = {entry.name}{flags}"))
-        if odd or (self.rules_need_ring and own_parent(smiles, inchikey, known)
-                   and not _ring_closure(smiles)):
-            return tuple(out)  # no ring: no class rule and no designer target can match
+        if odd or (self.rules_need_ring and not _ring_closure(s.parent_smiles or "")):
+            # the parent (whose SMILES this is) has no ring: no class rule and no designer
+            # target can match, and its molecule is never parsed or unpickled
+            return tuple(out)
         mol = parent_from_known(smiles, inchikey, formula, known) if inchikey \
             else parent_from_smiles(smiles, known)
         if mol is None:
@@ -147,14 +147,21 @@ class StructureIndex:
         `formulas`, only products of one of these formulas are returned (a product of another
         formula cannot be a target), so the others' SMILES are never written."""
         results: list[tuple[str, list[str]]] = []
+        if formulas is not None and not any(mol.HasSubstructMatch(k) for k in self.skeletons):
+            return results  # no target's skeleton is here (each product is tested below)
         seen = _Seen()
         root = seen.add(mol)
         frontier: list[tuple[Chem.Mol, list[str], str]] = [(mol, [], root.formula if root else "")]
         work = 0
-        for _ in range(MAX_TRANSFORM_DEPTH):
+        for depth in range(MAX_TRANSFORM_DEPTH):
+            # the last products are answers only: one of another formula than the targets' is
+            # neither returned nor expanded, so it is never told apart from the others
+            screen = formulas if formulas is not None and depth == MAX_TRANSFORM_DEPTH - 1 \
+                else None
             nxt = []
             for m, chain, formula in frontier:
-                if formulas is not None and not any(m.HasSubstructMatch(k) for k in self.skeletons):
+                if formulas is not None and depth and \
+                        not any(m.HasSubstructMatch(k) for k in self.skeletons):
                     continue  # no target's skeleton is here: no chain of transforms can make one
                 elements = set(_ELEMENT.findall(formula))
                 for t, rxn, template, needs in self.transforms:
@@ -164,6 +171,9 @@ class StructureIndex:
                         return results
                     for p in _products(rxn, m, t.kind == "transesterification"):
                         work += 1
+                        if screen is not None and \
+                                rdMolDescriptors.CalcMolFormula(p) not in screen:
+                            continue
                         item = seen.add(p)
                         if item is None:
                             continue

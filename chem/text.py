@@ -46,9 +46,13 @@ class TextTables:
     generic_words: frozenset[str]
     # the salt words alone, for one C-level endswith test (derived from `salt_words`)
     salt_endings: tuple[str, ...] = field(init=False, repr=False)
+    # whether the character table rewrites no ASCII character (derived from `confusables`):
+    # `clean_text` then changes an ASCII text only by its spacing and I/l rewrites
+    ascii_kept: bool = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "salt_endings", tuple(word for word, _ in self.salt_words))
+        object.__setattr__(self, "ascii_kept", all(c > 127 for c in self.confusables))
 
     @classmethod
     def load(cls, data_dir: Path) -> TextTables:
@@ -182,6 +186,8 @@ def primed_key(name: str) -> str | None:
     >>> primed_key("3'-Chloropropiophenone"), primed_key("3-Chloropropiophenone")
     ('3pchloropropiophenone', None)
     """
+    if "'" not in name and name.isascii() and tables().ascii_kept:
+        return None  # no prime, and cleaning an ASCII text writes none (most names: no work)
     text = clean_text(name)
     if not _PRIMED_LOCANT.search(text):
         return None

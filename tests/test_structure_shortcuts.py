@@ -1,7 +1,9 @@
-"""Shortcuts of the structure stage that must never change a result (issue 17's speed target):
-a dictionary structure that is its own parent is not parsed when its SMILES closes no ring
-(every class rule and designer target holds one), and a matcher frees its indexes when it is
-dropped although its construction froze the heap out of the cyclic garbage collector."""
+"""Shortcuts of the matcher that must never change a result (issue 17's speed target): a
+structure whose parent SMILES closes no ring is not parsed (every class rule and designer
+target holds one); an own parent's molecule is parsed without stereo perception (nothing it
+serves reads stereo); cleaning is skipped where it cannot write a prime or a CAS block; and a
+matcher frees its indexes when it is dropped although its construction froze the heap out of
+the cyclic garbage collector."""
 
 from __future__ import annotations
 
@@ -11,9 +13,12 @@ import weakref
 import pytest
 from rdkit import Chem
 
+from chem.cas import find_partial_cas
 from chem.dictionary import default_dictionary
 from chem.matcher import Matcher
+from chem.standardize import _own_mol, is_plain
 from chem.structures import _has_ring, _ring_closure
+from chem.text import TextTables, primed_key, tables
 
 RING_CLOSURES = [
     ("CCO", False),
@@ -62,7 +67,13 @@ def test_ringless_shortcut_changes_no_hit(matcher: Matcher) -> None:
     sample = random.Random(17).sample(records, 400)
     cases = [(r.smiles, "name", r.inchikey, r.formula) for r in sample]
     cases += [(e.smiles, "watchlist", e.inchikey, e.formula) for e in matcher.watchlist.entries]
+    # salts and other forms standardized in the index: the shortcut reads their parent SMILES
+    forms = [r for r in dictionary.records if r.smiles in dictionary.parents and r.inchikey]
+    cases += [(r.smiles, "name", r.inchikey, r.formula)
+              for r in random.Random(19).sample(forms, 200)]
     assert sum(not _ring_closure(c[0]) for c in cases) > 50
+    assert sum(not _ring_closure(dictionary.parents[c[0]][0].parent_smiles or "C1CC1")
+               for c in cases if c[0] in dictionary.parents) > 10
     fast = [index.hits(*c) for c in cases]
     index.rules_need_ring = False
     try:
@@ -71,6 +82,64 @@ def test_ringless_shortcut_changes_no_hit(matcher: Matcher) -> None:
         index.rules_need_ring = True
     assert fast == slow
     assert any(fast)  # the sample is not all misses (watchlist entries hit their classes)
+
+
+def test_own_parent_molecule_answers_as_a_full_parse(matcher: Matcher) -> None:
+    """`_own_mol` (parse, then SanitizeMol; no stereo perception, no hydrogen pass) gives the
+    class rules and the designer search (every product, in order) the answers of
+    MolFromSmiles's molecule with its stereo assigned, stereo centres and double bonds
+    included."""
+    index = matcher.structures
+    dictionary = default_dictionary()
+    ring = [s for s in dictionary.canonicals if _ring_closure(s)]
+    sample = random.Random(23).sample(ring, 300)
+    sample += [s for s in ring if "@" in s or "/" in s][:150]
+    sample += [e.smiles for e in matcher.watchlist.entries if is_plain(e.smiles)]
+    found = 0
+    for smiles in sample:
+        own = _own_mol.__wrapped__(smiles)
+        full = Chem.MolFromSmiles(smiles)
+        Chem.AssignStereochemistry(full, cleanIt=True, force=True)
+        assert Chem.MolToSmiles(own, isomericSmiles=False) == \
+            Chem.MolToSmiles(full, isomericSmiles=False)
+        classes = [own.HasSubstructMatch(q) for _, q, _ in index.classes]
+        assert classes == [full.HasSubstructMatch(q) for _, q, _ in index.classes], smiles
+        products = index.designer_products(own)
+        assert products == index.designer_products(full), smiles
+        assert index.designer_products(own, index.designer_formulas) == \
+            index.designer_products(full, index.designer_formulas), smiles
+        found += any(classes) + bool(products)
+    assert found > 20  # the sample reaches class rules and transforms, not only misses
+
+
+@pytest.mark.parametrize(("name", "key"), [
+    ("3'-Chloropropiophenone", "3pchloropropiophenone"),
+    ("3-Chloropropiophenone", None),
+    ("3\u2032-chloropropiophenone", "3pchloropropiophenone"),  # a prime sign
+    ("\uff13\uff07-chloropropiophenone", "3pchloropropiophenone"),  # full-width 3 and '
+    ("Toluene", None),
+])
+def test_primed_key_with_and_without_cleaning(name: str, key: str | None) -> None:
+    assert tables().ascii_kept  # the bundled table rewrites no ASCII character
+    assert primed_key(name) == key
+
+
+def test_ascii_kept_follows_the_character_table() -> None:
+    bundled = tables()
+    assert not TextTables({ord("`"): "'"}, bundled.salt_words, bundled.stopwords,
+                          bundled.generic_words).ascii_kept
+    assert TextTables({ord("\u2019"): "'"}, bundled.salt_words, bundled.stopwords,
+                      bundled.generic_words).ascii_kept
+
+
+@pytest.mark.parametrize(("text", "blocks"), [
+    ("Acetone 99%, 25kg drum", []),  # no four digits in a row: no pattern can match
+    ("CAS79099 powder", ["79099"]),
+    ("CAS\uff17\uff19\uff10\uff19\uff19 powder", ["79099"]),  # full-width digits
+    ("28578 powder", ["28578"]),
+])
+def test_partial_cas_digit_screen(text: str, blocks: list[str]) -> None:
+    assert [m.cas for m in find_partial_cas(text)] == blocks
 
 
 def test_a_dropped_matcher_is_freed() -> None:
