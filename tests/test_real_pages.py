@@ -38,7 +38,15 @@ OPEN_PAGES = {"pcstore-tw/goose-floss-250g.html",
               # and 'Write a review' boxes read as two cards, BESTSELLER's product among ten
               # 'trending' cards (one at its price), Punto Ticket's 'Precios: $5.000' unread
               "johnlewis/google-nest-mini.html", "bestseller-ie/jack-jones-zipped-cardigan.html",
-              "puntoticket/de-vez-en-cuando-la-vida.html"}
+              "puntoticket/de-vez-en-cuando-la-vida.html",
+              # fifth batch (Middle-East and Asian shops), as first met: not yet read
+              "herobabystore/3-fruits-jar.html", "letstango/casio-edifice-efv-510d.html",
+              "jumia-eg/iphone-7-32gb-silver.html", "jumia-eg/ldnio-se3631-sockets-ar.html",
+              "jumia-eg/nezya-jojoba-beard-oil.html",
+              "oriflame-eg/activelle-extreme-deodorant.html",
+              "radioshack-eg/casio-analoge-clock-tq-218.html",
+              "radioshack-eg/airwheel-z3-scooter.html", "i3fresh/cesar-lamb-dog-food.html",
+              "usedvictoria/casio-fx-991es-calculator.html", "vmzona/womens-sneakers-amx1.html"}
 
 
 def test_corpus_is_real_pages_from_many_sites_with_provenance():
