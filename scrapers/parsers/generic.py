@@ -202,8 +202,10 @@ def _address(url: str | None) -> str:
 
 def _priced_heading_beside_cards(root, block, many: list[dict]) -> bool:
     """The page's heading names a product that no card names, and the first price shown
-    under that heading is no card's price: the page is that product's page, and the cards
-    (other deals, "you may also like" tiles) are rails around it."""
+    under that heading is no card's price, or is shown before any card's name (a rail card
+    may cost the same: BESTSELLER's '€ 49,99' under its heading, one of ten 'trending' tiles
+    at € 49,99 further down): the page is that product's page, and the cards (other deals,
+    "you may also like" tiles) are rails around it."""
     if root.find(".//h1") is None:  # (a page without any h1 is a list: no heading read)
         return False
     heading = _key(product.heading(root, block))
@@ -215,11 +217,20 @@ def _priced_heading_beside_cards(root, block, many: list[dict]) -> bool:
     if start is None:
         return False
     carded = {round(c["price_amount"], 2) for c in many if c.get("price_amount") is not None}
-    for line in text[start + 1:start + 12]:
+    names = {_key(c.get("title")) for c in many} - {""}
+    for line in text[start + 1:start + 20]:  # (a key-features list may stand between)
+        if _key(line) in names:
+            return False  # a card's name before any price: the price under it is the card's
         shown = [m.low for m in offers.amounts(line)]
         if shown:
-            return round(shown[0], 2) not in carded
+            return round(shown[0], 2) not in carded or _before_every_card(text, start, names)
     return False
+
+
+def _before_every_card(text: list[str], start: int, names: set[str]) -> bool:
+    """No card's name stands in the page's lines before its heading either: the cards all
+    come after the product's heading and price."""
+    return not any(_key(line) in names for line in text[:start])
 
 
 def listings(url: str, html: str, platform: str, vendor_id: str | None = None, *,

@@ -21,8 +21,12 @@ _CURRENCIES = [  # (pattern, ISO code); longer symbols first
     (r"₹|INR|Rs\.?", "INR"), (r"Kč|CZK", "CZK"), (r"SEK|kr", "SEK"), (r"BRL", "BRL"),
     (r"[Ll]ei|RON", "RON"), (r"тг\.?|₸|KZT|тенге", "KZT"), (r"₴|грн\.?|UAH", "UAH"),
     (r"лв\.?|BGN", "BGN"), (r"HRK|kn", "HRK"), (r"HUF|Ft", "HUF"), (r"₺|TRY", "TRY"),
-    (r"SAR|ر\.\s?س\.?|﷼", "SAR"), (r"AED|د\.\s?إ\.?", "AED"), (r"฿|THB", "THB"),
+    (r"SAR|ر\.\s?س\.?|﷼|(?<![A-Za-z])(?-i:SR)", "SAR"), (r"AED|د\.\s?إ\.?", "AED"),
+    (r"฿|THB", "THB"),
     (r"₫|VND", "VND"), (r"Rp\.?|IDR", "IDR"), (r"₱|PHP", "PHP"),
+    # Egyptian pound: "EGP 13,499", "L.E 12.00", "LE 34", "جنيه 265", "ج.م"; the Latin
+    # abbreviations only in capitals and not closing a word ("le 3 mars", "TABLE 2" are none)
+    (r"EGP|(?<![A-Za-z])(?-i:L\.\s?E\.?|LE)|ج\.\s?م\.?|جنيه", "EGP"),
     (r"₪|ILS", "ILS"), (r"₩|원|KRW", "KRW"), (r"NT\$|TWD", "TWD"), (r"BYN", "BYN"),
 ]
 _CUR = "|".join(f"(?:{p})" for p, _ in _CURRENCIES)

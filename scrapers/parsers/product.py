@@ -68,11 +68,22 @@ def heading(root, block) -> str | None:
     the page's `<title>` names and another h1 is, that other h1 (an account widget's
     "Mon compte", a review's or a returns box's h1 came first)."""
     first = _heading(block, ".//h1") or _page_h1(root) or _heading(block, "." + _TITLE_XPATH)
-    words = _words(f.first(root, "//title"))
+    title_ = f.first(root, "//title")
+    words = _words(title_)
     if not words or _named(first, words):
         return first
-    return next((h for h in (_heading(n, ".") for n in root.xpath("//h1"))
-                 if h and _named(h, words)), first)
+    # an h2 when the page has no h1 naming the product (a review's headline, marked up as a
+    # name, came first; shown by Hero's baby-food shop)
+    named = next((h for xpath in ("//h1", "//h2") for h in (_heading(n, ".") for n in
+                                                              root.xpath(xpath))
+                  if h and _named(h, words)), None)
+    if named:
+        return named
+    if first and len(_words(first)) <= 1 and len(words) >= 3:
+        # a one-word menu heading ("Sale", "Mens") that the title does not name: the product
+        # is named only in the page's <title>
+        return strip_site(title_, site_name(root))
+    return first
 
 
 def _words(text: str | None) -> set[str]:
