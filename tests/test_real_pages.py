@@ -31,9 +31,8 @@ KNOWN_MISSES = {("onyxmet/product-1332.html", "1,2-Naphthoquinone-4-sulfonic aci
 # Pages read wrongly as a whole, left open after first contact (see the corpus README): a
 # marketplace page without schema.org data whose price ('294 元' in a plain cell) is not read.
 OPEN_PAGES = {"pcstore-tw/goose-floss-250g.html",
-              # third batch of unseen shops, still misread after its fixes (see the README):
-              # TMON's deal titled only outside an h1, among 36 other deals' cards
-              "tmon/bigsize-bra-set.html",
+              # (TMON's deal among 36 other deals' cards reads right since the fifth batch's
+              # fixes: its cards link to pages shaped like its own, its h2 is its <title>)
               # fourth batch, still misread after its fix: John Lewis's 'Delivery & returns'
               # and 'Write a review' boxes read as two cards, Punto Ticket's 'Precios: $5.000'
               # unread (BESTSELLER's product among ten 'trending' cards reads right since the

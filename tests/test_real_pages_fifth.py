@@ -6,7 +6,7 @@ import pytest
 from realpages import REAL, labels, parse
 from scrapy.http import HtmlResponse
 
-from scrapers.parsers import cards, offers, regions
+from scrapers.parsers import cards, generic, offers, product, regions
 from scrapers.parsers import fields as f
 
 LABELS = {x["file"]: x for x in labels()}
@@ -120,3 +120,50 @@ def test_a_price_under_the_heading_before_any_card_is_the_products_even_at_a_car
         file, title, price):
     listing = _one(file)
     assert (listing["title"], listing["price_amount"]) == (title, price)
+
+
+def _cards(file: str) -> list[dict]:
+    _, block = _block(file)
+    return cards.find_cards(block, LABELS[file]["url"])
+
+
+@pytest.mark.parametrize("file, count", [
+    # TMON showed it: its deal /deal/3454863898 among 35 other deals' cards linking to
+    # /deal/<number> (and one campaign tile); Argos's product /product/4667999 with four
+    # 'customers also bought' cards linking to /product/<number> is the same on another site
+    ("tmon/bigsize-bra-set.html", 36), ("argos/tp-link-tapo-c200.html", 4),
+])
+def test_cards_linking_to_pages_shaped_like_this_one_are_other_products_around_it(file, count):
+    many = _cards(file)
+    assert len(many) == count
+    assert generic._sibling_pages(LABELS[file]["url"], many)
+    assert len(_listings(file)) == 1
+
+
+@pytest.mark.parametrize("url, links, siblings", [
+    ("https://shop.example/deal/123456", ["https://shop.example/deal/234567",
+                                          "https://shop.example/deal/345678"], True),
+    # a result list: its cards link to product pages, it is none of them
+    ("https://shop.example/search?q=acid", ["https://shop.example/p/234567",
+                                            "https://shop.example/p/345678"], False),
+    ("https://shop.example/category/1234/", ["https://shop.example/category/2345/"], False),
+    # a card linking to this very page: the page lists itself among others
+    ("https://shop.example/deal/123456", ["https://shop.example/deal/123456?x=1",
+                                          "https://shop.example/deal/345678"], False),
+])
+def test_sibling_pages_need_this_pages_own_numbered_shape(url, links, siblings):
+    assert generic._sibling_pages(url, [{"url": x} for x in links]) is siblings
+
+
+@pytest.mark.parametrize("file, title", [
+    # TMON showed it (its deal title an h2, 'deal_title_main', the <title> word for word; the
+    # h1s before it are other deals'); Hero's '3 Fruits / برطمان 3 فواكه' h2 is the same on
+    # another site (a review's headline marked up as a name came first)
+    ("tmon/bigsize-bra-set.html",
+     "빅사이즈 브라 팬티 75~120까지 D컵 E컵 F컵 G컵 77/88/99사이즈도 편하게"),
+    ("herobabystore/3-fruits-jar.html", "3 Fruits / برطمان 3 فواكه"),
+])
+def test_a_heading_that_is_the_pages_title_word_for_word_names_the_product(file, title):
+    root, block = _block(file)
+    assert product.heading(root, block) == title
+    assert _one(file)["title"] == title

@@ -233,6 +233,26 @@ def _before_every_card(text: list[str], start: int, names: set[str]) -> bool:
     return not any(_key(line) in names for line in text[:start])
 
 
+def _shape(url: str | None) -> tuple | None:
+    """A product page's address with its numbers as '#' (/deal/3454863898 -> /deal/#); None
+    for an address that names no product number (a directory, a slug, a search)."""
+    parts = urlsplit(url or "")
+    if not parts.path or parts.path.endswith("/") or not re.search(r"\d{4,}", parts.path):
+        return None
+    return (parts.hostname, re.sub(r"\d+", "#", parts.path))
+
+
+def _sibling_pages(url: str, many: list[dict]) -> bool:
+    """The cards link to pages of this page's own shape (/deal/4523906002 beside this
+    /deal/3454863898; all but one in ten, a campaign tile may link elsewhere) and none to this
+    page: the page is one of those product pages, and its cards are other products around it
+    (a deal site's 35 other deals), not a result list."""
+    here = _shape(url)
+    alike = sum(_shape(c.get("url")) == here for c in many)
+    return here is not None and alike >= 0.9 * len(many) and not any(
+        _address(c.get("url")) == _address(url) for c in many)
+
+
 def listings(url: str, html: str, platform: str, vendor_id: str | None = None, *,
              root=None, skip_linked_rows: bool = False, loose: bool = False) -> list[Listing]:
     """Products on a page, claims applied: one per result card or catalog row on a page with
@@ -247,7 +267,8 @@ def listings(url: str, html: str, platform: str, vendor_id: str | None = None, *
     own = _one_product_page(root, block, schema, url)
     schema = [own] if own else schema
     many = [] if own else cards.find_cards(block, url)
-    if len(many) >= 2 and not schema and _priced_heading_beside_cards(root, block, many):
+    if len(many) >= 2 and not schema and (_priced_heading_beside_cards(root, block, many)
+                                          or _sibling_pages(url, many)):
         many = []
     if len(many) >= 2 or len(schema) >= 2:
         found = [_listing(url, c, platform, vendor_id) for c in many]
