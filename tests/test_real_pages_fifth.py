@@ -167,3 +167,18 @@ def test_a_heading_that_is_the_pages_title_word_for_word_names_the_product(file,
     root, block = _block(file)
     assert product.heading(root, block) == title
     assert _one(file)["title"] == title
+
+
+def test_boxes_linking_to_the_shops_service_pages_are_no_product_cards():
+    """John Lewis's 'Delivery & returns' (£3.50, linking to /customer-services/delivery-
+    information) and 'Write a review' boxes showed it (read as two cards instead of the
+    product); eBay France's 'En savoir plus' linking to /help/buy/shipping-globally.html is
+    the same kind of link on another site."""
+    found = _cards("ebay-fr/duracell-cr2032.html")
+    helpers = [c for c in found if generic._service_card(c)]
+    assert [c["url"] for c in helpers] == ["https://pages.ebay.fr/help/buy/shipping-globally.html"]
+    assert len(found) - len(helpers) >= 2  # the rail's product cards stay cards
+    listing = _one("johnlewis/google-nest-mini.html")
+    assert (listing["title"], listing["price_amount"]) == (
+        "Google Nest Mini Hands-Free Smart Speaker, 2nd Gen, Chalk", 49.0)
+    assert not generic._service_card({"url": "https://shop.example/p/helpful-gadget-123"})

@@ -233,6 +233,19 @@ def _before_every_card(text: list[str], start: int, names: set[str]) -> bool:
     return not any(_key(line) in names for line in text[:start])
 
 
+# A card whose link is one of the shop's service pages is a help box, not a product.
+_SERVICE_PAGE = re.compile(
+    r"/(?:customer-?services?|customer-?care|help|faq|delivery-?info(?:rmation)?|"
+    r"shipping-?info(?:rmation)?|returns?-?policy|write-?a-?review|reviews?/write|contact-?us)"
+    r"(?:[/?#.-]|$)", re.I)
+
+
+def _service_card(card: dict) -> bool:
+    """A 'Delivery & returns' or 'Write a review' box (linking to the delivery information or
+    the review form) taken for a card: no product."""
+    return bool(_SERVICE_PAGE.search(urlsplit(card.get("url") or "").path))
+
+
 def _shape(url: str | None) -> tuple | None:
     """A product page's address with its numbers as '#' (/deal/3454863898 -> /deal/#); None
     for an address that names no product number (a directory, a slug, a search)."""
@@ -266,7 +279,7 @@ def listings(url: str, html: str, platform: str, vendor_id: str | None = None, *
     block = regions.main_block(root)
     own = _one_product_page(root, block, schema, url)
     schema = [own] if own else schema
-    many = [] if own else cards.find_cards(block, url)
+    many = [] if own else [c for c in cards.find_cards(block, url) if not _service_card(c)]
     if len(many) >= 2 and not schema and (_priced_heading_beside_cards(root, block, many)
                                           or _sibling_pages(url, many)):
         many = []
