@@ -36,6 +36,14 @@ def test_the_latin_abbreviations_are_no_currency_in_words_or_lower_case(text):
     assert offers.amounts(text) == []
 
 
+@pytest.mark.parametrize("text, low, currency", [
+    ("Article 12,99 €", 12.99, "EUR"), ("TABLE 2 x 5 €", 5.0, "EUR"), ("12 le 5 €", 5.0, "EUR"),
+])
+def test_a_figure_after_a_words_last_letters_is_still_read_with_its_own_currency(text, low,
+                                                                                  currency):
+    assert [(m.low, m.currency) for m in offers.amounts(text)] == [(low, currency)]
+
+
 @pytest.mark.parametrize("file, title, price", [
     # Jumia Egypt's 'EGP 13,499' showed it; RadioShack Egypt's '290.0 EGP' and Oriflame's
     # 'LE 34' (beside the old price 'LE 64') are the same currency written two other ways

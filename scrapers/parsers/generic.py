@@ -243,7 +243,7 @@ _SERVICE_PAGE = re.compile(
 def _service_card(card: dict) -> bool:
     """A 'Delivery & returns' or 'Write a review' box (linking to the delivery information or
     the review form) taken for a card: no product."""
-    return bool(_SERVICE_PAGE.search(urlsplit(card.get("url") or "").path))
+    return bool(_SERVICE_PAGE.search(card.get("url") or ""))  # (its address read whole)
 
 
 def _shape(url: str | None) -> tuple | None:
@@ -261,8 +261,10 @@ def _sibling_pages(url: str, many: list[dict]) -> bool:
     page: the page is one of those product pages, and its cards are other products around it
     (a deal site's 35 other deals), not a result list."""
     here = _shape(url)
+    if here is None:  # (a result list's own address: a search, a directory)
+        return False
     alike = sum(_shape(c.get("url")) == here for c in many)
-    return here is not None and alike >= 0.9 * len(many) and not any(
+    return alike >= 0.9 * len(many) and not any(
         _address(c.get("url")) == _address(url) for c in many)
 
 
