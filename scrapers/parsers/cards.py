@@ -335,7 +335,10 @@ def _price_parts(node) -> list[str]:
         return []
     # "Cena: 54,50 € Späť na kartu 1,09 €": the price beside a cashback or a saving in one
     # element; each child is read on its own so the other amount drops out.
-    mixed = len(offers.amounts(text)) > 1 and _NOT_ITEM.search(text) and len(node)
+    # "EGP 13,499 EGP 16,299 -17%": a price box holding the old price as a child of its own.
+    mixed = len(offers.amounts(text)) > 1 and len(node) and (_NOT_ITEM.search(text) or any(
+        isinstance(c.tag, str) and (_STRUCK(c) or _OLD.search(c.get("class") or ""))
+        for c in node))
     if not _NET.search(text) and not mixed:
         return [text]
     return [t for child in node if isinstance(child.tag, str) and not _net_labelled(child)

@@ -202,8 +202,10 @@ def _address(url: str | None) -> str:
 
 def _priced_heading_beside_cards(root, block, many: list[dict]) -> bool:
     """The page's heading names a product that no card names, and the first price shown
-    under that heading is no card's price: the page is that product's page, and the cards
-    (other deals, "you may also like" tiles) are rails around it."""
+    under that heading is no card's price, or is shown before any card's name (a rail card
+    may cost the same: BESTSELLER's '€ 49,99' under its heading, one of ten 'trending' tiles
+    at € 49,99 further down): the page is that product's page, and the cards (other deals,
+    "you may also like" tiles) are rails around it."""
     if root.find(".//h1") is None:  # (a page without any h1 is a list: no heading read)
         return False
     heading = _key(product.heading(root, block))
@@ -215,11 +217,55 @@ def _priced_heading_beside_cards(root, block, many: list[dict]) -> bool:
     if start is None:
         return False
     carded = {round(c["price_amount"], 2) for c in many if c.get("price_amount") is not None}
-    for line in text[start + 1:start + 12]:
+    names = {_key(c.get("title")) for c in many} - {""}
+    for line in text[start + 1:start + 20]:  # (a key-features list may stand between)
+        if _key(line) in names:
+            return False  # a card's name before any price: the price under it is the card's
         shown = [m.low for m in offers.amounts(line)]
         if shown:
-            return round(shown[0], 2) not in carded
+            return round(shown[0], 2) not in carded or _before_every_card(text, start, names)
     return False
+
+
+def _before_every_card(text: list[str], start: int, names: set[str]) -> bool:
+    """No card's name stands in the page's lines before its heading either: the cards all
+    come after the product's heading and price."""
+    return not any(_key(line) in names for line in text[:start])
+
+
+# A card whose link is one of the shop's service pages is a help box, not a product.
+_SERVICE_PAGE = re.compile(
+    r"/(?:customer-?services?|customer-?care|help|faq|delivery-?info(?:rmation)?|"
+    r"shipping-?info(?:rmation)?|returns?-?policy|write-?a-?review|reviews?/write|contact-?us)"
+    r"(?:[/?#.-]|$)", re.I)
+
+
+def _service_card(card: dict) -> bool:
+    """A 'Delivery & returns' or 'Write a review' box (linking to the delivery information or
+    the review form) taken for a card: no product."""
+    return bool(_SERVICE_PAGE.search(card.get("url") or ""))  # (its address read whole)
+
+
+def _shape(url: str | None) -> tuple | None:
+    """A product page's address with its numbers as '#' (/deal/3454863898 -> /deal/#); None
+    for an address that names no product number (a directory, a slug, a search)."""
+    parts = urlsplit(url or "")
+    if not parts.path or parts.path.endswith("/") or not re.search(r"\d{4,}", parts.path):
+        return None
+    return (parts.hostname, re.sub(r"\d+", "#", parts.path))
+
+
+def _sibling_pages(url: str, many: list[dict]) -> bool:
+    """The cards link to pages of this page's own shape (/deal/4523906002 beside this
+    /deal/3454863898; all but one in ten, a campaign tile may link elsewhere) and none to this
+    page: the page is one of those product pages, and its cards are other products around it
+    (a deal site's 35 other deals), not a result list."""
+    here = _shape(url)
+    if here is None:  # (a result list's own address: a search, a directory)
+        return False
+    alike = sum(_shape(c.get("url")) == here for c in many)
+    return alike >= 0.9 * len(many) and not any(
+        _address(c.get("url")) == _address(url) for c in many)
 
 
 def listings(url: str, html: str, platform: str, vendor_id: str | None = None, *,
@@ -235,8 +281,9 @@ def listings(url: str, html: str, platform: str, vendor_id: str | None = None, *
     block = regions.main_block(root)
     own = _one_product_page(root, block, schema, url)
     schema = [own] if own else schema
-    many = [] if own else cards.find_cards(block, url)
-    if len(many) >= 2 and not schema and _priced_heading_beside_cards(root, block, many):
+    many = [] if own else [c for c in cards.find_cards(block, url) if not _service_card(c)]
+    if len(many) >= 2 and not schema and (_priced_heading_beside_cards(root, block, many)
+                                          or _sibling_pages(url, many)):
         many = []
     if len(many) >= 2 or len(schema) >= 2:
         found = [_listing(url, c, platform, vendor_id) for c in many]

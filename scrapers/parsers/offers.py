@@ -21,8 +21,13 @@ _CURRENCIES = [  # (pattern, ISO code); longer symbols first
     (r"₹|INR|Rs\.?", "INR"), (r"Kč|CZK", "CZK"), (r"SEK|kr", "SEK"), (r"BRL", "BRL"),
     (r"[Ll]ei|RON", "RON"), (r"тг\.?|₸|KZT|тенге", "KZT"), (r"₴|грн\.?|UAH", "UAH"),
     (r"лв\.?|BGN", "BGN"), (r"HRK|kn", "HRK"), (r"HUF|Ft", "HUF"), (r"₺|TRY", "TRY"),
-    (r"SAR|ر\.\s?س\.?|﷼", "SAR"), (r"AED|د\.\s?إ\.?", "AED"), (r"฿|THB", "THB"),
+    (r"SAR|ر\.\s?س\.?|﷼|SR", "SAR"), (r"AED|د\.\s?إ\.?", "AED"),
+    (r"฿|THB", "THB"),
     (r"₫|VND", "VND"), (r"Rp\.?|IDR", "IDR"), (r"₱|PHP", "PHP"),
+    # Egyptian pound: "EGP 13,499", "L.E 12.00", "LE 34", "جنيه 265", "ج.م"; the Latin
+    # abbreviations only in capitals and not closing a word ("le 3 mars", "TABLE 2" are none:
+    # `_amounts` checks, so that the pattern stays case-blind and `fastre` can guard it)
+    (r"EGP|L\.\s?E\.?|LE|ج\.\s?م\.?|جنيه", "EGP"),
     (r"₪|ILS", "ILS"), (r"₩|원|KRW", "KRW"), (r"NT\$|TWD", "TWD"), (r"BYN", "BYN"),
 ]
 _CUR = "|".join(f"(?:{p})" for p, _ in _CURRENCIES)
@@ -82,14 +87,33 @@ def amounts(text: str | None) -> list[Money]:
     return list(_amounts(text or ""))
 
 
+# Currencies whose Latin abbreviation is also a word's letters ("LE", "SR"): read only in
+# capitals, and a symbol written before the figure only when no letter is glued before it.
+_CAPITALS_ONLY = frozenset(("EGP", "SAR"))
+
+
+def _capital_symbol(text: str, m: re.Match) -> bool:
+    symbol = m.group("c1") or m.group("c2") or ""
+    if not symbol.isascii():
+        return True  # "جنيه", "ر.س", "﷼"
+    if symbol != symbol.upper():
+        return False  # "le 3 mars", "12 le"
+    return not (m.group("c1") and m.start() and text[m.start() - 1].isalpha())  # "TABLE 2"
+
+
 @functools.lru_cache(maxsize=65536)  # the same price texts recur across a long result list
 def _amounts(text: str) -> tuple[Money, ...]:
     if not _DIGIT.search(text) or not _ANY_CURRENCY.search(text):
         return ()  # most lines of a page: no figure or no currency at all
     text = _UNIT_REFERENCE.sub(" ", text)
     out = []
-    for m in MONEY.finditer(text):
+    pos = 0
+    while (m := MONEY.search(text, pos)) is not None:
+        pos = m.end()
         code = _currency(m.group("c1") or m.group("c2") or "")
+        if code in _CAPITALS_ONLY and not _capital_symbol(text, m):
+            pos = m.end("c1") if m.group("c1") else m.start("c2")
+            continue  # ("Article 12,99 €": the figure after 'le' is still read with its €)
         first = number(m.group("n1") or m.group("n3") or "")
         upper = m.group("n2") or m.group("n4")
         second = number(upper) if upper else None

@@ -68,15 +68,40 @@ def heading(root, block) -> str | None:
     the page's `<title>` names and another h1 is, that other h1 (an account widget's
     "Mon compte", a review's or a returns box's h1 came first)."""
     first = _heading(block, ".//h1") or _page_h1(root) or _heading(block, "." + _TITLE_XPATH)
-    words = _words(f.first(root, "//title"))
-    if not words or _named(first, words):
+    title_ = f.first(root, "//title")
+    words = _words(title_)
+    if not words:
         return first
-    return next((h for h in (_heading(n, ".") for n in root.xpath("//h1"))
-                 if h and _named(h, words)), first)
+    # an h1 or h2 that is the <title> itself (the site's name dropped) names the product,
+    # whatever came first (a deal site's other deals, each titled by its own h1)
+    whole = _key(strip_site(title_, site_name(root)))
+    if len(whole) >= 8 and _key(first) != whole:
+        exact = next((h for h in (_heading(n, ".") for n in root.xpath("//h1 | //h2"))
+                      if h and _key(h) == whole), None)
+        if exact:
+            return exact
+    if _named(first, words):
+        return first
+    # an h2 when the page has no h1 naming the product (a review's headline, marked up as a
+    # name, came first; shown by Hero's baby-food shop)
+    named = next((h for xpath in ("//h1", "//h2") for h in (_heading(n, ".") for n in
+                                                              root.xpath(xpath))
+                  if h and _named(h, words)), None)
+    if named:
+        return named
+    if first and len(_words(first)) <= 1 and len(words) >= 3:
+        # a one-word menu heading ("Sale", "Mens") that the title does not name: the product
+        # is named only in the page's <title>
+        return strip_site(title_, site_name(root))
+    return first
 
 
 def _words(text: str | None) -> set[str]:
     return {w for w in re.findall(r"\w+", (text or "").lower()) if len(w) > 1 or w.isdigit()}
+
+
+def _key(text: str | None) -> str:
+    return re.sub(r"\W+", "", (text or "").lower())
 
 
 def _named(text: str | None, title_words: set[str]) -> bool:

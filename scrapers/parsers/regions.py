@@ -15,7 +15,7 @@ import functools
 import re
 from urllib.parse import urlsplit
 
-from scrapers.parsers import fastre, vocab
+from scrapers.parsers import fastre, offers, vocab
 from scrapers.parsers import fields as f
 
 _CHROME = re.compile(
@@ -76,6 +76,24 @@ def _holds_heading(el) -> bool:
                for h1 in el.iter("h1"))
 
 
+_BUY_CONTROL = re.compile(r"add[-_]?to[-_]?(?:cart|basket|bag)|addtocart|add_cart|buy[-_]?now|"
+                          r"btn-buy|buy-button|buy-?box", re.I)
+_BAR_WORDS = frozenset(("header", "footer", "navbar", "nav", "sidebar", "topbar", "top-bar"))
+
+
+def _buy_box(el, chrome_word: str) -> bool:
+    """A short box named like a page bar ("details-footer" under the product's details, a
+    sticky "navbar-holder") that shows a price and holds the buy button is the product's own
+    buy box, not the site's chrome. Modals, pop-ups and mini-carts stay chrome."""
+    if chrome_word.strip(" _-").lower() not in _BAR_WORDS:
+        return False
+    text = f.text(el) or ""
+    if len(text) > 400 or not offers.amounts(text):
+        return False
+    return any(isinstance(x.tag, str) and _BUY_CONTROL.search(f"{_attrs(x)} {x.get('name') or ''}")
+               for x in el.iter())
+
+
 _TITLE_TAGS = frozenset(("div", "span", "p", "strong", "b", "td", "em", "label"))
 _DIGIT = re.compile(r"\d")
 
@@ -120,9 +138,11 @@ def main_block(root):
         if el is not block and _screen_reader(el):
             hidden.append(el)
         chrome = el.tag in ("header", "footer", "nav", "aside", "select", "option", "button")
+        named = _CHROME.search(_attrs(el)) if el.tag in ("div", "section", "ul", "ol") else None
         boxed = el.tag in ("div", "section", "ul", "ol") and (
-            _CHROME.search(_attrs(el)) or any(_RELATED.search(t) for t in _attrs(el).split()))
-        if (chrome or boxed) and not _holds_main(el) and not (boxed and _holds_heading(el)):
+            named or any(_RELATED.search(t) for t in _attrs(el).split()))
+        if (chrome or boxed) and not _holds_main(el) and not (boxed and _holds_heading(el)) \
+                and not (named and _buy_box(el, named.group())):
             drop.append(el)
         elif _related_heading(el):
             drop.append(_section_of(el))
