@@ -26,7 +26,7 @@ BATCH = 10_000  # records per write transaction: fewer commits rewrite fewer ind
 # path (validation, rows, SQLite); the workers' matching runs ahead of it and their radar
 # chemistry is needed only at the end, so on a machine with fewer free cores than processes the
 # writer keeps a core and the workers share what is left.
-WORKER_NICE = 5
+WORKER_NICE = 3
 
 
 @dataclass
