@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 import sqlite3
 
+import pytest
+
 from pipelines.catalog.radar_scores import assess_rows, radar_for
 from pipelines.catalog.schema import open_db
 from pipelines.chemistry import Chemistry
@@ -101,6 +103,23 @@ def test_the_ingest_workers_yield_the_cpu_to_the_writer(matcher):
     finally:
         chemistry.close()
     assert niceness == min(os.nice(0) + 5, 19)
+
+
+@pytest.mark.parametrize(("raw", "expected"), [("", 3), ("0", 0), ("10", 10), (" 19 ", 19)])
+def test_the_ingest_workers_niceness_comes_from_the_environment(monkeypatch, raw, expected):
+    from pipelines.ingest.feed import worker_nice
+
+    monkeypatch.setenv("PRECURSOR_WATCH_CHEM_NICE", raw)
+    assert worker_nice() == expected
+
+
+@pytest.mark.parametrize("raw", ["-5", "20", "low"])
+def test_a_bad_niceness_is_an_error_that_names_the_variable(monkeypatch, raw):
+    from pipelines.ingest.feed import worker_nice
+
+    monkeypatch.setenv("PRECURSOR_WATCH_CHEM_NICE", raw)
+    with pytest.raises(ValueError, match="PRECURSOR_WATCH_CHEM_NICE"):
+        worker_nice()
 
 
 def plan(db, sql: str, args=()) -> str:

@@ -9,6 +9,7 @@ not a complete crawl.
 
 from __future__ import annotations
 
+import os
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -22,11 +23,21 @@ from pipelines.ingest.jsonl import read_lines
 from pipelines.validate import check
 
 BATCH = 10_000  # records per write transaction: fewer commits rewrite fewer index pages
-# Niceness added to an ingest's chemistry workers: the writing process is the one long serial
-# path (validation, rows, SQLite); the workers' matching runs ahead of it and their radar
-# chemistry is needed only at the end, so on a machine with fewer free cores than processes the
-# writer keeps a core and the workers share what is left.
-WORKER_NICE = 3
+# Niceness added to an ingest's chemistry workers (PRECURSOR_WATCH_CHEM_NICE, 0..19): the writing
+# process is the one long serial path (validation, rows, SQLite); the workers' matching runs
+# ahead of it and their radar chemistry is needed only at the end, so on a machine with fewer
+# free cores than processes the writer keeps a core and the workers share what is left.
+WORKER_NICE_DEFAULT = 3
+
+
+def worker_nice() -> int:
+    """The niceness an ingest adds to its chemistry workers (PRECURSOR_WATCH_CHEM_NICE)."""
+    raw = os.environ.get("PRECURSOR_WATCH_CHEM_NICE", "").strip()
+    if not raw:
+        return WORKER_NICE_DEFAULT
+    if not raw.isdigit() or int(raw) > 19:
+        raise ValueError(f"PRECURSOR_WATCH_CHEM_NICE={raw!r} is not a niceness from 0 to 19")
+    return int(raw)
 
 
 @dataclass
@@ -118,7 +129,7 @@ def ingest_jsonl(path: str | Path, db, *, platform: str | None = None,
     every rejected line is also in the catalog's `rejected` table under this run. Without a
     `chemistry`, texts are matched in `workers` forked processes (0: in this one)."""
     own = chemistry is None
-    chemistry = chemistry or Chemistry(workers=workers, nice=WORKER_NICE)
+    chemistry = chemistry or Chemistry(workers=workers, nice=worker_nice())
     writer = CatalogWriter(db, kind="ingest", platform=platform, source=str(path),
                            watchlist=chemistry.matcher.watchlist, batch_size=batch,
                            flush_seconds=3600, assess_radar=chemistry.radar_rows,
