@@ -42,7 +42,7 @@ from pipelines.catalog.records import to_json  # noqa: E402
 from pipelines.catalog.schema import open_db  # noqa: E402
 from pipelines.catalog.writer import CatalogWriter  # noqa: E402
 from pipelines.chemistry import Chemistry  # noqa: E402
-from pipelines.ingest.feed import BATCH, load_records  # noqa: E402
+from pipelines.ingest.feed import BATCH, load_records, worker_nice  # noqa: E402
 from pipelines.ingest.rescan import rescan  # noqa: E402
 from pipelines.validate import check  # noqa: E402
 
@@ -187,8 +187,9 @@ def main() -> None:
 def repeated_run(tmp: Path, a, matcher: Matcher, vendors: list[dict],
                  listings: list[dict]) -> float:
     """The main run (texts repeat as on real marketplaces); returns its wall-clock rate."""
-    chemistry = Chemistry(matcher, workers=a.workers)
-    print(f"before the pipelines: {load()} ({os.cpu_count()} cores)")
+    chemistry = Chemistry(matcher, workers=a.workers, nice=worker_nice())  # as `ingest`
+    print(f"before the pipelines: {load()} ({os.cpu_count()} cores; workers at niceness"
+          f" +{worker_nice()}, PRECURSOR_WATCH_CHEM_NICE)")
     elapsed, result, cpu, worker_cpu = run_pipelines(tmp / "catalog.db", vendors, listings,
                                                      chemistry)
     rate = a.n / elapsed
@@ -219,7 +220,7 @@ def all_distinct_run(tmp: Path, a, matcher: Matcher, vendors: list[dict],
     # forked from this process's matcher, which has matched nothing yet (in process: a new
     # matcher; only OPSIN's process-wide name cache stays warm).
     fresh = matcher if a.workers else Matcher()
-    chem2 = Chemistry(fresh, workers=a.workers)
+    chem2 = Chemistry(fresh, workers=a.workers, nice=worker_nice())
     took2, _, cpu2, worker2 = run_pipelines(tmp / "distinct.db", vendors, distinct, chem2)
     print(f"all-distinct: {len(distinct):,} listings, every text different, in "
           f"{took2:.1f}s = {len(distinct) / took2:,.0f} listings/s "

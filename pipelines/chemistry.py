@@ -11,6 +11,7 @@ the same workers. One matcher per process (`shared_matcher`), shared by every sp
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import functools
 import logging
@@ -19,7 +20,7 @@ import os
 import signal
 import threading
 import time
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from concurrent.futures import Future, ProcessPoolExecutor
 
 from scrapy.utils.defer import maybe_deferred_to_future
@@ -49,12 +50,16 @@ def shared_matcher():
     return matcher
 
 
-def _init_worker(matcher, parent: int) -> None:
+def _init_worker(matcher, parent: int, nice: int = 0) -> None:
     """Runs first in each forked worker: the fork hands it the parent's matcher (no pickling);
     OPSIN starts its own JVM there (chem.opsin resets its pipes after a fork). The worker dies
-    with its parent: a crawl killed outright (SIGKILL) leaves no orphan holding its pipes."""
+    with its parent: a crawl killed outright (SIGKILL) leaves no orphan holding its pipes. With
+    `nice`, the worker (and its JVM) yields the CPU to the process that feeds it."""
     global _WORKER_MATCHER
     _die_with_parent(parent)
+    if nice:
+        with contextlib.suppress(OSError):
+            os.nice(nice)
     _WORKER_MATCHER = matcher
     if matcher.use_opsin:
         from chem import opsin
@@ -82,17 +87,18 @@ def _die_with_parent(parent: int) -> None:
     threading.Thread(target=watch, daemon=True, name="parent-watch").start()
 
 
-def start_workers(matcher, workers: int) -> ProcessPoolExecutor | None:
+def start_workers(matcher, workers: int, nice: int = 0) -> ProcessPoolExecutor | None:
     """`workers` processes forked from this one, each holding `matcher` (handed over by the
-    fork, not pickled; OPSIN warmed up in each; each dies with this process), started now; None
-    where fork is not available. The crawl's and `ingest`'s chemistry and `match --workers`
-    use these; a task reads the matcher with `worker_matcher()`."""
+    fork, not pickled; OPSIN warmed up in each; each dies with this process; `nice` added to
+    their scheduling niceness), started now; None where fork is not available. The crawl's
+    and `ingest`'s chemistry and `match --workers` use these; a task reads the matcher with
+    `worker_matcher()`."""
     try:
         ctx = multiprocessing.get_context("fork")
     except ValueError:
         return None
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,
-                               initargs=(matcher, os.getpid()))
+                               initargs=(matcher, os.getpid(), nice))
     for started in [pool.submit(_ready) for _ in range(workers)]:
         started.result()
     return pool
@@ -150,20 +156,31 @@ def _parts(result) -> dict:
 class Chemistry:
     """Listing records -> chemistry payloads (hits, substances), cached by chemical text.
 
-    With `workers` > 0 matching runs in that many forked processes: `start()` a batch, write the
-    previous one, then `finish()` it, so chemistry and SQLite writes overlap. The cache keeps the
-    `cache_size` most recently used texts (`PRECURSOR_WATCH_CHEM_CACHE`, default 50,000)."""
+    With `workers` > 0 matching runs in that many forked processes (`nice`: their added
+    niceness): `start()` a batch (or `feed()` texts as they are read, then `send()`), write the
+    previous one, then `finish()` it, so chemistry and SQLite writes overlap. Matching goes
+    first: radar chunks (`radar_ahead`) wait here while match chunks are queued, and at most
+    `workers` + 1 tasks sit in the pool, so a text sent later is not queued behind the radar.
+    The cache keeps the `cache_size` most recently used texts (`PRECURSOR_WATCH_CHEM_CACHE`,
+    default 50,000)."""
 
-    def __init__(self, matcher=None, cache_size: int | None = None, workers: int = 0):
+    def __init__(self, matcher=None, cache_size: int | None = None, workers: int = 0,
+                 nice: int = 0):
         self.matcher = matcher if matcher is not None else shared_matcher()
         self.version: str = self.matcher.watchlist.version
         self.cache: OrderedDict[str, dict] = OrderedDict()
         self.cache_size = cache_size or env_size("PRECURSOR_WATCH_CHEM_CACHE", 50_000)
         self.matched = 0  # distinct texts sent to the matcher
         self.workers = workers
+        self.nice = nice
         self._pool = None
         self._inflight: dict[str, Future] = {}
+        self._held: dict[str, dict] = {}  # texts fed, not sent yet (chemical-text key -> record)
+        self._chunk = self._limit = 0  # texts per chunk; texts the chunk being filled is sent at
         self._radar: dict[str, tuple[Future, int]] = {}  # SMILES -> (radar chunk, index)
+        self._backlog: deque[tuple[Future, list]] = deque()  # radar chunks not in the pool yet
+        self._busy = 0  # match and radar tasks in the pool, not finished
+        self._lock = threading.RLock()  # _backlog and _busy (done callbacks run on a thread)
         self._closed = False
 
     def cached(self, rec: dict) -> dict | None:
@@ -183,32 +200,52 @@ class Chemistry:
         """Send the texts not yet cached to the matcher (in the worker, when there is one),
         in chunks of `chunk` distinct texts taken in order of first appearance; the first chunk
         holds only `first` texts (when given), so writing can start sooner."""
-        todo: dict[str, dict] = {}
-        for rec in recs:
-            if self.cached(rec) is None and rec["chem_key"] not in self._inflight:
-                todo.setdefault(rec["chem_key"], rec)
-        items = list(todo.items())
-        if not items:
-            return recs
-        step = chunk or len(items)
-        bounds = [0, *range(min(first or step, step), len(items), step)]
-        for i, end in zip(bounds, [*bounds[1:], len(items)], strict=True):
-            part = items[i:end]
-            keys = [k for k, _ in part]
-            inputs = [chem_input(r, k) for k, r in part]
-            self.matched += len(keys)
-            future = self._submit(inputs)
-            future.keys = keys  # type: ignore[attr-defined]
-            future.inputs = inputs  # type: ignore[attr-defined]
-            for k in keys:
-                self._inflight[k] = future
+        self.feed(recs, chunk or max(len(recs), 1), first)
+        self.send()
         return recs
+
+    def feed(self, recs: list[dict], chunk: int, first: int | None = None) -> None:
+        """Hold the texts of `recs` not cached nor sent yet, in order of first appearance; a
+        chunk is sent to the matcher as soon as it holds `chunk` texts (`first` for the chunk
+        being started now, when given), so matching starts while the records are still being
+        read. `send()` sends what is held."""
+        self._chunk = chunk
+        if not self._held:
+            self._limit = first or chunk
+        held, inflight = self._held, self._inflight
+        for rec in recs:
+            if self.cached(rec) is None:
+                key = rec["chem_key"]
+                if key not in inflight and key not in held:
+                    held[key] = rec
+                    if len(held) >= self._limit:
+                        self.send()
+                        held = self._held
+
+    def send(self) -> None:
+        """Send the held texts to the matcher, as one chunk."""
+        part, self._held = list(self._held.items()), {}
+        self._limit = self._chunk
+        if not part:
+            return
+        keys = [k for k, _ in part]
+        inputs = [chem_input(r, k) for k, r in part]
+        self.matched += len(keys)
+        future = self._submit(inputs)
+        future.keys = keys  # type: ignore[attr-defined]
+        future.inputs = inputs  # type: ignore[attr-defined]
+        for k in keys:
+            self._inflight[k] = future
 
     def _submit(self, inputs: list[dict]) -> Future:
         pool = self._get_pool()
         if pool is not None:
             try:
-                return pool.submit(_match_in_worker, inputs)
+                with self._lock:
+                    future = pool.submit(_match_in_worker, inputs)
+                    self._busy += 1
+                future.add_done_callback(self._pump)
+                return future
             except RuntimeError as exc:  # a broken pool (a worker was killed): go on in process
                 log.warning("chemistry workers unavailable (%s); matching in process", exc)
                 self._pool, self.workers = None, 0
@@ -219,11 +256,15 @@ class Chemistry:
     def ready(self, rec: dict) -> bool:
         """True when `finish([rec])` would not wait."""
         key = rec["chem_key"]
+        if key in self._held:
+            return False
         return key in self.cache or key not in self._inflight or self._inflight[key].done()
 
     def wait(self, rec: dict) -> list[str]:
         """Wait for the batch holding `rec`'s text (if one is in flight); its results are
         cached, and the chemical-text keys it resolved returned."""
+        if rec["chem_key"] in self._held:
+            self.send()
         future = self._inflight.get(rec["chem_key"])
         if future is None:
             return []
@@ -232,6 +273,8 @@ class Chemistry:
 
     def finish(self, recs: list[dict]) -> list[dict]:
         """Wait for a started batch and attach the payloads."""
+        if self._held and any(rec["chem_key"] in self._held for rec in recs):
+            self.send()
         for rec in recs:
             key = rec["chem_key"]
             if key not in self.cache and key in self._inflight:
@@ -260,11 +303,29 @@ class Chemistry:
             return
         todo = [s for s in dict.fromkeys(structures) if s not in self._radar]
         for part in (todo[i:i + chunk] for i in range(0, len(todo), chunk)):
-            future = self._radar_submit(part)
-            if future is None:
-                return
+            future: Future = Future()  # done when the chunk has run in a worker (`_pump`)
+            with self._lock:
+                self._backlog.append((future, part))
             for i, smiles in enumerate(part):
                 self._radar[smiles] = (future, i)
+        self._pump()
+
+    def _pump(self, done: Future | None = None) -> None:
+        """Move radar chunks from the backlog into the pool while it holds at most `workers`
+        tasks (match chunks queued first keep it full); called as each task finishes (`done`)
+        and as chunks join the backlog. A chunk the pool refuses fails (assessed here later)."""
+        with self._lock:
+            if done is not None:
+                self._busy -= 1
+            while self._backlog and self._busy <= self.workers and not self._closed:
+                future, part = self._backlog.popleft()
+                task = self._radar_submit(part)
+                if task is None:
+                    future.set_exception(RuntimeError("chemistry workers unavailable"))
+                    continue
+                self._busy += 1
+                task.add_done_callback(functools.partial(_pass_on, future))
+                task.add_done_callback(self._pump)
 
     def _radar_submit(self, part: list) -> Future | None:
         pool = self._get_pool()
@@ -284,6 +345,14 @@ class Chemistry:
         fails is assessed here."""
         from pipelines.catalog.radar_scores import assess_rows, radar_for
 
+        with self._lock:  # no more matching for this run: the backlog may fill the pool
+            while self._backlog:
+                future, part = self._backlog.popleft()
+                task = self._radar_submit(part) if self.workers > 0 else None
+                if task is None:
+                    future.set_exception(RuntimeError("chemistry workers unavailable"))
+                else:
+                    task.add_done_callback(functools.partial(_pass_on, future))
         ahead, self._radar = self._radar, {}
         local: list = []
         rest = [s for s in dict.fromkeys(structures) if s not in ahead]
@@ -319,7 +388,7 @@ class Chemistry:
         if self.workers <= 0 or self._closed:
             return None
         if self._pool is None:
-            self._pool = start_workers(self.matcher, self.workers)
+            self._pool = start_workers(self.matcher, self.workers, self.nice)
             if self._pool is None:
                 self.workers = 0
         return self._pool
@@ -341,6 +410,10 @@ class Chemistry:
         """Stop the workers (after the batches in flight); later work runs in process."""
         self._closed = True
         self._radar = {}
+        with self._lock:
+            for future, _ in self._backlog:
+                future.set_exception(RuntimeError("chemistry closed"))
+            self._backlog.clear()
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
@@ -349,6 +422,18 @@ class Chemistry:
         self.cache[key] = payload
         if len(self.cache) > self.cache_size:
             self.cache.popitem(last=False)
+
+
+def _pass_on(future: Future, task: Future) -> None:
+    """Give `future` the outcome of the pool's `task` (a radar chunk run from the backlog)."""
+    if future.done():
+        return
+    if task.cancelled():
+        future.cancel()
+    elif task.exception() is not None:
+        future.set_exception(task.exception())
+    else:
+        future.set_result(task.result())
 
 
 class ChemistryPipeline:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from pipelines.catalog.bulk_load import DEFERRED_TABLES
+from pipelines.catalog.bulk_load import BULK_CACHE_KIB, DEFERRED_TABLES
 from pipelines.catalog.schema import INDEXES, index_name, open_db, shape_is_current
 from pipelines.catalog.writer import CatalogWriter
 from pipelines.chemistry import Chemistry
@@ -45,12 +45,14 @@ def test_bulk_load_defers_only_on_an_empty_catalog(tmp_path):
     writer = CatalogWriter(open_db(path), kind="ingest", bulk_load=True)
     writer.open()
     assert not DEFERRED & set(indexes(path))  # dropped while the load runs
+    assert writer.db.execute("pragma cache_size").fetchone()[0] == -BULK_CACHE_KIB
     writer.add(listing("1"))
     writer.close(mark_gone=False)
     assert set(indexes(path)) >= DEFERRED
     again = CatalogWriter(open_db(path), kind="ingest", bulk_load=True)
-    again.open()  # listings are stored: nothing is dropped
+    again.open()  # listings are stored: nothing is dropped, the page cache stays as it was
     assert set(indexes(path)) >= DEFERRED
+    assert again.db.execute("pragma cache_size").fetchone()[0] == -65536
     again.add(listing("2"))
     again.close(mark_gone=False)
     with sqlite3.connect(path) as con:

@@ -286,6 +286,48 @@ def test_chemistry_starts_with_a_small_first_chunk_then_full_chunks(chemistry):
     assert chemistry.start(recs, chunk=3, first=1) is recs and not chemistry._inflight
 
 
+def test_fed_texts_go_out_in_full_chunks_as_they_arrive_and_a_held_text_is_not_ready(
+        chemistry):
+    """Texts fed while records are read are sent as soon as a chunk is full; the rest is held
+    (not ready) until `send()`, or until a record waiting for it is finished."""
+    recs = [listing(str(i), title=f"Product {i} 99%") for i in range(6)]
+    chemistry.feed(recs[:4], chunk=3, first=1)
+    assert [len(f.keys) for f in dict.fromkeys(chemistry._inflight.values())] == [1, 3]
+    chemistry.feed([*recs[4:], recs[0]], chunk=3)  # a text already sent is not sent again
+    assert list(chemistry._held) == [recs[4]["chem_key"], recs[5]["chem_key"]]
+    assert not chemistry.ready(recs[5])
+    chemistry.finish([recs[5]])  # sends what is held first
+    assert not chemistry._held and chemistry.matched == 6
+    assert chemistry.finish(recs) and all(r["chemistry"]["errors"] != ["not matched"]
+                                          for r in recs)
+
+
+def test_load_records_sends_texts_to_the_workers_while_the_window_is_still_read(
+        tmp_path, matcher):
+    """Matching starts with the first records read, not once the whole window is in memory."""
+    from pipelines.ingest.feed import load_records
+
+    chemistry = Chemistry(matcher, workers=1)
+    sent_while_reading = []
+
+    def records():
+        for i in range(60):
+            if i == 40:
+                sent_while_reading.append(chemistry.matched)
+            yield listing(str(i), title=f"Product {i} 99%")
+
+    db = open_db(tmp_path / "c.db")
+    writer = CatalogWriter(db, kind="ingest", watchlist=matcher.watchlist)
+    try:
+        load_records(records(), writer, chemistry, window=1000, chunk=10, first=5, step=20)
+    finally:
+        chemistry.close()
+    writer.close(mark_gone=False)
+    # After two reads of 20 records: chunks of 5, 10, 10 and 10 texts sent, 5 held.
+    assert sent_while_reading == [35]
+    assert db.execute("select count(*) from listings").fetchone()[0] == 60
+
+
 def test_hashes_and_json_columns_are_plain_json_dumps():
     """The writer's fast JSON encoding gives exactly `json.dumps` (stored hashes stay valid)."""
     import hashlib

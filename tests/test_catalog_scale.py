@@ -7,6 +7,9 @@ from __future__ import annotations
 import json
 import sqlite3
 
+import pytest
+
+from pipelines.catalog.radar_scores import assess_rows, radar_for
 from pipelines.catalog.schema import open_db
 from pipelines.chemistry import Chemistry
 from pipelines.ingest.feed import ingest_jsonl
@@ -62,6 +65,61 @@ def test_a_radar_chunk_whose_worker_fails_is_assessed_in_process(matcher):
         chemistry.close()
     assert rows[0]["route"].startswith("alpha-bromination")
     assert rows[1]["covered_by"] == "unreadable structure"
+
+
+def test_radar_chunks_wait_behind_matching_so_a_text_sent_later_does_not_queue_behind_them(
+        matcher):
+    """The radar is needed only at the end of a run, matches all along: radar chunks enter the
+    pool only while it holds at most `workers` tasks, so a text sent after a long radar
+    backlog is matched after at most the chunks already in the pool, and every row arrives."""
+    structures = [f"{'C' * n}C(=O)c1ccc({x})cc1" for n in range(1, 41)
+                  for x in ("C", "F", "Cl", "Br", "O")]
+    chemistry = Chemistry(matcher, workers=1)
+    try:
+        chemistry.radar_ahead(structures, chunk=10)  # 20 chunks
+        radar = list(dict.fromkeys(f for f, _ in chemistry._radar.values()))
+        rec = {"item_type": "listing", "title": "NPP 99%", "url": "https://shop.example/p/1"}
+        chemistry.start([rec])
+        done_before = []
+        chemistry._inflight[rec["chem_key"]].add_done_callback(
+            lambda _: done_before.append(sum(f.done() for f in radar)))
+        chemistry.finish([rec])
+        rows = chemistry.radar_rows(structures)
+    finally:
+        chemistry.close()
+    assert [h["entry"] for h in rec["chemistry"]["hits"]] == ["npp"]
+    assert done_before and done_before[0] <= 2  # of 20 radar chunks
+    assert rows == assess_rows(radar_for(matcher.watchlist), structures)
+
+
+def test_the_ingest_workers_yield_the_cpu_to_the_writer(matcher):
+    """`nice`: the workers run at a lower priority than the process that feeds them."""
+    import os
+
+    chemistry = Chemistry(matcher, workers=1, nice=5)
+    try:
+        chemistry.open()
+        niceness = chemistry._pool.submit(os.nice, 0).result()
+    finally:
+        chemistry.close()
+    assert niceness == min(os.nice(0) + 5, 19)
+
+
+@pytest.mark.parametrize(("raw", "expected"), [("", 3), ("0", 0), ("10", 10), (" 19 ", 19)])
+def test_the_ingest_workers_niceness_comes_from_the_environment(monkeypatch, raw, expected):
+    from pipelines.ingest.feed import worker_nice
+
+    monkeypatch.setenv("PRECURSOR_WATCH_CHEM_NICE", raw)
+    assert worker_nice() == expected
+
+
+@pytest.mark.parametrize("raw", ["-5", "20", "low"])
+def test_a_bad_niceness_is_an_error_that_names_the_variable(monkeypatch, raw):
+    from pipelines.ingest.feed import worker_nice
+
+    monkeypatch.setenv("PRECURSOR_WATCH_CHEM_NICE", raw)
+    with pytest.raises(ValueError, match="PRECURSOR_WATCH_CHEM_NICE"):
+        worker_nice()
 
 
 def plan(db, sql: str, args=()) -> str:

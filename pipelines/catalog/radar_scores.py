@@ -177,18 +177,19 @@ def update_radar_with(db, watchlist, assess_many: AssessMany, today: dt.date | N
         f"SELECT s.inchikey, s.smiles, s.name FROM substances s LEFT JOIN [{TABLE}] r"
         f" ON r.inchikey = s.inchikey WHERE r.inchikey IS NULL OR r.radar_version IS NOT ?",
         [version]).fetchall()
-    assessed = assess_many([smiles for _, smiles, _ in todo]) if todo else []
-    if len(assessed) != len(todo):
-        raise RuntimeError(f"radar assessed {len(assessed)} of {len(todo)} substances")
-    fresh = {inchikey: {"inchikey": inchikey, "name": name, "smiles": smiles,
-                        "radar_version": version, **row}
-             for (inchikey, smiles, name), row in zip(todo, assessed, strict=True)}
+    # The catalog's context first: workers still assessing (`assess_many`) finish meanwhile.
     matched = matched_substances(db)
     listed = listed_by_vendor(db)
     context = offers(db)
     stored = {r[0]: {"inchikey": r[0], "chemistry": r[1], "covered": r[2]} for r in db.execute(
         f"SELECT inchikey, chemistry, covered FROM [{TABLE}] WHERE radar_version = ?",
         [version]).fetchall()}
+    assessed = assess_many([smiles for _, smiles, _ in todo]) if todo else []
+    if len(assessed) != len(todo):
+        raise RuntimeError(f"radar assessed {len(assessed)} of {len(todo)} substances")
+    fresh = {inchikey: {"inchikey": inchikey, "name": name, "smiles": smiles,
+                        "radar_version": version, **row}
+             for (inchikey, smiles, name), row in zip(todo, assessed, strict=True)}
     rows = []
     for key, row in {**stored, **fresh}.items():
         if key not in fresh and not row["chemistry"]:

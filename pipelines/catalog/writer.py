@@ -25,7 +25,7 @@ import time
 import sqlite_utils
 
 from pipelines.catalog import entities
-from pipelines.catalog.bulk_load import defer_indexes, restore_indexes
+from pipelines.catalog.bulk_load import BULK_CACHE_KIB, defer_indexes, restore_indexes
 from pipelines.catalog.clock import utcnow
 from pipelines.catalog.records import listing_key, merge_vendor, profile_key
 from pipelines.catalog.runs import close_run, earlier_segments, open_run
@@ -126,6 +126,8 @@ class CatalogWriter:
         with self.transaction():
             if self.bulk_load:
                 self._deferred = defer_indexes(self.db)
+                if self._deferred:  # a first load: the whole new catalog fits in the cache
+                    self.db.execute(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
             if self.watchlist is not None:
                 save_watchlist(self.db, self.watchlist, now)
             self.run_id = open_run(

@@ -9,6 +9,7 @@ not a complete crawl.
 
 from __future__ import annotations
 
+import os
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -22,6 +23,21 @@ from pipelines.ingest.jsonl import read_lines
 from pipelines.validate import check
 
 BATCH = 10_000  # records per write transaction: fewer commits rewrite fewer index pages
+# Niceness added to an ingest's chemistry workers (PRECURSOR_WATCH_CHEM_NICE, 0..19): the writing
+# process is the one long serial path (validation, rows, SQLite); the workers' matching runs
+# ahead of it and their radar chemistry is needed only at the end, so on a machine with fewer
+# free cores than processes the writer keeps a core and the workers share what is left.
+WORKER_NICE_DEFAULT = 3
+
+
+def worker_nice() -> int:
+    """The niceness an ingest adds to its chemistry workers (PRECURSOR_WATCH_CHEM_NICE)."""
+    raw = os.environ.get("PRECURSOR_WATCH_CHEM_NICE", "").strip()
+    if not raw:
+        return WORKER_NICE_DEFAULT
+    if not raw.isdigit() or int(raw) > 19:
+        raise ValueError(f"PRECURSOR_WATCH_CHEM_NICE={raw!r} is not a niceness from 0 to 19")
+    return int(raw)
 
 
 @dataclass
@@ -34,18 +50,19 @@ class IngestResult:
 
 
 def load_records(records: Iterable[dict], writer: CatalogWriter, chemistry: Chemistry,
-                 window: int = 100_000, chunk: int = 250, first: int = 50) -> None:
+                 window: int = 100_000, chunk: int = 250, first: int = 50,
+                 step: int = 1_000) -> None:
     """Validated records -> chemistry -> writer.
 
     Up to `window` records are read ahead; their new chemical texts go to the matcher in chunks
-    of `chunk` distinct texts (in a worker process when `chemistry.workers`; the first chunk
-    holds `first` texts, so writing starts while the rest is matched). A listing is
-    written as soon as its text is resolved, after any earlier record with the same listing key
-    (the last record of a listing wins), so SQLite writes overlap the matching."""
+    of `chunk` distinct texts as they are read, `step` records at a time (in worker processes,
+    started first, when `chemistry.workers`; the first chunk holds `first` texts, so writing
+    starts while the rest is matched). A listing is written as soon as its text is resolved,
+    after any earlier record with the same listing key (the last record of a listing wins), so
+    SQLite writes overlap the matching."""
     it = iter(records)
-    while batch := list(islice(it, window)):
-        chemistry.start([r for r in batch if r["item_type"] == "listing"], chunk=chunk,
-                        first=first)
+    chemistry.open()  # the workers (and their OPSIN JVMs) start while the records are read
+    while batch := _read_ahead(it, chemistry, window, chunk, first, step):
         listings = []
         for rec in batch:
             if rec["item_type"] != "listing":
@@ -53,6 +70,18 @@ def load_records(records: Iterable[dict], writer: CatalogWriter, chemistry: Chem
             else:
                 listings.append(rec)
         _write_when_resolved(listings, writer, chemistry)
+
+
+def _read_ahead(it: Iterator[dict], chemistry: Chemistry, window: int, chunk: int, first: int,
+                step: int) -> list[dict]:
+    """Up to `window` records from `it`; their texts fed to the matcher as they are read."""
+    batch: list[dict] = []
+    while len(batch) < window and (part := list(islice(it, min(step, window - len(batch))))):
+        chemistry.feed([r for r in part if r["item_type"] == "listing"], chunk,
+                       None if batch else first)
+        batch.extend(part)
+    chemistry.send()
+    return batch
 
 
 def _write_when_resolved(listings: list[dict], writer: CatalogWriter,
@@ -100,7 +129,7 @@ def ingest_jsonl(path: str | Path, db, *, platform: str | None = None,
     every rejected line is also in the catalog's `rejected` table under this run. Without a
     `chemistry`, texts are matched in `workers` forked processes (0: in this one)."""
     own = chemistry is None
-    chemistry = chemistry or Chemistry(workers=workers)
+    chemistry = chemistry or Chemistry(workers=workers, nice=worker_nice())
     writer = CatalogWriter(db, kind="ingest", platform=platform, source=str(path),
                            watchlist=chemistry.matcher.watchlist, batch_size=batch,
                            flush_seconds=3600, assess_radar=chemistry.radar_rows,
