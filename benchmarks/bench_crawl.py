@@ -16,13 +16,7 @@ only; `--catalog` adds the catalog pipelines (validation, chemistry, SQLite writ
 benchmark is bench_ingest.py). Chemistry then resolves in `--chem-workers` forked processes
 (default 1, the crawl's default) while the reactor keeps fetching.
 
-Measured 2026-12-07, `--catalog --pages 1500`, one chemistry worker, shared 2-core machine, main
-(908eca5) and branch s3-crawl alternately, three runs each: at load 6-11 crawl loop ratio main
-0.52 / 0.50 / 0.46, s3-crawl 0.76 / 0.71 / 0.72 (wall 0.43-0.46 against 0.80 / 0.47 / 0.70); at
-load 3-5 main 0.56 / 0.62 / 0.55, s3-crawl 0.61 / 0.51 / 0.57 (wall 0.43-0.63 against
-0.40-0.50); at load 2.5 main 0.71 / 0.57 / 0.60, s3-crawl 0.75 / 0.64 / 0.68 (wall 0.53-0.61
-against 0.71 / 0.56 / 0.59). The 0.7 target is not met; README, Benchmarks, has the series and
-where the crawl loop's CPU goes.
+Measured figures and where the crawling process's CPU goes: README, Benchmarks.
 """
 
 from __future__ import annotations

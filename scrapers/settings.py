@@ -102,7 +102,10 @@ ITEM_PIPELINES: dict[str, int] = {
 }
 
 JOBDIR = os.getenv("PRECURSOR_WATCH_JOBDIR") or None
-# With a JOBDIR, requests wait on disk: Scrapy's pickled LIFO queue, callbacks named faster.
+# With a JOBDIR, up to this many waiting requests stay in memory; more, and whatever still waits
+# when the spider closes, go to Scrapy's pickled LIFO disk queue (callbacks named faster).
+SCHEDULER = "scrapers.queues.MemoryFirstScheduler"
+SCHEDULER_MEMORY_REQUESTS = int(os.getenv("PRECURSOR_WATCH_QUEUE_MEMORY", 10_000))
 SCHEDULER_DISK_QUEUE = "scrapers.queues.LifoDiskQueue"
 LOG_LEVEL = os.getenv("PRECURSOR_WATCH_LOG_LEVEL", "INFO")
 FEED_EXPORT_ENCODING = "utf-8"

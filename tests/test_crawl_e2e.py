@@ -177,12 +177,14 @@ def test_evidence_command_extracts_an_archived_page(crawl, tmp_path):
 @pytest.mark.crawl
 @pytest.mark.subprocess
 def test_jobdir_persists_requests_to_disk(tmp_path):
-    """Callbacks are spider methods and arguments plain data, so JOBDIR can pickle every request."""
+    """Callbacks are spider methods and arguments plain data, so JOBDIR can pickle every request
+    (every request goes to disk on arrival with SCHEDULER_MEMORY_REQUESTS 0)."""
     from sitekit import build_site
 
     root = build_site(tmp_path / "site")
     server, samples = start_in_thread(root=root)
     settings = {"JOBDIR": str(tmp_path / "job"), "RETRY_TIMES": 0, "LOG_LEVEL": "INFO",
+                "SCHEDULER_MEMORY_REQUESTS": 0,
                 "PRECURSOR_WATCH_EVIDENCE_DIR": str(tmp_path / "crawls"),
                 "ITEM_PIPELINES": {}}
     code = RUNNER.format(tests=str(HERE), samples=samples, out=str(tmp_path / "items.jsonl"),

@@ -32,11 +32,23 @@ KINDS = ("search", "product", "supplier", "page")
 DEFAULT_TIERS = ("precursor", "pre-precursor")
 DEAD_STATUSES = (404, 405, 410)  # a search endpoint answering these to every query is broken
 BROKEN = "precursor_watch/broken_endpoint"
+REPEATED = "precursor_watch/follows_repeated"
+REPEAT_MEMORY = 100_000  # links remembered by `MarketplaceSpider.repeated` (oldest forgotten)
 
 
 def _headers(response: Response) -> dict[str, str]:
     return {k.decode("latin-1"): (v[0] if v else b"").decode("latin-1")
             for k, v in response.headers.items()}
+
+
+def _filters_duplicates(settings) -> bool:
+    """Whether the crawl's scheduler drops a request for an address it already saw (Scrapy's
+    fingerprint filter or scrapy-redis's; not `BaseDupeFilter`, which keeps everything)."""
+    from scrapy.dupefilters import BaseDupeFilter
+    from scrapy.utils.misc import load_object
+
+    cls = load_object(settings.get("DUPEFILTER_CLASS"))
+    return cls is not BaseDupeFilter
 
 
 def _split_arg(value: str | None) -> list[str]:
@@ -72,6 +84,7 @@ class MarketplaceSpider(scrapy.Spider):
             self.queries += watchlist_queries(entries, tiers)
         if max_queries:
             self.queries = self.queries[: int(max_queries)]
+        self._requested: dict[str, int] | bool | None = None  # link -> depth (`repeated`)
 
     @property
     def platform(self) -> str:
@@ -139,13 +152,43 @@ class MarketplaceSpider(scrapy.Spider):
             yield self.stamp(item, evidence)
         stats.inc_value("precursor_watch/listings", len(page.listings))
         stats.inc_value("precursor_watch/vendors", len(page.vendors))
+        following = self.following(response)
         for follow in page.follow:
             callback = getattr(self, f"parse_{follow.kind}", None)
-            if callback is None or follow.kind not in KINDS:
+            if (callback is None or follow.kind not in KINDS or not following
+                    or self.repeated(response, follow.url)):
                 continue
             yield response.follow(follow.url, callback=callback, errback=self.on_error,
                                   cb_kwargs={"kind": follow.kind})
         yield from self.page_redirects(response)
+
+    def following(self, response: Response) -> bool:
+        """Whether this page's links are followed (a spider with a page budget says no once it
+        is spent); its items are kept, and off-site targets still counted, either way."""
+        return True
+
+    def repeated(self, response: Response, url: str) -> bool:
+        """True for a link this spider already requested at the same depth or shallower (a
+        product page's link to its company page, repeated on every product of the company):
+        Scrapy's duplicate filter would drop it, so no request is built for it at all. Counted
+        in `precursor_watch/follows_repeated` (these never reach `dupefilter/filtered`). The
+        duplicate filter stays the judge (it persists in JOBDIR; this memory of the last
+        REPEAT_MEMORY links does not), and with no duplicate filter nothing is skipped."""
+        if self._requested is None:
+            self._requested = {} if _filters_duplicates(self.crawler.settings) else False
+        if self._requested is False:
+            return False
+        if not url.startswith(("http://", "https://")):
+            url = response.urljoin(url)  # a relative link means what it means on this page
+        depth = response.meta.get("depth", 0) + 1
+        earlier = self._requested.get(url)
+        if earlier is not None and earlier <= depth:
+            self.crawler.stats.inc_value(REPEATED)
+            return True
+        if earlier is None and len(self._requested) >= REPEAT_MEMORY:
+            del self._requested[next(iter(self._requested))]
+        self._requested[url] = depth
+        return False
 
     def page_redirects(self, response: TextResponse):
         """Where the page itself sends a browser (meta refresh, a script's `location`) or names
@@ -166,6 +209,8 @@ class MarketplaceSpider(scrapy.Spider):
                 continue  # the page itself, already parsed: checked, never fetched again
             kind = getattr(self.parser, "page_kind", lambda url: None)(target) or "page"
             if not hasattr(self.parser, f"parse_{kind}") or kind not in KINDS:
+                continue
+            if not self.following(response) or self.repeated(response, target):
                 continue
             yield response.follow(target, callback=getattr(self, f"parse_{kind}"),
                                   errback=self.on_error, cb_kwargs={"kind": kind})

@@ -51,9 +51,10 @@ class VendorsiteSpider(MarketplaceSpider):
 
     def handle(self, response, kind):
         site = urlsplit(response.url).hostname or ""
-        limit = self.settings.getint("VENDORSITE_MAX_PAGES", 200)
         self.pages_per_site[site] = self.pages_per_site.get(site, 0) + 1
-        for result in super().handle(response, kind):
-            if isinstance(result, scrapy.Request) and self.pages_per_site[site] >= limit:
-                continue  # page budget for this site spent: keep its items, stop following
-            yield result
+        yield from super().handle(response, kind)
+
+    def following(self, response) -> bool:
+        """Page budget for this site spent: keep its items, stop following."""
+        site = urlsplit(response.url).hostname or ""
+        return self.pages_per_site.get(site, 0) < self.settings.getint("VENDORSITE_MAX_PAGES", 200)
