@@ -177,3 +177,15 @@ def test_no_character_from_the_unscanned_planes_has_a_case():
     import _sre
 
     assert not any(_sre.unicode_iscased(c) for c in range(fastre._CASED_BELOW, 0x110000))
+
+
+def test_the_price_pattern_finds_what_its_plain_form_finds():
+    """offers.MONEY carries look-aheads of its own (a currency's first character, a digit
+    after the currency): the same matches as the pattern without them."""
+    plain = re.compile(offers.MONEY_PLAIN, re.I)
+    corners = ["U.S. $ 12", "USD $5", "ر. س. 12", "د. إ.40", "EUR\n12", "12\nEUR", "12 - 14 €",
+               "€ 10 – € 12", "1,234,5 zł", "Rs. 400", "руб. 5", "12 kr", "12 krona", "5 Fr. ",
+               "тенге 7", "人民币 42元", "NT$ 9", "$", "12 %", "€12-15 %"]
+    for text in [*TEXTS, *corners]:
+        got = [(m.span(), m.groups()) for m in offers.MONEY.finditer(text)]
+        assert got == [(m.span(), m.groups()) for m in plain.finditer(text)], text

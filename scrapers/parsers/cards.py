@@ -87,7 +87,7 @@ def _product_link(base: str, href: str | None, host: str, base_canon: str) -> st
     link = f.absolute(base, href)
     if not link:
         return None
-    parts = urlsplit(link)
+    parts = urls.split(link)
     other = (parts.hostname or "").removeprefix("www.")
     if other != host and not other.endswith("." + host):
         return None
@@ -109,7 +109,7 @@ def product_key(link: str, depth: int = 0) -> str:
     ("/ad/click?url=%2Fitem%2FX7K2M9Q4PL"), and the product page, its reviews and its other
     sellers' offers share the product id written as a path segment ("/item/X7K2M9Q4PL",
     "/offers/X7K2M9Q4PL"). Other links are their own key."""
-    parts = urlsplit(link)
+    parts = urls.split(link)
     if depth < 2:
         for k, v in parse_qsl(parts.query):
             if k.lower() in _REDIRECT_PARAMS and v.startswith(("/", "http")):
@@ -127,7 +127,7 @@ def _keyed(links: dict) -> tuple[dict, dict]:
     for a, link in links.items():
         if link not in known:
             known[link] = (product_key(link), not any(
-                k.lower() in _REDIRECT_PARAMS for k, _ in parse_qsl(urlsplit(link).query)))
+                k.lower() in _REDIRECT_PARAMS for k, _ in parse_qsl(urls.split(link).query)))
         key, direct = known[link]
         keys[a] = key
         if key not in url_of or (direct and url_of[key][1] is False):

@@ -18,6 +18,7 @@ import lxml.html
 from price_parser import Price
 
 from chem.cas import find_cas, find_partial_cas
+from scrapers.parsers import urls
 
 _INVISIBLE = ("script", "style", "noscript", "template", "iframe", "object", "embed", "svg")
 _BLOCKS = {"p", "div", "li", "ul", "ol", "tr", "td", "th", "dt", "dd", "table", "br", "h1", "h2",
@@ -30,6 +31,15 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
 _ESCAPED_WS = re.compile(r"(?<=[\s>])(?:\\[nrt])+|(?:\\[nrt])+(?=[\s<]|$)")
 
 
+# lxml.html's parser picks each element's Python class by calling back into Python (form fields
+# get classes of their own) every time an element is touched: a long page touches millions.
+# The parsers use no form-field methods, so every element is a plain HtmlElement, chosen in C.
+_PARSER = lxml.html.HTMLParser()
+_PARSER.set_element_class_lookup(lxml.etree.ElementDefaultClassLookup(
+    element=lxml.html.HtmlElement, comment=lxml.html.HtmlComment,
+    pi=lxml.html.HtmlProcessingInstruction, entity=lxml.html.HtmlEntity))
+
+
 def load(html: str | None) -> lxml.html.HtmlElement:
     """Parse `html` into an element tree without scripts, styles or comments (never raises)."""
     given = html
@@ -37,9 +47,9 @@ def load(html: str | None) -> lxml.html.HtmlElement:
     escaped = bool(html) and "\\n" in html
     html = _ESCAPED_WS.sub("\n", html) if escaped else html
     try:
-        root = lxml.html.fromstring(html or "<html></html>")
+        root = lxml.html.fromstring(html or "<html></html>", parser=_PARSER)
     except (lxml.etree.ParserError, ValueError):
-        root = lxml.html.fromstring("<html></html>")
+        root = lxml.html.fromstring("<html></html>", parser=_PARSER)
     if given and not escaped:  # the tree `_jsonld_blocks` would parse again: read it now
         _remember_jsonld(given, tuple(str(x) for x in _LD_JSON(root)))
     for el in _xp("//" + " | //".join(_INVISIBLE) + " | //comment()")(root):
@@ -146,7 +156,7 @@ def absolute(base: str, href: str | None) -> str | None:
     if not href:
         return None
     url = urljoin(base, href.strip())
-    return url if urlsplit(url).scheme in ("http", "https") else None
+    return url if urls.split(url).scheme in ("http", "https") else None
 
 
 def same_host(url: str | None, host_suffix: str) -> bool:

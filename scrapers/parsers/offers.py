@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
+from re import _parser as sre_parse  # the currencies' widest match, from their parse tree
 
 from scrapers.parsers import fastre
 
@@ -28,9 +29,20 @@ _CURRENCIES = [  # (pattern, ISO code); longer symbols first
 _CUR = "|".join(f"(?:{p})" for p, _ in _CURRENCIES)
 _NUM = r"\d{1,3}(?:[ \u00a0\u202f.,']\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d+)?"
 _RANGE_SEP = r"\s*(?:-|–|—|~|～|to|bis|do|a|à|до|至)\s*"
-MONEY = re.compile(
+MONEY_PLAIN = (  # the price pattern as read; MONEY below finds exactly its matches, faster
     rf"(?P<c1>{_CUR})\s*(?P<n1>{_NUM})(?:{_RANGE_SEP}(?:{_CUR})?\s*(?P<n2>{_NUM})(?!\s*%))?"
-    rf"|(?P<n3>{_NUM})(?:{_RANGE_SEP}(?P<n4>{_NUM}))?\s*(?P<c2>{_CUR})(?![A-Za-z])",
+    rf"|(?P<n3>{_NUM})(?:{_RANGE_SEP}(?P<n4>{_NUM}))?\s*(?P<c2>{_CUR})(?![A-Za-z])")
+# Look-aheads that only skip attempts that cannot match (each names a condition every match
+# meets): a currency first (c1) starts with one of the currencies' first characters and is
+# followed, within the longest currency's width, by optional space and a digit; a currency
+# after the figure (c2 and the range's own) starts with one of those characters too. Without
+# them every letter of a card tries the ~40 currency alternatives.
+_CUR_FIRST = "(?=[" + fastre.first_class(re.compile(_CUR, re.I)) + "])"
+_CUR_THEN_DIGIT = rf"(?=[\s\S]{{1,{sre_parse.parse(_CUR, re.I).getwidth()[1]}}}\s*\d)"
+MONEY = re.compile(
+    rf"{_CUR_FIRST}{_CUR_THEN_DIGIT}(?P<c1>{_CUR})\s*(?P<n1>{_NUM})"
+    rf"(?:{_RANGE_SEP}(?:{_CUR_FIRST}(?:{_CUR}))?\s*(?P<n2>{_NUM})(?!\s*%))?"
+    rf"|(?P<n3>{_NUM})(?:{_RANGE_SEP}(?P<n4>{_NUM}))?\s*{_CUR_FIRST}(?P<c2>{_CUR})(?![A-Za-z])",
     re.I,
 )
 _DIGIT = re.compile(r"\d")
