@@ -189,3 +189,28 @@ def test_the_price_pattern_finds_what_its_plain_form_finds():
     for text in [*TEXTS, *corners]:
         got = [(m.span(), m.groups()) for m in offers.MONEY.finditer(text)]
         assert got == [(m.span(), m.groups()) for m in plain.finditer(text)], text
+
+
+@pytest.mark.parametrize("base", ["https://market.example/search?q=x", "HTTP://Shop.Example:8080/a/b;p?q#f",
+                                  "https://user@shop.example/", "ftp://shop.example/x", "https:///x"])
+def test_site_absolute_paths_join_as_urljoin_joins_them(base):
+    """fields.absolute takes a plain site-absolute path without urljoin's walk: same URL."""
+    from urllib.parse import urljoin, urlsplit
+
+    hrefs = ["/", "/item/00000001X", " /a/b.html ", "/a//b", "/a/./b", "/a/../b", "/a/b/.",
+             "/a/.hidden", "/a;p", "/a?q=1", "/a#f", "//other.example/x", "/a b", "/ä",
+             "/a\tb", "/a/%2e%2e/b", "/x:y@z", "/a..b/c.", "/~u/(1)!$&'*+,="]
+    for href in hrefs:
+        url = urljoin(base, href.strip())
+        want = url if urlsplit(url).scheme in ("http", "https") else None
+        assert fields.absolute.__wrapped__(base, href) == want, href
+
+
+def test_clean_collapses_what_the_whitespace_class_matches():
+    """fields.clean splits with str.split(): the characters `\\s` matches are exactly those."""
+    ws = re.compile(r"\s")
+    assert all(bool(ws.match(chr(c))) == chr(c).isspace() for c in range(0x110000)
+               if not 0xD800 <= c <= 0xDFFF)
+    for text in [" a\u3000\u00a0b \n", "\u2028x\u202fy\t", "", " \u3000 ", "a  b"]:
+        want = re.sub(r"\s+", " ", text).strip() or None
+        assert fields.clean(text) == want

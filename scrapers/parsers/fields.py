@@ -23,7 +23,6 @@ from scrapers.parsers import urls
 _INVISIBLE = ("script", "style", "noscript", "template", "iframe", "object", "embed", "svg")
 _BLOCKS = {"p", "div", "li", "ul", "ol", "tr", "td", "th", "dt", "dd", "table", "br", "h1", "h2",
            "h3", "h4", "h5", "h6", "section", "article", "header", "footer", "form", "dl", "hr"}
-_WS = re.compile(r"\s+")
 # Characters lxml cannot hold in a tree (NUL, other C0 controls, lone surrogates): replaced.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
 # A page saved through a string repr keeps its line breaks as the two characters "\n": between
@@ -124,7 +123,9 @@ def clean(value: str | None) -> str | None:
     """Collapse whitespace (incl. NBSP and ideographic spaces); empty -> None."""
     if value is None:
         return None
-    out = _WS.sub(" ", value.replace("\u3000", " ")).strip()
+    # str.split() breaks at exactly the characters `\s` matches (str.isspace(), U+3000 and
+    # NBSP included; tests check): whitespace runs collapsed and the ends stripped, in C.
+    out = " ".join(value.split())
     return out or None
 
 
@@ -150,12 +151,22 @@ def first(root, xpath: str) -> str | None:
     return None
 
 
+# A site-absolute path ("/item/123-x.html") that urljoin takes as it is: no scheme, host, query,
+# fragment, parameters or dot segments (no "/." in it), nothing urlsplit strips or removes.
+_PLAIN_PATH = re.compile(r"/(?!/)[A-Za-z0-9_\-~%!$&'()*+,=:@/.]*")
+
+
 @functools.lru_cache(maxsize=65536)  # a long list repeats its links; urljoin is the cost
 def absolute(base: str, href: str | None) -> str | None:
     """An http(s) URL for `href` relative to `base`; javascript:, mailto: etc. -> None."""
     if not href:
         return None
-    url = urljoin(base, href.strip())
+    href = href.strip()
+    if _PLAIN_PATH.fullmatch(href) and "/." not in href:
+        parts = urls.split(base)  # what urljoin gives such a path, without its general walk
+        if parts.scheme in ("http", "https") and parts.netloc:
+            return f"{parts.scheme}://{parts.netloc}{href}"
+    url = urljoin(base, href)
     return url if urls.split(url).scheme in ("http", "https") else None
 
 

@@ -94,22 +94,31 @@ def amounts(text: str | None) -> list[Money]:
     return list(_amounts(text or ""))
 
 
+def has_amount(text: str) -> bool:
+    """`bool(amounts(text))` for a text read once (a whole card's): stops at the first price
+    and leaves the cache of recurring texts alone."""
+    if not _DIGIT.search(text) or not _ANY_CURRENCY.search(text):
+        return False
+    text = _UNIT_REFERENCE.sub(" ", text)
+    return any(_money(m) is not None for m in MONEY.finditer(text))
+
+
+def _money(m: re.Match) -> Money | None:
+    code = _currency(m.group("c1") or m.group("c2") or "")
+    first = number(m.group("n1") or m.group("n3") or "")
+    upper = m.group("n2") or m.group("n4")
+    second = number(upper) if upper else None
+    if code is None or first is None:
+        return None
+    return Money(first, second if second is not None and second > first else first, code)
+
+
 @functools.lru_cache(maxsize=65536)  # the same price texts recur across a long result list
 def _amounts(text: str) -> tuple[Money, ...]:
     if not _DIGIT.search(text) or not _ANY_CURRENCY.search(text):
         return ()  # most lines of a page: no figure or no currency at all
     text = _UNIT_REFERENCE.sub(" ", text)
-    out = []
-    for m in MONEY.finditer(text):
-        code = _currency(m.group("c1") or m.group("c2") or "")
-        first = number(m.group("n1") or m.group("n3") or "")
-        upper = m.group("n2") or m.group("n4")
-        second = number(upper) if upper else None
-        if code is None or first is None:
-            continue
-        high = second if second is not None and second > first else first
-        out.append(Money(first, high, code))
-    return tuple(out)
+    return tuple(x for x in map(_money, MONEY.finditer(text)) if x is not None)
 
 
 _HEADER_CURRENCY = re.compile(

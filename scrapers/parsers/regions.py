@@ -158,8 +158,13 @@ def chrome_text(root) -> str:
 
 def lines(el) -> list[str]:
     """Visible non-empty lines of an element (block boundaries are line breaks)."""
-    return [x for x in (f.clean(s) for s in (el.text_content() or "").split("\n")
-                        if s and not s.isspace()) if x]  # (blank ones clean to None anyway)
+    return text_lines(el.text_content())
+
+
+def text_lines(text: str | None) -> list[str]:
+    """`lines(el)` from `el.text_content()` when the caller has read it already."""
+    # f.clean of each non-blank piece, inline (a long list has hundreds of thousands)
+    return [" ".join(s.split()) for s in (text or "").split("\n") if s and not s.isspace()]
 
 
 _LABEL_LINE = re.compile(r"^([^:：]{1,40}?)\s*[:：]\s*(.+)$")
