@@ -214,3 +214,37 @@ def test_clean_collapses_what_the_whitespace_class_matches():
     for text in [" a\u3000\u00a0b \n", "\u2028x\u202fy\t", "", " \u3000 ", "a  b"]:
         want = re.sub(r"\s+", " ", text).strip() or None
         assert fields.clean(text) == want
+
+
+@pytest.mark.parametrize("group", sorted(claims._GROUPS))
+def test_a_group_without_any_match_is_skipped_only_when_none_of_its_patterns_match(group):
+    """claims._ANY tests a whole group in one scan per flag set: it says no only when every
+    pattern of the group finds nothing."""
+    for text in [*TEXTS, "Ships safely to USA and Canada", "Paid by Western Union or BTC",
+                 "USA warehouse", "how to make it", "包清关 门到门"]:
+        want = any(rx.search(text) for rx in claims._GROUPS[group])
+        assert claims._ANY[group](text) == want, text
+
+
+def test_canonical_urls_without_a_query_come_out_as_the_general_walk_gives_them():
+    """urls.canonical returns a plain path's URL directly: the same as the full normalisation."""
+    import posixpath
+    from urllib.parse import urlencode, urlsplit, urlunsplit
+
+    from scrapers.parsers import urls
+
+    def walk(url: str) -> str:
+        parts = urlsplit(url.strip())
+        path = re.sub(r"/{2,}", "/", parts.path or "/")
+        if path != "/":
+            trailing = path.endswith("/")
+            path = posixpath.normpath(path) + ("/" if trailing else "")
+            path = path.replace(";jsessionid=", ";").split(";")[0]
+        return urlunsplit((parts.scheme.lower() or "https", urls._netloc(parts), path,
+                           urlencode([]), ""))
+
+    for url in ["https://Shop.Example/item/1X", "HTTP://shop.example:80/a/b/", "https://x.example",
+                "https://x.example/a//b", "https://x.example/a/./b", "https://x.example/a/../b",
+                "https://x.example/a;jsessionid=1", "https://x.example/a#f", " https://x.example/a ",
+                "//x.example/a", "https://x.example:8080/a.html", "https://u@x.example/a"]:
+        assert urls.canonical(url) == walk(url), url

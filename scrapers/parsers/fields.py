@@ -70,6 +70,8 @@ def _xp(expression: str) -> lxml.etree.XPath:
     return lxml.etree.XPath(expression)
 
 
+_TWO_DIGITS = re.compile(r"\d{2}")
+_ENDS_IN_DIGIT = re.compile(r"\d$")
 _PRICE_WORDS = re.compile(r"price|cena|preis|precio|prix|prezzo|pre[cç]o|pret|amount", re.I)
 
 
@@ -80,9 +82,11 @@ def _superscript_cents(sup) -> None:
     thousands with a dot, else a dot). Only inside a price element: an exponent
     ('10<sup>23</sup>') elsewhere stays as it is."""
     digits = (sup.text or "").strip()
+    if not _TWO_DIGITS.fullmatch(digits):
+        return  # (most spans: decided before their neighbours are read)
     before = sup.getprevious()
     head = (before.tail if before is not None else sup.getparent().text) or ""
-    if not re.fullmatch(r"\d{2}", digits) or len(sup) or not re.search(r"\d$", head):
+    if len(sup) or not _ENDS_IN_DIGIT.search(head):
         return
     holders = [sup.getparent(), *list(sup.getparent().iterancestors())[:2]]
     if not any(_PRICE_WORDS.search(str(x.get("class") or "")) for x in holders):

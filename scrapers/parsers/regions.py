@@ -200,7 +200,7 @@ def pairs(block, text_lines: list[str] | None = None) -> list[tuple[str, str, st
     text_lines = lines(block) if text_lines is None else text_lines
     for i, line in enumerate(text_lines):
         m = _LABEL_LINE.match(line)
-        segments = _SEGMENT.split(line)
+        segments = _SEGMENT.split(line) if _SEGMENT.search(line) else ()  # (most lines: none)
         if len(segments) > 1:
             for seg in segments:
                 sm = _LABEL_LINE.match(seg.strip())

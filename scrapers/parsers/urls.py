@@ -50,6 +50,10 @@ def canonical(url: str, paging: bool = False, search: bool = False) -> str:
     tracking parameters."""
     parts = split(url.strip())
     netloc = _netloc(parts)
+    path = parts.path
+    if not parts.query and netloc and path[:1] == "/" and "//" not in path and "/." not in path \
+            and ";" not in path:  # nothing to drop or normalise: what the general walk gives
+        return f"{parts.scheme.lower() or 'https'}://{netloc}{path}"
     path = re.sub(r"/{2,}", "/", parts.path or "/")
     if path != "/":
         trailing = path.endswith("/")
