@@ -245,6 +245,29 @@ def test_canonical_urls_without_a_query_come_out_as_the_general_walk_gives_them(
 
     for url in ["https://Shop.Example/item/1X", "HTTP://shop.example:80/a/b/", "https://x.example",
                 "https://x.example/a//b", "https://x.example/a/./b", "https://x.example/a/../b",
-                "https://x.example/a;jsessionid=1", "https://x.example/a#f", " https://x.example/a ",
-                "//x.example/a", "https://x.example:8080/a.html", "https://u@x.example/a"]:
+                "https://x.example/a;jsessionid=1", "https://x.example/a#f",
+                " https://x.example/a ", "//x.example/a", "https://x.example:8080/a.html", "https://u@x.example/a"]:
         assert urls.canonical(url) == walk(url), url
+
+
+def test_has_amount_says_what_amounts_says():
+    for text in [*TEXTS, "$", "12", "(3 new offers) from $9.00", "€ 1,20 / 100 g)", "1,234,5 zł"]:
+        assert offers.has_amount(text) == bool(offers.amounts(text)), text
+
+
+@pytest.mark.parametrize("html", [
+    "<!-- saved --><html><head><script>x</script><title>T</title></head><body><p>a<!-- c -->b"
+    "<noscript><script>y</script>n</noscript><svg><text>s</text></svg>tail</p></body></html>",
+    "<title>T</title><p>x<style>s</style>y</p>", "<p>x<!-- c -->y</p>", "<template>t</template>",
+])
+def test_load_drops_what_the_invisible_xpath_selects(html):
+    """fields.load walks the document once for invisible nodes: the same ones as the XPath."""
+    import lxml.html
+
+    want = lxml.html.fromstring(html)
+    for el in want.xpath("//" + " | //".join(fields._INVISIBLE) + " | //comment()"):
+        if el.getparent() is not None:
+            el.drop_tree()
+    got = fields.load(html)
+    assert lxml.html.tostring(got.getroottree()).replace(b"\n", b"") == \
+        lxml.html.tostring(want.getroottree()).replace(b"\n", b"")

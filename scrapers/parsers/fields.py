@@ -51,7 +51,10 @@ def load(html: str | None) -> lxml.html.HtmlElement:
         root = lxml.html.fromstring("<html></html>", parser=_PARSER)
     if given and not escaped:  # the tree `_jsonld_blocks` would parse again: read it now
         _remember_jsonld(given, tuple(str(x) for x in _LD_JSON(root)))
-    for el in _xp("//" + " | //".join(_INVISIBLE) + " | //comment()")(root):
+    # One walk of the document for every invisible tag and comment, in document order (an XPath
+    # union of "//tag" paths walks it once per tag, then sorts); nodes without a parent (the
+    # top element, comments beside it) stay, as before.
+    for el in list(root.getroottree().getroot().iter(*_INVISIBLE, lxml.etree.Comment)):
         if el.getparent() is not None:
             el.drop_tree()
     for sup in root.iter("sup", "span"):
