@@ -9,6 +9,7 @@ the view that shows the most.
 
 from __future__ import annotations
 
+import itertools
 import re
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
@@ -139,7 +140,7 @@ def _card_groups(block, links: dict) -> list[list[tuple]]:
     """Sibling cards grouped by parent: [(card element, product URL), ...] per group."""
     owner: dict = {}  # element -> the one URL inside it, or None when several
     for a, link in links.items():
-        for anc in [a, *a.iterancestors()]:
+        for anc in itertools.chain((a,), a.iterancestors()):  # lazily: most stop at the card
             state = owner.get(anc, "unset")
             if state == "unset":
                 owner[anc] = link
