@@ -9,10 +9,10 @@ cards, company, links) and prints wall time, CPU seconds, cards per CPU-second, 
 the load average, and whether every card came out as one listing. Target: 20,000 cards within
 5 s on a quiet machine.
 
-Measured (first parse of 20,000 cards, 2 cores shared with other jobs): 2026-12-07 23:33 UTC,
-three rounds back to back with main 91177c9, alternating, load 7.0-8.8: main 10.46/10.10/10.42 s
-CPU (about 1,940 cards per CPU-second), s4-cards 7.27/7.42/7.28 s CPU (about 2,730 per
-CPU-second). The target (about 4,000 cards per CPU-second) is not met. Earlier figures: git log.
+Measured (first parse of 20,000 cards, 2 cores shared with other jobs): 2026-12-07 23:51 UTC,
+six rounds back to back with main 91177c9, alternating, load 2.7-7.0: main 10.3-11.6 s CPU
+(about 1,830 cards per CPU-second), s4-cards 7.8-9.0 s CPU (about 2,380 per CPU-second). The
+target (about 4,000 cards per CPU-second) is not met. Earlier figures: git log and the README.
 """
 
 from __future__ import annotations
