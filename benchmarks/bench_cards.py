@@ -9,21 +9,10 @@ cards, company, links) and prints wall time, CPU seconds, cards per CPU-second, 
 the load average, and whether every card came out as one listing. Target: 20,000 cards within
 5 s on a quiet machine.
 
-Measured (first parse of 20,000 cards, 2 cores shared with other jobs, load average 8-11):
-- 2026-12-07, before (d08b327): 47.1 s wall, 15.27 s CPU, 1,310 cards per CPU-second.
-- 2026-12-07, per-href link decisions, per-link product keys, compiled XPaths, screen-reader
-  classes read in the chrome pass, chrome text and JSON-LD blocks read once per page, IGNORECASE
-  price/claims patterns behind a first-character look-ahead (`fastre`): 35.8 s wall, 11.48 s CPU,
-  1,742 cards per CPU-second.
-- 2026-12-07, with a card's lines read once and XPaths compiled once, back to back with main
-  (load 9-12): main 43.6 s wall, 15.49 s CPU, 1,291 cards per CPU-second; s2-speed 35.6 s wall,
-  11.12 s CPU, 1,798 cards per CPU-second (warm repeat: 9.60 s CPU, 2,084 per CPU-second).
-  The target (within 5 s, about 4,000 cards per CPU-second) is not met.
-- 2026-12-07 (evening), with case-sensitive twins of the IGNORECASE word lists (fastre.unfolded),
-  the page's JSON-LD read from the first parse, microdata markers searched only where their
-  letters stand, follow links decided once per href; three rounds back to back with main
-  908eca5, load 7.8-10.5: main 11.7/12.5/12.9 s CPU (about 1,620 cards per CPU-second),
-  s3-cards 10.7/10.2/9.9 s CPU (about 1,950 per CPU-second). The target is still not met.
+Measured (first parse of 20,000 cards, 2 cores shared with other jobs): 2026-12-07 23:51 UTC,
+six rounds back to back with main 91177c9, alternating, load 2.7-7.0: main 10.3-11.6 s CPU
+(about 1,830 cards per CPU-second), s4-cards 7.8-9.0 s CPU (about 2,380 per CPU-second). The
+target (about 4,000 cards per CPU-second) is not met. Earlier figures: git log and the README.
 """
 
 from __future__ import annotations

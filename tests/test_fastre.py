@@ -177,3 +177,97 @@ def test_no_character_from_the_unscanned_planes_has_a_case():
     import _sre
 
     assert not any(_sre.unicode_iscased(c) for c in range(fastre._CASED_BELOW, 0x110000))
+
+
+def test_the_price_pattern_finds_what_its_plain_form_finds():
+    """offers.MONEY carries look-aheads of its own (a currency's first character, a digit
+    after the currency): the same matches as the pattern without them."""
+    plain = re.compile(offers.MONEY_PLAIN, re.I)
+    corners = ["U.S. $ 12", "USD $5", "ر. س. 12", "د. إ.40", "EUR\n12", "12\nEUR", "12 - 14 €",
+               "€ 10 – € 12", "1,234,5 zł", "Rs. 400", "руб. 5", "12 kr", "12 krona", "5 Fr. ",
+               "тенге 7", "人民币 42元", "NT$ 9", "$", "12 %", "€12-15 %"]
+    for text in [*TEXTS, *corners]:
+        got = [(m.span(), m.groups()) for m in offers.MONEY.finditer(text)]
+        assert got == [(m.span(), m.groups()) for m in plain.finditer(text)], text
+
+
+@pytest.mark.parametrize("base", ["https://market.example/search?q=x", "HTTP://Shop.Example:8080/a/b;p?q#f",
+                                  "https://user@shop.example/", "ftp://shop.example/x", "https:///x"])
+def test_site_absolute_paths_join_as_urljoin_joins_them(base):
+    """fields.absolute takes a plain site-absolute path without urljoin's walk: same URL."""
+    from urllib.parse import urljoin, urlsplit
+
+    hrefs = ["/", "/item/00000001X", " /a/b.html ", "/a//b", "/a/./b", "/a/../b", "/a/b/.",
+             "/a/.hidden", "/a;p", "/a?q=1", "/a#f", "//other.example/x", "/a b", "/ä",
+             "/a\tb", "/a/%2e%2e/b", "/x:y@z", "/a..b/c.", "/~u/(1)!$&'*+,="]
+    for href in hrefs:
+        url = urljoin(base, href.strip())
+        want = url if urlsplit(url).scheme in ("http", "https") else None
+        assert fields.absolute.__wrapped__(base, href) == want, href
+
+
+def test_clean_collapses_what_the_whitespace_class_matches():
+    """fields.clean splits with str.split(): the characters `\\s` matches are exactly those."""
+    ws = re.compile(r"\s")
+    assert all(bool(ws.match(chr(c))) == chr(c).isspace() for c in range(0x110000)
+               if not 0xD800 <= c <= 0xDFFF)
+    for text in [" a\u3000\u00a0b \n", "\u2028x\u202fy\t", "", " \u3000 ", "a  b"]:
+        want = re.sub(r"\s+", " ", text).strip() or None
+        assert fields.clean(text) == want
+
+
+@pytest.mark.parametrize("group", sorted(claims._GROUPS))
+def test_a_group_without_any_match_is_skipped_only_when_none_of_its_patterns_match(group):
+    """claims._ANY tests a whole group in one scan per flag set: it says no only when every
+    pattern of the group finds nothing."""
+    for text in [*TEXTS, "Ships safely to USA and Canada", "Paid by Western Union or BTC",
+                 "USA warehouse", "how to make it", "包清关 门到门"]:
+        want = any(rx.search(text) for rx in claims._GROUPS[group])
+        assert claims._ANY[group](text) == want, text
+
+
+def test_canonical_urls_without_a_query_come_out_as_the_general_walk_gives_them():
+    """urls.canonical returns a plain path's URL directly: the same as the full normalisation."""
+    import posixpath
+    from urllib.parse import urlencode, urlsplit, urlunsplit
+
+    from scrapers.parsers import urls
+
+    def walk(url: str) -> str:
+        parts = urlsplit(url.strip())
+        path = re.sub(r"/{2,}", "/", parts.path or "/")
+        if path != "/":
+            trailing = path.endswith("/")
+            path = posixpath.normpath(path) + ("/" if trailing else "")
+            path = path.replace(";jsessionid=", ";").split(";")[0]
+        return urlunsplit((parts.scheme.lower() or "https", urls._netloc(parts), path,
+                           urlencode([]), ""))
+
+    for url in ["https://Shop.Example/item/1X", "HTTP://shop.example:80/a/b/", "https://x.example",
+                "https://x.example/a//b", "https://x.example/a/./b", "https://x.example/a/../b",
+                "https://x.example/a;jsessionid=1", "https://x.example/a#f",
+                " https://x.example/a ", "//x.example/a", "https://x.example:8080/a.html", "https://u@x.example/a"]:
+        assert urls.canonical(url) == walk(url), url
+
+
+def test_has_amount_says_what_amounts_says():
+    for text in [*TEXTS, "$", "12", "(3 new offers) from $9.00", "€ 1,20 / 100 g)", "1,234,5 zł"]:
+        assert offers.has_amount(text) == bool(offers.amounts(text)), text
+
+
+@pytest.mark.parametrize("html", [
+    "<!-- saved --><html><head><script>x</script><title>T</title></head><body><p>a<!-- c -->b"
+    "<noscript><script>y</script>n</noscript><svg><text>s</text></svg>tail</p></body></html>",
+    "<title>T</title><p>x<style>s</style>y</p>", "<p>x<!-- c -->y</p>", "<template>t</template>",
+])
+def test_load_drops_what_the_invisible_xpath_selects(html):
+    """fields.load walks the document once for invisible nodes: the same ones as the XPath."""
+    import lxml.html
+
+    want = lxml.html.fromstring(html)
+    for el in want.xpath("//" + " | //".join(fields._INVISIBLE) + " | //comment()"):
+        if el.getparent() is not None:
+            el.drop_tree()
+    got = fields.load(html)
+    assert lxml.html.tostring(got.getroottree()).replace(b"\n", b"") == \
+        lxml.html.tostring(want.getroottree()).replace(b"\n", b"")

@@ -9,6 +9,7 @@ the view that shows the most.
 
 from __future__ import annotations
 
+import itertools
 import re
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
@@ -87,7 +88,7 @@ def _product_link(base: str, href: str | None, host: str, base_canon: str) -> st
     link = f.absolute(base, href)
     if not link:
         return None
-    parts = urlsplit(link)
+    parts = urls.split(link)
     other = (parts.hostname or "").removeprefix("www.")
     if other != host and not other.endswith("." + host):
         return None
@@ -109,7 +110,7 @@ def product_key(link: str, depth: int = 0) -> str:
     ("/ad/click?url=%2Fitem%2FX7K2M9Q4PL"), and the product page, its reviews and its other
     sellers' offers share the product id written as a path segment ("/item/X7K2M9Q4PL",
     "/offers/X7K2M9Q4PL"). Other links are their own key."""
-    parts = urlsplit(link)
+    parts = urls.split(link)
     if depth < 2:
         for k, v in parse_qsl(parts.query):
             if k.lower() in _REDIRECT_PARAMS and v.startswith(("/", "http")):
@@ -127,7 +128,7 @@ def _keyed(links: dict) -> tuple[dict, dict]:
     for a, link in links.items():
         if link not in known:
             known[link] = (product_key(link), not any(
-                k.lower() in _REDIRECT_PARAMS for k, _ in parse_qsl(urlsplit(link).query)))
+                k.lower() in _REDIRECT_PARAMS for k, _ in parse_qsl(urls.split(link).query)))
         key, direct = known[link]
         keys[a] = key
         if key not in url_of or (direct and url_of[key][1] is False):
@@ -139,7 +140,7 @@ def _card_groups(block, links: dict) -> list[list[tuple]]:
     """Sibling cards grouped by parent: [(card element, product URL), ...] per group."""
     owner: dict = {}  # element -> the one URL inside it, or None when several
     for a, link in links.items():
-        for anc in [a, *a.iterancestors()]:
+        for anc in itertools.chain((a,), a.iterancestors()):  # lazily: most stop at the card
             state = owner.get(anc, "unset")
             if state == "unset":
                 owner[anc] = link
@@ -183,10 +184,15 @@ _STRUCK = lxml.etree.XPath("ancestor-or-self::del|ancestor-or-self::s|ancestor-o
 _ROWS = lxml.etree.XPath(".//tr")
 
 
+_TAG = re.compile(r"<[^>]+>")
+_NAMED_CLASS = re.compile(r"title|name", re.I)
+
+
 def _first_line(a) -> str | None:
     """A name link's first line: "English name<br>中文名 (note)" names the product once."""
-    found = regions.lines(a)
-    return found[0] if len(found) > 1 and len(found[0]) >= 3 else f.clean(a.text_content())
+    text = a.text_content()
+    found = regions.text_lines(text)
+    return found[0] if len(found) > 1 and len(found[0]) >= 3 else f.clean(text)
 
 
 def _title(card, link: str, links: dict) -> str | None:
@@ -195,13 +201,13 @@ def _title(card, link: str, links: dict) -> str | None:
         if links.get(a) != link:
             continue
         text = _first_line(a)
-        attr = f.clean(re.sub(r"<[^>]+>", "", a.get("title") or ""))
+        attr = f.clean(_TAG.sub("", a.get("title") or ""))
         if text and attr and text.endswith(("...", "…")) and len(attr) > len(text):
             text = attr
         text = text or attr
         if not text or offers.amounts(text) or _CALL_TO_ACTION.match(text):
             continue
-        named = bool(_IN_HEADING(a) or re.search(r"title|name", a.get("class") or "", re.I))
+        named = bool(_IN_HEADING(a) or _NAMED_CLASS.search(a.get("class") or ""))
         rank = (named, len(text))
         if best_rank is None or rank > best_rank:
             best, best_rank = text, rank
@@ -211,16 +217,16 @@ def _title(card, link: str, links: dict) -> str | None:
                               ".//*[contains(@class,'name')]")
 
 
-def read_card(card, link: str, links: dict) -> dict:
-    """The fields one card shows."""
-    card_lines = regions.lines(card)  # read once: the labels, the CAS, the VAT basis
+def read_card(card, link: str, links: dict, text: str | None = None) -> dict:
+    """The fields one card shows (`text`: the card's `text_content()`, when read already)."""
+    card_lines = regions.text_lines(card.text_content() if text is None else text)  # read once
     found = regions.pairs(card, card_lines)
     title = _title(card, link, links)
     title = _LEADING_CAS.sub("", title) if title else title
     name, title_purity = offers.split_title(title) if title else (None, None)
     text = "\n".join(card_lines)
     cas = f.cas_as_written(regions.pick(found, "cas")) or f.cas_as_written(
-        " ".join(x for x in re.split(r"\n", text) if not offers.amounts(x)))
+        " ".join(x for x in text.split("\n") if not offers.amounts(x)))
     sizes = size_prices(card)
     shown = price_texts(card)
     if sizes:
@@ -436,11 +442,12 @@ def find_cards(block, base: str) -> list[dict]:
     product shown in two cards (a sponsored copy and the organic result) is read once."""
     links, url_of = _keyed(_product_links(block, base))
     shows: dict = {}  # card -> "price", "cas" or "" (each card's text is read once)
+    texts: dict = {}  # card -> its text_content(), for the offer test and for reading the card
 
     def offer(card) -> bool:
         if card not in shows:
-            text = card.text_content() or ""
-            shows[card] = "price" if offers.amounts(text) else "cas" if find_cas(text) else ""
+            text = texts[card] = card.text_content() or ""
+            shows[card] = "price" if offers.has_amount(text) else "cas" if find_cas(text) else ""
         return bool(shows[card])
 
     groups = [g for g in _card_groups(block, links)
@@ -455,7 +462,7 @@ def find_cards(block, base: str) -> list[dict]:
         for card, link in group:
             if link in out and out[link]["price_amount"] is not None:
                 continue
-            item = read_card(card, link, links)
+            item = read_card(card, link, links, texts.get(card))
             if item["title"] and (_COUNTER_TITLE.search(item["title"])
                                   or _CALL_TO_ACTION.match(item["title"])):
                 continue  # an offer counter, a saving badge, a sort control: not a product

@@ -91,8 +91,26 @@ class Claims:
 _GROUPS = {"shipping": SHIPPING, "payment": PAYMENT, "offers": OFFERS}
 
 
+def _one_search(patterns: list[re.Pattern]):
+    """A test whether any of `patterns` matches somewhere in a text: those of one flag set as
+    one alternation (guarded), so a text without any claim (most) is scanned once per flag
+    set instead of once per pattern. Patterns with back-references stay on their own."""
+    by_flags: dict[int, list[str]] = {}
+    alone = []
+    for rx in map(fastre.original, patterns):
+        if re.search(r"\\\d|\(\?P=", rx.pattern):
+            alone.append(rx)
+        else:
+            by_flags.setdefault(rx.flags & ~re.UNICODE, []).append(f"(?:{rx.pattern})")
+    tests = [fastre.guarded(re.compile("|".join(parts), flags))
+             for flags, parts in by_flags.items()] + alone
+    return lambda text: any(rx.search(text) for rx in tests)
+
+
 def _scan_group(group: str, text: str) -> tuple[str, ...]:
     """One group's claims in one text, as written, in the order its patterns find them."""
+    if not _ANY[group](text):
+        return ()
     out = []
     for rx in _GROUPS[group]:
         for m in rx.finditer(text):
@@ -102,6 +120,7 @@ def _scan_group(group: str, text: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+_ANY = {group: _one_search(patterns) for group, patterns in _GROUPS.items()}
 # A result list repeats its short fields (packs, prices, stock words) on every card.
 _scan_short = functools.lru_cache(maxsize=16384)(_scan_group)
 

@@ -18,16 +18,25 @@ import lxml.html
 from price_parser import Price
 
 from chem.cas import find_cas, find_partial_cas
+from scrapers.parsers import urls
 
 _INVISIBLE = ("script", "style", "noscript", "template", "iframe", "object", "embed", "svg")
 _BLOCKS = {"p", "div", "li", "ul", "ol", "tr", "td", "th", "dt", "dd", "table", "br", "h1", "h2",
            "h3", "h4", "h5", "h6", "section", "article", "header", "footer", "form", "dl", "hr"}
-_WS = re.compile(r"\s+")
 # Characters lxml cannot hold in a tree (NUL, other C0 controls, lone surrogates): replaced.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
 # A page saved through a string repr keeps its line breaks as the two characters "\n": between
 # tags and words they are whitespace, so they are read as such (never inside a word).
 _ESCAPED_WS = re.compile(r"(?<=[\s>])(?:\\[nrt])+|(?:\\[nrt])+(?=[\s<]|$)")
+
+
+# lxml.html's parser picks each element's Python class by calling back into Python (form fields
+# get classes of their own) every time an element is touched: a long page touches millions.
+# The parsers use no form-field methods, so every element is a plain HtmlElement, chosen in C.
+_PARSER = lxml.html.HTMLParser()
+_PARSER.set_element_class_lookup(lxml.etree.ElementDefaultClassLookup(
+    element=lxml.html.HtmlElement, comment=lxml.html.HtmlComment,
+    pi=lxml.html.HtmlProcessingInstruction, entity=lxml.html.HtmlEntity))
 
 
 def load(html: str | None) -> lxml.html.HtmlElement:
@@ -37,12 +46,15 @@ def load(html: str | None) -> lxml.html.HtmlElement:
     escaped = bool(html) and "\\n" in html
     html = _ESCAPED_WS.sub("\n", html) if escaped else html
     try:
-        root = lxml.html.fromstring(html or "<html></html>")
+        root = lxml.html.fromstring(html or "<html></html>", parser=_PARSER)
     except (lxml.etree.ParserError, ValueError):
-        root = lxml.html.fromstring("<html></html>")
+        root = lxml.html.fromstring("<html></html>", parser=_PARSER)
     if given and not escaped:  # the tree `_jsonld_blocks` would parse again: read it now
         _remember_jsonld(given, tuple(str(x) for x in _LD_JSON(root)))
-    for el in _xp("//" + " | //".join(_INVISIBLE) + " | //comment()")(root):
+    # One walk of the document for every invisible tag and comment, in document order (an XPath
+    # union of "//tag" paths walks it once per tag, then sorts); nodes without a parent (the
+    # top element, comments beside it) stay, as before.
+    for el in list(root.getroottree().getroot().iter(*_INVISIBLE, lxml.etree.Comment)):
         if el.getparent() is not None:
             el.drop_tree()
     for sup in root.iter("sup", "span"):
@@ -61,6 +73,8 @@ def _xp(expression: str) -> lxml.etree.XPath:
     return lxml.etree.XPath(expression)
 
 
+_TWO_DIGITS = re.compile(r"\d{2}")
+_ENDS_IN_DIGIT = re.compile(r"\d$")
 _PRICE_WORDS = re.compile(r"price|cena|preis|precio|prix|prezzo|pre[cç]o|pret|amount", re.I)
 
 
@@ -71,9 +85,11 @@ def _superscript_cents(sup) -> None:
     thousands with a dot, else a dot). Only inside a price element: an exponent
     ('10<sup>23</sup>') elsewhere stays as it is."""
     digits = (sup.text or "").strip()
+    if not _TWO_DIGITS.fullmatch(digits):
+        return  # (most spans: decided before their neighbours are read)
     before = sup.getprevious()
     head = (before.tail if before is not None else sup.getparent().text) or ""
-    if not re.fullmatch(r"\d{2}", digits) or len(sup) or not re.search(r"\d$", head):
+    if len(sup) or not _ENDS_IN_DIGIT.search(head):
         return
     holders = [sup.getparent(), *list(sup.getparent().iterancestors())[:2]]
     if not any(_PRICE_WORDS.search(str(x.get("class") or "")) for x in holders):
@@ -114,7 +130,9 @@ def clean(value: str | None) -> str | None:
     """Collapse whitespace (incl. NBSP and ideographic spaces); empty -> None."""
     if value is None:
         return None
-    out = _WS.sub(" ", value.replace("\u3000", " ")).strip()
+    # str.split() breaks at exactly the characters `\s` matches (str.isspace(), U+3000 and
+    # NBSP included; tests check): whitespace runs collapsed and the ends stripped, in C.
+    out = " ".join(value.split())
     return out or None
 
 
@@ -140,13 +158,23 @@ def first(root, xpath: str) -> str | None:
     return None
 
 
+# A site-absolute path ("/item/123-x.html") that urljoin takes as it is: no scheme, host, query,
+# fragment, parameters or dot segments (no "/." in it), nothing urlsplit strips or removes.
+_PLAIN_PATH = re.compile(r"/(?!/)[A-Za-z0-9_\-~%!$&'()*+,=:@/.]*")
+
+
 @functools.lru_cache(maxsize=65536)  # a long list repeats its links; urljoin is the cost
 def absolute(base: str, href: str | None) -> str | None:
     """An http(s) URL for `href` relative to `base`; javascript:, mailto: etc. -> None."""
     if not href:
         return None
-    url = urljoin(base, href.strip())
-    return url if urlsplit(url).scheme in ("http", "https") else None
+    href = href.strip()
+    if _PLAIN_PATH.fullmatch(href) and "/." not in href:
+        parts = urls.split(base)  # what urljoin gives such a path, without its general walk
+        if parts.scheme in ("http", "https") and parts.netloc:
+            return f"{parts.scheme}://{parts.netloc}{href}"
+    url = urljoin(base, href)
+    return url if urls.split(url).scheme in ("http", "https") else None
 
 
 def same_host(url: str | None, host_suffix: str) -> bool:

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
+from re import _parser as sre_parse  # the currencies' widest match, from their parse tree
 
 from scrapers.parsers import fastre
 
@@ -33,9 +35,20 @@ _CURRENCIES = [  # (pattern, ISO code); longer symbols first
 _CUR = "|".join(f"(?:{p})" for p, _ in _CURRENCIES)
 _NUM = r"\d{1,3}(?:[ \u00a0\u202f.,']\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d+)?"
 _RANGE_SEP = r"\s*(?:-|–|—|~|～|to|bis|do|a|à|до|至)\s*"
-MONEY = re.compile(
+MONEY_PLAIN = (  # the price pattern as read; MONEY below finds exactly its matches, faster
     rf"(?P<c1>{_CUR})\s*(?P<n1>{_NUM})(?:{_RANGE_SEP}(?:{_CUR})?\s*(?P<n2>{_NUM})(?!\s*%))?"
-    rf"|(?P<n3>{_NUM})(?:{_RANGE_SEP}(?P<n4>{_NUM}))?\s*(?P<c2>{_CUR})(?![A-Za-z])",
+    rf"|(?P<n3>{_NUM})(?:{_RANGE_SEP}(?P<n4>{_NUM}))?\s*(?P<c2>{_CUR})(?![A-Za-z])")
+# Look-aheads that only skip attempts that cannot match (each names a condition every match
+# meets): a currency first (c1) starts with one of the currencies' first characters and is
+# followed, within the longest currency's width, by optional space and a digit; a currency
+# after the figure (c2 and the range's own) starts with one of those characters too. Without
+# them every letter of a card tries the ~40 currency alternatives.
+_CUR_FIRST = "(?=[" + fastre.first_class(re.compile(_CUR, re.I)) + "])"
+_CUR_THEN_DIGIT = rf"(?=[\s\S]{{1,{sre_parse.parse(_CUR, re.I).getwidth()[1]}}}\s*\d)"
+MONEY = re.compile(
+    rf"{_CUR_FIRST}{_CUR_THEN_DIGIT}(?P<c1>{_CUR})\s*(?P<n1>{_NUM})"
+    rf"(?:{_RANGE_SEP}(?:{_CUR_FIRST}(?:{_CUR}))?\s*(?P<n2>{_NUM})(?!\s*%))?"
+    rf"|(?P<n3>{_NUM})(?:{_RANGE_SEP}(?P<n4>{_NUM}))?\s*{_CUR_FIRST}(?P<c2>{_CUR})(?![A-Za-z])",
     re.I,
 )
 _DIGIT = re.compile(r"\d")
@@ -101,12 +114,17 @@ def _capital_symbol(text: str, m: re.Match) -> bool:
     return not (m.group("c1") and m.start() and text[m.start() - 1].isalpha())  # "TABLE 2"
 
 
-@functools.lru_cache(maxsize=65536)  # the same price texts recur across a long result list
-def _amounts(text: str) -> tuple[Money, ...]:
-    if not _DIGIT.search(text) or not _ANY_CURRENCY.search(text):
-        return ()  # most lines of a page: no figure or no currency at all
-    text = _UNIT_REFERENCE.sub(" ", text)
-    out = []
+def has_amount(text: str) -> bool:
+    """`bool(amounts(text))` for a text read once (a whole card's): stops at the first price
+    and leaves the cache of recurring texts alone. (No separate currency test first: a card
+    with figures nearly always has its currency, and MONEY finds none without one.)"""
+    if not _DIGIT.search(text):
+        return False
+    return next(_scan(_UNIT_REFERENCE.sub(" ", text)), None) is not None
+
+
+def _scan(text: str) -> Iterator[Money]:
+    """The amounts of a text whose unit references are blanked, in order."""
     pos = 0
     while (m := MONEY.search(text, pos)) is not None:
         pos = m.end()
@@ -119,9 +137,15 @@ def _amounts(text: str) -> tuple[Money, ...]:
         second = number(upper) if upper else None
         if code is None or first is None:
             continue
-        high = second if second is not None and second > first else first
-        out.append(Money(first, high, code))
-    return tuple(out)
+        yield Money(first, second if second is not None and second > first else first, code)
+
+
+@functools.lru_cache(maxsize=65536)  # the same price texts recur across a long result list
+def _amounts(text: str) -> tuple[Money, ...]:
+    if not _DIGIT.search(text) or not _ANY_CURRENCY.search(text):
+        return ()  # most lines of a page: no figure or no currency at all
+    text = _UNIT_REFERENCE.sub(" ", text)
+    return tuple(_scan(text))
 
 
 _HEADER_CURRENCY = re.compile(

@@ -178,8 +178,13 @@ def chrome_text(root) -> str:
 
 def lines(el) -> list[str]:
     """Visible non-empty lines of an element (block boundaries are line breaks)."""
-    return [x for x in (f.clean(s) for s in (el.text_content() or "").split("\n")
-                        if s and not s.isspace()) if x]  # (blank ones clean to None anyway)
+    return text_lines(el.text_content())
+
+
+def text_lines(text: str | None) -> list[str]:
+    """`lines(el)` from `el.text_content()` when the caller has read it already."""
+    # f.clean of each non-blank piece, inline (a long list has hundreds of thousands)
+    return [" ".join(s.split()) for s in (text or "").split("\n") if s and not s.isspace()]
 
 
 _LABEL_LINE = re.compile(r"^([^:：]{1,40}?)\s*[:：]\s*(.+)$")
@@ -215,7 +220,7 @@ def pairs(block, text_lines: list[str] | None = None) -> list[tuple[str, str, st
     text_lines = lines(block) if text_lines is None else text_lines
     for i, line in enumerate(text_lines):
         m = _LABEL_LINE.match(line)
-        segments = _SEGMENT.split(line)
+        segments = _SEGMENT.split(line) if _SEGMENT.search(line) else ()  # (most lines: none)
         if len(segments) > 1:
             for seg in segments:
                 sm = _LABEL_LINE.match(seg.strip())

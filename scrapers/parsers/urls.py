@@ -7,6 +7,7 @@ the remaining parameters sorted. Result pages keep their paging (`canonical(url,
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -27,6 +28,12 @@ _DROP = {(paging, search): frozenset(d.lower() for d in _SESSION | _SORT | (
     for paging in (False, True) for search in (False, True)}
 
 
+@functools.lru_cache(maxsize=65536)  # a long list's links are split by several readers
+def split(url: str):
+    """`urlsplit(url)`, each distinct URL once (the result is an immutable named tuple)."""
+    return urlsplit(url)
+
+
 def _netloc(parts) -> str:
     """Lower-cased host with its port unless default; a port that is not a number (a typo in a
     scraped link, `host:ab`) is kept as written rather than failing the page."""
@@ -41,8 +48,12 @@ def _netloc(parts) -> str:
 def canonical(url: str, paging: bool = False, search: bool = False) -> str:
     """`url` without session, sort, search (unless `search`), paging (unless `paging`) and
     tracking parameters."""
-    parts = urlsplit(url.strip())
+    parts = split(url.strip())
     netloc = _netloc(parts)
+    path = parts.path
+    if not parts.query and netloc and path[:1] == "/" and "//" not in path and "/." not in path \
+            and ";" not in path:  # nothing to drop or normalise: what the general walk gives
+        return f"{parts.scheme.lower() or 'https'}://{netloc}{path}"
     path = re.sub(r"/{2,}", "/", parts.path or "/")
     if path != "/":
         trailing = path.endswith("/")

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 import tldextract
 
 from scrapers.items import Vendor
-from scrapers.parsers import challenge, company, generic
+from scrapers.parsers import challenge, company, generic, urls
 from scrapers.parsers import fields as f
 from scrapers.parsers.base import Follow, Page
 
@@ -94,7 +94,7 @@ def _same_site_links(url: str, root) -> list[str]:
     for href in (a.get("href") for a in root.iter("a")):
         if href not in decided:
             link = f.absolute(url, href) if href is not None else None
-            decided[href] = None if not link or urlsplit(link).hostname != host or \
+            decided[href] = None if not link or urls.split(link).hostname != host or \
                 _SKIP_LINK.search(link) else link.split("#")[0]
         link = decided[href]
         if link is not None and link != url:

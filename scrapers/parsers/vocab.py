@@ -97,7 +97,7 @@ def norm_label(label: str | None) -> str:
     return _SPACES.sub(" ", (label or "").lower().lstrip(_LEADING).rstrip(_TRAILING))
 
 
-@functools.lru_cache(maxsize=16384)  # labels repeat on every card of a long list
+@functools.lru_cache(maxsize=131072)  # labels repeat on every card; pages are read twice
 def field_of(label: str | None) -> str | None:
     """The field a label names, or None. Exact matches first, then a label that begins with a
     known term followed by a qualifier ("cas no. (anhydrous)", "price (incl. vat)")."""
