@@ -38,7 +38,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 from hostile_inputs import BOC10, CASES, HOSTILE_PAGES, REDIS_POISON  # noqa: E402
 
 from chem.matcher import Matcher  # noqa: E402
-from pipelines.chemistry import Chemistry, safe_match  # noqa: E402
+from pipelines.chem_workers import safe_match  # noqa: E402
+from pipelines.chemistry import Chemistry  # noqa: E402
 from pipelines.ingest.jsonl import match_listing, read_lines  # noqa: E402
 
 TIME_TARGET, MEM_TARGET_MB = 2.0, 500

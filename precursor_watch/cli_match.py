@@ -34,8 +34,8 @@ def _match_lines(batch: list[dict], with_substances: bool,
                  matcher=None) -> tuple[list[str], int]:
     """Output lines for a batch, and how many of them are errors or repaired listings; a
     listing the matcher cannot read gets its own `error`. Without `matcher`, the chemistry
-    worker's (pipelines.chemistry.start_workers)."""
-    from pipelines.chemistry import safe_match, worker_matcher
+    worker's (pipelines.chem_workers.start_workers)."""
+    from pipelines.chem_workers import safe_match, worker_matcher
 
     matcher = matcher if matcher is not None else worker_matcher()
     assert matcher is not None
@@ -81,7 +81,7 @@ def run_jsonl(stream: BinaryIO, out: TextIO, with_substances: bool = False, work
     not matched). `workers` > 1 matches batches in that many processes, the chemistry workers
     the crawl and `ingest` use (output keeps the input order)."""
     from chem.matcher import Matcher
-    from pipelines.chemistry import start_workers
+    from pipelines.chem_workers import start_workers
     from pipelines.heap import freeze_heap
 
     if matcher is None:

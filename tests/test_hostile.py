@@ -174,7 +174,7 @@ def test_match_reads_standard_input_as_bytes():
 @given(st.dictionaries(st.sampled_from(["title", "name", "cas", "smiles", "description"]),
                        st.text(max_size=40), min_size=1, max_size=4))
 def test_fuzz_match_answers_any_text_listing(matcher, fields):
-    from pipelines.chemistry import safe_match
+    from pipelines.chem_workers import safe_match
 
     listing, error = match_listing({"id": "fuzz", **fields}, 1)
     assert error is None
