@@ -32,7 +32,7 @@ def env_size(name: str, default: int) -> int:
     return value
 
 
-NAME_CACHE = env_size("PRECURSOR_WATCH_NAME_CACHE", 50_000)
+NAME_CACHE = env_size("PRECURSOR_WATCH_NAME_CACHE", 20_000)
 STRUCTURE_CACHE = env_size("PRECURSOR_WATCH_STRUCTURE_CACHE", 10_000)
 
 
