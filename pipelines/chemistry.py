@@ -128,8 +128,7 @@ class Chemistry:
                 future.add_done_callback(self._pump)
                 return future
             except RuntimeError as exc:  # a broken pool (a worker was killed): go on in process
-                log.warning("chemistry workers unavailable (%s); matching in process", exc)
-                self._pool, self.workers = None, 0
+                self._pool_broke(exc, "matching")
         future: Future = Future()
         future.set_result([result_parts(r) for r in safe_match(self.matcher, inputs)])
         return future
@@ -215,9 +214,13 @@ class Chemistry:
         try:
             return pool.submit(radar_in_worker, part)
         except RuntimeError as exc:  # a broken pool: the radar runs in process
-            log.warning("chemistry workers unavailable (%s); radar in process", exc)
-            self._pool, self.workers = None, 0
+            self._pool_broke(exc, "radar")
             return None
+
+    def _pool_broke(self, exc: RuntimeError, work: str) -> None:
+        """The pool refused a task (a worker was killed): `work` goes on in this process."""
+        log.warning("chemistry workers unavailable (%s); %s in process", exc, work)
+        self._pool, self.workers = None, 0
 
     def radar_rows(self, structures: list, chunk: int = 250) -> list[dict]:
         """The radar chemistry of each structure (`radar_scores.assess_rows`), in order: those

@@ -28,7 +28,7 @@ _CURRENCIES = [  # (pattern, ISO code); longer symbols first
     (r"₫|VND", "VND"), (r"Rp\.?|IDR", "IDR"), (r"₱|PHP", "PHP"),
     # Egyptian pound: "EGP 13,499", "L.E 12.00", "LE 34", "جنيه 265", "ج.م"; the Latin
     # abbreviations only in capitals and not closing a word ("le 3 mars", "TABLE 2" are none:
-    # `_amounts` checks, so that the pattern stays case-blind and `fastre` can guard it)
+    # `_scan` checks, so that the pattern stays case-blind and `fastre` can guard it)
     (r"EGP|L\.\s?E\.?|LE|ج\.\s?م\.?|جنيه", "EGP"),
     (r"₪|ILS", "ILS"), (r"₩|원|KRW", "KRW"), (r"NT\$|TWD", "TWD"), (r"BYN", "BYN"),
 ]

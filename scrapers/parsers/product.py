@@ -74,7 +74,8 @@ def heading(root, block) -> str | None:
         return first
     # an h1 or h2 that is the <title> itself (the site's name dropped) names the product,
     # whatever came first (a deal site's other deals, each titled by its own h1)
-    whole = _key(strip_site(title_, site_name(root)))
+    shown = strip_site(title_, site_name(root))  # the <title> without the site's name
+    whole = _key(shown)
     if len(whole) >= 8 and _key(first) != whole:
         exact = next((h for h in (_heading(n, ".") for n in root.xpath("//h1 | //h2"))
                       if h and _key(h) == whole), None)
@@ -92,7 +93,7 @@ def heading(root, block) -> str | None:
     if first and len(_words(first)) <= 1 and len(words) >= 3:
         # a one-word menu heading ("Sale", "Mens") that the title does not name: the product
         # is named only in the page's <title>
-        return strip_site(title_, site_name(root))
+        return shown
     return first
 
 
