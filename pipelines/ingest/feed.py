@@ -21,6 +21,7 @@ from pipelines.catalog.writer import CatalogWriter
 from pipelines.chemistry import Chemistry
 from pipelines.ingest.jsonl import read_lines
 from pipelines.validate import check
+from precursor_watch.outcome import check_stop
 
 BATCH = 10_000  # records per write transaction: fewer commits rewrite fewer index pages
 # Niceness added to an ingest's chemistry workers (PRECURSOR_WATCH_CHEM_NICE, 0..19): the writing
@@ -115,6 +116,7 @@ def _write_when_resolved(listings: list[dict], writer: CatalogWriter,
     for key in list(heads):
         advance(key)
     while waiting:
+        check_stop()
         text_key, keys = next(iter(waiting.items()))
         resolved = chemistry.wait(heads[keys[0]])
         for done in dict.fromkeys([text_key, *resolved]):

@@ -16,6 +16,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
+from precursor_watch.outcome import check_stop
+
 MAX_LINE_BYTES = int(os.getenv("PRECURSOR_WATCH_MAX_LINE_BYTES", 16 * 1024 * 1024))
 MAX_DEPTH = 64
 MAX_NUMBER_CHARS = 64
@@ -120,6 +122,7 @@ def read_lines(stream: BinaryIO) -> Iterator[Line]:
     of it is skipped without holding it in memory)."""
     lineno = 0
     while True:
+        check_stop()  # a SIGINT/SIGTERM whose own KeyboardInterrupt was swallowed
         raw = stream.readline(MAX_LINE_BYTES + 1)
         if not raw:
             return

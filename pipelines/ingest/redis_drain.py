@@ -18,6 +18,7 @@ from pipelines.chemistry import Chemistry
 from pipelines.ingest.feed import load_records
 from pipelines.ingest.jsonl import parse_entry
 from pipelines.validate import check
+from precursor_watch.outcome import check_stop
 
 log = logging.getLogger(__name__)
 
@@ -106,6 +107,7 @@ def _drain_batches(server, key: str, processing: str, batch: int, wait: float,
                    leftover: list[bytes], out: DrainResult, writer: CatalogWriter,
                    chemistry: Chemistry) -> None:
     while True:
+        check_stop()
         raws = leftover or _take(server, key, processing, batch, wait)
         leftover = []
         if not raws:

@@ -16,6 +16,7 @@ from collections import defaultdict
 from pipelines.catalog.clock import utcnow
 from pipelines.catalog.writer import CatalogWriter
 from pipelines.chemistry import Chemistry
+from precursor_watch.outcome import check_stop
 
 BATCH = 2000
 
@@ -51,6 +52,7 @@ def _rematch(db, writer: CatalogWriter, chemistry: Chemistry, batch: int) -> tup
     version = chemistry.version
     results: list[dict] = []
     for i in range(0, len(texts), batch):
+        check_stop()
         recs = [{"chem_key": k, "title": t, "product_name": n, "cas": c, "smiles": s,
                  "description": d, "url": u} for k, t, n, c, s, d, u in texts[i:i + batch]]
         chemistry.resolve_many(recs)
