@@ -6,10 +6,8 @@
 also sets SIGINT's handler itself: a process started with SIGINT ignored (a background job of a
 non-interactive shell, some schedulers) would otherwise never see it.
 
-A signal is also recorded, because Python drops an exception raised where it cannot propagate (an
-at-fork hook such as logging's lock release while a worker is forked, a finaliser, a weakref
-callback: "Exception ignored in ..."). Long loops call `check_stop()`, so a KeyboardInterrupt
-lost that way is raised again at the next record instead of the run being stored `finished`.
+Each signal is also recorded (`pipelines.stop_signal`): Python drops an exception raised where it
+cannot propagate, so long loops call `check_stop()` to raise a lost KeyboardInterrupt again.
 """
 
 from __future__ import annotations
@@ -18,6 +16,8 @@ import contextlib
 import signal
 import sys
 from collections.abc import Iterator
+
+from pipelines import stop_signal
 
 EXIT_CODES = {"finished": 0, "failed": 1, "degraded": 3, "interrupted": 4}
 
@@ -31,33 +31,22 @@ def exit_code(status: str) -> int:
     return EXIT_CODES.get(status, 1)
 
 
-_received: list[int] = []  # signals delivered within stopping(), in order
-
-
 def _raise_interrupt(signum, frame):
-    _received.append(signum)
+    stop_signal.record(signum)
     raise KeyboardInterrupt(f"signal {signum}")
-
-
-def check_stop() -> None:
-    """Raise KeyboardInterrupt if SIGINT or SIGTERM arrived within `stopping()`: the raise from
-    the handler itself may have been swallowed (module docstring). Cheap enough for every record.
-    """
-    if _received:
-        raise KeyboardInterrupt(f"signal {_received[-1]}")
 
 
 @contextlib.contextmanager
 def stopping() -> Iterator[None]:
     """Within: SIGINT and SIGTERM raise KeyboardInterrupt (both restored on leaving)."""
-    _received.clear()
+    stop_signal.clear()
     before_int = signal.signal(signal.SIGINT, _raise_interrupt)
     before = signal.signal(signal.SIGTERM, _raise_interrupt)
     interruptible()
     try:
         yield
     finally:
-        _received.clear()
+        stop_signal.clear()
         signal.signal(signal.SIGTERM, before)
         signal.signal(signal.SIGINT, before_int)
 

@@ -20,7 +20,8 @@ from pipelines.catalog.schema import open_db
 from pipelines.chemistry import Chemistry
 from pipelines.ingest.feed import ingest_jsonl
 from pipelines.ingest.jsonl import read_lines
-from precursor_watch.outcome import check_stop, stopping
+from pipelines.stop_signal import check_stop
+from precursor_watch.outcome import stopping
 
 pytestmark = pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 

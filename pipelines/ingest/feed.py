@@ -20,8 +20,8 @@ from pipelines.catalog.records import listing_key
 from pipelines.catalog.writer import CatalogWriter
 from pipelines.chemistry import Chemistry
 from pipelines.ingest.jsonl import read_lines
+from pipelines.stop_signal import check_stop
 from pipelines.validate import check
-from precursor_watch.outcome import check_stop
 
 BATCH = 10_000  # records per write transaction: fewer commits rewrite fewer index pages
 # Niceness added to an ingest's chemistry workers (PRECURSOR_WATCH_CHEM_NICE, 0..19): the writing

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
-from precursor_watch.outcome import check_stop
+from pipelines.stop_signal import check_stop
 
 MAX_LINE_BYTES = int(os.getenv("PRECURSOR_WATCH_MAX_LINE_BYTES", 16 * 1024 * 1024))
 MAX_DEPTH = 64

@@ -17,8 +17,8 @@ from pipelines.catalog.writer import CatalogWriter
 from pipelines.chemistry import Chemistry
 from pipelines.ingest.feed import load_records
 from pipelines.ingest.jsonl import parse_entry
+from pipelines.stop_signal import check_stop
 from pipelines.validate import check
-from precursor_watch.outcome import check_stop
 
 log = logging.getLogger(__name__)
 

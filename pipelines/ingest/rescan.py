@@ -16,7 +16,7 @@ from collections import defaultdict
 from pipelines.catalog.clock import utcnow
 from pipelines.catalog.writer import CatalogWriter
 from pipelines.chemistry import Chemistry
-from precursor_watch.outcome import check_stop
+from pipelines.stop_signal import check_stop
 
 BATCH = 2000
 
