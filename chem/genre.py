@@ -340,7 +340,10 @@ _URL_HINTS = {"blogspot": "blog", "forum": "forum",
               "slovnik": "glossary", "palabra": "dictionary", "lexique": "glossary",
               # a government's own site (gov.uk, osha.gov, gob.mx, gouv.fr, govt.nz) sells nothing
               "gov": "government site", "gob": "government site", "gouv": "government site",
-              "govt": "government site"}
+              "govt": "government site",
+              # a site's article section ("/article/676698/acetone", "/articles/health/...",
+              # "/article-the-prospect-of-..."); no vendor offer in the sets files under it
+              "article": "this article", "articles": "this article"}
 _URL_ROOTS = (("wiki", "wikipedia"), ("pedia", "encyclopedia"), ("encyclop", "encyclopedia"),
               ("dictionar", "dictionary"), ("lexikon", "lexikon"), ("glossar", "glossary"),
               ("glosar", "glossary"), ("handbook", "encyclopedia"))

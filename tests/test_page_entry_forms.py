@@ -95,3 +95,21 @@ def test_vendor_labels_keep_the_offer(matcher: Matcher, listing: dict, entry: st
     result = matcher.match_listing(listing)
     assert result.page_kind in ("offer", "catalogue", "sds"), result.page_cues
     assert entry in {h.entry for h in result.hits}
+
+
+# A site's article section in the address (shown by scmp.com, b11-010, "/article/676698/
+# acetone"): the address of another site's article, and a vendor's product address that stays
+# silent.
+@pytest.mark.parametrize("url,hint", [
+    ("https://de.lavozdeecuador.com/articles/health/what-are-the-dangers-of-potassium-"
+     "permanganate.html", "this article"),
+    ("http://www.furnitureren.com/article-the-prospect-of-phenylacetic-acid-7018.html",
+     "this article"),
+    ("https://www.kraftchemical.com/product/potassium-permanganate/", "product code"),
+])
+def test_an_article_section_in_the_address(url: str, hint: str):
+    from chem.genre import url_words
+    words = url_words(url)
+    assert hint in words
+    if hint != "this article":
+        assert "this article" not in words
