@@ -113,3 +113,21 @@ def test_an_article_section_in_the_address(url: str, hint: str):
     assert hint in words
     if hint != "this article":
         assert "this article" not in words
+
+
+# A label written as alternatives ("Part Number/Trade Name:", "Common/Trade Name:") is read as
+# its identifying half (shown by docest.com's Pharmco toluene MSDS, b11-006, whose product is
+# named only there); the row is another site's page,
+# https://amarischemicalsolutions.com/?p=31597 (r067).
+def test_a_label_after_a_slash_is_read():
+    from chem.knowledge import Knowledge
+    from chem.subject import OFFERED, segments
+    words = Knowledge.load().words
+    listing = {"title": "TDI (Toluene Diisocyanate)", "description": "TDI is a highly reactive "
+               "chemical compound primarily used as a key raw material in the production of "
+               "polyurethane foams.\nChemical Name (IUPAC): 2,4-Toluene diisocyanate (major), "
+               "2,6-Toluene diisocyanate (minor)\nCommon/Trade Name: TDI\nCAS Number: 26471-62-5 "
+               "(mixture of isomers)"}
+    segs = segments(listing, words)
+    assert any(s.field == "description:trade name" and s.role == OFFERED and s.text.strip() == "TDI"
+               for s in segs), [(s.field, s.text) for s in segs]
