@@ -31,6 +31,7 @@ _KANA_READING = re.compile(r"(?m)^[ \t]*[（(]?[\u3041-\u309f・ー]{2,}[)）]?[
 # (or "| 1851 Jrnl. Chem. Soc. III. 184", as another copy of the same dictionary prints it)
 _DATED_QUOTATION = re.compile(r"(?m)^[ \t|]*1[5-9]\d\d\.?[ \t]+[A-Z][\w'’.-]+[,.]?[ \t][A-Z]")
 DATED_QUOTATIONS_MIN = 2
+_TAIL = 80  # an agency credit is looked for in the text's last characters only
 
 
 def _alternation(phrases: tuple[str, ...]) -> str:
@@ -78,7 +79,7 @@ def entry_cues(raw: str, forms: EntryForms) -> list[tuple[str, int]]:
         found.append((f"{len(labels)} entry labels", 3 if len(labels) >= 2 else 2))
     if forms.authors.search(raw) or forms.dates.search(raw):
         found.append(("authorship or date line", 2))
-    if forms.agencies.search(raw.rstrip()):
+    if forms.agencies.search(raw.rstrip()[-_TAIL:]):  # the credit closes the text
         found.append(("news agency credit", 2))
     if _KANA_READING.search(raw):
         found.append(("kana reading", 3))
