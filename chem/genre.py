@@ -23,6 +23,8 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from chem.genre_entry import ENTRY_KINDS, EntryForms, entry_cues
+
 OFFER, CATALOGUE, SDS, REGULATION, ARTICLE, FORUM, OTHER = (
     "offer", "catalogue", "sds", "regulation", "article", "forum", "other")
 KINDS = (OFFER, CATALOGUE, SDS, REGULATION, ARTICLE, FORUM, OTHER)
@@ -128,6 +130,7 @@ class PageVocab:
     title_questions: tuple[str, ...] = ()  # "what is", "was ist", "nedir": a title that asks
     topic_re: re.Pattern = re.compile(r"(?!)")  # the title topics, compiled once
     question_re: re.Pattern = re.compile(r"(?!)")  # the title questions, compiled once
+    entry: EntryForms = EntryForms()  # a reference entry's labels (chem.genre_entry)
 
     @classmethod
     def load(cls, path: Path) -> PageVocab:
@@ -135,7 +138,7 @@ class PageVocab:
         with path.open(encoding="utf-8", newline="") as fh:
             for row in csv.DictReader(fh):
                 kind = row["kind"].strip()
-                if kind not in _SCORED and kind not in _NOT_A_PAGE_KIND:
+                if kind not in _SCORED and kind not in _NOT_A_PAGE_KIND + ENTRY_KINDS:
                     raise ValueError(f"{path.name}: unknown kind {kind!r}")
                 groups.setdefault(kind, []).append((row["phrase"].strip().lower(),
                                                      int(row["weight"])))
@@ -157,7 +160,7 @@ class PageVocab:
                    {p: tuple(v) for p, v in kinds_of.items()},
                    {k: tuple(sorted(v, key=lambda t: -len(t[0]))) for k, v in by_first.items()},
                    _phrase_regex(unspaced), questions, _phrase_regex(topics),
-                   _phrase_regex(questions))
+                   _phrase_regex(questions), EntryForms.from_groups(groups))
 
 
 _REGEX_CACHE: dict[tuple[str, ...], re.Pattern] = {}
@@ -278,6 +281,9 @@ def page_kind(listing: dict, vocab: PageVocab) -> PageKind:
         scores["commerce"] += 1
         seen.append("commerce:pack or grade in title")
     _reference_apparatus(raw, scores, seen)
+    for cue, weight in entry_cues(raw, vocab.entry):
+        scores[ARTICLE] += weight
+        seen.append(f"article:{cue}")
     kind = _decide(scores, raw)
     return PageKind(kind, scores, tuple(seen))
 
@@ -334,7 +340,10 @@ _URL_HINTS = {"blogspot": "blog", "forum": "forum",
               "slovnik": "glossary", "palabra": "dictionary", "lexique": "glossary",
               # a government's own site (gov.uk, osha.gov, gob.mx, gouv.fr, govt.nz) sells nothing
               "gov": "government site", "gob": "government site", "gouv": "government site",
-              "govt": "government site"}
+              "govt": "government site",
+              # a site's article section ("/article/676698/acetone", "/articles/health/...",
+              # "/article-the-prospect-of-..."); no vendor offer in the sets files under it
+              "article": "this article", "articles": "this article"}
 _URL_ROOTS = (("wiki", "wikipedia"), ("pedia", "encyclopedia"), ("encyclop", "encyclopedia"),
               ("dictionar", "dictionary"), ("lexikon", "lexikon"), ("glossar", "glossary"),
               ("glosar", "glossary"), ("handbook", "encyclopedia"))

@@ -49,7 +49,7 @@ class Segment:
 def _label_re(labels: tuple[str, ...]) -> re.Pattern:
     alts = "|".join(re.escape(label) for label in labels)
     # A label starts a line or follows a separator and ends with a colon (or a CJK label, space).
-    return re.compile(rf"(?:^|(?<=[\s|,;.(]))({alts})\s*(?:[:#=]|\s(?=[\u3400-\u9fff]))\s*",
+    return re.compile(rf"(?:^|(?<=[\s|,;.(/]))({alts})\s*(?:[:#=]|\s(?=[\u3400-\u9fff]))\s*",
                       re.IGNORECASE | re.MULTILINE)
 
 
