@@ -182,8 +182,8 @@ def _summary(summary: dict, db: str | None, report_dir, notify_cmd) -> str:
     """Per-spider lines, report and notification; the run's final status. A signal here leaves
     the run `interrupted` (its verdict kept for `--resume`); a failing --notify-cmd makes a
     finished run `degraded`. The catalog is updated to say the same as the exit status."""
+    from pipelines.catalog.connection import open_db
     from pipelines.catalog.runs import degrade_run, mark_summary_interrupted
-    from pipelines.catalog.schema import open_db
     from pipelines.reports.run import after_run
 
     status = summary["status"]
@@ -215,8 +215,8 @@ def _summary(summary: dict, db: str | None, report_dir, notify_cmd) -> str:
 def _summary_only(db: str, run_id: str, earlier: dict[str, str], report_dir,
                   notify_cmd) -> str:
     """`--resume RUN` of a run whose spiders all completed: its summary, if it was cut short."""
+    from pipelines.catalog.connection import open_db
     from pipelines.catalog.runs import restore_verdicts, summary_verdicts
-    from pipelines.catalog.schema import open_db
     from scrapers.crawl import project_settings
 
     catalog = open_db(db)

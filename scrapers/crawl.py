@@ -349,8 +349,8 @@ def record_failures(db_path: str, run_id: str, ended: list[SpiderRun]) -> None:
         return
     import sqlite3
 
+    from pipelines.catalog.connection import open_db
     from pipelines.catalog.runs import record_failed
-    from pipelines.catalog.schema import open_db
 
     try:
         db = open_db(db_path)
@@ -385,8 +385,8 @@ def load_invocation(evidence_dir: str | Path, run_id: str) -> dict:
 
 def resume_plan(db_path: str | Path, run_id: str, spiders: list[str]) -> tuple[list, dict]:
     """(spiders to run again, {spider: status} of those that completed) for `--resume RUN`."""
+    from pipelines.catalog.connection import open_db
     from pipelines.catalog.runs import crawl_rows
-    from pipelines.catalog.schema import open_db
 
     db = open_db(db_path)  # marks the dead process's rows interrupted
     try:
@@ -400,8 +400,8 @@ def resume_plan(db_path: str | Path, run_id: str, spiders: list[str]) -> tuple[l
 
 
 def summary_verdicts_of(db_path: str | Path, run_id: str) -> dict[str, str]:
+    from pipelines.catalog.connection import open_db
     from pipelines.catalog.runs import summary_verdicts
-    from pipelines.catalog.schema import open_db
 
     db = open_db(db_path)
     try:

@@ -92,7 +92,7 @@ def test_text_tables_come_from_the_given_directory(data):
 
 def test_rescan_names_entries_added_in_the_given_directory(tmp_path, data):
     """`rescan --data-dir` says "entry added in <version>" from that folder's changelog."""
-    from pipelines.catalog.schema import open_db
+    from pipelines.catalog.connection import open_db
     from pipelines.chemistry import Chemistry
     from pipelines.ingest.feed import ingest_jsonl
 

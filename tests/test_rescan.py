@@ -9,8 +9,8 @@ from pathlib import Path
 
 from chem.matcher import Matcher
 from chem.watchlist import DATA_DIR, load_watchlist
+from pipelines.catalog.connection import open_db
 from pipelines.catalog.records import chem_input, listing_key
-from pipelines.catalog.schema import open_db
 from pipelines.chemistry import Chemistry
 from pipelines.ingest.feed import ingest_jsonl
 from pipelines.ingest.rescan import rescan

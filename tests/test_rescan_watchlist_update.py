@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from chem.matcher import Matcher
 from chem.watchlist import DATA_DIR, load_watchlist
-from pipelines.catalog.schema import open_db
+from pipelines.catalog.connection import open_db
 from pipelines.chemistry import Chemistry
 from pipelines.ingest.feed import ingest_jsonl
 from precursor_watch.cli import main
