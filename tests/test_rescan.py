@@ -7,8 +7,9 @@ import json
 import shutil
 from pathlib import Path
 
+from chem.data_files import DATA_DIR
 from chem.matcher import Matcher
-from chem.watchlist import DATA_DIR, load_watchlist
+from chem.watchlist import load_watchlist
 from pipelines.catalog.connection import open_db
 from pipelines.catalog.records import chem_input, listing_key
 from pipelines.chemistry import Chemistry

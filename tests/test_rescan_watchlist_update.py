@@ -14,8 +14,9 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
+from chem.data_files import DATA_DIR
 from chem.matcher import Matcher
-from chem.watchlist import DATA_DIR, load_watchlist
+from chem.watchlist import load_watchlist
 from pipelines.catalog.connection import open_db
 from pipelines.chemistry import Chemistry
 from pipelines.ingest.feed import ingest_jsonl
