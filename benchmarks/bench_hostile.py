@@ -170,7 +170,7 @@ def redis_entry(matcher: Matcher, url: str, raw: bytes, db: Path) -> Callable[[]
     def work() -> int:
         import redis
 
-        from pipelines.catalog.schema import open_db
+        from pipelines.catalog.connection import open_db
         from pipelines.ingest.redis_drain import drain
 
         key = f"bench:{os.getpid()}"
@@ -250,7 +250,7 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="bench-hostile-"))
     print(f"matcher loaded; process at {rss_mb():.0f} MB. Targets: < {TIME_TARGET} s and "
           f"< {MEM_TARGET_MB} MB (rise above the loaded process) per listing or page.\n")
-    from pipelines.catalog.schema import open_db
+    from pipelines.catalog.connection import open_db
 
     db = tmp / "catalog.db"
     open_db(db).close()

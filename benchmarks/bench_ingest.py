@@ -38,8 +38,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from chem.dictionary import default_dictionary  # noqa: E402
 from chem.matcher import Matcher  # noqa: E402
+from pipelines.catalog.connection import open_db  # noqa: E402
 from pipelines.catalog.records import to_json  # noqa: E402
-from pipelines.catalog.schema import open_db  # noqa: E402
 from pipelines.catalog.writer import CatalogWriter  # noqa: E402
 from pipelines.chemistry import Chemistry  # noqa: E402
 from pipelines.ingest.feed import BATCH, load_records, worker_nice  # noqa: E402

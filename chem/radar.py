@@ -27,7 +27,7 @@ from chem.routes import (
     RetroIndex,
     Target,
     compile_routes,
-    normalize_leaving_groups,
+    keyed,
     quiet_rdkit,
     route_key,
 )
@@ -222,8 +222,7 @@ class RadarChemistry:
         mol = Chem.MolFromSmiles(smiles)
         if mol is None:
             return None
-        norm = normalize_leaving_groups(mol)
-        key = Chem.MolToSmiles(norm, isomericSmiles=False)  # route_key(mol)
+        norm, key = keyed(mol)  # route_key(mol), and the molecule it was read from
         plain = key if norm is mol else None  # the SMILES the series keys start from
         chem = Chemistry(key)
         if key in self.target_by_key:

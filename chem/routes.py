@@ -74,8 +74,15 @@ def normalize_leaving_groups(mol: Chem.Mol) -> Chem.Mol:
     return mol
 
 
+def keyed(mol: Chem.Mol) -> tuple[Chem.Mol, str]:
+    """(the molecule with its leaving groups normalized, its route key): the molecule itself
+    when nothing was normalized, so a caller can tell whether the key is its own SMILES."""
+    norm = normalize_leaving_groups(mol)
+    return norm, Chem.MolToSmiles(norm, isomericSmiles=False)
+
+
 def route_key(mol: Chem.Mol) -> str:
-    return Chem.MolToSmiles(normalize_leaving_groups(mol), isomericSmiles=False)
+    return keyed(mol)[1]
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,8 @@ Files (all CSV, UTF-8, `;` separates list values):
 - changelog.csv: the dated version history (entries added/removed, regime changes).
 - names_i18n.csv: names of the entries in more languages, each with its source.
 - short_forms.csv: formula short forms ("HCl", "H2SO4") read as the entry only in an offer's title.
-- VERSION: the declared watchlist version; the loaded version adds a hash of the data files.
+- VERSION: the declared watchlist version; the loaded version adds a hash of the data files
+  (`chem.data_files`: which files are read, the hash, the tool versions).
 - controlled_drugs.csv, drug_schedules.csv, routes.csv, route_partners.csv: the radar's end
   products, schedule codes, reaction templates and reagents (`chem.radar_data`); read when
   present, hashed apart (`radar_hash`) since the matcher does not read them.
@@ -18,53 +19,20 @@ Files (all CSV, UTF-8, `;` separates list values):
 from __future__ import annotations
 
 import csv
-import hashlib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from chem.radar_data import RADAR_FILES, Drug, DrugSchedule, Partner, Route
-
-DATA_DIR = Path(__file__).parent / "data"
-# Every file the matcher reads from its data directory, and nothing else: the version stamp
-# hashes exactly these (plus the tools, `tool_versions`), and a directory missing one is an error
-# naming it (`require_files`). SOURCES.md and sample files are documentation, not knowledge.
-DATA_FILES = (
-    "VERSION",
-    "watchlist.csv",
-    "classes.csv",
-    "transforms.csv",
-    "abbreviation_clashes.csv",
-    "regimes.csv",
-    "changelog.csv",
-    "names_i18n.csv",  # chem.names (names in other languages)
-    "short_forms.csv",  # chem.names (formula short forms)
-    "name_rewrites.csv",  # chem.knowledge
-    "subject_words.csv",  # chem.knowledge
-    "page_kinds.csv",  # chem.knowledge -> chem.genre
-    "false_friends.csv",  # chem.knowledge
-    "confusables.csv",  # chem.text
-    "zh_traditional.csv",  # chem.text
-    "salt_words.csv",  # chem.text
-    "stopwords.txt",  # chem.text
-    "generic_words.txt",  # chem.text (used by chem.names)
-    "normalizations.csv",  # chem.standardize
-)
-
-
-class MissingDataFile(FileNotFoundError):
-    """A data directory without a file the matcher reads."""
-
-
-def require_files(data_dir: Path | str) -> Path:
-    """`data_dir` as a Path; MissingDataFile naming the first file of DATA_FILES it lacks."""
-    data_dir = Path(data_dir)
-    if not data_dir.is_dir():
-        raise MissingDataFile(f"data directory {data_dir} does not exist")
-    for name in DATA_FILES:
-        if not (data_dir / name).is_file():
-            raise MissingDataFile(f"{name} is missing from the data directory {data_dir}")
-    return data_dir
+# The data directory and its version stamp (chem.data_files), re-exported: the watchlist's
+# callers have always imported them from here.
+from chem.data_files import DATA_DIR as DATA_DIR
+from chem.data_files import DATA_FILES as DATA_FILES
+from chem.data_files import MissingDataFile as MissingDataFile
+from chem.data_files import data_hash as data_hash
+from chem.data_files import radar_hash as radar_hash
+from chem.data_files import require_files as require_files
+from chem.data_files import tool_versions as tool_versions
+from chem.radar_data import Drug, DrugSchedule, Partner, Route
 
 
 def _split(value: str | None) -> list[str]:
@@ -275,32 +243,6 @@ def _read_csv(path: Path) -> list[dict[str, str]]:
         return [r for r in csv.DictReader(fh) if any((v or "").strip() for v in r.values())]
 
 
-def tool_versions() -> str:
-    """The libraries whose code or data change results: RDKit, OPSIN (py2opsin's jar) and
-    `chemicals` (the offline dictionary's tables)."""
-    from importlib import metadata
-
-    from rdkit import __version__ as rdkit_version
-
-    out = [f"rdkit={rdkit_version}"]
-    for package in ("py2opsin", "chemicals"):
-        try:
-            out.append(f"{package}={metadata.version(package)}")
-        except metadata.PackageNotFoundError:
-            out.append(f"{package}=none")
-    return ";".join(out)
-
-
-def data_hash(data_dir: Path = DATA_DIR) -> str:
-    """sha256 over the files the matcher reads (DATA_FILES: name and bytes) and the tool
-    versions, so any change to the knowledge or the tools gives a new watchlist version."""
-    data_dir = require_files(data_dir)
-    digest = hashlib.sha256(tool_versions().encode())
-    for name in DATA_FILES:
-        digest.update(name.encode() + b"\0" + (data_dir / name).read_bytes() + b"\0")
-    return digest.hexdigest()
-
-
 def _read_classes(data_dir: Path) -> list[ClassRule]:
     return [
         ClassRule(
@@ -388,17 +330,6 @@ def load_watchlist(data_dir: Path | str = DATA_DIR) -> Watchlist:
         route_partners=[Partner.from_row(r) for r in _read_csv(data_dir / "route_partners.csv")],
         radar_hash=radar_hash(data_dir),
     )
-
-
-def radar_hash(data_dir: Path) -> str:
-    """sha256 (first 8 hex digits) over the radar's files present in `data_dir`: the radar's
-    knowledge changes without changing the matcher's version (no rescan for a new route)."""
-    digest = hashlib.sha256()
-    for name in RADAR_FILES:
-        path = Path(data_dir) / name
-        if path.is_file():
-            digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()[:8]
 
 
 @lru_cache(maxsize=1)

@@ -128,9 +128,11 @@ def safe_match(matcher, inputs: list[dict]) -> list:
         for listing in inputs:
             try:
                 out.append(matcher.match_listing(listing))
-            except Exception as one:
+            except Exception as one:  # answered with its error, and said here with the listing
                 from chem.matcher import Result
 
+                log.warning("chemistry failed on listing %s: %s: %s", listing.get("id"),
+                            type(one).__name__, one)
                 out.append(Result(listing["id"], errors=[f"{type(one).__name__}: {one}"]))
         return out
 

@@ -9,8 +9,8 @@ import logging
 
 from scrapy import signals
 
+from pipelines.catalog.location import db_path
 from pipelines.catalog.records import as_record
-from pipelines.catalog.schema import db_path
 from pipelines.catalog.writer import CatalogWriter
 from scrapers.items import NotFetched
 

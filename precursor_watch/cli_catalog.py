@@ -14,7 +14,7 @@ from precursor_watch.outcome import finish, stopping
 
 
 def _open_existing(db_path: str):
-    from pipelines.catalog.schema import open_db
+    from pipelines.catalog.connection import open_db
 
     if not os.path.exists(db_path):
         raise click.ClickException(f"no catalog at {db_path} (run a crawl or `ingest` first)")
@@ -114,7 +114,7 @@ def ingest(file: str | None, db_path: str, platform: str | None, redis_url: str 
 
 def _ingest_file(file: str, db_path: str, platform: str | None, workers: int) -> str:
     """Load FILE; the run's stored status (the exit status follows it)."""
-    from pipelines.catalog.schema import open_db
+    from pipelines.catalog.connection import open_db
     from pipelines.ingest.feed import ingest_jsonl
 
     t0 = time.perf_counter()
@@ -133,7 +133,7 @@ def _ingest_file(file: str, db_path: str, platform: str | None, workers: int) ->
 
 def _ingest_redis(url: str, db_path: str, wait: float) -> str:
     """Drain the queue; the run's stored status (the exit status follows it)."""
-    from pipelines.catalog.schema import open_db
+    from pipelines.catalog.connection import open_db
     from pipelines.ingest.redis_drain import drain
     from scrapers.redis_queue import ITEMS_KEY, connect
 

@@ -13,7 +13,8 @@ import click
 
 from precursor_watch.config import DB_OPTION, announce_new, db_source
 from precursor_watch.outcome import stopping
-from scrapers.crawl import EXIT_CODES, QUIET_FORMAT, worst
+from scrapers.crawl import EXIT_CODES, worst
+from scrapers.crawl_process import QUIET_FORMAT
 
 
 def _parse_args(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -64,7 +65,8 @@ def _choose_spiders(spiders, all_spiders: bool) -> list[str]:
 def crawl(spiders, all_spiders, samples, offline, db_path, out, args, log_level, resume,
           redis_url, run_id, report_dir, notify_cmd, from_catalog, with_hits) -> None:
     """Crawl marketplaces (SPIDER slugs, or --all) into the catalog, archiving every page."""
-    from scrapers.crawl import load_invocation, project_settings
+    from scrapers.crawl import project_settings
+    from scrapers.crawl_resume import load_invocation
 
     if samples and offline:
         raise click.UsageError("--samples and --offline exclude each other")
@@ -123,15 +125,8 @@ def _lock(db: str, source: str, redis_url: str | None):
 def _crawl_run(names, samples, offline, db, out, spider_args, log_level, resume, redis_url,
                run_id, report_dir, notify_cmd) -> str:
     """Run (or resume) the crawl and its summary; the run's status as stored in the catalog."""
-    from scrapers.crawl import (
-        SpiderRun,
-        crawl_settings,
-        record_failures,
-        resume_plan,
-        run_crawl,
-        run_folder,
-        save_invocation,
-    )
+    from scrapers.crawl import SpiderRun, crawl_settings, run_crawl, run_folder
+    from scrapers.crawl_resume import record_failures, resume_plan, save_invocation
     from scrapers.evidence import new_run_id
     from scrapers.sample_server import serving
 
@@ -182,8 +177,8 @@ def _summary(summary: dict, db: str | None, report_dir, notify_cmd) -> str:
     """Per-spider lines, report and notification; the run's final status. A signal here leaves
     the run `interrupted` (its verdict kept for `--resume`); a failing --notify-cmd makes a
     finished run `degraded`. The catalog is updated to say the same as the exit status."""
+    from pipelines.catalog.connection import open_db
     from pipelines.catalog.runs import degrade_run, mark_summary_interrupted
-    from pipelines.catalog.schema import open_db
     from pipelines.reports.run import after_run
 
     status = summary["status"]
@@ -215,8 +210,8 @@ def _summary(summary: dict, db: str | None, report_dir, notify_cmd) -> str:
 def _summary_only(db: str, run_id: str, earlier: dict[str, str], report_dir,
                   notify_cmd) -> str:
     """`--resume RUN` of a run whose spiders all completed: its summary, if it was cut short."""
+    from pipelines.catalog.connection import open_db
     from pipelines.catalog.runs import restore_verdicts, summary_verdicts
-    from pipelines.catalog.schema import open_db
     from scrapers.crawl import project_settings
 
     catalog = open_db(db)

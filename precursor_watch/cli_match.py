@@ -213,7 +213,7 @@ def demo(db: str) -> None:
     Serves the sample sites on a free loopback port, runs every spider against them through the
     real Scrapy engine (robots.txt, WARC evidence, pipelines), then prints the catalog summary.
     """
-    from pipelines.catalog.schema import open_db
+    from pipelines.catalog.connection import open_db
     from pipelines.reports.stats import summary_text
     from scrapers.crawl import run_crawl, spider_names
     from scrapers.sample_server import serving

@@ -44,8 +44,8 @@ def radar(db_path: str, data_dir: str | None, limit: int, fmt: str, since: str |
     precursor, membership of a controlled series, the vendors offering the substance (weighted
     by how many listed precursors they sell), vendors and platforms, and how recently it
     appeared."""
+    from pipelines.catalog.connection import open_db
     from pipelines.catalog.radar_scores import radar_rows
-    from pipelines.catalog.schema import open_db
 
     if not os.path.exists(db_path):
         raise click.ClickException(f"no catalog at {db_path} (run a crawl or `ingest` first)")
@@ -60,8 +60,8 @@ def radar(db_path: str, data_dir: str | None, limit: int, fmt: str, since: str |
     elif fmt == "csv":
         from precursor_watch.web.safe_cells import safe_csv
 
-        click.echo(safe_csv(FIELDS, ([" | ".join(row[f]) if isinstance(row[f], list)
-                                      else row[f] for f in FIELDS] for row in rows)), nl=False)
+        click.echo(safe_csv(FIELDS, ({f: " | ".join(v) if isinstance(v, list) else v
+                                      for f, v in row.items()} for row in rows)), nl=False)
     else:
         from pipelines.reports.stats import table
 

@@ -32,9 +32,9 @@ def validate(data_dir: str | None, no_cross_check: bool, today: dt.datetime | No
 
     Regimes last checked more than six months ago are warnings (exit status unchanged).
     """
+    from chem.data_files import DATA_DIR
     from chem.validate import check_files, staleness
     from chem.validate import validate as run
-    from chem.watchlist import DATA_DIR
 
     problems = check_files(data_dir or DATA_DIR)
     if problems:  # the files cannot be loaded as they are

@@ -9,9 +9,9 @@ Status of a spider: the health verdict (scrapers.monitor): finished, degraded or
 `interrupted` when stopped before the end; `failed` when it could not start. The run's status is
 the worst of its spiders' (`EXIT_CODES` gives the process exit status).
 
-Resume: a spider stopped gracefully (SIGINT/SIGTERM) leaves a consistent JOBDIR (marked `.clean`)
-and continues its queue; a spider killed outright (SIGKILL, power loss) has no trustworthy queue
-and is crawled again from its start under the same run id. Spiders that completed are not rerun.
+Resume (`scrapers.crawl_resume`): a spider stopped gracefully keeps its queue, one killed outright
+is crawled again from its start, spiders that completed are not rerun. The process, its log and
+its clean stops on SIGINT/SIGTERM: `scrapers.crawl_process`.
 """
 
 from __future__ import annotations
@@ -23,6 +23,14 @@ import shutil
 import signal
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from scrapers.crawl_process import LOG_FORMAT as LOG_FORMAT  # re-exported
+from scrapers.crawl_process import QUIET_FORMAT as QUIET_FORMAT  # re-exported
+from scrapers.crawl_process import logged_process
+from scrapers.crawl_resume import COMPLETE as COMPLETE  # re-exported
+from scrapers.crawl_resume import load_invocation as load_invocation  # re-exported
+from scrapers.crawl_resume import record_failures, save_invocation
+from scrapers.crawl_resume import resume_plan as resume_plan  # re-exported
 
 log = logging.getLogger(__name__)
 
@@ -36,9 +44,6 @@ SAMPLE_SETTINGS = {
 SAMPLE_VENDOR_DOMAINS = Path(__file__).resolve().parent / "samples/vendor-domains.txt"
 ORDER = ("finished", "degraded", "interrupted", "failed")
 EXIT_CODES = {"finished": 0, "failed": 1, "degraded": 3, "interrupted": 4}
-COMPLETE = ("finished", "degraded", "failed")  # states a resume does not rerun
-LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
-QUIET_FORMAT = "ts=%(asctime)s level=%(levelname)s logger=%(name)s msg=%(message)r"
 
 
 def worst(statuses) -> str:
@@ -162,96 +167,6 @@ def _prepare_jobdir(folder: Path, name: str, resume: bool) -> Path:
     return jobdir
 
 
-class BriefFormatter(logging.Formatter):
-    """One line per record on the console: an exception is named, its traceback is in the log
-    file of the run."""
-
-    def format(self, record: logging.LogRecord) -> str:
-        if not record.exc_info:
-            return super().format(record)
-        exc = record.exc_info[1]
-        brief = logging.makeLogRecord({**record.__dict__, "exc_info": None, "exc_text": None})
-        return f"{super().format(brief)} [{type(exc).__name__}; traceback in crawl.log]"
-
-
-def _install_logging(folder: Path, settings) -> list[logging.Handler]:
-    """The run's log file (INFO, with tracebacks) and the console (LOG_LEVEL, brief)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    to_file = logging.FileHandler(folder / "crawl.log", encoding="utf-8")
-    to_file.setLevel(logging.INFO)
-    to_file.setFormatter(logging.Formatter(LOG_FORMAT))
-    console = logging.StreamHandler()
-    console.setLevel(settings.get("LOG_LEVEL"))
-    console.setFormatter(BriefFormatter(settings.get("LOG_FORMAT") or LOG_FORMAT))
-    root = logging.getLogger()
-    root.setLevel(logging.NOTSET)
-    for handler in (to_file, console):
-        root.addHandler(handler)
-    return [to_file, console]
-
-
-def _logged_process(folder: Path, settings):
-    """(the crawl process, our log handlers, the `scrapy` logger's level to restore).
-
-    Scrapy's logging set-up (run when the process is made) puts its own logger at DEBUG, so every
-    response and every item built a DEBUG record ("Crawled ...", "Scraped from ...") that each
-    handler then dropped: the logger now stops at the lowest level any handler takes (the same
-    lines are written; a DEBUG console or a test's capture handler keeps DEBUG)."""
-    handlers = _install_logging(folder, settings)
-    process = _stoppable_process()(settings)
-    scrapy_log = logging.getLogger("scrapy")
-    before = scrapy_log.level
-    levels = [h.level for h in (*logging.getLogger().handlers, *scrapy_log.handlers)]
-    scrapy_log.setLevel(max(before, min(levels, default=logging.WARNING)))
-    return process, handlers, before
-
-
-def _stoppable_process():
-    """Scrapy's CrawlerProcess, stopped cleanly by SIGINT/SIGTERM at any moment.
-
-    Scrapy installs its handlers only once the reactor runs, and its graceful stop skips a
-    crawler whose engine is still opening (pipelines loading): a signal during start-up either
-    raised KeyboardInterrupt inside a spider's start or let the reactor stop under spiders that
-    never closed (rows left `running`, spiders `failed`). Here the handler is installed when the
-    process is made; it only records the request, and each crawler is stopped as soon as its
-    engine runs, so every spider closes `interrupted` through its own pipelines."""
-    from scrapy.crawler import CrawlerProcess
-    from scrapy.utils.defer import deferred_from_coro
-    from scrapy.utils.ossignal import install_shutdown_handlers
-
-    class StoppableProcess(CrawlerProcess):
-        interrupted = False
-
-        def _signal_shutdown(self, signum, _frame) -> None:
-            from twisted.internet import reactor
-
-            self.interrupted = True
-            install_shutdown_handlers(self._signal_kill)  # a second signal forces the stop
-            if reactor.running:
-                reactor.callFromThread(self._log_shutdown, signum)
-                reactor.callFromThread(self.stop_each)
-
-        def stop_each(self) -> None:
-            from twisted.internet import reactor
-
-            opening = False
-            for crawler in list(self.crawlers):
-                if crawler.crawling and crawler.engine is not None and crawler.engine.running:
-                    deferred_from_coro(crawler.stop_async())
-                elif crawler.crawling:
-                    opening = True
-            if opening:
-                reactor.callLater(0.1, self.stop_each)
-
-        def start(self, stop_after_crawl: bool = True, install_signal_handlers: bool = True):
-            from twisted.internet import reactor
-
-            reactor.callWhenRunning(lambda: self.interrupted and self.stop_each())
-            super().start(stop_after_crawl, install_signal_handlers)
-
-    return StoppableProcess
-
-
 def run_crawl(spiders: list, samples: str | None = None, db: str | None = None,
               out: str | None = None, spider_args: dict[str, str] | None = None,
               run_id: str | None = None, extra_settings: dict | None = None, *,
@@ -271,7 +186,7 @@ def run_crawl(spiders: list, samples: str | None = None, db: str | None = None,
     if not resume:
         save_invocation(folder, spiders, spider_args or {}, samples, redis_url)
     settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")  # ours: file + console
-    process, handlers, scrapy_level = _logged_process(folder, settings)
+    process, handlers, scrapy_level = logged_process(folder, settings)
     before = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
     install_shutdown_handlers(process._signal_shutdown)  # from now on, not only once running
     crawlers: dict[str, Crawler] = {}
@@ -340,72 +255,3 @@ def _verdict(name: str, crawler, error: str | None, interrupted: bool = False) -
         status = "failed"
         error = error or f"spider closed without a verdict ({stats.get('finish_reason')})"
     return SpiderRun(name, status, stats, health, error)
-
-
-def record_failures(db_path: str, run_id: str, ended: list[SpiderRun]) -> None:
-    """Spiders that never started (`failed`) or were stopped before they could close their run
-    (`interrupted`) get one row each, so the history shows them and `--resume` reruns them."""
-    if not ended:
-        return
-    import sqlite3
-
-    from pipelines.catalog.runs import record_failed
-    from pipelines.catalog.schema import open_db
-
-    try:
-        db = open_db(db_path)
-        try:
-            record_failed(db, run_id, [(run.name, run.error) for run in ended
-                                       if run.status != "interrupted"])
-            record_failed(db, run_id, [(run.name, "interrupted before the spider closed")
-                                       for run in ended if run.status == "interrupted"],
-                          status="interrupted")
-        finally:
-            db.close()
-    except sqlite3.OperationalError as exc:  # e.g. another writer holds the catalog too long
-        log.error("the run's outcome could not be recorded in the catalog: %s", exc)
-        for run in ended:  # said where it is printed and in report.json: nothing stored
-            run.error = f"{run.error or run.status}; not recorded in the catalog ({exc})"
-
-
-def save_invocation(folder: Path, spiders: list, spider_args: dict, samples: str | None,
-                    redis_url: str | None) -> None:
-    names = [s if isinstance(s, str) else s.name for s in spiders]
-    data = {"spiders": names, "spider_args": spider_args, "samples": samples,
-            "redis": redis_url}
-    (folder / "run.json").write_text(json.dumps(data, indent=2), encoding="utf-8")
-
-
-def load_invocation(evidence_dir: str | Path, run_id: str) -> dict:
-    path = Path(evidence_dir) / run_id / "run.json"
-    if not path.exists():
-        raise FileNotFoundError(f"no run {run_id!r}: {path} does not exist")
-    return json.loads(path.read_text("utf-8"))
-
-
-def resume_plan(db_path: str | Path, run_id: str, spiders: list[str]) -> tuple[list, dict]:
-    """(spiders to run again, {spider: status} of those that completed) for `--resume RUN`."""
-    from pipelines.catalog.runs import crawl_rows
-    from pipelines.catalog.schema import open_db
-
-    db = open_db(db_path)  # marks the dead process's rows interrupted
-    try:
-        last = {r["spider"]: r["status"] for r in crawl_rows(db, run_id)}
-    finally:
-        db.close()
-    done = {s: last[s] for s in spiders if last.get(s) in COMPLETE}
-    done.update({s: v for s, v in summary_verdicts_of(db_path, run_id).items()
-                 if s in spiders and last.get(s) == "interrupted"})
-    return [s for s in spiders if s not in done], done
-
-
-def summary_verdicts_of(db_path: str | Path, run_id: str) -> dict[str, str]:
-    from pipelines.catalog.runs import summary_verdicts
-    from pipelines.catalog.schema import open_db
-
-    db = open_db(db_path)
-    try:
-        return summary_verdicts(db, run_id)
-    finally:
-        db.close()
-

@@ -15,10 +15,21 @@ import json
 import threading
 import time
 from pathlib import Path
+from typing import TextIO
 
 from itemadapter import ItemAdapter
 
-_files: dict[str, list] = {}  # path -> [file handle, users, last flush (monotonic)]
+
+@dataclasses.dataclass
+class _SharedFile:
+    """One output file of the process and the spiders writing it."""
+
+    handle: TextIO
+    users: int = 0
+    flushed: float = dataclasses.field(default_factory=time.monotonic)  # last flush (monotonic)
+
+
+_files: dict[str, _SharedFile] = {}  # path -> its file
 _lock = threading.Lock()
 FLUSH_SECONDS = 1.0
 
@@ -45,29 +56,29 @@ class JsonLinesExportPipeline:
 
     def open_spider(self, spider=None) -> None:
         with _lock:
-            entry = _files.get(self.path)
-            if entry is None:
+            shared = _files.get(self.path)
+            if shared is None:
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-                entry = _files[self.path] = [open(self.path, "w", encoding="utf-8"), 0,  # noqa: SIM115
-                                             time.monotonic()]
-            entry[1] += 1
+                handle = open(self.path, "w", encoding="utf-8")  # noqa: SIM115 (closed by the last user)
+                shared = _files[self.path] = _SharedFile(handle)
+            shared.users += 1
 
     def process_item(self, item):
         line = json.dumps(item_to_dict(item), ensure_ascii=False, default=str) + "\n"
         with _lock:
-            entry = _files[self.path]
-            entry[0].write(line)
+            shared = _files[self.path]
+            shared.handle.write(line)
             now = time.monotonic()
-            if now - entry[2] >= FLUSH_SECONDS:
-                entry[0].flush()
-                entry[2] = now
+            if now - shared.flushed >= FLUSH_SECONDS:
+                shared.handle.flush()
+                shared.flushed = now
         return item
 
     def close_spider(self, spider=None) -> None:
         with _lock:
-            entry = _files.get(self.path)
-            if entry:
-                entry[1] -= 1
-                if entry[1] <= 0:
-                    entry[0].close()
+            shared = _files.get(self.path)
+            if shared:
+                shared.users -= 1
+                if shared.users <= 0:
+                    shared.handle.close()
                     del _files[self.path]

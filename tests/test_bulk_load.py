@@ -7,7 +7,8 @@ import sqlite3
 from pathlib import Path
 
 from pipelines.catalog.bulk_load import BULK_CACHE_KIB, DEFERRED_TABLES
-from pipelines.catalog.schema import INDEXES, index_name, open_db, shape_is_current
+from pipelines.catalog.connection import open_db
+from pipelines.catalog.schema import INDEXES, index_name, shape_is_current
 from pipelines.catalog.writer import CatalogWriter
 from pipelines.chemistry import Chemistry
 from pipelines.ingest.feed import ingest_jsonl

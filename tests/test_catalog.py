@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from pipelines.catalog.connection import open_db
 from pipelines.catalog.save_listings import save_listings
-from pipelines.catalog.schema import ensure_db_shape, open_db
+from pipelines.catalog.schema import ensure_db_shape
 from pipelines.catalog.writer import CatalogWriter
 from pipelines.chemistry import Chemistry
 from pipelines.ingest.feed import ingest_jsonl

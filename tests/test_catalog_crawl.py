@@ -46,7 +46,13 @@ def publish(root: Path, base: str, pages: dict[str, dict]) -> None:
 
 
 def run_crawl(base: str, db: Path, cwd: Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "PRECURSOR_WATCH_DB": str(db)}
+    # The fixture spider brings its own settings (the catalog pipelines), nothing else. An
+    # earlier test in this pytest process that read the project's settings left
+    # SCRAPY_SETTINGS_MODULE in os.environ (Scrapy sets it there); inherited, it made the crawl
+    # load the whole project (HealthMonitor, AutoThrottle, WARC evidence) depending on which test
+    # files ran before this one in the same worker.
+    env = {k: v for k, v in os.environ.items() if k != "SCRAPY_SETTINGS_MODULE"}
+    env.update(PYTHONPATH=str(ROOT), PRECURSOR_WATCH_DB=str(db))
     proc = subprocess.run(
         [sys.executable, "-m", "scrapy", "runspider", str(SPIDER), "-a", f"base={base}"],
         cwd=cwd, env=env, capture_output=True, text=True, timeout=300,
@@ -106,6 +112,6 @@ def test_two_crawls_versions_gone_hits_and_networks(site, tmp_path):
     publish(root, base, {"p1.json": npp, "p2.json": {"type": "not_fetched",
                                                      "reason": "anti-bot challenge"}})
     run_crawl(base, db, tmp_path)
-    assert q("select listings_gone, gone_note, not_fetched from crawl_runs where id = 3") == [
-        (0, "1 pages not fetched", 1)]
+    assert q("select status, listings_gone, gone_note, not_fetched from crawl_runs"
+             " where id = 3") == [("finished", 0, "1 pages not fetched", 1)]
     assert q("select status from listings where listing_id = '2'") == [("active",)]

@@ -11,8 +11,8 @@ import urllib.request
 
 import pytest
 
+from pipelines.catalog.connection import open_db
 from pipelines.catalog.save_listings import save_listings
-from pipelines.catalog.schema import open_db
 from pipelines.catalog.writer import CatalogWriter
 from pipelines.validate import check
 from precursor_watch.web.server import METADATA

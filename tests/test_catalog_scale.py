@@ -9,8 +9,8 @@ import sqlite3
 
 import pytest
 
+from pipelines.catalog.connection import open_db
 from pipelines.catalog.radar_scores import assess_rows, radar_for
-from pipelines.catalog.schema import open_db
 from pipelines.chemistry import Chemistry
 from pipelines.ingest.feed import ingest_jsonl
 from precursor_watch.web.pages import contacts

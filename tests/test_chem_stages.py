@@ -15,9 +15,9 @@ from click.testing import CliRunner
 
 from chem import opsin
 from chem.cas import check_digit_ok, find_cas, find_partial_cas, format_cas, normalize_cas
+from chem.data_files import DATA_DIR
 from chem.knowledge import Knowledge, data_dir_hash, tool_versions
 from chem.structures import StructureIndex
-from chem.watchlist import DATA_DIR
 from precursor_watch.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -9,12 +9,12 @@ import shutil
 import pytest
 from click.testing import CliRunner
 
+from chem.data_files import DATA_DIR, DATA_FILES, MissingDataFile, data_hash, tool_versions
 from chem.dictionary import Dictionary
 from chem.knowledge import Knowledge, default_knowledge
 from chem.matcher import Matcher
 from chem.radar_data import RADAR_FILES
 from chem.text import clean_text
-from chem.watchlist import DATA_DIR, DATA_FILES, MissingDataFile, data_hash, tool_versions
 from precursor_watch.cli import main
 
 EMPTY = Dictionary([], {}, {})  # keeps these tests from indexing the offline dictionary again
@@ -43,7 +43,7 @@ def test_every_file_the_matcher_reads_is_declared():
     samples, which the version ignores."""
     present = {p.name for p in DATA_DIR.iterdir() if p.is_file()}
     assert set(DATA_FILES) <= present
-    # the radar's files are knowledge too, hashed apart (chem.watchlist.radar_hash)
+    # the radar's files are knowledge too, hashed apart (chem.data_files.radar_hash)
     assert set(RADAR_FILES) <= present
     assert present - set(DATA_FILES) - set(RADAR_FILES) <= {"SOURCES.md"}
 
@@ -92,7 +92,7 @@ def test_text_tables_come_from_the_given_directory(data):
 
 def test_rescan_names_entries_added_in_the_given_directory(tmp_path, data):
     """`rescan --data-dir` says "entry added in <version>" from that folder's changelog."""
-    from pipelines.catalog.schema import open_db
+    from pipelines.catalog.connection import open_db
     from pipelines.chemistry import Chemistry
     from pipelines.ingest.feed import ingest_jsonl
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from pipelines.catalog.connection import open_db
 from pipelines.catalog.entities import core_name, name_score, normalize_name, resolve
 from pipelines.catalog.identifiers import (
     normalize_address,
@@ -12,7 +13,6 @@ from pipelines.catalog.identifiers import (
     normalize_phone,
     vendor_identifiers,
 )
-from pipelines.catalog.schema import open_db
 from pipelines.catalog.writer import CatalogWriter
 from pipelines.validate import check
 

@@ -121,7 +121,7 @@ def test_datasette_shows_fill_rates_per_run_and_site(tmp_path):
 
     from datasette.app import Datasette
 
-    from pipelines.catalog.schema import open_db
+    from pipelines.catalog.connection import open_db
 
     db = open_db(tmp_path / "c.db")
     fill = {"shop.example": {"pages": 8, "title": 1.0, "cas": 1.0, "price": 0.0, "pack": 0.0,

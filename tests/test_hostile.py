@@ -20,7 +20,7 @@ from hostile_inputs import CASES, HOSTILE_PAGES, good
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipelines.catalog.schema import open_db
+from pipelines.catalog.connection import open_db
 from pipelines.catalog.storable import has_unstorable
 from pipelines.catalog.writer import CatalogWriter
 from pipelines.chemistry import Chemistry

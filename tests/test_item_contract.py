@@ -15,6 +15,7 @@ from dataclasses import fields
 
 import pytest
 
+from pipelines.catalog.connection import open_db
 from pipelines.catalog.fields import (
     EVIDENCE_FIELDS,
     LATE_VERSIONED,
@@ -23,7 +24,7 @@ from pipelines.catalog.fields import (
     VENDOR_NOT_COLUMNS,
     VERSIONED_FIELDS,
 )
-from pipelines.catalog.schema import TABLES, open_db
+from pipelines.catalog.schema import TABLES
 from pipelines.catalog.writer import CatalogWriter
 from pipelines.validate import check
 from scrapers.items import Listing, Vendor

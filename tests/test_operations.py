@@ -131,7 +131,7 @@ def test_a_run_whose_process_died_is_interrupted_when_the_catalog_is_next_opened
 
 
 def test_running_rows_of_a_live_process_stay_running(tmp_path):
-    from pipelines.catalog.schema import open_db
+    from pipelines.catalog.connection import open_db
     from pipelines.catalog.writer import CatalogWriter
 
     writer = CatalogWriter(tmp_path / "c.db", spider="x")
@@ -228,7 +228,7 @@ def test_health_checks_table():
 
 
 def test_a_resumed_segment_is_judged_with_its_earlier_segments(tmp_path):
-    from pipelines.catalog.schema import open_db
+    from pipelines.catalog.connection import open_db
     from scrapers.monitor import Counts, earlier_counts, evaluate, verdict
 
     db = open_db(tmp_path / "c.db")
@@ -266,7 +266,7 @@ def test_datasette_shows_each_runs_health_checks(tmp_path):
 
     from datasette.app import Datasette
 
-    from pipelines.catalog.schema import open_db
+    from pipelines.catalog.connection import open_db
 
     db = open_db(tmp_path / "c.db")
     checks = {"checks": [{"check": "coverage", "result": "failed", "value": 0.6, "limit": 0.2,

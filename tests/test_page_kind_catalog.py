@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.catalog.schema import open_db
+from pipelines.catalog.connection import open_db
 from pipelines.chemistry import Chemistry
 from pipelines.ingest.feed import ingest_jsonl
 from pipelines.reports.hits import FIELDS, Filters, collect

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 
 from pipelines.catalog import radar_scores
-from pipelines.catalog.schema import open_db
+from pipelines.catalog.connection import open_db
 from pipelines.chemistry import Chemistry
 from pipelines.ingest.feed import ingest_jsonl
 

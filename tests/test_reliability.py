@@ -16,7 +16,7 @@ import pytest
 
 from chem.matcher import Matcher
 from pipelines.catalog import entities
-from pipelines.catalog.schema import open_db
+from pipelines.catalog.connection import open_db
 from pipelines.catalog.writer import CatalogWriter, run_status
 from pipelines.chemistry import Chemistry
 from pipelines.ingest.feed import ingest_jsonl
@@ -159,7 +159,7 @@ def test_two_ingests_creating_a_new_catalog_at_once_both_succeed(tmp_path, trial
 
 RACE = """
 import sys, time
-from pipelines.catalog.schema import open_db
+from pipelines.catalog.connection import open_db
 start = float(sys.argv[2])
 while time.time() < start:
     pass
@@ -185,7 +185,7 @@ PAUSED_RESCAN = """
 import sys, time
 from pipelines.catalog.writer import CatalogWriter
 from pipelines.ingest.rescan import rescan
-from pipelines.catalog.schema import open_db
+from pipelines.catalog.connection import open_db
 
 original = CatalogWriter.save_chemistry
 

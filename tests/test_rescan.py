@@ -7,10 +7,11 @@ import json
 import shutil
 from pathlib import Path
 
+from chem.data_files import DATA_DIR
 from chem.matcher import Matcher
-from chem.watchlist import DATA_DIR, load_watchlist
+from chem.watchlist import load_watchlist
+from pipelines.catalog.connection import open_db
 from pipelines.catalog.records import chem_input, listing_key
-from pipelines.catalog.schema import open_db
 from pipelines.chemistry import Chemistry
 from pipelines.ingest.feed import ingest_jsonl
 from pipelines.ingest.rescan import rescan

@@ -14,9 +14,10 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
+from chem.data_files import DATA_DIR
 from chem.matcher import Matcher
-from chem.watchlist import DATA_DIR, load_watchlist
-from pipelines.catalog.schema import open_db
+from chem.watchlist import load_watchlist
+from pipelines.catalog.connection import open_db
 from pipelines.chemistry import Chemistry
 from pipelines.ingest.feed import ingest_jsonl
 from precursor_watch.cli import main

@@ -16,7 +16,7 @@ import signal
 
 import pytest
 
-from pipelines.catalog.schema import open_db
+from pipelines.catalog.connection import open_db
 from pipelines.chemistry import Chemistry
 from pipelines.ingest.feed import ingest_jsonl
 from pipelines.ingest.jsonl import read_lines

@@ -6,8 +6,9 @@ import shutil
 import pytest
 from click.testing import CliRunner
 
+from chem.data_files import DATA_DIR
 from chem.validate import Problem, validate
-from chem.watchlist import DATA_DIR, load_watchlist
+from chem.watchlist import load_watchlist
 from precursor_watch.cli import main
 
 

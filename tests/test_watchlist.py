@@ -9,9 +9,10 @@ import shutil
 import pytest
 from click.testing import CliRunner
 
+from chem.data_files import DATA_DIR
 from chem.dictionary import default_dictionary
 from chem.validate import cross_check, validate
-from chem.watchlist import DATA_DIR, load_watchlist
+from chem.watchlist import load_watchlist
 from precursor_watch.cli import main
 
 

@@ -11,8 +11,9 @@ import pytest
 from click.testing import CliRunner
 
 from chem.changelog import changes_since, replay
+from chem.data_files import DATA_DIR
 from chem.validate import months_before, staleness, validate
-from chem.watchlist import DATA_DIR, load_watchlist
+from chem.watchlist import load_watchlist
 from precursor_watch.cli import main
 
 # entry id -> (InChIKey, a name vendors use, verified CAS or None, SMILES)

@@ -40,7 +40,7 @@ pytestmark = [pytest.mark.subprocess,
 
 @pytest.fixture(scope="module")
 def hostile_server(tmp_path_factory, matcher):
-    from pipelines.catalog.schema import open_db
+    from pipelines.catalog.connection import open_db
     from pipelines.catalog.writer import CatalogWriter
     from pipelines.chemistry import Chemistry
     from pipelines.validate import check

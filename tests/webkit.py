@@ -137,7 +137,7 @@ HOSTILE_PRICE = '=HYPERLINK("http://x")'
 def known_catalog(path: Path, matcher) -> Path:
     """Three listings of one vendor: NPP by CAS, 1-boc-4-piperidone by name, and one titled
     with a script tag and priced with a spreadsheet formula (NPP by CAS too)."""
-    from pipelines.catalog.schema import open_db
+    from pipelines.catalog.connection import open_db
     from pipelines.catalog.writer import CatalogWriter
     from pipelines.chemistry import Chemistry
     from pipelines.validate import check

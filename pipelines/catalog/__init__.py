@@ -3,7 +3,7 @@ normalizations stored in it. One owner per table:
 
 | table(s) | owner |
 |---|---|
-| every table's shape, migrations, views, full-text index | `schema` |
+| every table's shape, migrations, full-text index | `schema` (the views: `views`) |
 | `listings`, `listing_versions`, `substances`, `listing_substances`, `hits` | `save_listings` |
 | `vendors`, `vendor_profiles`, `vendor_identifiers` | `save_vendors` |
 | `vendor_merges`, `vendor_networks` | `entities` |
@@ -13,6 +13,7 @@ normalizations stored in it. One owner per table:
 `writer.CatalogWriter` batches records and calls these in one transaction per batch;
 `records` turns items into records (keys, hashes); `storable` makes text storable;
 `identifiers` normalizes contacts; `clock` is the timestamp format; `fields` derives what is
-stored from the item dataclasses; `location` says where the catalog file is. Nothing outside
-this package writes SQL to these tables.
+stored from the item dataclasses; `location` says where the catalog file is; `connection`
+opens it (WAL, busy timeout, shape ensured). Nothing outside this package writes SQL to these
+tables.
 """

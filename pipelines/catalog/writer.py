@@ -27,12 +27,13 @@ import sqlite_utils
 from pipelines.catalog import entities
 from pipelines.catalog.bulk_load import BULK_CACHE_KIB, defer_indexes, restore_indexes
 from pipelines.catalog.clock import utcnow
+from pipelines.catalog.connection import open_db
+from pipelines.catalog.location import DEFAULT_DB
 from pipelines.catalog.records import listing_key, merge_vendor, profile_key
 from pipelines.catalog.runs import close_run, earlier_segments, open_run
 from pipelines.catalog.save import rejected_row, save_rejected, save_watchlist
 from pipelines.catalog.save_listings import CHUNK, save_chemistry, save_listings
 from pipelines.catalog.save_vendors import save_profiles
-from pipelines.catalog.schema import DEFAULT_DB, open_db
 
 log = logging.getLogger(__name__)
 # Errors a record's own data causes (a value SQLite cannot bind, a constraint, bad text): the

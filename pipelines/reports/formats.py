@@ -27,27 +27,30 @@ def _flat(value):
     return value
 
 
-def cover_sheets(head: dict) -> list[tuple[str, list[str], list[list]]]:
-    """The hand-over sheets ahead of the hits: cover (versions, hashes, filters, tools), the
-    crawl runs covered, the method's match kinds and gaps, and the regime legend."""
+RUN_COLUMNS = ["id", "crawl_id", "kind", "spider", "started", "finished", "status", "items",
+               "not_fetched", "errors"]
+LEGEND_COLUMNS = ["code", "jurisdiction", "instrument", "citation", "checked"]
+
+
+def cover_sheets(head: dict) -> list[tuple[str, list[str], list[dict]]]:
+    """The hand-over sheets ahead of the hits, each (name, columns, rows by column name): cover
+    (versions, hashes, filters, tools), the crawl runs covered, the method's match kinds and
+    gaps, and the regime legend."""
     c, m = head["cover"], head["method"]
-    cover = [["generated_at", head["generated_at"]], ["catalog", head["catalog"]],
-             ["watchlist_version", c["watchlist_version"]],
-             ["watchlist_data_hash", c["watchlist_data_hash"]],
-             ["hits_matched_with", "; ".join(c["matched_with"])],
-             ["report_data_sha256", c["data_sha256"]],
-             *[[f"filter:{k}", _flat(list(v) if isinstance(v, tuple) else v)]
+    items = [("generated_at", head["generated_at"]), ("catalog", head["catalog"]),
+             ("watchlist_version", c["watchlist_version"]),
+             ("watchlist_data_hash", c["watchlist_data_hash"]),
+             ("hits_matched_with", "; ".join(c["matched_with"])),
+             ("report_data_sha256", c["data_sha256"]),
+             *[(f"filter:{k}", _flat(list(v) if isinstance(v, tuple) else v))
                for k, v in head["filters"].items() if v],
-             *[[f"tool:{k}", v] for k, v in c["tools"].items()],
-             *[["match:" + k["match"], f"score {k['score']}; {k['hits']} hits; {k['means']}"]
+             *[(f"tool:{k}", v) for k, v in c["tools"].items()],
+             *[("match:" + k["match"], f"score {k['score']}; {k['hits']} hits; {k['means']}")
                for k in m["matches"]],
-             *[["not fetched", g] for g in m["not_fetched"]]]
-    run_cols = ["id", "crawl_id", "kind", "spider", "started", "finished", "status", "items",
-                "not_fetched", "errors"]
-    legend_cols = ["code", "jurisdiction", "instrument", "citation", "checked"]
-    return [("cover", ["item", "value"], cover),
-            ("runs", run_cols, [[r.get(k) for k in run_cols] for r in c["runs"]]),
-            ("legend", legend_cols, [[r[k] for k in legend_cols] for r in head["legend"]])]
+             *[("not fetched", g) for g in m["not_fetched"]]]
+    return [("cover", ["item", "value"], [{"item": k, "value": v} for k, v in items]),
+            ("runs", RUN_COLUMNS, c["runs"]),
+            ("legend", LEGEND_COLUMNS, head["legend"])]
 
 
 def _typed(field: str, value):
@@ -68,11 +71,12 @@ def write_report(rep: Report, fmt: str, out) -> None:
     """Write the report to `out` row by row: a text file for csv, json and html; a binary
     file or a path for xlsx."""
     if fmt == "csv":
-        write_safe_csv(out, FIELDS, ([_flat(h.get(f)) for f in FIELDS] for h in rep.hits()))
+        rows = ({f: _flat(v) for f, v in h.items()} for h in rep.hits())
+        write_safe_csv(out, FIELDS, rows)
     elif fmt == "json":
         write_json(rep, out)
     elif fmt == "xlsx":
-        rows = ([_typed(f, _flat(h.get(f))) for f in FIELDS] for h in rep.hits())
+        rows = ({f: _typed(f, _flat(v)) for f, v in h.items()} for h in rep.hits())
         write_safe_xlsx(out, FIELDS, rows, sheet="hits", before=cover_sheets(rep.head))
     elif fmt == "html":
         write_html(rep, out)

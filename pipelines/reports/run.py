@@ -117,7 +117,7 @@ def after_run(summary: dict, db_path: str | None, report_dir: str | None,
              for s in summary["spiders"]]
     hits = 0
     if db_path and Path(db_path).exists():
-        from pipelines.catalog.schema import open_db
+        from pipelines.catalog.connection import open_db
 
         catalog = open_db(db_path)
         try:

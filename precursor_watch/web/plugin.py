@@ -63,7 +63,7 @@ def _hits_csv(hits, name: str) -> Response:
     def cell(v):
         return "; ".join(map(str, v)) if isinstance(v, list) else v
 
-    body = safe_csv(HIT_CSV_COLUMNS, ([cell(h.get(c)) for c in HIT_CSV_COLUMNS] for h in hits))
+    body = safe_csv(HIT_CSV_COLUMNS, ({c: cell(v) for c, v in h.items()} for h in hits))
     return Response(body, content_type="text/csv; charset=utf-8", headers={
         "content-disposition": f'attachment; filename="{name}.csv"'})
 

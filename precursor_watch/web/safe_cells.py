@@ -1,12 +1,17 @@
 """Spreadsheet-safe cell text: a cell a spreadsheet would read as a formula (starting with =, +,
 -, @, tab or carriage return) gets a leading apostrophe so it is shown as text, never evaluated.
-Used by the report writers and Datasette's safe CSV/XLSX output."""
+Used by the report writers and Datasette's safe CSV/XLSX output.
+
+Rows are read by column name: a row given as a mapping (a hit, a run, a legend line) has its
+cells picked by the names in `columns` (a name it lacks is an empty cell; keys not in `columns`
+are not written). Only Datasette's renderers hand sequences, the rows of a query in the order
+of its own `columns`."""
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import IO
 
@@ -20,34 +25,50 @@ def neutralize(value):
     return value
 
 
-def safe_csv(columns: Sequence[str], rows: Iterable[Sequence]) -> str:
+Row = Mapping[str, object] | Sequence
+
+
+def in_column_order(columns: Sequence[str], row: Row) -> Sequence:
+    """A row's cells in the order of `columns`: a mapping by name, a query's row as it is.
+
+    >>> in_column_order(["b", "a"], {"a": 1, "b": 2, "c": 3})
+    [2, 1]
+    >>> in_column_order(["b", "a"], {"a": 1})
+    [None, 1]
+    """
+    if isinstance(row, Mapping):
+        return [row.get(c) for c in columns]
+    return row
+
+
+def safe_csv(columns: Sequence[str], rows: Iterable[Row]) -> str:
     out = io.StringIO()
     write_safe_csv(out, columns, rows)
     return out.getvalue()
 
 
-def write_safe_csv(out: IO[str], columns: Sequence[str], rows: Iterable[Sequence]) -> int:
+def write_safe_csv(out: IO[str], columns: Sequence[str], rows: Iterable[Row]) -> int:
     """Write the CSV row by row to `out` (a text file); the number of data rows."""
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([neutralize(c) for c in columns])
     n = 0
     for row in rows:
-        writer.writerow(["" if v is None else neutralize(v) for v in row])
+        writer.writerow(["" if v is None else neutralize(v) for v in in_column_order(columns, row)])
         n += 1
     return n
 
 
-def safe_xlsx(columns: Sequence[str], rows: Iterable[Sequence], sheet: str = "rows",
-              before: Sequence[tuple[str, Sequence[str], Iterable[Sequence]]] = ()) -> bytes:
+def safe_xlsx(columns: Sequence[str], rows: Iterable[Row], sheet: str = "rows",
+              before: Sequence[tuple[str, Sequence[str], Iterable[Row]]] = ()) -> bytes:
     """The workbook `write_safe_xlsx` writes, as bytes."""
     buf = io.BytesIO()
     write_safe_xlsx(buf, columns, rows, sheet, before)
     return buf.getvalue()
 
 
-def write_safe_xlsx(target: str | IO[bytes], columns: Sequence[str], rows: Iterable[Sequence],
+def write_safe_xlsx(target: str | IO[bytes], columns: Sequence[str], rows: Iterable[Row],
                     sheet: str = "rows",
-                    before: Sequence[tuple[str, Sequence[str], Iterable[Sequence]]] = ()) -> int:
+                    before: Sequence[tuple[str, Sequence[str], Iterable[Row]]] = ()) -> int:
     """An .xlsx workbook: typed cells (numbers stay numbers), frozen header, auto-filter; every
     string is written as a string cell (never a formula) and neutralized as well. Written in
     openpyxl's write-only mode: each row is streamed once (linear time, memory independent of
@@ -67,7 +88,7 @@ def write_safe_xlsx(target: str | IO[bytes], columns: Sequence[str], rows: Itera
     return n - 1
 
 
-def _sheet(wb, name: str, columns: Sequence[str], rows: Iterable[Sequence],
+def _sheet(wb, name: str, columns: Sequence[str], rows: Iterable[Row],
            freeze: bool = False) -> int:
     """Append one sheet (bold header, typed string cells); the number of rows written."""
     from openpyxl.cell import WriteOnlyCell
@@ -90,7 +111,7 @@ def _sheet(wb, name: str, columns: Sequence[str], rows: Iterable[Sequence],
     n = 1
     for row in rows:
         n += 1
-        ws.append([cell(_xlsx_value(v)) for v in row])
+        ws.append([cell(_xlsx_value(v)) for v in in_column_order(columns, row)])
     return n
 
 

@@ -15,6 +15,7 @@ refresh, script `location` and canonical link are followed only within the crawl
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Iterator
 from types import ModuleType
 
@@ -84,7 +85,13 @@ class MarketplaceSpider(scrapy.Spider):
             self.queries += watchlist_queries(entries, tiers)
         if max_queries:
             self.queries = self.queries[: int(max_queries)]
-        self._requested: dict[str, int] | bool | None = None  # link -> depth (`repeated`)
+        self._requested: dict[str, int] = {}  # link -> depth it was requested at (`repeated`)
+
+    @functools.cached_property
+    def _skips_repeats(self) -> bool:
+        """Whether `repeated` skips links at all: only when the crawl's scheduler filters
+        duplicates (read from the crawler's settings when the first link is judged)."""
+        return _filters_duplicates(self.crawler.settings)
 
     @property
     def platform(self) -> str:
@@ -160,7 +167,7 @@ class MarketplaceSpider(scrapy.Spider):
                 continue
             yield response.follow(follow.url, callback=callback, errback=self.on_error,
                                   cb_kwargs={"kind": follow.kind})
-        yield from self.page_redirects(response)
+        yield from self.page_redirects(response, following=following)
 
     def following(self, response: Response) -> bool:
         """Whether this page's links are followed (a spider with a page budget says no once it
@@ -174,9 +181,7 @@ class MarketplaceSpider(scrapy.Spider):
         in `precursor_watch/follows_repeated` (these never reach `dupefilter/filtered`). The
         duplicate filter stays the judge (it persists in JOBDIR; this memory of the last
         REPEAT_MEMORY links does not), and with no duplicate filter nothing is skipped."""
-        if self._requested is None:
-            self._requested = {} if _filters_duplicates(self.crawler.settings) else False
-        if self._requested is False:
+        if not self._skips_repeats:
             return False
         if not url.startswith(("http://", "https://")):
             url = response.urljoin(url)  # a relative link means what it means on this page
@@ -190,11 +195,13 @@ class MarketplaceSpider(scrapy.Spider):
         self._requested[url] = depth
         return False
 
-    def page_redirects(self, response: TextResponse):
+    def page_redirects(self, response: TextResponse, *, following: bool):
         """Where the page itself sends a browser (meta refresh, a script's `location`) or names
         as its address (canonical link), after the page was parsed: a refresh or script target
-        is followed when in scope (the rule of HTTP redirects, `scrapers.scope`); anything off
-        the site is counted and logged, never fetched; a canonical link is never fetched."""
+        is followed when in scope (the rule of HTTP redirects, `scrapers.scope`) and when the
+        page's links are followed at all (`following`, decided once per page by `handle`);
+        anything off the site is counted and logged, never fetched; a canonical link is never
+        fetched."""
         own = response.url
         for how, target in page_targets(own, response.text, response):
             if target.split("#")[0] == own.split("#")[0]:
@@ -210,7 +217,7 @@ class MarketplaceSpider(scrapy.Spider):
             kind = getattr(self.parser, "page_kind", lambda url: None)(target) or "page"
             if not hasattr(self.parser, f"parse_{kind}") or kind not in KINDS:
                 continue
-            if not self.following(response) or self.repeated(response, target):
+            if not following or self.repeated(response, target):
                 continue
             yield response.follow(target, callback=getattr(self, f"parse_{kind}"),
                                   errback=self.on_error, cb_kwargs={"kind": kind})
