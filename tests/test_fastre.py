@@ -240,7 +240,7 @@ def test_canonical_urls_without_a_query_come_out_as_the_general_walk_gives_them(
             trailing = path.endswith("/")
             path = posixpath.normpath(path) + ("/" if trailing else "")
             path = path.replace(";jsessionid=", ";").split(";")[0]
-        return urlunsplit((parts.scheme.lower() or "https", urls._netloc(parts), path,
+        return urlunsplit((parts.scheme.lower() or "https", urls.canonical_netloc(parts), path,
                            urlencode([]), ""))
 
     for url in ["https://Shop.Example/item/1X", "HTTP://shop.example:80/a/b/", "https://x.example",

@@ -57,12 +57,14 @@ def _product_links(block, base: str) -> dict:
     """anchor element -> canonical product URL, for same-site links that may be products."""
     host = (urlsplit(base).hostname or "").removeprefix("www.")
     base_canon = urls.canonical(base).rstrip("/")
+    origin = _origin(base)
     out = {}
     seen: dict = {}  # href -> canonical product link or None: cards repeat their hrefs
     for a in block.iter("a"):
         href = a.get("href")
         if href not in seen:
-            seen[href] = _product_link(base, href, host, base_canon)
+            seen[href] = _site_path_link(origin, href, base_canon) if origin and href and \
+                _site_path(href.strip()) else _product_link(base, href, host, base_canon)
         canon = seen[href]
         if canon is None:
             continue
@@ -80,6 +82,35 @@ def _product_links(block, base: str) -> dict:
     median = ordered[len(ordered) // 2] if ordered else 0
     limit = max(4, 3 * median)
     return {a: link for a, link in out.items() if counts[link] <= limit}
+
+
+def _origin(base: str) -> str | None:
+    """"scheme://host" of the canonical URLs of `base`'s site-absolute paths (what
+    `urls.canonical` writes before the path), or None when `fields.absolute` would not join
+    such a path on its own (a base that is not http(s) or has no host)."""
+    parts = urls.split(base)
+    netloc = urls.canonical_netloc(parts)
+    if parts.scheme not in ("http", "https") or not parts.netloc or not netloc:
+        return None
+    return f"{parts.scheme}://{netloc}"
+
+
+def _site_path_link(origin: str, href: str, base_canon: str) -> str | None:
+    """`_product_link` for a plain site-absolute path ("/item/00000001X", most links of a
+    long list), without splitting and joining URLs: the path joins the base's own host (so
+    the host test holds), `fields.absolute` takes it as it is and `urls.canonical` keeps it
+    (no query, no "//", "/." or ";" in it: `_SITE_PATH`)."""
+    path = href.strip()
+    if _NOT_PRODUCT.search(path) or path == "/":
+        return None
+    canon = origin + path
+    return None if canon.rstrip("/") == base_canon else canon
+
+
+def _site_path(href: str) -> bool:
+    """A site-absolute path that `fields.absolute` joins as it is and `urls.canonical` keeps."""
+    return bool(f.PLAIN_PATH.fullmatch(href)) and "/." not in href and "//" not in href \
+        and ";" not in href
 
 
 def _product_link(base: str, href: str | None, host: str, base_canon: str) -> str | None:
@@ -117,18 +148,30 @@ def product_key(link: str, depth: int = 0) -> str:
                 target = urljoin(link, v)
                 if urlsplit(target).hostname == parts.hostname:
                     return product_key(urls.canonical(target), depth + 1)
-    ids = {s for s in parts.path.split("/") if _ID_SEGMENT.fullmatch(s)}
-    return f"{parts.hostname}|{ids.pop()}" if len(ids) == 1 else link
+    return _path_key(link, parts.hostname, parts.path)
 
 
-def _keyed(links: dict) -> tuple[dict, dict]:
-    """(anchor -> product key, product key -> the URL to report: a direct link, not a redirect)."""
+def _path_key(link: str, hostname: str | None, path: str) -> str:
+    """The key of a link without a redirect: its host and the one product id in its path."""
+    ids = {s for s in path.split("/") if _ID_SEGMENT.fullmatch(s)}
+    return f"{hostname}|{ids.pop()}" if len(ids) == 1 else link
+
+
+def _keyed(links: dict, origin: str | None = None) -> tuple[dict, dict]:
+    """(anchor -> product key, product key -> the URL to report: a direct link, not a redirect).
+    A link that is `origin` (`_origin(base)`) and a path without a query, fragment or the
+    characters urlsplit drops is keyed from that path, without splitting it again."""
     keys, url_of = {}, {}
     known: dict[str, tuple[str, bool]] = {}  # link -> (key, direct): cards repeat their links
+    prefix = origin + "/" if origin else None
+    hostname = urls.split(origin).hostname if origin else None
     for a, link in links.items():
         if link not in known:
-            known[link] = (product_key(link), not any(
-                k.lower() in _REDIRECT_PARAMS for k, _ in parse_qsl(urls.split(link).query)))
+            if prefix and link.startswith(prefix) and not any(c in link for c in "?#\t\r\n"):
+                known[link] = (_path_key(link, hostname, link[len(origin):]), True)
+            else:
+                known[link] = (product_key(link), not any(
+                    k.lower() in _REDIRECT_PARAMS for k, _ in parse_qsl(urls.split(link).query)))
         key, direct = known[link]
         keys[a] = key
         if key not in url_of or (direct and url_of[key][1] is False):
@@ -440,7 +483,7 @@ def _in_rail(card, depth: int = 4) -> bool:
 def find_cards(block, base: str) -> list[dict]:
     """One dict per product card on a result or catalog page ([] when there is no list); a
     product shown in two cards (a sponsored copy and the organic result) is read once."""
-    links, url_of = _keyed(_product_links(block, base))
+    links, url_of = _keyed(_product_links(block, base), _origin(base))
     shows: dict = {}  # card -> "price", "cas" or "" (each card's text is read once)
     texts: dict = {}  # card -> its text_content(), for the offer test and for reading the card
 

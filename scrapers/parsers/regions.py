@@ -219,8 +219,10 @@ def pairs(block, text_lines: list[str] | None = None) -> list[tuple[str, str, st
             add(f.text(dt), f.text(dd))
     text_lines = lines(block) if text_lines is None else text_lines
     for i, line in enumerate(text_lines):
-        m = _LABEL_LINE.match(line)
-        segments = _SEGMENT.split(line) if _SEGMENT.search(line) else ()  # (most lines: none)
+        # Both patterns need a colon: most lines of a long list have none and skip them.
+        colon = ":" in line or "：" in line
+        m = _LABEL_LINE.match(line) if colon else None
+        segments = _SEGMENT.split(line) if colon and _SEGMENT.search(line) else ()
         if len(segments) > 1:
             for seg in segments:
                 sm = _LABEL_LINE.match(seg.strip())
