@@ -234,6 +234,8 @@ _NAMED_CLASS = re.compile(r"title|name", re.I)
 def _first_line(a) -> str | None:
     """A name link's first line: "English name<br>中文名 (note)" names the product once."""
     text = a.text_content()
+    if "\n" not in text:  # one line (most name links): no lines to split
+        return f.clean(text)
     found = regions.text_lines(text)
     return found[0] if len(found) > 1 and len(found[0]) >= 3 else f.clean(text)
 
