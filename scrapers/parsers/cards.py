@@ -495,13 +495,28 @@ def find_cards(block, base: str) -> list[dict]:
             shows[card] = "price" if offers.has_amount(text) else "cas" if find_cas(text) else ""
         return bool(shows[card])
 
-    groups = [g for g in _card_groups(block, links)
-              if sum(offer(c) for c, _ in g) >= max(_CARD_MIN, len(g) // 2)
-              or _product_thumbs(g, links)]
-    groups.sort(key=lambda g: -sum(shows.get(c) == "price" for c, _ in g))
+    def enough(group) -> bool:  # half the cards (two or more) show an offer: read until so
+        need, count = max(_CARD_MIN, len(group) // 2), 0
+        for card, _ in group:
+            count += offer(card)
+            if count >= need:
+                return True
+        return False
+
+    def by_prices(groups: list) -> list:  # the groups showing the most prices first (stable)
+        return sorted(groups, key=lambda g: -sum(offer(c) and shows[c] == "price" for c, _ in g))
+
+    groups = [g for g in _card_groups(block, links) if enough(g) or _product_thumbs(g, links)]
+    # Ordered by prices shown only where the order matters: the rails beside the main list go
+    # first (ordering, then filtering, keeps the same order), so a long list whose other
+    # groups are rails has the rest of its cards read once, by read_card, not tested first.
     if len(groups) > 1:
+        lengths = [len(g) for g in groups]
+        if lengths.count(max(lengths)) > 1:  # the main list is the first longest in that order
+            groups = by_prices(groups)
         main = max(groups, key=len)
         groups = [g for g in groups if g is main or not _in_rail(g[0][0])]
+    groups = by_prices(groups) if len(groups) > 1 else groups
     out: dict[str, dict] = {}
     for group in groups:
         for card, link in group:
