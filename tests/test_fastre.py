@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from scrapers.parsers import cards, claims, fastre, fields, generic, offers, regions
+from scrapers.parsers import card_links, cards, claims, fastre, fields, generic, offers, regions
 
 FIRST = [
     (r"\bsafe(?:ly)?\s+ship", re.I, "s"),
@@ -39,8 +39,9 @@ def test_case_sensitive_patterns_are_left_as_they_are():
 GUARDED = {
     "offers.MONEY": offers.MONEY, "offers._ANY_CURRENCY": offers._ANY_CURRENCY,
     "generic._MICRODATA": generic._MICRODATA, "generic._RDFA": generic._RDFA,
+    "card_links.NOT_PRODUCT": card_links.NOT_PRODUCT,
     **{f"cards.{name}": getattr(cards, name) for name in (
-        "_NOT_PRODUCT", "_RAIL", "_COUNTER_TITLE", "_CALL_TO_ACTION", "_NET", "_GROSS", "_OLD",
+        "_RAIL", "_COUNTER_TITLE", "_CALL_TO_ACTION", "_NET", "_GROSS", "_OLD",
         "_NOT_ITEM", "_SHIPPING_NOTE", "_LIST_PRICE", "_DELIVERY_HEADER")},
     **{f"regions.{name}": getattr(regions, name) for name in (
         "_CHROME", "_RELATED", "_RELATED_HEADINGS", "_CHROME_BLOCK", "_SEGMENT")},
