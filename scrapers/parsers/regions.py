@@ -176,7 +176,10 @@ def chrome_text(root) -> str:
         if el.tag in ("header", "footer", "address"):
             parts.append(el.text_content())
             continue
-        label = _attrs(el).strip()
+        cls, id_, role = el.get("class"), el.get("id"), el.get("role")
+        if not (cls or id_ or role):
+            continue  # (most elements of a long list: no label to read)
+        label = f"{cls or ''} {id_ or ''} {role or ''}".strip()
         if label and _CHROME_BLOCK.search(label):
             parts.append(el.text_content())
     return "\n".join(parts)
