@@ -83,9 +83,18 @@ def _product_thumbs(group: list[tuple], links: dict) -> bool:
 
 
 # Compiled once: an XPath string given to .xpath() is compiled again on every call.
-_IN_HEADING = lxml.etree.XPath("ancestor::h1|ancestor::h2|ancestor::h3|ancestor::h4|ancestor::h5")
-_STRUCK = lxml.etree.XPath("ancestor-or-self::del|ancestor-or-self::s|ancestor-or-self::strike")
 _ROWS = lxml.etree.XPath(".//tr")
+_STRIKES = ("del", "s", "strike")
+
+
+def _in_heading(a) -> bool:
+    """`ancestor::h1|...|ancestor::h5` is not empty (a tag-filtered walk up, in C)."""
+    return next(a.iterancestors("h1", "h2", "h3", "h4", "h5"), None) is not None
+
+
+def _struck(node) -> bool:
+    """`ancestor-or-self::del|ancestor-or-self::s|ancestor-or-self::strike` is not empty."""
+    return node.tag in _STRIKES or next(node.iterancestors(*_STRIKES), None) is not None
 
 
 _TAG = re.compile(r"<[^>]+>")
@@ -113,7 +122,7 @@ def _title(card, link: str, links: dict) -> str | None:
         text = text or attr
         if not text or offers.amounts(text) or _CALL_TO_ACTION.match(text):
             continue
-        named = bool(_IN_HEADING(a) or _NAMED_CLASS.search(a.get("class") or ""))
+        named = bool(_in_heading(a) or _NAMED_CLASS.search(a.get("class") or ""))
         rank = (named, len(text))
         if best_rank is None or rank > best_rank:
             best, best_rank = text, rank
@@ -238,7 +247,7 @@ _LIST_PRICE = re.compile(
 
 def _price_parts(node) -> list[str]:
     """Price texts in `node`, descending into children when it mixes gross and net prices."""
-    if _STRUCK(node) or _OLD.search(node.get("class") or ""):
+    if _struck(node) or _OLD.search(node.get("class") or ""):
         return []
     text = f.text(node) or ""
     if _LIST_PRICE.match(text) and len(offers.amounts(text)) == 1:
@@ -249,7 +258,7 @@ def _price_parts(node) -> list[str]:
     # element; each child is read on its own so the other amount drops out.
     # "EGP 13,499 EGP 16,299 -17%": a price box holding the old price as a child of its own.
     mixed = len(offers.amounts(text)) > 1 and len(node) and (_NOT_ITEM.search(text) or any(
-        isinstance(c.tag, str) and (_STRUCK(c) or _OLD.search(c.get("class") or ""))
+        isinstance(c.tag, str) and (_struck(c) or _OLD.search(c.get("class") or ""))
         for c in node))
     if not _NET.search(text) and not mixed:
         return [text]
