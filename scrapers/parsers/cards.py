@@ -116,7 +116,8 @@ def _title(card, link: str, links: dict) -> str | None:
         if links.get(a) != link:
             continue
         text = _first_line(a)
-        attr = f.clean(_TAG.sub("", a.get("title") or ""))
+        title_attr = a.get("title")
+        attr = f.clean(_TAG.sub("", title_attr)) if title_attr else None
         if text and attr and text.endswith(("...", "…")) and len(attr) > len(text):
             text = attr
         text = text or attr
@@ -199,6 +200,7 @@ def price_basis(lines: list[str], chosen: float | None = None) -> str | None:
 
 _PRICE_CLASS = ("price", "cena", "preis", "precio", "prix", "prezzo", "preco", "preço", "tsena",
                 "amount", "jiage")
+_PRICE_WORD = re.compile("|".join(map(re.escape, _PRICE_CLASS)))  # any of them in a class
 # Class tokens of a price that is not the offer's: old/list/struck-through, net, per unit.
 _OLD = re.compile(r"(?:^|[\s_-])(?:old|regular|was|strike|striked|strikethrough|line-?through|"
                   r"before|compare|crossed|rrp|uvp|msrp|netto|net)(?:$|[\s_-])|list-?price|"
@@ -281,7 +283,7 @@ def price_texts(el) -> list[str]:
     out = []
     for node in el.iterdescendants():
         cls = node.get("class") if isinstance(node.tag, str) else None
-        if cls and any(w in cls.lower() for w in _PRICE_CLASS):
+        if cls and _PRICE_WORD.search(cls.lower()):
             out.extend(_price_parts(node))
     return f.unique(out)
 
