@@ -12,7 +12,10 @@ the load average, and whether every card came out as one listing. Target: 20,000
 Measured (first parse of 20,000 cards, 2 cores shared with other jobs): 2026-12-07 23:51 UTC,
 six rounds back to back with main 91177c9, alternating, load 2.7-7.0: main 10.3-11.6 s CPU
 (about 1,830 cards per CPU-second), s4-cards 7.8-9.0 s CPU (about 2,380 per CPU-second). The
-target (about 4,000 cards per CPU-second) is not met. Earlier figures: git log and the README.
+target (about 4,000 cards per CPU-second) is not met. 2026-12-08 02:38-02:40 UTC, s5-cards
+against main ce7b83a, alternating, load 4.9-6.4: main 7.23 / 7.24 / 7.30 s CPU, s5-cards
+5.29 / 5.18 / 5.29 (28 % less; about 3,800 cards per CPU-second). Still above 5 s on a quiet
+machine by the ratio (main 7.44 s there). Earlier figures: git log and the README.
 """
 
 from __future__ import annotations

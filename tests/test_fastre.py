@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from scrapers.parsers import cards, claims, fastre, fields, generic, offers, regions
+from scrapers.parsers import card_links, cards, claims, fastre, fields, generic, offers, regions
 
 FIRST = [
     (r"\bsafe(?:ly)?\s+ship", re.I, "s"),
@@ -39,8 +39,9 @@ def test_case_sensitive_patterns_are_left_as_they_are():
 GUARDED = {
     "offers.MONEY": offers.MONEY, "offers._ANY_CURRENCY": offers._ANY_CURRENCY,
     "generic._MICRODATA": generic._MICRODATA, "generic._RDFA": generic._RDFA,
+    "card_links.NOT_PRODUCT": card_links.NOT_PRODUCT,
     **{f"cards.{name}": getattr(cards, name) for name in (
-        "_NOT_PRODUCT", "_RAIL", "_COUNTER_TITLE", "_CALL_TO_ACTION", "_NET", "_GROSS", "_OLD",
+        "_RAIL", "_COUNTER_TITLE", "_CALL_TO_ACTION", "_NET", "_GROSS", "_OLD",
         "_NOT_ITEM", "_SHIPPING_NOTE", "_LIST_PRICE", "_DELIVERY_HEADER")},
     **{f"regions.{name}": getattr(regions, name) for name in (
         "_CHROME", "_RELATED", "_RELATED_HEADINGS", "_CHROME_BLOCK", "_SEGMENT")},
@@ -240,7 +241,7 @@ def test_canonical_urls_without_a_query_come_out_as_the_general_walk_gives_them(
             trailing = path.endswith("/")
             path = posixpath.normpath(path) + ("/" if trailing else "")
             path = path.replace(";jsessionid=", ";").split(";")[0]
-        return urlunsplit((parts.scheme.lower() or "https", urls._netloc(parts), path,
+        return urlunsplit((parts.scheme.lower() or "https", urls.canonical_netloc(parts), path,
                            urlencode([]), ""))
 
     for url in ["https://Shop.Example/item/1X", "HTTP://shop.example:80/a/b/", "https://x.example",
@@ -271,3 +272,66 @@ def test_load_drops_what_the_invisible_xpath_selects(html):
     got = fields.load(html)
     assert lxml.html.tostring(got.getroottree()).replace(b"\n", b"") == \
         lxml.html.tostring(want.getroottree()).replace(b"\n", b"")
+
+
+@pytest.mark.parametrize("base", ["https://market.example/search?q=x", "HTTP://Shop.Example:8080/a/b;p?q#f",
+                                  "https://www.shop.example/", "https://shop.example/item/00000001X"])
+def test_site_paths_become_the_product_links_the_general_path_gives(base):
+    """card_links reads a plain site-absolute href as origin + path and keys it from that path:
+    the product link and the key the general path (absolute, urlsplit, canonical) gives."""
+    from urllib.parse import urlsplit
+
+    from scrapers.parsers import urls
+
+    host = (urlsplit(base).hostname or "").removeprefix("www.")
+    base_canon = urls.canonical(base).rstrip("/")
+    origin = card_links.site_origin(base)
+    hrefs = ["/", "/item/00000001X", " /item/00000001X ", "/offers/B07JMDGDYL", "/cart",
+             "/search/x", "/a/b.html", "/a/", "/item/00000001X/", "/ä", "/x:y@z", "/~u/(1)!$&'*+,=",
+             "/product-category/acids", "/item/2504587-acid", "/a..b/c.", "/item/00000001X."]
+    links = {}
+    for href in hrefs:
+        if not card_links._site_path(href.strip()):
+            assert href in ("/ä",)  # (not a plain path: the general path reads it)
+            continue
+        fast = card_links._site_path_link(origin, href, base_canon)
+        assert fast == card_links._product_link(base, href, host, base_canon), href
+        if fast:
+            links[href] = fast
+    fast_keys, fast_urls = card_links.keyed(links, origin)
+    assert (fast_keys, fast_urls) == card_links.keyed(links)
+
+
+def test_card_ancestor_tests_say_what_their_xpaths_say():
+    """cards._in_heading and cards._struck walk up by tag: the XPaths' answers, on every
+    element of every third saved real page."""
+    import lxml.etree
+
+    in_heading = lxml.etree.XPath("ancestor::h1|ancestor::h2|ancestor::h3|ancestor::h4|"
+                                  "ancestor::h5")
+    struck = lxml.etree.XPath("ancestor-or-self::del|ancestor-or-self::s|ancestor-or-self::strike")
+    pages = _raw_pages()[::3] + ["<h2><a><del><b>x</b></del></a></h2>", "<s><p>y</p></s>"]
+    for page in pages:
+        for el in fields.load(page).iter():
+            if isinstance(el.tag, str):
+                assert cards._in_heading(el) == bool(in_heading(el))
+                assert cards._struck(el) == bool(struck(el))
+
+
+def test_site_name_reads_what_the_meta_xpath_reads():
+    from scrapers.parsers import product
+
+    pages = _raw_pages() + [
+        '<head><meta property="og:site_name" content=" "><meta property="og:site_name" '
+        'content=" Acme  Shop "></head>', '<body><meta property="og:site_name"></body>', "<p>x</p>"]
+    for page in pages:
+        root = fields.load(page)
+        assert product.site_name(root) == fields.first(
+            root, "//meta[@property='og:site_name']/@content")
+
+
+def test_one_claim_search_says_no_only_when_no_group_matches():
+    """claims.apply returns a listing as it is when _ANY_CLAIM finds nothing in its fields."""
+    for text in [*TEXTS, "Ships safely to USA and Canada", "Paid by Western Union or BTC",
+                 "USA warehouse", "how to make it", "包清关 门到门", "Compound 12 hydrochloride"]:
+        assert claims._ANY_CLAIM(text) == any(claims._ANY[g](text) for g in claims._GROUPS), text

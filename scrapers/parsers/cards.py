@@ -11,27 +11,14 @@ from __future__ import annotations
 
 import itertools
 import re
-from urllib.parse import parse_qsl, urljoin, urlsplit
 
 import lxml.etree
 
 from chem.cas import find_cas
-from scrapers.parsers import fastre, offers, regions, urls
+from scrapers.parsers import card_links, fastre, offers, regions
 from scrapers.parsers import fields as f
 
-_NOT_PRODUCT = re.compile(
-    r"(?:^|/)(?:cart|basket|checkout|wishlist|compare|login|account|register|my-account|"
-    r"note|merkzettel|warenkorb|koszyk|(?:contact|kontakt|about)(?:[-_]?us)?|blog|news|faq|tag|"
-    r"author|[\w-]*quote|inquiry|enquiry|rfq|login|signin|sign-in|terms|privacy|shipping|"
-    r"returns|sitemap|site-map|index\.php\?route=information|search|fulltextsearch|suche|"
-    r"szukaj|buscar|recherche|поиск|purchase[\w-]*|buy(?:ing)?[-_]?(?:leads?|offers?|requests?)|"
-    r"buyinfo|cas_[\d-]+|best-?sellers?|top-?sellers?|new-releases|product-category|"
-    r"categor(?:y|ies)|kategorien?|kategoria|categorie|categoria)(?:/|$|\?|\.)|"
-    r"[?&](?:add-to-cart|add_to_wishlist|add-to-compare|action)=|route=(?:checkout|account|"
-    r"information|product/(?:compare|search|category|manufacturer))", re.I)
 _CARD_MIN = 2
-# A CAS, EC ("244-168-5") or MDL number linked to its substance page is not an offer's name.
-_IDENTIFIER = re.compile(r"\d{2,7}-\d{2}-\d|\d{3}-\d{3}-\d|MFCD\d{8}", re.I)
 # A group of cards in a container marked as advertising or recommendations, beside the page's
 # main result list, is a rail, not results ("Sponsored products", "Customers also bought").
 _RAIL = re.compile(r"sponsor|advert|(?:^|[\s_-])ads?(?:$|[\s_-])|carousel|recommend|(?:^|[\s_-])"
@@ -51,89 +38,6 @@ _CALL_TO_ACTION = re.compile(
     r"kaufen|zobacz|szczegóły|do koszyka|kup teraz|wybierz opcje|ver|comprar|más|voir|acheter|"
     r"подробнее|купить|ver mais|详情|查看|查看详情|立即购买|加入购物车|bekijk|bestel|"
     r"разгледай|виж|поръчай|dettagli|vedi|acquista)\b", re.I)
-
-
-def _product_links(block, base: str) -> dict:
-    """anchor element -> canonical product URL, for same-site links that may be products."""
-    host = (urlsplit(base).hostname or "").removeprefix("www.")
-    base_canon = urls.canonical(base).rstrip("/")
-    out = {}
-    seen: dict = {}  # href -> canonical product link or None: cards repeat their hrefs
-    for a in block.iter("a"):
-        href = a.get("href")
-        if href not in seen:
-            seen[href] = _product_link(base, href, host, base_canon)
-        canon = seen[href]
-        if canon is None:
-            continue
-        label = f.text(a)
-        if not (label or a.get("title") or a.find(".//img") is not None):
-            continue  # an icon-only button (quote, compare, wishlist) names no product
-        if _IDENTIFIER.fullmatch(label or ""):
-            continue  # a CAS or MDL number linked to its substance page, not to this offer
-        out[a] = canon
-    # A URL linked from every card (the brand, a category) is not one card's product.
-    counts: dict[str, int] = {}
-    for link in out.values():
-        counts[link] = counts.get(link, 0) + 1
-    ordered = sorted(counts.values())
-    median = ordered[len(ordered) // 2] if ordered else 0
-    limit = max(4, 3 * median)
-    return {a: link for a, link in out.items() if counts[link] <= limit}
-
-
-def _product_link(base: str, href: str | None, host: str, base_canon: str) -> str | None:
-    """The canonical URL of a same-site link that may be a product page, else None (what
-    `_product_links` decides from the href alone, once per distinct href)."""
-    link = f.absolute(base, href)
-    if not link:
-        return None
-    parts = urls.split(link)
-    other = (parts.hostname or "").removeprefix("www.")
-    if other != host and not other.endswith("." + host):
-        return None
-    if _NOT_PRODUCT.search(parts.path + ("?" + parts.query if parts.query else "")):
-        return None
-    canon = urls.canonical(link)
-    if canon.rstrip("/") == base_canon or parts.path in ("", "/"):
-        return None
-    return canon
-
-
-# A product id as a path segment: "B07JMDGDYL" (letters and digits), "2504587" (a long number).
-_ID_SEGMENT = re.compile(r"(?=[A-Za-z0-9]*\d)(?=[A-Za-z0-9]*[A-Za-z])[A-Za-z0-9]{8,16}|\d{6,16}")
-_REDIRECT_PARAMS = ("url", "u", "target", "dest", "destination", "redirect", "redirect_url")
-
-
-def product_key(link: str, depth: int = 0) -> str:
-    """One product however a card links to it: a tracking redirect stands for the URL it carries
-    ("/ad/click?url=%2Fitem%2FX7K2M9Q4PL"), and the product page, its reviews and its other
-    sellers' offers share the product id written as a path segment ("/item/X7K2M9Q4PL",
-    "/offers/X7K2M9Q4PL"). Other links are their own key."""
-    parts = urls.split(link)
-    if depth < 2:
-        for k, v in parse_qsl(parts.query):
-            if k.lower() in _REDIRECT_PARAMS and v.startswith(("/", "http")):
-                target = urljoin(link, v)
-                if urlsplit(target).hostname == parts.hostname:
-                    return product_key(urls.canonical(target), depth + 1)
-    ids = {s for s in parts.path.split("/") if _ID_SEGMENT.fullmatch(s)}
-    return f"{parts.hostname}|{ids.pop()}" if len(ids) == 1 else link
-
-
-def _keyed(links: dict) -> tuple[dict, dict]:
-    """(anchor -> product key, product key -> the URL to report: a direct link, not a redirect)."""
-    keys, url_of = {}, {}
-    known: dict[str, tuple[str, bool]] = {}  # link -> (key, direct): cards repeat their links
-    for a, link in links.items():
-        if link not in known:
-            known[link] = (product_key(link), not any(
-                k.lower() in _REDIRECT_PARAMS for k, _ in parse_qsl(urls.split(link).query)))
-        key, direct = known[link]
-        keys[a] = key
-        if key not in url_of or (direct and url_of[key][1] is False):
-            url_of[key] = (link, direct)
-    return keys, {k: v[0] for k, v in url_of.items()}
 
 
 def _card_groups(block, links: dict) -> list[list[tuple]]:
@@ -179,9 +83,18 @@ def _product_thumbs(group: list[tuple], links: dict) -> bool:
 
 
 # Compiled once: an XPath string given to .xpath() is compiled again on every call.
-_IN_HEADING = lxml.etree.XPath("ancestor::h1|ancestor::h2|ancestor::h3|ancestor::h4|ancestor::h5")
-_STRUCK = lxml.etree.XPath("ancestor-or-self::del|ancestor-or-self::s|ancestor-or-self::strike")
 _ROWS = lxml.etree.XPath(".//tr")
+_STRIKES = ("del", "s", "strike")
+
+
+def _in_heading(a) -> bool:
+    """`ancestor::h1|...|ancestor::h5` is not empty (a tag-filtered walk up, in C)."""
+    return next(a.iterancestors("h1", "h2", "h3", "h4", "h5"), None) is not None
+
+
+def _struck(node) -> bool:
+    """`ancestor-or-self::del|ancestor-or-self::s|ancestor-or-self::strike` is not empty."""
+    return node.tag in _STRIKES or next(node.iterancestors(*_STRIKES), None) is not None
 
 
 _TAG = re.compile(r"<[^>]+>")
@@ -191,6 +104,8 @@ _NAMED_CLASS = re.compile(r"title|name", re.I)
 def _first_line(a) -> str | None:
     """A name link's first line: "English name<br>中文名 (note)" names the product once."""
     text = a.text_content()
+    if "\n" not in text:  # one line (most name links): no lines to split
+        return f.clean(text)
     found = regions.text_lines(text)
     return found[0] if len(found) > 1 and len(found[0]) >= 3 else f.clean(text)
 
@@ -201,13 +116,14 @@ def _title(card, link: str, links: dict) -> str | None:
         if links.get(a) != link:
             continue
         text = _first_line(a)
-        attr = f.clean(_TAG.sub("", a.get("title") or ""))
+        title_attr = a.get("title")
+        attr = f.clean(_TAG.sub("", title_attr)) if title_attr else None
         if text and attr and text.endswith(("...", "…")) and len(attr) > len(text):
             text = attr
         text = text or attr
         if not text or offers.amounts(text) or _CALL_TO_ACTION.match(text):
             continue
-        named = bool(_IN_HEADING(a) or _NAMED_CLASS.search(a.get("class") or ""))
+        named = bool(_in_heading(a) or _NAMED_CLASS.search(a.get("class") or ""))
         rank = (named, len(text))
         if best_rank is None or rank > best_rank:
             best, best_rank = text, rank
@@ -284,6 +200,7 @@ def price_basis(lines: list[str], chosen: float | None = None) -> str | None:
 
 _PRICE_CLASS = ("price", "cena", "preis", "precio", "prix", "prezzo", "preco", "preço", "tsena",
                 "amount", "jiage")
+_PRICE_WORD = re.compile("|".join(map(re.escape, _PRICE_CLASS)))  # any of them in a class
 # Class tokens of a price that is not the offer's: old/list/struck-through, net, per unit.
 _OLD = re.compile(r"(?:^|[\s_-])(?:old|regular|was|strike|striked|strikethrough|line-?through|"
                   r"before|compare|crossed|rrp|uvp|msrp|netto|net)(?:$|[\s_-])|list-?price|"
@@ -332,7 +249,7 @@ _LIST_PRICE = re.compile(
 
 def _price_parts(node) -> list[str]:
     """Price texts in `node`, descending into children when it mixes gross and net prices."""
-    if _STRUCK(node) or _OLD.search(node.get("class") or ""):
+    if _struck(node) or _OLD.search(node.get("class") or ""):
         return []
     text = f.text(node) or ""
     if _LIST_PRICE.match(text) and len(offers.amounts(text)) == 1:
@@ -343,7 +260,7 @@ def _price_parts(node) -> list[str]:
     # element; each child is read on its own so the other amount drops out.
     # "EGP 13,499 EGP 16,299 -17%": a price box holding the old price as a child of its own.
     mixed = len(offers.amounts(text)) > 1 and len(node) and (_NOT_ITEM.search(text) or any(
-        isinstance(c.tag, str) and (_STRUCK(c) or _OLD.search(c.get("class") or ""))
+        isinstance(c.tag, str) and (_struck(c) or _OLD.search(c.get("class") or ""))
         for c in node))
     if not _NET.search(text) and not mixed:
         return [text]
@@ -366,7 +283,7 @@ def price_texts(el) -> list[str]:
     out = []
     for node in el.iterdescendants():
         cls = node.get("class") if isinstance(node.tag, str) else None
-        if cls and any(w in cls.lower() for w in _PRICE_CLASS):
+        if cls and _PRICE_WORD.search(cls.lower()):
             out.extend(_price_parts(node))
     return f.unique(out)
 
@@ -440,7 +357,8 @@ def _in_rail(card, depth: int = 4) -> bool:
 def find_cards(block, base: str) -> list[dict]:
     """One dict per product card on a result or catalog page ([] when there is no list); a
     product shown in two cards (a sponsored copy and the organic result) is read once."""
-    links, url_of = _keyed(_product_links(block, base))
+    links, url_of = card_links.keyed(card_links.product_links(block, base),
+                                     card_links.site_origin(base))
     shows: dict = {}  # card -> "price", "cas" or "" (each card's text is read once)
     texts: dict = {}  # card -> its text_content(), for the offer test and for reading the card
 
@@ -450,13 +368,28 @@ def find_cards(block, base: str) -> list[dict]:
             shows[card] = "price" if offers.has_amount(text) else "cas" if find_cas(text) else ""
         return bool(shows[card])
 
-    groups = [g for g in _card_groups(block, links)
-              if sum(offer(c) for c, _ in g) >= max(_CARD_MIN, len(g) // 2)
-              or _product_thumbs(g, links)]
-    groups.sort(key=lambda g: -sum(shows.get(c) == "price" for c, _ in g))
+    def enough(group) -> bool:  # half the cards (two or more) show an offer: read until so
+        need, count = max(_CARD_MIN, len(group) // 2), 0
+        for card, _ in group:
+            count += offer(card)
+            if count >= need:
+                return True
+        return False
+
+    def by_prices(groups: list) -> list:  # the groups showing the most prices first (stable)
+        return sorted(groups, key=lambda g: -sum(offer(c) and shows[c] == "price" for c, _ in g))
+
+    groups = [g for g in _card_groups(block, links) if enough(g) or _product_thumbs(g, links)]
+    # Ordered by prices shown only where the order matters: the rails beside the main list go
+    # first (ordering, then filtering, keeps the same order), so a long list whose other
+    # groups are rails has the rest of its cards read once, by read_card, not tested first.
     if len(groups) > 1:
+        lengths = [len(g) for g in groups]
+        if lengths.count(max(lengths)) > 1:  # the main list is the first longest in that order
+            groups = by_prices(groups)
         main = max(groups, key=len)
         groups = [g for g in groups if g is main or not _in_rail(g[0][0])]
+    groups = by_prices(groups) if len(groups) > 1 else groups
     out: dict[str, dict] = {}
     for group in groups:
         for card, link in group:
@@ -473,7 +406,7 @@ def find_cards(block, base: str) -> list[dict]:
 
 # Behind a look-ahead on their first characters and without IGNORECASE (fastre.guarded): the
 # same matches, found faster on every card of a long list.
-(_NOT_PRODUCT, _RAIL, _COUNTER_TITLE, _CALL_TO_ACTION, _NET, _GROSS, _OLD, _NOT_ITEM,
+(_RAIL, _COUNTER_TITLE, _CALL_TO_ACTION, _NET, _GROSS, _OLD, _NOT_ITEM,
  _SHIPPING_NOTE, _LIST_PRICE, _DELIVERY_HEADER) = (fastre.guarded(rx) for rx in (
-    _NOT_PRODUCT, _RAIL, _COUNTER_TITLE, _CALL_TO_ACTION, _NET, _GROSS, _OLD, _NOT_ITEM,
+    _RAIL, _COUNTER_TITLE, _CALL_TO_ACTION, _NET, _GROSS, _OLD, _NOT_ITEM,
     _SHIPPING_NOTE, _LIST_PRICE, _DELIVERY_HEADER))

@@ -121,6 +121,7 @@ def _scan_group(group: str, text: str) -> tuple[str, ...]:
 
 
 _ANY = {group: _one_search(patterns) for group, patterns in _GROUPS.items()}
+_ANY_CLAIM = _one_search([rx for patterns in _GROUPS.values() for rx in patterns])
 # A result list repeats its short fields (packs, prices, stock words) on every card.
 _scan_short = functools.lru_cache(maxsize=16384)(_scan_group)
 
@@ -174,7 +175,14 @@ def apply(listing: Listing, *extra_texts: str | None) -> Listing:
     """The listing with its claims filled in and procedural text cut from its description.
 
     `extra_texts` are page fields the listing has no place for (e.g. "Payment: T/T, USDT").
+    A listing without a description and with no claim of any group in its fields (most cards
+    of a long result list) is returned as it is: one search of its fields for all groups.
     """
+    if not listing.description and isinstance(listing.instructions_offered, bool) and type(
+            listing.shipping_claims) is list and type(listing.payment_claims) is list and not any(
+            t and _ANY_CLAIM(t) for t in (listing.title, listing.stock, listing.quantity,
+                                          listing.min_order, listing.price_text, *extra_texts)):
+        return listing  # what the replace below would give: the same values
     found = scan(listing.description, listing.title, listing.stock, listing.quantity,
                  listing.min_order, listing.price_text, *extra_texts)
     return dataclasses.replace(

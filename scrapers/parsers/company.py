@@ -168,10 +168,14 @@ def contacts(root, block_text: str | None = None) -> dict:
     phones += [p for m in _CALL.finditer(_visible_text(root)) for p in f.phones(m.group(1))]
     emails = f.emails(shown) + [e for k, _, v in found if k == "email" for e in f.emails(v)]
     handles = f.handles(chrome)
+    seen: set[str] = set()  # what a repeated href adds is there already (all made unique below)
     for href in (a.get("href") for a in root.iter("a")):
-        if href is None:
+        if href is None or href in seen:
             continue
+        seen.add(href)
         href = str(href).strip()
+        if href[:1] == "/" and not href.translate(_URL_IGNORED).startswith("//"):
+            continue  # a path on this site: no scheme, no messenger's host
         scheme = href.split(":", 1)[0].lower()
         if scheme == "tel":
             phones += f.phones(unquote(href[4:]))

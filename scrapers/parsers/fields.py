@@ -160,7 +160,7 @@ def first(root, xpath: str) -> str | None:
 
 # A site-absolute path ("/item/123-x.html") that urljoin takes as it is: no scheme, host, query,
 # fragment, parameters or dot segments (no "/." in it), nothing urlsplit strips or removes.
-_PLAIN_PATH = re.compile(r"/(?!/)[A-Za-z0-9_\-~%!$&'()*+,=:@/.]*")
+PLAIN_PATH = re.compile(r"/(?!/)[A-Za-z0-9_\-~%!$&'()*+,=:@/.]*")
 
 
 @functools.lru_cache(maxsize=65536)  # a long list repeats its links; urljoin is the cost
@@ -169,7 +169,7 @@ def absolute(base: str, href: str | None) -> str | None:
     if not href:
         return None
     href = href.strip()
-    if _PLAIN_PATH.fullmatch(href) and "/." not in href:
+    if PLAIN_PATH.fullmatch(href) and "/." not in href:
         parts = urls.split(base)  # what urljoin gives such a path, without its general walk
         if parts.scheme in ("http", "https") and parts.netloc:
             return f"{parts.scheme}://{parts.netloc}{href}"

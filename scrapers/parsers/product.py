@@ -22,7 +22,11 @@ _TITLE_XPATH = ("//h1 | //*[contains(@class,'product-title') or contains(@class,
 
 
 def site_name(root) -> str | None:
-    return f.first(root, "//meta[@property='og:site_name']/@content")
+    """The first non-empty `og:site_name` of the page (`//meta[@property=...]/@content`, read
+    by a tag walk: lxml answers at once on a page without any <meta>, where the XPath walks
+    every element of a long list)."""
+    return next((v for m in root.getroottree().iter("meta") if m.get("property") == "og:site_name"
+                 for v in [f.clean(m.get("content"))] if v), None)
 
 
 def strip_site(title: str | None, site: str | None) -> str | None:

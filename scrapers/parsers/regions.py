@@ -95,13 +95,16 @@ def _buy_box(el, chrome_word: str) -> bool:
 
 
 _TITLE_TAGS = frozenset(("div", "span", "p", "strong", "b", "td", "em", "label"))
+_HEADING_TAGS = frozenset(("h2", "h3", "h4", "h5", "h6"))
+_CHROME_TAGS = frozenset(("header", "footer", "nav", "aside", "select", "option", "button"))
+_BOX_TAGS = frozenset(("div", "section", "ul", "ol"))
 _DIGIT = re.compile(r"\d")
 
 
 def _related_heading(el) -> bool:
     """A heading or a short title element naming a related-products or other-offers section
     ("You may also like", "Articoli simili", "Подобные товары", "Alte oferte")."""
-    if el.tag in ("h2", "h3", "h4", "h5", "h6"):
+    if el.tag in _HEADING_TAGS:
         return bool(_RELATED_HEADINGS.search(f.text(el) or ""))
     if el.tag not in _TITLE_TAGS or not el.text:
         return False  # links and lists are never section titles: most of a long page
@@ -132,19 +135,22 @@ def main_block(root):
     body = root.find(".//body")
     block = copy.deepcopy(body if body is not None else root)
     drop, hidden = [], []
-    for el in block.iter():
-        if not isinstance(el.tag, str):
+    for el in block.iter():  # (the tests inlined: a long list has hundreds of thousands)
+        tag = el.tag
+        if not isinstance(tag, str):
             continue
         if el is not block and _screen_reader(el):
             hidden.append(el)
-        chrome = el.tag in ("header", "footer", "nav", "aside", "select", "option", "button")
-        named = _CHROME.search(_attrs(el)) if el.tag in ("div", "section", "ul", "ol") else None
-        boxed = el.tag in ("div", "section", "ul", "ol") and (
-            named or any(_RELATED.search(t) for t in _attrs(el).split()))
+        chrome = tag in _CHROME_TAGS
+        named = boxed = None
+        if tag in _BOX_TAGS:
+            attrs = _attrs(el)
+            named = _CHROME.search(attrs)
+            boxed = named or any(_RELATED.search(t) for t in attrs.split())
         if (chrome or boxed) and not _holds_main(el) and not (boxed and _holds_heading(el)) \
                 and not (named and _buy_box(el, named.group())):
             drop.append(el)
-        elif _related_heading(el):
+        elif (tag in _HEADING_TAGS or (tag in _TITLE_TAGS and el.text)) and _related_heading(el):
             drop.append(_section_of(el))
     for el in drop:
         if el.getparent() is not None and el is not block:
@@ -170,7 +176,10 @@ def chrome_text(root) -> str:
         if el.tag in ("header", "footer", "address"):
             parts.append(el.text_content())
             continue
-        label = _attrs(el).strip()
+        cls, id_, role = el.get("class"), el.get("id"), el.get("role")
+        if not (cls or id_ or role):
+            continue  # (most elements of a long list: no label to read)
+        label = f"{cls or ''} {id_ or ''} {role or ''}".strip()
         if label and _CHROME_BLOCK.search(label):
             parts.append(el.text_content())
     return "\n".join(parts)
@@ -219,8 +228,10 @@ def pairs(block, text_lines: list[str] | None = None) -> list[tuple[str, str, st
             add(f.text(dt), f.text(dd))
     text_lines = lines(block) if text_lines is None else text_lines
     for i, line in enumerate(text_lines):
-        m = _LABEL_LINE.match(line)
-        segments = _SEGMENT.split(line) if _SEGMENT.search(line) else ()  # (most lines: none)
+        # Both patterns need a colon: most lines of a long list have none and skip them.
+        colon = ":" in line or "：" in line
+        m = _LABEL_LINE.match(line) if colon else None
+        segments = _SEGMENT.split(line) if colon and _SEGMENT.search(line) else ()
         if len(segments) > 1:
             for seg in segments:
                 sm = _LABEL_LINE.match(seg.strip())

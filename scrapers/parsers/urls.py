@@ -34,7 +34,7 @@ def split(url: str):
     return urlsplit(url)
 
 
-def _netloc(parts) -> str:
+def canonical_netloc(parts) -> str:
     """Lower-cased host with its port unless default; a port that is not a number (a typo in a
     scraped link, `host:ab`) is kept as written rather than failing the page."""
     host = (parts.hostname or "").lower()
@@ -49,7 +49,7 @@ def canonical(url: str, paging: bool = False, search: bool = False) -> str:
     """`url` without session, sort, search (unless `search`), paging (unless `paging`) and
     tracking parameters."""
     parts = split(url.strip())
-    netloc = _netloc(parts)
+    netloc = canonical_netloc(parts)
     path = parts.path
     if not parts.query and netloc and path[:1] == "/" and "//" not in path and "/." not in path \
             and ";" not in path:  # nothing to drop or normalise: what the general walk gives

@@ -90,9 +90,17 @@ def _same_site_links(url: str, root) -> list[str]:
     host = urlsplit(url).hostname
     decided: dict = {}  # href -> link or None: a long list repeats each card's hrefs
     out: dict[str, None] = {}
+    parts = urls.split(url)
+    origin = f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") \
+        and parts.netloc else None
     # iter(), not XPath: an attribute predicate over a long list's 40,000 links costs seconds
     for href in (a.get("href") for a in root.iter("a")):
-        if href not in decided:
+        if href in decided:
+            pass
+        elif origin and href and f.PLAIN_PATH.fullmatch(path := href.strip()) and "/." not in path:
+            link = origin + path  # a site-absolute path: on this host, as `absolute` joins it
+            decided[href] = None if _SKIP_LINK.search(link) else link
+        else:
             link = f.absolute(url, href) if href is not None else None
             decided[href] = None if not link or urls.split(link).hostname != host or \
                 _SKIP_LINK.search(link) else link.split("#")[0]
