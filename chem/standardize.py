@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -264,11 +265,18 @@ def standardize_known(smiles: str, inchikey: str, formula: str | None = None,
 
 
 def parent_from_known(smiles: str, inchikey: str, formula: str | None = None,
-                      known: Known | None = None) -> Chem.Mol | None:
+                      known: Known | None = None,
+                      screen: Callable[[Chem.Mol], bool] | None = None) -> Chem.Mol | None:
+    """The parent molecule for substructure work. With `screen`, None for a molecule that fails
+    it: a screen reads only atoms, elements and bonds, so an own parent's molecule is screened
+    as parsed and sanitized only when it passes."""
     _, mol = _standardize_known(smiles, inchikey, formula or "", known)
     if mol is None and own_parent(smiles, inchikey, known):
-        mol = _own_mol(smiles)  # parsed only when asked: the key and formula were known
-    return mol
+        if screen is None:
+            return _own_mol(smiles)  # parsed only when asked: the key and formula were known
+        raw = Chem.MolFromSmiles(smiles, _UNSANITIZED)
+        return _sanitized(raw) if raw is not None and screen(raw) else None
+    return mol if mol is None or screen is None or screen(mol) else None
 
 
 def own_parent(smiles: str, inchikey: str | None, known: Known | None) -> bool:
@@ -304,8 +312,11 @@ def _own_mol(smiles: str) -> Chem.Mol | None:
     matches ignore chirality, reaction products are compared by formula and stereo-free SMILES,
     and the formula has none."""
     mol = Chem.MolFromSmiles(smiles, _UNSANITIZED)
-    if mol is None:
-        return None
+    return _sanitized(mol) if mol is not None else None
+
+
+def _sanitized(mol: Chem.Mol) -> Chem.Mol | None:
+    """`mol` (parsed with `_UNSANITIZED`) sanitized in place; None when it cannot be."""
     try:
         Chem.SanitizeMol(mol)
     except (ValueError, RuntimeError):  # Chem.MolSanitizeException and kin (never for the index)

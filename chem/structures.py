@@ -81,6 +81,9 @@ class StructureIndex:
                 self.designer_formulas.add(rdMolDescriptors.CalcMolFormula(target))
         self.skeletons = designer_skeletons(
             [Chem.MolFromSmiles(smi) for smi in self.designer_smiles])
+        # A structure that holds neither a designer skeleton nor one of these graphs can match
+        # no class rule and give no designer product: it is never sanitized or searched.
+        self.class_screens = class_screens([patt for _, patt, _ in self.classes], self.skeletons)
 
     def hits(self, smiles: str, kind: str, inchikey: str | None = None,
              formula: str | None = None) -> tuple[StructureHit, ...]:
@@ -117,8 +120,17 @@ class StructureIndex:
             # the parent (whose SMILES this is) has no ring: no class rule and no designer
             # target can match, and its molecule is never parsed or unpickled
             return tuple(out)
-        mol = parent_from_known(smiles, inchikey, formula, known) if inchikey \
-            else parent_from_smiles(smiles, known)
+        held: list[bool] = []  # whether the molecule holds a designer skeleton
+
+        def screen(m: Chem.Mol) -> bool:
+            held.append(any(m.HasSubstructMatch(k) for k in self.skeletons))
+            return held[-1] or any(m.HasSubstructMatch(g) for g in self.class_screens)
+
+        if inchikey:
+            mol = parent_from_known(smiles, inchikey, formula, known, screen)
+        else:
+            mol = parent_from_smiles(smiles, known)
+            mol = mol if mol is not None and screen(mol) else None
         if mol is None:
             return tuple(out)
         for rule, patt, entry in self.classes:
@@ -128,7 +140,7 @@ class StructureIndex:
                 matched.add(entry.id)
         if not mol.GetRingInfo().NumRings():
             return tuple(out)  # every designer target has a ring and no transform makes one
-        for product, chain in self.designer_products(mol, self.designer_formulas):
+        for product, chain in self.designer_products(mol, self.designer_formulas, held[-1]):
             for entry in self.designer_smiles.get(product, []):
                 if entry.id in matched or any(set(entry.family) & self.excluded.get(t, set())
                                               for t in chain):
@@ -141,13 +153,16 @@ class StructureIndex:
         return tuple(out)
 
     def designer_products(self, mol: Chem.Mol, formulas: set[str] | None = None,
-                          ) -> list[tuple[str, list[str]]]:
+                          held: bool | None = None) -> list[tuple[str, list[str]]]:
         """Stereo-free SMILES of products reachable by up to MAX_TRANSFORM_DEPTH transforms,
         within `budget` products tried (a molecule with ten Boc groups stays cheap). With
         `formulas`, only products of one of these formulas are returned (a product of another
-        formula cannot be a target), so the others' SMILES are never written."""
+        formula cannot be a target), so the others' SMILES are never written. `held`: whether
+        `mol` holds a target's skeleton, when the caller has tested it already."""
         results: list[tuple[str, list[str]]] = []
-        if formulas is not None and not any(mol.HasSubstructMatch(k) for k in self.skeletons):
+        if held is None and formulas is not None:
+            held = any(mol.HasSubstructMatch(k) for k in self.skeletons)
+        if formulas is not None and not held:
             return results  # no target's skeleton is here (each product is tested below)
         seen = _Seen()
         root = seen.add(mol)
@@ -230,6 +245,37 @@ def designer_skeletons(targets: list[Chem.Mol]) -> list[Chem.Mol]:
         if not any(_generic(query).HasSubstructMatch(k) for k in kept):
             kept.append(query)
     return kept
+
+
+def class_screens(rules: list[Chem.Mol], skeletons: list[Chem.Mol]) -> list[Chem.Mol]:
+    """Element graphs (see `_relaxed`) that every molecule matching a class rule holds, other
+    than those that already hold a designer skeleton: a molecule with none of these and no
+    skeleton matches no rule. A rule graph holding a skeleton or a smaller rule graph is dropped
+    (that one's test already lets its molecules through)."""
+    relaxed = sorted((_relaxed(q) for q in rules), key=lambda pair: pair[1].GetNumAtoms())
+    kept: list[Chem.Mol] = []
+    for graph, query in relaxed:
+        if not any(graph.HasSubstructMatch(k) for k in [*skeletons, *kept]):
+            kept.append(query)
+    return kept
+
+
+def _relaxed(query: Chem.Mol) -> tuple[Chem.Mol, Chem.Mol]:
+    """A query's graph as a molecule and as a query: each atom that needs one element (no
+    alternative, negation or recursion) keeps only that element, every other atom is any atom,
+    every bond any bond. Whatever matches `query` matches it (the same atoms), and so does the
+    molecule before sanitization, which changes no atom, element or bond between atoms."""
+    rw = Chem.RWMol()
+    for atom in query.GetAtoms():
+        z, smarts = atom.GetAtomicNum(), atom.GetSmarts()
+        simple = z > 1 and not any(c in smarts for c in ",!$")
+        rw.AddAtom(Chem.Atom(z if simple else 0))
+    for bond in query.GetBonds():
+        rw.AddBond(bond.GetBeginAtomIdx(), bond.GetEndAtomIdx(), Chem.BondType.SINGLE)
+    graph = rw.GetMol()
+    graph.UpdatePropertyCache(strict=False)
+    smarts = Chem.MolToSmarts(graph).replace("[#0]", "*").replace("-", "~")
+    return graph, Chem.MolFromSmarts(smarts)
 
 
 def _beyond(mol: Chem.Mol, start: int, dropped: set[int]) -> set[int]:

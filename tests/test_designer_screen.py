@@ -72,3 +72,69 @@ def test_screen_changes_no_result_on_dictionary_ring_compounds(matcher: Matcher)
         if tried >= 400:
             break
     assert tried >= 400 and screened_out > 0
+
+
+@pytest.mark.parametrize(("smarts", "relaxed"), [
+    ("O=C1CCNCC1", "[#8]~[#6]1~[#6]~[#6]~[#7]~[#6]~[#6]~1"),
+    ("[CH3]C(=O)[OX2]", "[#6]~[#6](~[#8])~[#8]"),  # counts and degrees dropped, element kept
+    ("[N;H1,H2]c", "*~[#6]"),  # any alternative (here of hydrogen counts): any atom
+    ("[F,Cl,Br]c", "*~[#6]"),  # an alternative of elements: any atom
+    ("[!#1]C", "*~[#6]"),  # a negation: any atom
+    ("[$(NC=O)]C", "*~[#6]"),  # a recursive query: any atom
+])
+def test_relaxed_rule_graph(smarts: str, relaxed: str) -> None:
+    from chem.structures import _relaxed
+
+    graph, query = _relaxed(Chem.MolFromSmarts(smarts))
+    assert Chem.MolToSmarts(query) == relaxed
+    assert graph.GetNumAtoms() == query.GetNumAtoms()
+
+
+def test_every_class_rule_target_passes_the_screen(matcher: Matcher) -> None:
+    """The structure each class rule is written for (its watchlist entry) holds a designer
+    skeleton or a class screen, as parsed (unsanitized) and as sanitized."""
+    from chem.standardize import _UNSANITIZED
+
+    index = matcher.structures
+    screens = [*index.skeletons, *index.class_screens]
+    for _, patt, entry in index.classes:
+        mol = parent_from_smiles(entry.smiles)
+        assert mol.HasSubstructMatch(patt), entry.id
+        raw = Chem.MolFromSmiles(entry.smiles, _UNSANITIZED)
+        assert any(mol.HasSubstructMatch(q) for q in screens), entry.id
+        assert any(raw.HasSubstructMatch(q) for q in screens), entry.id
+
+
+def _hits_with_screens(matcher: Matcher, case: tuple, open_screen: bool) -> set:
+    index = matcher.structures
+    saved = index.class_screens
+    if open_screen:
+        index.class_screens = [Chem.MolFromSmarts("*")]  # every molecule sanitized and tried
+    try:
+        return {(h.entry, h.kind, h.evidence) for h in index.hits(*case)}
+    finally:
+        index.class_screens = saved
+
+
+def test_class_screen_changes_no_result(matcher: Matcher) -> None:
+    """Class rules and designer search behind the screen (a molecule failing it is neither
+    sanitized nor searched) answer as without it: dictionary ring compounds, by their own
+    record (the lazily parsed own-parent path and the indexed salts) and as a SMILES field,
+    and the watchlist's own structures."""
+    rng = random.Random(29)
+    dictionary = default_dictionary()
+    records = [r for r in dictionary.records if r.smiles and r.inchikey and len(r.smiles) < 120]
+    rng.shuffle(records)
+    cases: list[tuple] = []
+    for rec in records[:1500]:
+        cases.append((rec.smiles, "dictionary", rec.inchikey, rec.formula))
+        cases.append((rec.smiles, "smiles"))
+    for e in matcher.watchlist.entries:
+        cases.append((e.smiles, "smiles"))
+        cases.append((e.smiles, "dictionary", e.inchikey, e.formula))
+    found = 0
+    for case in cases:
+        fast = _hits_with_screens(matcher, case, False)
+        assert fast == _hits_with_screens(matcher, case, True), case
+        found += any(kind in ("class", "designer") for _, kind, _ in fast)
+    assert found > 20  # the sample reaches class rules and transforms, not only misses
