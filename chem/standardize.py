@@ -47,6 +47,12 @@ class Known(Protocol):
     def parent_of(self, smiles: str) -> tuple[Standardized, Chem.Mol | None] | None:
         """`_standardize(smiles)` computed once when the index was built."""
 
+    def standardized_of(self, smiles: str) -> Standardized | None:
+        """The `Standardized` of `parent_of`, without its molecule."""
+
+    def parent_mol_of(self, smiles: str) -> Chem.Mol | None:
+        """The molecule of `parent_of` (asked only when the class rules need it)."""
+
     def canonical_of(self, smiles: str) -> str | None:
         """Canonical SMILES of a `plain_mol` structure, computed once when the index was built."""
 
@@ -271,6 +277,8 @@ def parent_from_known(smiles: str, inchikey: str, formula: str | None = None,
     it: a screen reads only atoms, elements and bonds, so an own parent's molecule is screened
     as parsed and sanitized only when it passes."""
     _, mol = _standardize_known(smiles, inchikey, formula or "", known)
+    if mol is None and inchikey and known is not None:
+        mol = known.parent_mol_of(smiles)  # an indexed salt or other form: unpickled only now
     if mol is None and own_parent(smiles, inchikey, known):
         if screen is None:
             return _own_mol(smiles)  # parsed only when asked: the key and formula were known
@@ -289,9 +297,9 @@ def own_parent(smiles: str, inchikey: str | None, known: Known | None) -> bool:
 def _standardize_known(smiles: str, inchikey: str, formula: str,
                        known: Known | None) -> tuple[Standardized, Chem.Mol | None]:
     if inchikey and known is not None:
-        pre = known.parent_of(smiles)
-        if pre is not None:
-            return pre
+        pre = known.standardized_of(smiles)
+        if pre is not None:  # its molecule is unpickled by parent_from_known when asked
+            return pre, None
         canonical = known.canonical_of(smiles)
         if canonical is not None:  # its own parent, as `plain_mol` found when indexing
             mol = None if formula else _own_mol(smiles)  # see parent_from_known

@@ -261,21 +261,46 @@ def class_screens(rules: list[Chem.Mol], skeletons: list[Chem.Mol]) -> list[Chem
 
 
 def _relaxed(query: Chem.Mol) -> tuple[Chem.Mol, Chem.Mol]:
-    """A query's graph as a molecule and as a query: each atom that needs one element (no
-    alternative, negation or recursion) keeps only that element, every other atom is any atom,
-    every bond any bond. Whatever matches `query` matches it (the same atoms), and so does the
+    """A query's graph as a molecule and as a query: each atom that needs one element (see
+    `_required_element`) keeps only that element, every other atom is any atom, every bond any
+    bond. Whatever matches `query` matches it (the same atoms), and so does the
     molecule before sanitization, which changes no atom, element or bond between atoms."""
     rw = Chem.RWMol()
     for atom in query.GetAtoms():
-        z, smarts = atom.GetAtomicNum(), atom.GetSmarts()
-        simple = z > 1 and not any(c in smarts for c in ",!$")
-        rw.AddAtom(Chem.Atom(z if simple else 0))
+        rw.AddAtom(Chem.Atom(_required_element(atom)))
     for bond in query.GetBonds():
         rw.AddBond(bond.GetBeginAtomIdx(), bond.GetEndAtomIdx(), Chem.BondType.SINGLE)
     graph = rw.GetMol()
     graph.UpdatePropertyCache(strict=False)
     smarts = Chem.MolToSmarts(graph).replace("[#0]", "*").replace("-", "~")
     return graph, Chem.MolFromSmarts(smarts)
+
+
+def _required_element(atom: Chem.Atom) -> int:
+    """The element (atomic number > 1) every atom matching a query atom has, else 0: one of its
+    top-level `;` parts is a plain conjunction (no alternative, negation or recursion) naming
+    that element ("[N&X3;$([H1]),$(N(C)C=O)]" needs N, "[N,O]" and "[$(NC=O)]" nothing)."""
+    z = atom.GetAtomicNum()
+    if z <= 1:
+        return 0
+    smarts = atom.GetSmarts()
+    if smarts.startswith("[") and smarts.endswith("]"):
+        smarts = smarts[1:-1]
+    depth, part, parts = 0, "", []
+    for c in smarts:
+        depth += (c == "(") - (c == ")")
+        if c == ";" and depth == 0:
+            parts.append(part)
+            part = ""
+        else:
+            part += c
+    parts.append(part)
+    for part in parts:
+        if part and not any(c in part for c in ",!$"):
+            plain = Chem.MolFromSmarts(f"[{part}]")
+            if plain is not None and plain.GetAtomWithIdx(0).GetAtomicNum() == z:
+                return z
+    return 0
 
 
 def _beyond(mol: Chem.Mol, start: int, dropped: set[int]) -> set[int]:

@@ -77,8 +77,13 @@ def test_screen_changes_no_result_on_dictionary_ring_compounds(matcher: Matcher)
 @pytest.mark.parametrize(("smarts", "relaxed"), [
     ("O=C1CCNCC1", "[#8]~[#6]1~[#6]~[#6]~[#7]~[#6]~[#6]~1"),
     ("[CH3]C(=O)[OX2]", "[#6]~[#6](~[#8])~[#8]"),  # counts and degrees dropped, element kept
-    ("[N;H1,H2]c", "*~[#6]"),  # any alternative (here of hydrogen counts): any atom
-    ("[F,Cl,Br]c", "*~[#6]"),  # an alternative of elements: any atom
+    ("[N;H1,H2]c", "[#7]~[#6]"),  # an alternative of hydrogen counts beside the element
+    ("[NX3;$([H1]),$(N(C)C=O)]C", "[#7]~[#6]"),  # or of recursive queries
+    ("[c;$([cH1]),$(c[F,Cl,Br,I])]", "[#6]"),
+    ("[N,O;X3]C", "*~[#6]"),  # an alternative of elements: any atom
+    ("[F,Cl,Br]c", "*~[#6]"),
+    ("[$([NX3;H1;R]),$([NX3;R]!@C=O)]C", "*~[#6]"),  # alternatives of recursive queries
+    ("[X3;R]C", "*~[#6]"),  # no element named
     ("[!#1]C", "*~[#6]"),  # a negation: any atom
     ("[$(NC=O)]C", "*~[#6]"),  # a recursive query: any atom
 ])

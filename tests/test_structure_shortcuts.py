@@ -150,3 +150,25 @@ def test_a_dropped_matcher_is_freed() -> None:
     refs = [weakref.ref(x) for x in (m, m.names, m.structures, m.scanner)]
     del m
     assert all(r() is None for r in refs)
+
+
+def test_indexed_form_parent_unpickled_only_when_asked() -> None:
+    """A salt or other form standardized in the index: `standardize_known` answers from the
+    index without unpickling its parent molecule; `parent_from_known` unpickles the same
+    molecule `Dictionary.parent_of` holds."""
+    from chem.standardize import _standardize_known, parent_from_known, standardize_known
+
+    dictionary = default_dictionary()
+    records = [r for r in dictionary.records if r.smiles in dictionary.parents and r.inchikey]
+    with_mol = 0
+    for rec in random.Random(31).sample(records, 150):
+        indexed, indexed_mol = dictionary.parent_of(rec.smiles)
+        assert dictionary.standardized_of(rec.smiles) == indexed
+        assert standardize_known(rec.smiles, rec.inchikey, rec.formula, dictionary) == indexed
+        assert _standardize_known(rec.smiles, rec.inchikey, rec.formula, dictionary)[1] is None
+        mol = parent_from_known(rec.smiles, rec.inchikey, rec.formula, dictionary)
+        assert (mol is None) == (indexed_mol is None), rec.smiles
+        if mol is not None:
+            with_mol += 1
+            assert Chem.MolToSmiles(mol) == Chem.MolToSmiles(indexed_mol), rec.smiles
+    assert with_mol > 100
