@@ -172,3 +172,22 @@ def test_indexed_form_parent_unpickled_only_when_asked() -> None:
             with_mol += 1
             assert Chem.MolToSmiles(mol) == Chem.MolToSmiles(indexed_mol), rec.smiles
     assert with_mol > 100
+
+
+@pytest.mark.parametrize("text", [
+    "".join(chr(c) for c in range(128)),  # every ASCII character, controls included
+    "Factory supply 1 - phenyl - 2 - propanone, 3, 4-MDP2P CAS 4676-39-5 BenzyI cyanide",
+])
+def test_ascii_text_skips_normalization_without_changing_it(text: str) -> None:
+    """NFKC keeps ASCII and neither the dash table nor the bundled confusables rewrite an ASCII
+    character: an ASCII text is cleaned and CAS-normalized as by the full path."""
+    import unicodedata
+
+    from chem.cas import _DASH_TABLE, normalize_text
+    from chem.text import clean_text
+
+    assert unicodedata.normalize("NFKC", text) == text
+    assert normalize_text(text) == text.translate(_DASH_TABLE) == text
+    confusables = tables().confusables
+    assert text.translate(confusables) == text
+    assert clean_text(text) == clean_text(text + "\u00e9")[:-1]  # the same rewrites, non-ASCII
