@@ -84,6 +84,7 @@ class StructureIndex:
         # A structure that holds neither a designer skeleton nor one of these graphs can match
         # no class rule and give no designer product: it is never sanitized or searched.
         self.class_screens = class_screens([patt for _, patt, _ in self.classes], self.skeletons)
+        self._needs: dict[int, tuple[Chem.Mol, tuple[int, int, int]]] = {}  # see _fits
 
     def hits(self, smiles: str, kind: str, inchikey: str | None = None,
              formula: str | None = None) -> tuple[StructureHit, ...]:
@@ -120,17 +121,7 @@ class StructureIndex:
             # the parent (whose SMILES this is) has no ring: no class rule and no designer
             # target can match, and its molecule is never parsed or unpickled
             return tuple(out)
-        held: list[bool] = []  # whether the molecule holds a designer skeleton
-
-        def screen(m: Chem.Mol) -> bool:
-            held.append(any(m.HasSubstructMatch(k) for k in self.skeletons))
-            return held[-1] or any(m.HasSubstructMatch(g) for g in self.class_screens)
-
-        if inchikey:
-            mol = parent_from_known(smiles, inchikey, formula, known, screen)
-        else:
-            mol = parent_from_smiles(smiles, known)
-            mol = mol if mol is not None and screen(mol) else None
+        mol, held = self._screened_parent(smiles, inchikey, formula, s.parent_smiles or "")
         if mol is None:
             return tuple(out)
         for rule, patt, entry in self.classes:
@@ -140,7 +131,7 @@ class StructureIndex:
                 matched.add(entry.id)
         if not mol.GetRingInfo().NumRings():
             return tuple(out)  # every designer target has a ring and no transform makes one
-        for product, chain in self.designer_products(mol, self.designer_formulas, held[-1]):
+        for product, chain in self.designer_products(mol, self.designer_formulas, held):
             for entry in self.designer_smiles.get(product, []):
                 if entry.id in matched or any(set(entry.family) & self.excluded.get(t, set())
                                               for t in chain):
@@ -151,6 +142,39 @@ class StructureIndex:
                     f"designer analogue: {' then '.join(chain)} gives {entry.name}"))
                 matched.add(entry.id)
         return tuple(out)
+
+    def _screened_parent(self, smiles: str, inchikey: str | None, formula: str | None,
+                         parent_smiles: str) -> tuple[Chem.Mol | None, bool]:
+        """The parent molecule if it holds a designer skeleton or a class screen (else None: no
+        class rule and no designer target can match it), and whether it holds a skeleton. A
+        query needing more C, N or O atoms than a plain parent SMILES writes is not tried, and
+        a parent that no query fits is never parsed."""
+        counts = _organic_counts(parent_smiles) if is_plain(parent_smiles) else None
+        skeletons = [k for k in self.skeletons if self._fits(k, counts)]
+        others = [g for g in self.class_screens if self._fits(g, counts)]
+        if not skeletons and not others:
+            return None, False
+        held: list[bool] = []
+
+        def screen(m: Chem.Mol) -> bool:
+            held.append(any(m.HasSubstructMatch(k) for k in skeletons))
+            return held[-1] or any(m.HasSubstructMatch(g) for g in others)
+
+        if inchikey:
+            mol = parent_from_known(smiles, inchikey, formula, self.known, screen)
+        else:
+            mol = parent_from_smiles(smiles, self.known)
+            mol = mol if mol is not None and screen(mol) else None
+        return mol, bool(held) and held[-1]
+
+    def _fits(self, query: Chem.Mol, counts: tuple[int, int, int] | None) -> bool:
+        """Whether a molecule with `counts` (C, N, O; None: not known) atoms may hold `query`."""
+        if counts is None:
+            return True
+        found = self._needs.get(id(query))
+        if found is None or found[0] is not query:  # first asked, or the id is another's now
+            found = self._needs[id(query)] = (query, _organic_counts_of(query))
+        return all(have >= need for have, need in zip(counts, found[1], strict=True))
 
     def designer_products(self, mol: Chem.Mol, formulas: set[str] | None = None,
                           held: bool | None = None) -> list[tuple[str, list[str]]]:
@@ -245,6 +269,20 @@ def designer_skeletons(targets: list[Chem.Mol]) -> list[Chem.Mol]:
         if not any(_generic(query).HasSubstructMatch(k) for k in kept):
             kept.append(query)
     return kept
+
+
+def _organic_counts(plain: str) -> tuple[int, int, int]:
+    """Carbon, nitrogen and oxygen atoms a plain SMILES (see `is_plain`) writes: there every atom
+    symbol is one letter but Cl and Br, and brackets hold one organic atom each."""
+    return (plain.count("C") - plain.count("Cl") + plain.count("c"),
+            plain.count("N") + plain.count("n"), plain.count("O") + plain.count("o"))
+
+
+def _organic_counts_of(query: Chem.Mol) -> tuple[int, int, int]:
+    """Carbon, nitrogen and oxygen atoms a query needs (its atoms of one element: see
+    `_relaxed`)."""
+    elements = [atom.GetAtomicNum() for atom in query.GetAtoms()]
+    return elements.count(6), elements.count(7), elements.count(8)
 
 
 def class_screens(rules: list[Chem.Mol], skeletons: list[Chem.Mol]) -> list[Chem.Mol]:

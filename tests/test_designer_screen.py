@@ -143,3 +143,30 @@ def test_class_screen_changes_no_result(matcher: Matcher) -> None:
         assert fast == _hits_with_screens(matcher, case, True), case
         found += any(kind in ("class", "designer") for _, kind, _ in fast)
     assert found > 20  # the sample reaches class rules and transforms, not only misses
+
+
+@pytest.mark.parametrize(("smiles", "counts"), [
+    ("ClCCl", (1, 0, 0)),  # chlorine is no carbon
+    ("Clc1ccc(Br)cc1", (6, 0, 0)),
+    ("C[C@@H](N)Cc1ccccc1", (9, 1, 0)),  # a bracket atom is one atom
+    ("O=C1CCNCC1", (5, 1, 1)),
+    ("c1cc[nH]c1", (4, 1, 0)),
+    ("CSc1ccco1", (5, 0, 1)),  # S then an aromatic c, an aromatic o
+])
+def test_organic_counts_of_a_plain_smiles(smiles: str, counts: tuple[int, int, int]) -> None:
+    from chem.standardize import is_plain
+    from chem.structures import _organic_counts
+
+    assert is_plain(smiles)
+    assert _organic_counts(smiles) == counts
+
+
+def test_organic_counts_agree_with_rdkit_on_dictionary_parents() -> None:
+    from chem.structures import _organic_counts
+
+    dictionary = default_dictionary()
+    for smiles in random.Random(37).sample(sorted(dictionary.canonicals.values()), 2000):
+        mol = Chem.MolFromSmiles(smiles)
+        elements = [a.GetAtomicNum() for a in mol.GetAtoms()]
+        assert _organic_counts(smiles) == (elements.count(6), elements.count(7),
+                                           elements.count(8)), smiles
