@@ -259,7 +259,7 @@ _NEUTRAL_BRACKET = re.compile(r"\[(?:C|N|O|S|P|c|n|o|s)(?:@{1,2})?(?:H\d?)?\]")
 def is_plain(smiles: str) -> bool:
     """One neutral organic fragment: organic-subset atoms (bracket atoms only for stereo or
     hydrogens, so no charges, isotopes or metals) and no dots (no salts, solvents, mixtures)."""
-    return bool(_PLAIN.match(_NEUTRAL_BRACKET.sub("C", smiles)))
+    return bool(_PLAIN.match(_NEUTRAL_BRACKET.sub("C", smiles) if "[" in smiles else smiles))
 
 
 def standardize_known(smiles: str, inchikey: str, formula: str | None = None,

@@ -84,7 +84,7 @@ class StructureIndex:
         # A structure that holds neither a designer skeleton nor one of these graphs can match
         # no class rule and give no designer product: it is never sanitized or searched.
         self.class_screens = class_screens([patt for _, patt, _ in self.classes], self.skeletons)
-        self._needs: dict[int, tuple[Chem.Mol, tuple[int, int, int]]] = {}  # see _fits
+        self._fitting_memo: tuple = (None, None, {}, (0, 0, 0))  # see _fitting
 
     def hits(self, smiles: str, kind: str, inchikey: str | None = None,
              formula: str | None = None) -> tuple[StructureHit, ...]:
@@ -150,8 +150,7 @@ class StructureIndex:
         query needing more C, N or O atoms than a plain parent SMILES writes is not tried, and
         a parent that no query fits is never parsed."""
         counts = _organic_counts(parent_smiles) if is_plain(parent_smiles) else None
-        skeletons = [k for k in self.skeletons if self._fits(k, counts)]
-        others = [g for g in self.class_screens if self._fits(g, counts)]
+        skeletons, others = self._fitting(counts)
         if not skeletons and not others:
             return None, False
         held: list[bool] = []
@@ -167,14 +166,29 @@ class StructureIndex:
             mol = mol if mol is not None and screen(mol) else None
         return mol, bool(held) and held[-1]
 
-    def _fits(self, query: Chem.Mol, counts: tuple[int, int, int] | None) -> bool:
-        """Whether a molecule with `counts` (C, N, O; None: not known) atoms may hold `query`."""
+    def _fitting(self, counts: tuple[int, int, int] | None,
+                 ) -> tuple[list[Chem.Mol], list[Chem.Mol]]:
+        """The skeletons and the class screens a molecule with `counts` (C, N, O; None: not
+        known) atoms may hold. Counts past what any query needs are one key of a small memo
+        (kept while `skeletons` and `class_screens` are the same lists)."""
         if counts is None:
-            return True
-        found = self._needs.get(id(query))
-        if found is None or found[0] is not query:  # first asked, or the id is another's now
-            found = self._needs[id(query)] = (query, _organic_counts_of(query))
-        return all(have >= need for have, need in zip(counts, found[1], strict=True))
+            return self.skeletons, self.class_screens
+        memo = self._fitting_memo
+        if memo[0] is not self.skeletons or memo[1] is not self.class_screens:
+            queries = [*self.skeletons, *self.class_screens]
+            needs = [_organic_counts_of(q) for q in queries]
+            cap = tuple(max((n[i] for n in needs), default=0) for i in range(3))
+            memo = self._fitting_memo = (self.skeletons, self.class_screens, {}, cap)
+        answers, cap = memo[2], memo[3]
+        key = (min(counts[0], cap[0]), min(counts[1], cap[1]), min(counts[2], cap[2]))
+        found = answers.get(key)
+        if found is None:
+            def fits(q: Chem.Mol) -> bool:
+                return all(have >= need for have, need in zip(key, _organic_counts_of(q),
+                                                               strict=True))
+            found = answers[key] = ([k for k in self.skeletons if fits(k)],
+                                    [g for g in self.class_screens if fits(g)])
+        return found
 
     def designer_products(self, mol: Chem.Mol, formulas: set[str] | None = None,
                           held: bool | None = None) -> list[tuple[str, list[str]]]:
