@@ -191,3 +191,49 @@ def test_ascii_text_skips_normalization_without_changing_it(text: str) -> None:
     confusables = tables().confusables
     assert text.translate(confusables) == text
     assert clean_text(text) == clean_text(text + "\u00e9")[:-1]  # the same rewrites, non-ASCII
+
+
+def test_phrase_search_skips_only_texts_without_a_leading_word() -> None:
+    """`chem.subject._search` (the context/sale/catalog phrase regex, skipped when no phrase's
+    leading word is a word of the text) finds what the regex finds: every line of the
+    real-text sets and cut-up phrases, for each phrase list of the subject words."""
+    import json
+    from pathlib import Path
+
+    from chem.knowledge import default_knowledge
+    from chem.subject import _phrases_re, _search
+
+    words = default_knowledge().words
+    lists = [words.context, words.sale, words.catalog, words.catalog + words.sale]
+    texts = []
+    for path in sorted((Path(__file__).parent / "data").glob("real_text*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            listing = json.loads(line)["listing"] if line.strip() else {}
+            for value in listing.values():
+                if isinstance(value, str):
+                    texts.extend(value.lower().splitlines())
+    for phrases in lists:
+        for p in phrases[:40]:
+            texts += [p, f"x {p}", f"x{p}", f"{p}s", f"acetone, {p} y", f"({p})"]
+    found = 0
+    for phrases in lists:
+        for text in texts:
+            m = _search(phrases, text)
+            expected = _phrases_re(phrases).search(text)
+            assert (m and m.span()) == (expected and expected.span()), (phrases[:3], text)
+            found += m is not None
+    assert found > 100
+
+
+@pytest.mark.parametrize("text", [
+    "supplement facts serving size 2 capsules", "phosphorus supplements 250 mg",
+    "dietary-supplement", "supplementation", "nutritional supplements, daily value",
+    "acetone 99% 25kg drum", "supplement_facts", "über supplement", "",
+])
+def test_whole_word_check_skips_only_texts_without_a_leading_word(text: str) -> None:
+    from chem.knowledge import default_knowledge
+    from chem.matcher import _has_word, _word_re
+
+    cues = default_knowledge().false_friends.supplement_cues
+    assert cues
+    assert _has_word(cues, text) == bool(_word_re(cues).search(text))
