@@ -240,13 +240,16 @@ class StructureIndex:
 
 _ELEMENT = re.compile(r"[A-Z][a-z]?")
 _BRACKET_ATOM = re.compile(r"\[[^\]]*\]")
+_RING_BOND = re.compile(r"[0-9%]")
 
 
 def _ring_closure(smiles: str) -> bool:
     """Whether a SMILES closes a ring: a digit or % outside bracket atoms (inside them digits
     are hydrogen counts, charges or isotopes). A molecule has a ring exactly when its SMILES
     closes one."""
-    bare = _BRACKET_ATOM.sub("", smiles)
+    bare = _BRACKET_ATOM.sub("", smiles) if "[" in smiles else smiles
+    if bare.isascii():
+        return bool(_RING_BOND.search(bare))
     return "%" in bare or any(c.isdigit() for c in bare)
 
 
