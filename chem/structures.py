@@ -70,7 +70,7 @@ class StructureIndex:
             if rxn is not None and rxn.GetNumReactantTemplates() == 1:
                 rxn.Initialize()
                 template = rxn.GetReactantTemplate(0)
-                self.transforms.append((t, rxn, template, _required_elements(template)))
+                self.transforms.append((t, rxn, template, _required_atoms(template)))
         self.designer_smiles: dict[str, list[Entry]] = {}
         self.designer_formulas: set[str] = set()  # a product of another formula is no target
         for e in watchlist.entries:
@@ -216,10 +216,11 @@ class StructureIndex:
                 if formulas is not None and depth and \
                         not any(m.HasSubstructMatch(k) for k in self.skeletons):
                     continue  # no target's skeleton is here: no chain of transforms can make one
-                elements = set(_ELEMENT.findall(formula))
+                counts = _formula_counts(formula)
                 for t, rxn, template, needs in self.transforms:
-                    if not needs <= elements or not m.HasSubstructMatch(template):
-                        continue  # element and C++ match tests are far cheaper than reactions
+                    if any(counts.get(e, 0) < n for e, n in needs) or \
+                            not m.HasSubstructMatch(template):
+                        continue  # atom-count and C++ match tests are far cheaper than reactions
                     if work >= self.budget:
                         return results
                     for p in _products(rxn, m, t.kind == "transesterification"):
@@ -238,7 +239,6 @@ class StructureIndex:
         return results
 
 
-_ELEMENT = re.compile(r"[A-Z][a-z]?")
 _BRACKET_ATOM = re.compile(r"\[[^\]]*\]")
 _RING_BOND = re.compile(r"[0-9%]")
 
@@ -402,16 +402,28 @@ def _generic(mol: Chem.Mol) -> Chem.Mol:
     return m
 
 
-def _required_elements(template: Chem.Mol) -> frozenset[str]:
-    """Elements other than C and H every match of a reaction template needs (read only from
-    atoms with one element and no alternative or negation, so never more than it needs)."""
+def _required_atoms(template: Chem.Mol) -> tuple[tuple[str, int], ...]:
+    """(element, atoms) every match of a reaction template needs: its atoms that need one
+    element (`_required_element`), counted, so never more than a match takes."""
     table = Chem.GetPeriodicTable()
-    out = set()
+    counts: dict[str, int] = {}
     for atom in template.GetAtoms():
-        z, smarts = atom.GetAtomicNum(), atom.GetSmarts()
-        if z not in (0, 1, 6) and "," not in smarts and "!" not in smarts:
-            out.add(table.GetElementSymbol(z))
-    return frozenset(out)
+        z = _required_element(atom)
+        if z:
+            symbol = table.GetElementSymbol(z)
+            counts[symbol] = counts.get(symbol, 0) + 1
+    return tuple(sorted(counts.items()))
+
+
+_FORMULA_PART = re.compile(r"([A-Z][a-z]?)(\d*)")
+
+
+def _formula_counts(formula: str) -> dict[str, int]:
+    """Atoms per element of a molecular formula ("C9H10O" -> C 9, H 10, O 1)."""
+    counts: dict[str, int] = {}
+    for symbol, n in _FORMULA_PART.findall(formula):
+        counts[symbol] = counts.get(symbol, 0) + (int(n) if n else 1)
+    return counts
 
 
 class _Product:

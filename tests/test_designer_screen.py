@@ -170,3 +170,39 @@ def test_organic_counts_agree_with_rdkit_on_dictionary_parents() -> None:
         elements = [a.GetAtomicNum() for a in mol.GetAtoms()]
         assert _organic_counts(smiles) == (elements.count(6), elements.count(7),
                                            elements.count(8)), smiles
+
+
+@pytest.mark.parametrize(("formula", "counts"), [
+    ("C9H10O", {"C": 9, "H": 10, "O": 1}),
+    ("C16H23BrN2O2", {"C": 16, "H": 23, "Br": 1, "N": 2, "O": 2}),
+    ("C6H5ClO-", {"C": 6, "H": 5, "Cl": 1, "O": 1}),
+])
+def test_formula_counts(formula: str, counts: dict[str, int]) -> None:
+    from chem.structures import _formula_counts
+
+    assert _formula_counts(formula) == counts
+
+
+def test_transform_atom_needs(matcher: Matcher) -> None:
+    """Each transform's template needs its single-element atoms, counted (a Boc group two O,
+    five C and the N; a Troc group three Cl), and a molecule short of them never matches it."""
+    from rdkit.Chem import rdMolDescriptors
+
+    from chem.structures import _formula_counts
+
+    needs = {t.id: dict(n) for t, _, _, n in matcher.structures.transforms}
+    assert needs["boc-removal"] == {"N": 1, "C": 5, "O": 2}
+    assert needs["troc-removal"]["Cl"] == 3
+    assert needs["aryl-dechlorination"] == {"C": 1, "Cl": 1}
+    records = [r for r in default_dictionary().records if r.smiles and len(r.smiles) < 100]
+    short = 0
+    for rec in random.Random(41).sample(records, 1500):
+        mol = parent_from_smiles(rec.smiles)
+        if mol is None:
+            continue
+        counts = _formula_counts(rdMolDescriptors.CalcMolFormula(mol))
+        for _, _, template, need in matcher.structures.transforms:
+            if any(counts.get(e, 0) < n for e, n in need):
+                short += 1
+                assert not mol.HasSubstructMatch(template), rec.smiles
+    assert short > 1000
