@@ -60,6 +60,8 @@ class StructureIndex:
         # Every class rule holds a ring (so does every designer target, below): a structure
         # without one needs no molecule for them.
         self.rules_need_ring = all(_has_ring(patt) for _, patt, _ in self.classes)
+        # C, N and O atoms each rule needs: a molecule with fewer is not matched against it
+        self.class_needs = [_organic_counts_of(_relaxed(patt)[1]) for _, patt, _ in self.classes]
         self.transforms = []
         self.excluded = {t.id: set(t.excluded_families) for t in watchlist.transforms}
         for t in watchlist.transforms:
@@ -121,11 +123,15 @@ class StructureIndex:
             # the parent (whose SMILES this is) has no ring: no class rule and no designer
             # target can match, and its molecule is never parsed or unpickled
             return tuple(out)
-        mol, held = self._screened_parent(smiles, inchikey, formula, s.parent_smiles or "")
+        parent = s.parent_smiles or ""
+        counts = _organic_counts(parent) if is_plain(parent) else None  # None: not known
+        mol, held = self._screened_parent(smiles, inchikey, formula, counts)
         if mol is None:
             return tuple(out)
-        for rule, patt, entry in self.classes:
-            if entry.id not in matched and mol.HasSubstructMatch(patt):
+        for (rule, patt, entry), need in zip(self.classes, self.class_needs, strict=True):
+            if entry.id not in matched and (counts is None or all(
+                    have >= n for have, n in zip(counts, need, strict=True))) \
+                    and mol.HasSubstructMatch(patt):
                 out.append(StructureHit(entry.id, "class", SCORES["class"],
                                         f"class rule: {rule.name}"))
                 matched.add(entry.id)
@@ -144,12 +150,11 @@ class StructureIndex:
         return tuple(out)
 
     def _screened_parent(self, smiles: str, inchikey: str | None, formula: str | None,
-                         parent_smiles: str) -> tuple[Chem.Mol | None, bool]:
+                         counts: tuple[int, int, int] | None) -> tuple[Chem.Mol | None, bool]:
         """The parent molecule if it holds a designer skeleton or a class screen (else None: no
         class rule and no designer target can match it), and whether it holds a skeleton. A
-        query needing more C, N or O atoms than a plain parent SMILES writes is not tried, and
-        a parent that no query fits is never parsed."""
-        counts = _organic_counts(parent_smiles) if is_plain(parent_smiles) else None
+        query needing more C, N or O atoms than `counts` (what a plain parent SMILES writes;
+        None: not known) is not tried, and a parent that no query fits is never parsed."""
         skeletons, others = self._fitting(counts)
         if not skeletons and not others:
             return None, False

@@ -206,3 +206,27 @@ def test_transform_atom_needs(matcher: Matcher) -> None:
                 short += 1
                 assert not mol.HasSubstructMatch(template), rec.smiles
     assert short > 1000
+
+
+def test_class_rule_atom_needs(matcher: Matcher) -> None:
+    """A class rule is tried only on a parent with the C, N and O atoms it needs; a dictionary
+    parent short of them never matches it, and the rules' own entries have them."""
+    from chem.structures import _organic_counts
+
+    index = matcher.structures
+    needs = dict(zip([rule.name for rule, _, _ in index.classes], index.class_needs,
+                     strict=True))
+    assert any(n[2] >= 3 for n in needs.values())  # the glycidic and oxo-ester rules: three O
+    dictionary = default_dictionary()
+    short = 0
+    for smiles in random.Random(43).sample(sorted(dictionary.canonicals.values()), 3000):
+        counts = _organic_counts(smiles)
+        mol = Chem.MolFromSmiles(smiles)
+        for (_, patt, _), need in zip(index.classes, index.class_needs, strict=True):
+            if any(have < n for have, n in zip(counts, need, strict=True)):
+                short += 1
+                assert not mol.HasSubstructMatch(patt), smiles
+    assert short > 3000
+    for (_, _, entry), need in zip(index.classes, index.class_needs, strict=True):
+        counts = _organic_counts(Chem.MolToSmiles(parent_from_smiles(entry.smiles)))
+        assert all(have >= n for have, n in zip(counts, need, strict=True)), entry.id
