@@ -16,6 +16,14 @@ from rdkit import Chem
 from rdkit.Chem import AllChem, rdMolDescriptors
 
 from chem.scoring import SCORES
+from chem.screens import (
+    class_screens,
+    formula_counts,
+    organic_counts,
+    organic_counts_of,
+    relaxed,
+    required_atoms,
+)
 from chem.standardize import (
     Known,
     is_plain,
@@ -61,7 +69,7 @@ class StructureIndex:
         # without one needs no molecule for them.
         self.rules_need_ring = all(_has_ring(patt) for _, patt, _ in self.classes)
         # C, N and O atoms each rule needs: a molecule with fewer is not matched against it
-        self.class_needs = [_organic_counts_of(_relaxed(patt)[1]) for _, patt, _ in self.classes]
+        self.class_needs = [organic_counts_of(relaxed(patt)[1]) for _, patt, _ in self.classes]
         self.transforms = []
         self.excluded = {t.id: set(t.excluded_families) for t in watchlist.transforms}
         for t in watchlist.transforms:
@@ -72,7 +80,7 @@ class StructureIndex:
             if rxn is not None and rxn.GetNumReactantTemplates() == 1:
                 rxn.Initialize()
                 template = rxn.GetReactantTemplate(0)
-                self.transforms.append((t, rxn, template, _required_atoms(template)))
+                self.transforms.append((t, rxn, template, required_atoms(template)))
         self.designer_smiles: dict[str, list[Entry]] = {}
         self.designer_formulas: set[str] = set()  # a product of another formula is no target
         for e in watchlist.entries:
@@ -124,7 +132,7 @@ class StructureIndex:
             # target can match, and its molecule is never parsed or unpickled
             return tuple(out)
         parent = s.parent_smiles or ""
-        counts = _organic_counts(parent) if is_plain(parent) else None  # None: not known
+        counts = organic_counts(parent) if is_plain(parent) else None  # None: not known
         mol, held = self._screened_parent(smiles, inchikey, formula, counts)
         if mol is None:
             return tuple(out)
@@ -181,7 +189,7 @@ class StructureIndex:
         memo = self._fitting_memo
         if memo[0] is not self.skeletons or memo[1] is not self.class_screens:
             queries = [*self.skeletons, *self.class_screens]
-            needs = [_organic_counts_of(q) for q in queries]
+            needs = [organic_counts_of(q) for q in queries]
             cap = tuple(max((n[i] for n in needs), default=0) for i in range(3))
             memo = self._fitting_memo = (self.skeletons, self.class_screens, {}, cap)
         answers, cap = memo[2], memo[3]
@@ -189,7 +197,7 @@ class StructureIndex:
         found = answers.get(key)
         if found is None:
             def fits(q: Chem.Mol) -> bool:
-                return all(have >= need for have, need in zip(key, _organic_counts_of(q),
+                return all(have >= need for have, need in zip(key, organic_counts_of(q),
                                                                strict=True))
             found = answers[key] = ([k for k in self.skeletons if fits(k)],
                                     [g for g in self.class_screens if fits(g)])
@@ -221,7 +229,7 @@ class StructureIndex:
                 if formulas is not None and depth and \
                         not any(m.HasSubstructMatch(k) for k in self.skeletons):
                     continue  # no target's skeleton is here: no chain of transforms can make one
-                counts = _formula_counts(formula)
+                counts = formula_counts(formula)
                 for t, rxn, template, needs in self.transforms:
                     if any(counts.get(e, 0) < n for e, n in needs) or \
                             not m.HasSubstructMatch(template):
@@ -293,76 +301,6 @@ def designer_skeletons(targets: list[Chem.Mol]) -> list[Chem.Mol]:
     return kept
 
 
-def _organic_counts(plain: str) -> tuple[int, int, int]:
-    """Carbon, nitrogen and oxygen atoms a plain SMILES (see `is_plain`) writes: there every atom
-    symbol is one letter but Cl and Br, and brackets hold one organic atom each."""
-    return (plain.count("C") - plain.count("Cl") + plain.count("c"),
-            plain.count("N") + plain.count("n"), plain.count("O") + plain.count("o"))
-
-
-def _organic_counts_of(query: Chem.Mol) -> tuple[int, int, int]:
-    """Carbon, nitrogen and oxygen atoms a query needs (its atoms of one element: see
-    `_relaxed`)."""
-    elements = [atom.GetAtomicNum() for atom in query.GetAtoms()]
-    return elements.count(6), elements.count(7), elements.count(8)
-
-
-def class_screens(rules: list[Chem.Mol], skeletons: list[Chem.Mol]) -> list[Chem.Mol]:
-    """Element graphs (see `_relaxed`) that every molecule matching a class rule holds, other
-    than those that already hold a designer skeleton: a molecule with none of these and no
-    skeleton matches no rule. A rule graph holding a skeleton or a smaller rule graph is dropped
-    (that one's test already lets its molecules through)."""
-    relaxed = sorted((_relaxed(q) for q in rules), key=lambda pair: pair[1].GetNumAtoms())
-    kept: list[Chem.Mol] = []
-    for graph, query in relaxed:
-        if not any(graph.HasSubstructMatch(k) for k in [*skeletons, *kept]):
-            kept.append(query)
-    return kept
-
-
-def _relaxed(query: Chem.Mol) -> tuple[Chem.Mol, Chem.Mol]:
-    """A query's graph as a molecule and as a query: each atom that needs one element (see
-    `_required_element`) keeps only that element, every other atom is any atom, every bond any
-    bond. Whatever matches `query` matches it (the same atoms), and so does the
-    molecule before sanitization, which changes no atom, element or bond between atoms."""
-    rw = Chem.RWMol()
-    for atom in query.GetAtoms():
-        rw.AddAtom(Chem.Atom(_required_element(atom)))
-    for bond in query.GetBonds():
-        rw.AddBond(bond.GetBeginAtomIdx(), bond.GetEndAtomIdx(), Chem.BondType.SINGLE)
-    graph = rw.GetMol()
-    graph.UpdatePropertyCache(strict=False)
-    smarts = Chem.MolToSmarts(graph).replace("[#0]", "*").replace("-", "~")
-    return graph, Chem.MolFromSmarts(smarts)
-
-
-def _required_element(atom: Chem.Atom) -> int:
-    """The element (atomic number > 1) every atom matching a query atom has, else 0: one of its
-    top-level `;` parts is a plain conjunction (no alternative, negation or recursion) naming
-    that element ("[N&X3;$([H1]),$(N(C)C=O)]" needs N, "[N,O]" and "[$(NC=O)]" nothing)."""
-    z = atom.GetAtomicNum()
-    if z <= 1:
-        return 0
-    smarts = atom.GetSmarts()
-    if smarts.startswith("[") and smarts.endswith("]"):
-        smarts = smarts[1:-1]
-    depth, part, parts = 0, "", []
-    for c in smarts:
-        depth += (c == "(") - (c == ")")
-        if c == ";" and depth == 0:
-            parts.append(part)
-            part = ""
-        else:
-            part += c
-    parts.append(part)
-    for part in parts:
-        if part and not any(c in part for c in ",!$"):
-            plain = Chem.MolFromSmarts(f"[{part}]")
-            if plain is not None and plain.GetAtomWithIdx(0).GetAtomicNum() == z:
-                return z
-    return 0
-
-
 def _beyond(mol: Chem.Mol, start: int, dropped: set[int]) -> set[int]:
     """An ester's alkoxy oxygen and every atom reached from it away from the carbonyl (in a
     lactone, whose alkoxy side is the ring itself, the oxygen alone)."""
@@ -405,30 +343,6 @@ def _generic(mol: Chem.Mol) -> Chem.Mol:
     m = rw.GetMol()
     m.UpdatePropertyCache(strict=False)
     return m
-
-
-def _required_atoms(template: Chem.Mol) -> tuple[tuple[str, int], ...]:
-    """(element, atoms) every match of a reaction template needs: its atoms that need one
-    element (`_required_element`), counted, so never more than a match takes."""
-    table = Chem.GetPeriodicTable()
-    counts: dict[str, int] = {}
-    for atom in template.GetAtoms():
-        z = _required_element(atom)
-        if z:
-            symbol = table.GetElementSymbol(z)
-            counts[symbol] = counts.get(symbol, 0) + 1
-    return tuple(sorted(counts.items()))
-
-
-_FORMULA_PART = re.compile(r"([A-Z][a-z]?)(\d*)")
-
-
-def _formula_counts(formula: str) -> dict[str, int]:
-    """Atoms per element of a molecular formula ("C9H10O" -> C 9, H 10, O 1)."""
-    counts: dict[str, int] = {}
-    for symbol, n in _FORMULA_PART.findall(formula):
-        counts[symbol] = counts.get(symbol, 0) + (int(n) if n else 1)
-    return counts
 
 
 class _Product:

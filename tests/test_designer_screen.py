@@ -74,7 +74,7 @@ def test_screen_changes_no_result_on_dictionary_ring_compounds(matcher: Matcher)
     assert tried >= 400 and screened_out > 0
 
 
-@pytest.mark.parametrize(("smarts", "relaxed"), [
+@pytest.mark.parametrize(("smarts", "expected"), [
     ("O=C1CCNCC1", "[#8]~[#6]1~[#6]~[#6]~[#7]~[#6]~[#6]~1"),
     ("[CH3]C(=O)[OX2]", "[#6]~[#6](~[#8])~[#8]"),  # counts and degrees dropped, element kept
     ("[N;H1,H2]c", "[#7]~[#6]"),  # an alternative of hydrogen counts beside the element
@@ -87,11 +87,11 @@ def test_screen_changes_no_result_on_dictionary_ring_compounds(matcher: Matcher)
     ("[!#1]C", "*~[#6]"),  # a negation: any atom
     ("[$(NC=O)]C", "*~[#6]"),  # a recursive query: any atom
 ])
-def test_relaxed_rule_graph(smarts: str, relaxed: str) -> None:
-    from chem.structures import _relaxed
+def test_relaxed_rule_graph(smarts: str, expected: str) -> None:
+    from chem.screens import relaxed
 
-    graph, query = _relaxed(Chem.MolFromSmarts(smarts))
-    assert Chem.MolToSmarts(query) == relaxed
+    graph, query = relaxed(Chem.MolFromSmarts(smarts))
+    assert Chem.MolToSmarts(query) == expected
     assert graph.GetNumAtoms() == query.GetNumAtoms()
 
 
@@ -154,21 +154,21 @@ def test_class_screen_changes_no_result(matcher: Matcher) -> None:
     ("CSc1ccco1", (5, 0, 1)),  # S then an aromatic c, an aromatic o
 ])
 def test_organic_counts_of_a_plain_smiles(smiles: str, counts: tuple[int, int, int]) -> None:
+    from chem.screens import organic_counts
     from chem.standardize import is_plain
-    from chem.structures import _organic_counts
 
     assert is_plain(smiles)
-    assert _organic_counts(smiles) == counts
+    assert organic_counts(smiles) == counts
 
 
 def test_organic_counts_agree_with_rdkit_on_dictionary_parents() -> None:
-    from chem.structures import _organic_counts
+    from chem.screens import organic_counts
 
     dictionary = default_dictionary()
     for smiles in random.Random(37).sample(sorted(dictionary.canonicals.values()), 2000):
         mol = Chem.MolFromSmiles(smiles)
         elements = [a.GetAtomicNum() for a in mol.GetAtoms()]
-        assert _organic_counts(smiles) == (elements.count(6), elements.count(7),
+        assert organic_counts(smiles) == (elements.count(6), elements.count(7),
                                            elements.count(8)), smiles
 
 
@@ -178,9 +178,9 @@ def test_organic_counts_agree_with_rdkit_on_dictionary_parents() -> None:
     ("C6H5ClO-", {"C": 6, "H": 5, "Cl": 1, "O": 1}),
 ])
 def test_formula_counts(formula: str, counts: dict[str, int]) -> None:
-    from chem.structures import _formula_counts
+    from chem.screens import formula_counts
 
-    assert _formula_counts(formula) == counts
+    assert formula_counts(formula) == counts
 
 
 def test_transform_atom_needs(matcher: Matcher) -> None:
@@ -188,7 +188,7 @@ def test_transform_atom_needs(matcher: Matcher) -> None:
     five C and the N; a Troc group three Cl), and a molecule short of them never matches it."""
     from rdkit.Chem import rdMolDescriptors
 
-    from chem.structures import _formula_counts
+    from chem.screens import formula_counts
 
     needs = {t.id: dict(n) for t, _, _, n in matcher.structures.transforms}
     assert needs["boc-removal"] == {"N": 1, "C": 5, "O": 2}
@@ -200,7 +200,7 @@ def test_transform_atom_needs(matcher: Matcher) -> None:
         mol = parent_from_smiles(rec.smiles)
         if mol is None:
             continue
-        counts = _formula_counts(rdMolDescriptors.CalcMolFormula(mol))
+        counts = formula_counts(rdMolDescriptors.CalcMolFormula(mol))
         for _, _, template, need in matcher.structures.transforms:
             if any(counts.get(e, 0) < n for e, n in need):
                 short += 1
@@ -211,7 +211,7 @@ def test_transform_atom_needs(matcher: Matcher) -> None:
 def test_class_rule_atom_needs(matcher: Matcher) -> None:
     """A class rule is tried only on a parent with the C, N and O atoms it needs; a dictionary
     parent short of them never matches it, and the rules' own entries have them."""
-    from chem.structures import _organic_counts
+    from chem.screens import organic_counts
 
     index = matcher.structures
     needs = dict(zip([rule.name for rule, _, _ in index.classes], index.class_needs,
@@ -220,7 +220,7 @@ def test_class_rule_atom_needs(matcher: Matcher) -> None:
     dictionary = default_dictionary()
     short = 0
     for smiles in random.Random(43).sample(sorted(dictionary.canonicals.values()), 3000):
-        counts = _organic_counts(smiles)
+        counts = organic_counts(smiles)
         mol = Chem.MolFromSmiles(smiles)
         for (_, patt, _), need in zip(index.classes, index.class_needs, strict=True):
             if any(have < n for have, n in zip(counts, need, strict=True)):
@@ -228,5 +228,5 @@ def test_class_rule_atom_needs(matcher: Matcher) -> None:
                 assert not mol.HasSubstructMatch(patt), smiles
     assert short > 3000
     for (_, _, entry), need in zip(index.classes, index.class_needs, strict=True):
-        counts = _organic_counts(Chem.MolToSmiles(parent_from_smiles(entry.smiles)))
+        counts = organic_counts(Chem.MolToSmiles(parent_from_smiles(entry.smiles)))
         assert all(have >= n for have, n in zip(counts, need, strict=True)), entry.id
