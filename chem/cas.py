@@ -30,6 +30,8 @@ _FOUR_DIGITS = re.compile(r"\d{4}")
 
 def normalize_text(text: str) -> str:
     """NFKC (full-width digits to ASCII) and every dash to a hyphen."""
+    if text.isascii():
+        return text  # NFKC keeps ASCII, and every dash rewritten is outside it
     return unicodedata.normalize("NFKC", text).translate(_DASH_TABLE)
 
 

@@ -152,11 +152,18 @@ class Dictionary:
 
     def parent_of(self, smiles: str) -> tuple[Standardized, Chem.Mol | None] | None:
         """The standardization of a record's SMILES computed when the index was built."""
+        result = self.standardized_of(smiles)
+        return None if result is None else (result, self.parent_mol_of(smiles))
+
+    def standardized_of(self, smiles: str) -> Standardized | None:
+        """`parent_of` without the molecule (nothing is unpickled)."""
         found = self.parents.get(smiles)
-        if found is None:
-            return None
-        result, binary, _ = found
-        return result, (Chem.Mol(binary) if binary is not None else None)
+        return None if found is None else found[0]
+
+    def parent_mol_of(self, smiles: str) -> Chem.Mol | None:
+        """The parent molecule of `parent_of`, unpickled afresh on each call."""
+        found = self.parents.get(smiles)
+        return Chem.Mol(found[1]) if found is not None and found[1] is not None else None
 
     def sold_form(self, smiles: str) -> tuple[bool, str | None]:
         found = self.parents.get(smiles)

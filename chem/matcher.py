@@ -151,8 +151,7 @@ class Matcher:
         head = state.head = all_text[:MAX_FIELD_CHARS]
         state.chemical_context = bool(_CHEMICAL_CONTEXT.search(head))
         ff = self.knowledge.false_friends
-        state.supplement = bool(ff.supplement_cues) and bool(
-            _word_re(ff.supplement_cues).search(head.lower()))
+        state.supplement = bool(ff.supplement_cues) and _has_word(ff.supplement_cues, head.lower())
         kind = page_kind({**fields, "url": listing.get("url")}, self.knowledge.pages)
         state.page_kind, state.page_cues = kind.kind, kind.cues
         state.commerce = kind.scores.get("commerce", 0) > 0
@@ -423,6 +422,25 @@ _CHEMICAL_CONTEXT = re.compile(
 @lru_cache(maxsize=8)
 def _word_re(words: tuple[str, ...]) -> re.Pattern:
     return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in words) + r")(?!\w)")
+
+
+_RUN = re.compile(r"\w+")
+
+
+@lru_cache(maxsize=8)
+def _leading_runs(words: tuple[str, ...]) -> frozenset[str] | None:
+    """Each phrase's leading word (None when one starts with no word character)."""
+    runs = [_RUN.match(w) for w in words]
+    return frozenset(m.group(0) for m in runs if m) if all(runs) else None
+
+
+def _has_word(words: tuple[str, ...], low: str) -> bool:
+    """Whether one of `words` stands in `low` as whole words (`_word_re`); the regex is run
+    only where a phrase's leading word is one of the text's words."""
+    firsts = _leading_runs(words)
+    if firsts is not None and firsts.isdisjoint(_RUN.findall(low)):
+        return False
+    return bool(_word_re(words).search(low))
 
 
 def _phrase(evidence_text: str) -> str:

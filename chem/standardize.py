@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -45,6 +46,12 @@ class Known(Protocol):
 
     def parent_of(self, smiles: str) -> tuple[Standardized, Chem.Mol | None] | None:
         """`_standardize(smiles)` computed once when the index was built."""
+
+    def standardized_of(self, smiles: str) -> Standardized | None:
+        """The `Standardized` of `parent_of`, without its molecule."""
+
+    def parent_mol_of(self, smiles: str) -> Chem.Mol | None:
+        """The molecule of `parent_of` (asked only when the class rules need it)."""
 
     def canonical_of(self, smiles: str) -> str | None:
         """Canonical SMILES of a `plain_mol` structure, computed once when the index was built."""
@@ -252,7 +259,7 @@ _NEUTRAL_BRACKET = re.compile(r"\[(?:C|N|O|S|P|c|n|o|s)(?:@{1,2})?(?:H\d?)?\]")
 def is_plain(smiles: str) -> bool:
     """One neutral organic fragment: organic-subset atoms (bracket atoms only for stereo or
     hydrogens, so no charges, isotopes or metals) and no dots (no salts, solvents, mixtures)."""
-    return bool(_PLAIN.match(_NEUTRAL_BRACKET.sub("C", smiles)))
+    return bool(_PLAIN.match(_NEUTRAL_BRACKET.sub("C", smiles) if "[" in smiles else smiles))
 
 
 def standardize_known(smiles: str, inchikey: str, formula: str | None = None,
@@ -264,11 +271,20 @@ def standardize_known(smiles: str, inchikey: str, formula: str | None = None,
 
 
 def parent_from_known(smiles: str, inchikey: str, formula: str | None = None,
-                      known: Known | None = None) -> Chem.Mol | None:
+                      known: Known | None = None,
+                      screen: Callable[[Chem.Mol], bool] | None = None) -> Chem.Mol | None:
+    """The parent molecule for substructure work. With `screen`, None for a molecule that fails
+    it: a screen reads only atoms, elements and bonds, so an own parent's molecule is screened
+    as parsed and sanitized only when it passes."""
     _, mol = _standardize_known(smiles, inchikey, formula or "", known)
+    if mol is None and inchikey and known is not None:
+        mol = known.parent_mol_of(smiles)  # an indexed salt or other form: unpickled only now
     if mol is None and own_parent(smiles, inchikey, known):
-        mol = _own_mol(smiles)  # parsed only when asked: the key and formula were known
-    return mol
+        if screen is None:
+            return _own_mol(smiles)  # parsed only when asked: the key and formula were known
+        raw = Chem.MolFromSmiles(smiles, _UNSANITIZED)
+        return _sanitized(raw) if raw is not None and screen(raw) else None
+    return mol if mol is None or screen is None or screen(mol) else None
 
 
 def own_parent(smiles: str, inchikey: str | None, known: Known | None) -> bool:
@@ -281,9 +297,9 @@ def own_parent(smiles: str, inchikey: str | None, known: Known | None) -> bool:
 def _standardize_known(smiles: str, inchikey: str, formula: str,
                        known: Known | None) -> tuple[Standardized, Chem.Mol | None]:
     if inchikey and known is not None:
-        pre = known.parent_of(smiles)
-        if pre is not None:
-            return pre
+        pre = known.standardized_of(smiles)
+        if pre is not None:  # its molecule is unpickled by parent_from_known when asked
+            return pre, None
         canonical = known.canonical_of(smiles)
         if canonical is not None:  # its own parent, as `plain_mol` found when indexing
             mol = None if formula else _own_mol(smiles)  # see parent_from_known
@@ -304,8 +320,11 @@ def _own_mol(smiles: str) -> Chem.Mol | None:
     matches ignore chirality, reaction products are compared by formula and stereo-free SMILES,
     and the formula has none."""
     mol = Chem.MolFromSmiles(smiles, _UNSANITIZED)
-    if mol is None:
-        return None
+    return _sanitized(mol) if mol is not None else None
+
+
+def _sanitized(mol: Chem.Mol) -> Chem.Mol | None:
+    """`mol` (parsed with `_UNSANITIZED`) sanitized in place; None when it cannot be."""
     try:
         Chem.SanitizeMol(mol)
     except (ValueError, RuntimeError):  # Chem.MolSanitizeException and kin (never for the index)

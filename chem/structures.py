@@ -16,6 +16,14 @@ from rdkit import Chem
 from rdkit.Chem import AllChem, rdMolDescriptors
 
 from chem.scoring import SCORES
+from chem.screens import (
+    class_screens,
+    formula_counts,
+    organic_counts,
+    organic_counts_of,
+    relaxed,
+    required_atoms,
+)
 from chem.standardize import (
     Known,
     is_plain,
@@ -60,6 +68,8 @@ class StructureIndex:
         # Every class rule holds a ring (so does every designer target, below): a structure
         # without one needs no molecule for them.
         self.rules_need_ring = all(_has_ring(patt) for _, patt, _ in self.classes)
+        # C, N and O atoms each rule needs: a molecule with fewer is not matched against it
+        self.class_needs = [organic_counts_of(relaxed(patt)[1]) for _, patt, _ in self.classes]
         self.transforms = []
         self.excluded = {t.id: set(t.excluded_families) for t in watchlist.transforms}
         for t in watchlist.transforms:
@@ -70,7 +80,7 @@ class StructureIndex:
             if rxn is not None and rxn.GetNumReactantTemplates() == 1:
                 rxn.Initialize()
                 template = rxn.GetReactantTemplate(0)
-                self.transforms.append((t, rxn, template, _required_elements(template)))
+                self.transforms.append((t, rxn, template, required_atoms(template)))
         self.designer_smiles: dict[str, list[Entry]] = {}
         self.designer_formulas: set[str] = set()  # a product of another formula is no target
         for e in watchlist.entries:
@@ -81,6 +91,10 @@ class StructureIndex:
                 self.designer_formulas.add(rdMolDescriptors.CalcMolFormula(target))
         self.skeletons = designer_skeletons(
             [Chem.MolFromSmiles(smi) for smi in self.designer_smiles])
+        # A structure that holds neither a designer skeleton nor one of these graphs can match
+        # no class rule and give no designer product: it is never sanitized or searched.
+        self.class_screens = class_screens([patt for _, patt, _ in self.classes], self.skeletons)
+        self._fitting_memo: tuple = (None, None, {}, (0, 0, 0))  # see _fitting
 
     def hits(self, smiles: str, kind: str, inchikey: str | None = None,
              formula: str | None = None) -> tuple[StructureHit, ...]:
@@ -117,18 +131,21 @@ class StructureIndex:
             # the parent (whose SMILES this is) has no ring: no class rule and no designer
             # target can match, and its molecule is never parsed or unpickled
             return tuple(out)
-        mol = parent_from_known(smiles, inchikey, formula, known) if inchikey \
-            else parent_from_smiles(smiles, known)
+        parent = s.parent_smiles or ""
+        counts = organic_counts(parent) if is_plain(parent) else None  # None: not known
+        mol, held = self._screened_parent(smiles, inchikey, formula, counts)
         if mol is None:
             return tuple(out)
-        for rule, patt, entry in self.classes:
-            if entry.id not in matched and mol.HasSubstructMatch(patt):
+        for (rule, patt, entry), need in zip(self.classes, self.class_needs, strict=True):
+            if entry.id not in matched and (counts is None or all(
+                    have >= n for have, n in zip(counts, need, strict=True))) \
+                    and mol.HasSubstructMatch(patt):
                 out.append(StructureHit(entry.id, "class", SCORES["class"],
                                         f"class rule: {rule.name}"))
                 matched.add(entry.id)
         if not mol.GetRingInfo().NumRings():
             return tuple(out)  # every designer target has a ring and no transform makes one
-        for product, chain in self.designer_products(mol, self.designer_formulas):
+        for product, chain in self.designer_products(mol, self.designer_formulas, held):
             for entry in self.designer_smiles.get(product, []):
                 if entry.id in matched or any(set(entry.family) & self.excluded.get(t, set())
                                               for t in chain):
@@ -140,14 +157,63 @@ class StructureIndex:
                 matched.add(entry.id)
         return tuple(out)
 
+    def _screened_parent(self, smiles: str, inchikey: str | None, formula: str | None,
+                         counts: tuple[int, int, int] | None) -> tuple[Chem.Mol | None, bool]:
+        """The parent molecule if it holds a designer skeleton or a class screen (else None: no
+        class rule and no designer target can match it), and whether it holds a skeleton. A
+        query needing more C, N or O atoms than `counts` (what a plain parent SMILES writes;
+        None: not known) is not tried, and a parent that no query fits is never parsed."""
+        skeletons, others = self._fitting(counts)
+        if not skeletons and not others:
+            return None, False
+        held: list[bool] = []
+
+        def screen(m: Chem.Mol) -> bool:
+            held.append(any(m.HasSubstructMatch(k) for k in skeletons))
+            return held[-1] or any(m.HasSubstructMatch(g) for g in others)
+
+        if inchikey:
+            mol = parent_from_known(smiles, inchikey, formula, self.known, screen)
+        else:
+            mol = parent_from_smiles(smiles, self.known)
+            mol = mol if mol is not None and screen(mol) else None
+        return mol, bool(held) and held[-1]
+
+    def _fitting(self, counts: tuple[int, int, int] | None,
+                 ) -> tuple[list[Chem.Mol], list[Chem.Mol]]:
+        """The skeletons and the class screens a molecule with `counts` (C, N, O; None: not
+        known) atoms may hold. Counts past what any query needs are one key of a small memo
+        (kept while `skeletons` and `class_screens` are the same lists)."""
+        if counts is None:
+            return self.skeletons, self.class_screens
+        memo = self._fitting_memo
+        if memo[0] is not self.skeletons or memo[1] is not self.class_screens:
+            queries = [*self.skeletons, *self.class_screens]
+            needs = [organic_counts_of(q) for q in queries]
+            cap = tuple(max((n[i] for n in needs), default=0) for i in range(3))
+            memo = self._fitting_memo = (self.skeletons, self.class_screens, {}, cap)
+        answers, cap = memo[2], memo[3]
+        key = (min(counts[0], cap[0]), min(counts[1], cap[1]), min(counts[2], cap[2]))
+        found = answers.get(key)
+        if found is None:
+            def fits(q: Chem.Mol) -> bool:
+                return all(have >= need for have, need in zip(key, organic_counts_of(q),
+                                                               strict=True))
+            found = answers[key] = ([k for k in self.skeletons if fits(k)],
+                                    [g for g in self.class_screens if fits(g)])
+        return found
+
     def designer_products(self, mol: Chem.Mol, formulas: set[str] | None = None,
-                          ) -> list[tuple[str, list[str]]]:
+                          held: bool | None = None) -> list[tuple[str, list[str]]]:
         """Stereo-free SMILES of products reachable by up to MAX_TRANSFORM_DEPTH transforms,
         within `budget` products tried (a molecule with ten Boc groups stays cheap). With
         `formulas`, only products of one of these formulas are returned (a product of another
-        formula cannot be a target), so the others' SMILES are never written."""
+        formula cannot be a target), so the others' SMILES are never written. `held`: whether
+        `mol` holds a target's skeleton, when the caller has tested it already."""
         results: list[tuple[str, list[str]]] = []
-        if formulas is not None and not any(mol.HasSubstructMatch(k) for k in self.skeletons):
+        if held is None and formulas is not None:
+            held = any(mol.HasSubstructMatch(k) for k in self.skeletons)
+        if formulas is not None and not held:
             return results  # no target's skeleton is here (each product is tested below)
         seen = _Seen()
         root = seen.add(mol)
@@ -163,10 +229,11 @@ class StructureIndex:
                 if formulas is not None and depth and \
                         not any(m.HasSubstructMatch(k) for k in self.skeletons):
                     continue  # no target's skeleton is here: no chain of transforms can make one
-                elements = set(_ELEMENT.findall(formula))
+                counts = formula_counts(formula)
                 for t, rxn, template, needs in self.transforms:
-                    if not needs <= elements or not m.HasSubstructMatch(template):
-                        continue  # element and C++ match tests are far cheaper than reactions
+                    if any(counts.get(e, 0) < n for e, n in needs) or \
+                            not m.HasSubstructMatch(template):
+                        continue  # atom-count and C++ match tests are far cheaper than reactions
                     if work >= self.budget:
                         return results
                     for p in _products(rxn, m, t.kind == "transesterification"):
@@ -185,15 +252,17 @@ class StructureIndex:
         return results
 
 
-_ELEMENT = re.compile(r"[A-Z][a-z]?")
 _BRACKET_ATOM = re.compile(r"\[[^\]]*\]")
+_RING_BOND = re.compile(r"[0-9%]")
 
 
 def _ring_closure(smiles: str) -> bool:
     """Whether a SMILES closes a ring: a digit or % outside bracket atoms (inside them digits
     are hydrogen counts, charges or isotopes). A molecule has a ring exactly when its SMILES
     closes one."""
-    bare = _BRACKET_ATOM.sub("", smiles)
+    bare = _BRACKET_ATOM.sub("", smiles) if "[" in smiles else smiles
+    if bare.isascii():
+        return bool(_RING_BOND.search(bare))
     return "%" in bare or any(c.isdigit() for c in bare)
 
 
@@ -274,18 +343,6 @@ def _generic(mol: Chem.Mol) -> Chem.Mol:
     m = rw.GetMol()
     m.UpdatePropertyCache(strict=False)
     return m
-
-
-def _required_elements(template: Chem.Mol) -> frozenset[str]:
-    """Elements other than C and H every match of a reaction template needs (read only from
-    atoms with one element and no alternative or negation, so never more than it needs)."""
-    table = Chem.GetPeriodicTable()
-    out = set()
-    for atom in template.GetAtoms():
-        z, smarts = atom.GetAtomicNum(), atom.GetSmarts()
-        if z not in (0, 1, 6) and "," not in smarts and "!" not in smarts:
-            out.add(table.GetElementSymbol(z))
-    return frozenset(out)
 
 
 class _Product:

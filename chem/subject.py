@@ -66,9 +66,32 @@ def _phrases_re(phrases: tuple[str, ...]) -> re.Pattern:
     return re.compile("|".join(alts) or r"(?!)")
 
 
+_WORD_RUN = re.compile(r"[0-9a-z]+")
+
+
+@lru_cache(maxsize=32)
+def _first_words(phrases: tuple[str, ...]) -> tuple[frozenset[str], bool, bool]:
+    """(the leading [0-9a-z] run of each Latin phrase, whether a Latin phrase has none, whether
+    there are Chinese phrases): a Latin phrase stands in a text as a whole word only where its
+    leading run is one of the text's runs."""
+    latin = [p for p in phrases if not CJK.search(p)]
+    runs = [_WORD_RUN.match(p) for p in latin]
+    return (frozenset(m.group(0) for m in runs if m), not all(runs),
+            len(latin) < len(phrases))
+
+
+def _search(phrases: tuple[str, ...], low: str) -> re.Match | None:
+    """`_phrases_re(phrases).search(low)`; the regex is not run on a text that holds no
+    phrase's leading word (most titles and sentences hold none)."""
+    firsts, always, cjk = _first_words(phrases)
+    if not always and not (cjk and CJK.search(low)) and firsts.isdisjoint(_WORD_RUN.findall(low)):
+        return None
+    return _phrases_re(phrases).search(low)
+
+
 def _has(text: str, phrases: tuple[str, ...]) -> str | None:
     """The first of `phrases` in `text` (lower-cased, whole words), or None."""
-    m = _phrases_re(phrases).search(text.lower())
+    m = _search(phrases, text.lower())
     return m.group(0) if m else None
 
 
@@ -114,7 +137,7 @@ def _free_text(text: str, words: SubjectWords, first: bool) -> list[Segment]:
             start = sentence.lower().find(cue) + len(cue)
             out.append(Segment("description:catalog", OFFERED, sentence[start:]))
             out.append(Segment("description", MENTION, sentence[:start]))
-        elif (m := _phrases_re(words.context).search(sentence.lower())) is not None:
+        elif (m := _search(words.context, sentence.lower())) is not None:
             # "Piperonal is used in perfumery": what precedes the phrase may be the subject
             # (counted only when nothing identifying resolves), what follows is a mention.
             if m.start() > 0 and ((first and k == 0) or _has(sentence[:m.start()], words.sale)):
@@ -156,7 +179,7 @@ def description_segments(text: str, words: SubjectWords) -> list[Segment]:
 def _identifying(field: str, text: str, words: SubjectWords) -> list[Segment]:
     """An identifying field is the subject up to a context phrase ("... intermediate for X",
     "... soluble in Y"); what follows the phrase is a mention."""
-    m = _phrases_re(words.context).search(text.lower())
+    m = _search(words.context, text.lower())
     if m is None or m.start() == 0:
         return [Segment(field, OFFERED, text)]
     return [Segment(field, OFFERED, text[:m.start()]), Segment(field, MENTION, text[m.start():])]

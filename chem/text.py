@@ -151,7 +151,8 @@ def clean_text(text: str) -> str:
     >>> clean_text("Ｐiреridine 99%"), clean_text("BenzyI cyanide"), clean_text("α-苯乙酰乙酰胺")
     ('Piperidine 99%', 'Benzyl cyanide', 'alpha-苯乙酰乙酰胺')
     """
-    text = unicodedata.normalize("NFKC", text).translate(tables().confusables)
+    if not (text.isascii() and tables().ascii_kept):  # NFKC and the table keep ASCII
+        text = unicodedata.normalize("NFKC", text).translate(tables().confusables)
     # each rewrite needs a character most names lack: test for it before running the regex
     if "," in text:
         text = _SPACED_LOCANT.sub(r"\1", text)

@@ -150,3 +150,90 @@ def test_a_dropped_matcher_is_freed() -> None:
     refs = [weakref.ref(x) for x in (m, m.names, m.structures, m.scanner)]
     del m
     assert all(r() is None for r in refs)
+
+
+def test_indexed_form_parent_unpickled_only_when_asked() -> None:
+    """A salt or other form standardized in the index: `standardize_known` answers from the
+    index without unpickling its parent molecule; `parent_from_known` unpickles the same
+    molecule `Dictionary.parent_of` holds."""
+    from chem.standardize import _standardize_known, parent_from_known, standardize_known
+
+    dictionary = default_dictionary()
+    records = [r for r in dictionary.records if r.smiles in dictionary.parents and r.inchikey]
+    with_mol = 0
+    for rec in random.Random(31).sample(records, 150):
+        indexed, indexed_mol = dictionary.parent_of(rec.smiles)
+        assert dictionary.standardized_of(rec.smiles) == indexed
+        assert standardize_known(rec.smiles, rec.inchikey, rec.formula, dictionary) == indexed
+        assert _standardize_known(rec.smiles, rec.inchikey, rec.formula, dictionary)[1] is None
+        mol = parent_from_known(rec.smiles, rec.inchikey, rec.formula, dictionary)
+        assert (mol is None) == (indexed_mol is None), rec.smiles
+        if mol is not None:
+            with_mol += 1
+            assert Chem.MolToSmiles(mol) == Chem.MolToSmiles(indexed_mol), rec.smiles
+    assert with_mol > 100
+
+
+@pytest.mark.parametrize("text", [
+    "".join(chr(c) for c in range(128)),  # every ASCII character, controls included
+    "Factory supply 1 - phenyl - 2 - propanone, 3, 4-MDP2P CAS 4676-39-5 BenzyI cyanide",
+])
+def test_ascii_text_skips_normalization_without_changing_it(text: str) -> None:
+    """NFKC keeps ASCII and neither the dash table nor the bundled confusables rewrite an ASCII
+    character: an ASCII text is cleaned and CAS-normalized as by the full path."""
+    import unicodedata
+
+    from chem.cas import _DASH_TABLE, normalize_text
+    from chem.text import clean_text
+
+    assert unicodedata.normalize("NFKC", text) == text
+    assert normalize_text(text) == text.translate(_DASH_TABLE) == text
+    confusables = tables().confusables
+    assert text.translate(confusables) == text
+    assert clean_text(text) == clean_text(text + "\u00e9")[:-1]  # the same rewrites, non-ASCII
+
+
+def test_phrase_search_skips_only_texts_without_a_leading_word() -> None:
+    """`chem.subject._search` (the context/sale/catalog phrase regex, skipped when no phrase's
+    leading word is a word of the text) finds what the regex finds: every line of the
+    real-text sets and cut-up phrases, for each phrase list of the subject words."""
+    import json
+    from pathlib import Path
+
+    from chem.knowledge import default_knowledge
+    from chem.subject import _phrases_re, _search
+
+    words = default_knowledge().words
+    lists = [words.context, words.sale, words.catalog, words.catalog + words.sale]
+    texts = []
+    for path in sorted((Path(__file__).parent / "data").glob("real_text*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            listing = json.loads(line)["listing"] if line.strip() else {}
+            for value in listing.values():
+                if isinstance(value, str):
+                    texts.extend(value.lower().splitlines())
+    for phrases in lists:
+        for p in phrases[:40]:
+            texts += [p, f"x {p}", f"x{p}", f"{p}s", f"acetone, {p} y", f"({p})"]
+    found = 0
+    for phrases in lists:
+        for text in texts:
+            m = _search(phrases, text)
+            expected = _phrases_re(phrases).search(text)
+            assert (m and m.span()) == (expected and expected.span()), (phrases[:3], text)
+            found += m is not None
+    assert found > 100
+
+
+@pytest.mark.parametrize("text", [
+    "supplement facts serving size 2 capsules", "phosphorus supplements 250 mg",
+    "dietary-supplement", "supplementation", "nutritional supplements, daily value",
+    "acetone 99% 25kg drum", "supplement_facts", "über supplement", "",
+])
+def test_whole_word_check_skips_only_texts_without_a_leading_word(text: str) -> None:
+    from chem.knowledge import default_knowledge
+    from chem.matcher import _has_word, _word_re
+
+    cues = default_knowledge().false_friends.supplement_cues
+    assert cues
+    assert _has_word(cues, text) == bool(_word_re(cues).search(text))
