@@ -16,7 +16,7 @@ from urllib.parse import parse_qsl, urljoin, urlsplit
 import lxml.etree
 
 from chem.cas import find_cas
-from scrapers.parsers import fastre, offers, regions, urls
+from scrapers.parsers import cardtext, fastre, offers, regions, urls
 from scrapers.parsers import fields as f
 
 _NOT_PRODUCT = re.compile(
@@ -27,7 +27,7 @@ _NOT_PRODUCT = re.compile(
     r"szukaj|buscar|recherche|поиск|purchase[\w-]*|buy(?:ing)?[-_]?(?:leads?|offers?|requests?)|"
     r"buyinfo|cas_[\d-]+|best-?sellers?|top-?sellers?|new-releases|product-category|"
     r"categor(?:y|ies)|kategorien?|kategoria|categorie|categoria)(?:/|$|\?|\.)|"
-    r"[?&](?:add-to-cart|add_to_wishlist|add-to-compare|action)=|route=(?:checkout|account|"
+    r"[?&](?:add[-_]to[-_]\w+|action)=|route=(?:checkout|account|"
     r"information|product/(?:compare|search|category|manufacturer))", re.I)
 _CARD_MIN = 2
 # A CAS, EC ("244-168-5") or MDL number linked to its substance page is not an offer's name.
@@ -59,6 +59,7 @@ def _product_links(block, base: str) -> dict:
     base_canon = urls.canonical(base).rstrip("/")
     out = {}
     seen: dict = {}  # href -> canonical product link or None: cards repeat their hrefs
+    sellers: set[str] = set()
     for a in block.iter("a"):
         href = a.get("href")
         if href not in seen:
@@ -71,7 +72,11 @@ def _product_links(block, base: str) -> dict:
             continue  # an icon-only button (quote, compare, wishlist) names no product
         if _IDENTIFIER.fullmatch(label or ""):
             continue  # a CAS or MDL number linked to its substance page, not to this offer
+        if cardtext.seller_link(a):  # "Agent: DNG Stack", "Sold by Acme": the seller's page,
+            sellers.add(canon)  # not the offer (its logo, linked the same way, neither)
+            continue
         out[a] = canon
+    out = {a: link for a, link in out.items() if link not in sellers} if sellers else out
     # A URL linked from every card (the brand, a category) is not one card's product.
     counts: dict[str, int] = {}
     for link in out.values():
@@ -201,6 +206,8 @@ def _title(card, link: str, links: dict) -> str | None:
         if links.get(a) != link:
             continue
         text = _first_line(a)
+        if cardtext.is_badge(text):  # "-37%" first in a card that is one big link
+            text = cardtext.name_in_link(a)
         attr = f.clean(_TAG.sub("", a.get("title") or ""))
         if text and attr and text.endswith(("...", "…")) and len(attr) > len(text):
             text = attr
@@ -233,7 +240,8 @@ def read_card(card, link: str, links: dict, text: str | None = None) -> dict:
         low, high, currency = sizes["low"], sizes["high"], sizes["currency"]
         qty = sizes["quantity"]
     else:
-        low, high, currency = offers.price_range(shown or [text])
+        low, high, currency = offers.price_range(shown or [cardtext.unstruck_text(
+            card, _struck_price) or text])
         qty = regions.pick(found, "quantity", offers.quantity)
         qty = offers.quantity(qty) if qty else offers.quantity(name) or _pack_after_price(card)
     purity = title_purity or offers.purity(regions.pick(found, "purity") or "")
@@ -241,6 +249,12 @@ def read_card(card, link: str, links: dict, text: str | None = None) -> dict:
             "price_currency": currency, "purity": purity, "quantity": qty,
             "price_basis": price_basis(card_lines) if low is not None else None,
             "price_text": f.clean(" ".join(shown))}
+
+
+def _struck_price(el) -> bool:
+    """A price crossed out by its tag or its class (the list price beside the offer's)."""
+    return bool(_STRUCK(el) or _OLD.search(el.get("class") or "")) and offers.has_amount(
+        el.text_content() or "")
 
 
 def _pack_after_price(card) -> str | None:
@@ -332,7 +346,7 @@ _LIST_PRICE = re.compile(
 
 def _price_parts(node) -> list[str]:
     """Price texts in `node`, descending into children when it mixes gross and net prices."""
-    if _STRUCK(node) or _OLD.search(node.get("class") or ""):
+    if _STRUCK(node) or _OLD.search(node.get("class") or "") or cardtext.in_old_price_box(node):
         return []
     text = f.text(node) or ""
     if _LIST_PRICE.match(text) and len(offers.amounts(text)) == 1:
@@ -344,7 +358,7 @@ def _price_parts(node) -> list[str]:
     # "EGP 13,499 EGP 16,299 -17%": a price box holding the old price as a child of its own.
     mixed = len(offers.amounts(text)) > 1 and len(node) and (_NOT_ITEM.search(text) or any(
         isinstance(c.tag, str) and (_STRUCK(c) or _OLD.search(c.get("class") or ""))
-        for c in node))
+        for c in node.iterdescendants()))  # (the old price's box may sit a level deeper)
     if not _NET.search(text) and not mixed:
         return [text]
     return [t for child in node if isinstance(child.tag, str) and not _net_labelled(child)
@@ -454,7 +468,7 @@ def find_cards(block, base: str) -> list[dict]:
               if sum(offer(c) for c, _ in g) >= max(_CARD_MIN, len(g) // 2)
               or _product_thumbs(g, links)]
     groups.sort(key=lambda g: -sum(shows.get(c) == "price" for c, _ in g))
-    if len(groups) > 1:
+    if len(groups) > 1 and not cardtext.home_page(base):  # a home page's carousels are its offers
         main = max(groups, key=len)
         groups = [g for g in groups if g is main or not _in_rail(g[0][0])]
     out: dict[str, dict] = {}

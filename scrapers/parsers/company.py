@@ -13,6 +13,8 @@ import re
 import unicodedata
 from urllib.parse import unquote, urlsplit
 
+import lxml.etree
+
 from scrapers.parsers import fastre, product, regions, vocab, wallets
 from scrapers.parsers import fields as f
 
@@ -64,7 +66,21 @@ def seller(block) -> str | None:
     page, the seller (the site itself is the platform). Several different names (a list of
     suppliers or suggested companies) name no one seller."""
     names = f.unique(x for x in regions.lines(block) if len(x) <= 80 and _LEGAL.match(x))
+    if names:  # the companies a cookie-consent dialog lists ("Meta Platforms, Inc.") sell nothing
+        names = [x for x in names if x not in _consent_lines(block)]
     return names[0] if len(names) == 1 else None
+
+
+# A cookie-consent dialog (Cookiebot, OneTrust, a CMP): it names the providers whose cookies the
+# site sets ("Google LLC", "Meta Platforms, Inc."), not the seller.
+_CONSENT = lxml.etree.XPath(
+    ".//*[re:test(concat(@id, ' ', @class), "
+    "'cookie|consent|gdpr|onetrust|cybot|(^|[ _-])cmp', 'i')]",
+    namespaces={"re": "http://exslt.org/regular-expressions"})
+
+
+def _consent_lines(block) -> set[str]:
+    return {x for el in _CONSENT(block) for x in regions.lines(el)}
 
 
 def name(root, objects: list[dict], domain: str | None = None) -> str | None:
@@ -91,6 +107,9 @@ def name(root, objects: list[dict], domain: str | None = None) -> str | None:
     # "Search results on Example.de for: ...": the site named by its own domain in the title
     written = re.search(rf"(?<![\w.])({re.escape(domain)}\.[a-z]{{2,6}}(?:\.[a-z]{{2}})?)(?![\w.])",
                         title, re.I) if domain and len(domain) > 2 else None
+    if not written and domain and len(domain) > 2:  # "Ehituskaup24.ee" alone in the header
+        written = re.search(rf"^({re.escape(domain)}(?:\.[a-z]{{2,6}}){{0,2}})$", chrome,
+                            re.I | re.M)
     candidates = [c for c in (org, site, logo, *titled, copyright_,
                               written.group(1) if written else None) if c and _key(c)]
     if not candidates:
@@ -101,7 +120,13 @@ def name(root, objects: list[dict], domain: str | None = None) -> str | None:
         key = _key(candidate)
         return sum(1 for src in sources if key in src or (len(src) > 3 and src in key))
 
-    return max(candidates, key=lambda c: (support(c), -candidates.index(c)))
+    best = max(candidates, key=lambda c: (support(c), -candidates.index(c)))
+    # a word of the site's name ('Victoria', the city in the <title>) is not the name when a
+    # candidate holds it whole together with the domain ('UsedVictoria.com', og:site_name)
+    fuller = [c for c in candidates if domain and len(domain) > 3 and _key(domain) in _key(c)
+              and len(_key(c)) <= len(_key(domain)) + 4  # the domain written out, no more
+              and _key(best) in _key(c) and _key(best) != _key(c)]
+    return fuller[0] if fuller and _key(domain) not in _key(best) else best
 
 
 def _not_registration(text: str) -> str:

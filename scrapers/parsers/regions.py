@@ -155,9 +155,12 @@ def main_block(root):
     return block
 
 
+# ("elementor-hidden-phone", "visible-phone": a block hidden or shown on phones, not a phone
+# block; the <body>'s classes name the page's layout, "desktop-header-style-2", not a block)
 _CHROME_BLOCK = re.compile(
     r"header|footer|(?:^|\s)foot\d*(?:\s|$)|contact|kontakt|address|copyright|top-?bar|"
-    r"^top$|phone|hotline|telephone|call-?us", re.I)
+    r"^top$|(?<!hidden-)(?<!visible-)(?<!hide-on-)(?<!show-on-)phone|hotline|telephone|call-?us",
+    re.I)
 
 
 @functools.lru_cache(maxsize=2)  # the company's name and its contacts read the same page's
@@ -170,7 +173,7 @@ def chrome_text(root) -> str:
         if el.tag in ("header", "footer", "address"):
             parts.append(el.text_content())
             continue
-        label = _attrs(el).strip()
+        label = _attrs(el).strip() if el.tag != "body" else ""
         if label and _CHROME_BLOCK.search(label):
             parts.append(el.text_content())
     return "\n".join(parts)
