@@ -141,3 +141,10 @@ def test_a_price_in_an_old_price_box_is_no_range_end():
     rows = _listings("ehituskaup24/search-makita.html")
     assert [(x["price_amount"], x["price_max"]) for x in rows][:2] == [(138.47, None),
                                                                       (112.63, None)]
+
+
+def test_a_struck_list_price_of_another_site_is_no_range_end():
+    """GOMAJI (third batch) shows '$410' crossed out by a class beside its '$210 起': 410 was
+    read as the range's high end; it is the list price."""
+    row, = _listings("gomaji/dominos-pizza-coupon.html")
+    assert row["price_amount"] == 210.0 and row["price_max"] != 410.0

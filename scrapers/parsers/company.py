@@ -123,10 +123,11 @@ def name(root, objects: list[dict], domain: str | None = None) -> str | None:
     best = max(candidates, key=lambda c: (support(c), -candidates.index(c)))
     # a word of the site's name ('Victoria', the city in the <title>) is not the name when a
     # candidate holds it whole together with the domain ('UsedVictoria.com', og:site_name)
-    fuller = [c for c in candidates if domain and len(domain) > 3 and _key(domain) in _key(c)
+    fuller = [c for c in (org, site, logo) if c and domain and len(domain) > 3
+              and _key(domain) in _key(c)
               and len(_key(c)) <= len(_key(domain)) + 4  # the domain written out, no more
               and _key(best) in _key(c) and _key(best) != _key(c)]
-    return fuller[0] if fuller and _key(domain) not in _key(best) else best
+    return fuller[0] if fuller and best in titled and _key(domain) not in _key(best) else best
 
 
 def _not_registration(text: str) -> str:
@@ -150,6 +151,12 @@ _CALL = re.compile(
     r"\bzadzwoń(?:\s+pod)?|客服專線|客服专线|客服電話|客服电话|服務專線|服务热线)"
     r"\s*[:：]?\s*(\+?\(?\d[\d ()\-.]{6,}\d)", re.I)
 _CALL = fastre.guarded(_CALL)  # same matches, skipping ahead by the first characters
+# An address the page asks the reader to write to ("envia um email para: clientes@…", "email
+# us at …", "écrivez-nous à …"), wherever it stands: the site's own, like a number to call.
+_WRITE = re.compile(
+    r"(?:\be-?mail(?:\s+us)?\s+(?:to|at|para|an|à|a|do|na)|\bwrite\s+to\s+us(?:\s+at)?|"
+    r"\bécrivez(?:-nous)?\s+à|\bescr[íi]b(?:enos|anos)\s+a|\bschreiben\s+sie\s+uns\s+an|"
+    r"\bnapisz\s+do\s+nas\s+na|\bscrivici\s+a)\s*[:：]?\s*([\w.+-]+@[\w-]+(?:\.[\w-]+)+)", re.I)
 
 
 def _phone_like(candidate: str) -> bool:
@@ -192,6 +199,7 @@ def contacts(root, block_text: str | None = None) -> dict:
     phones += f.phones(chrome)
     phones += [p for m in _CALL.finditer(_visible_text(root)) for p in f.phones(m.group(1))]
     emails = f.emails(shown) + [e for k, _, v in found if k == "email" for e in f.emails(v)]
+    emails += [e for m in _WRITE.finditer(_visible_text(root)) for e in f.emails(m.group(1))]
     handles = f.handles(chrome)
     for href in (a.get("href") for a in root.iter("a")):
         if href is None:
