@@ -148,3 +148,23 @@ def test_a_struck_list_price_of_another_site_is_no_range_end():
     read as the range's high end; it is the list price."""
     row, = _listings("gomaji/dominos-pizza-coupon.html")
     assert row["price_amount"] == 210.0 and row["price_max"] != 410.0
+
+
+def test_an_address_the_page_asks_to_write_to_is_the_sites():
+    """MediaMarkt Portugal shows its address only in the review form's note ('Para outros
+    assuntos envia um email para: clientes@mediamarkt.pt'): read there, as a number the page
+    asks to call is (it had been read only while the <body>'s classes made the page chrome)."""
+    assert "clientes@mediamarkt.pt" in _vendor("mediamarkt-pt/roborock-s6-pure.html")["emails"]
+
+
+@pytest.mark.parametrize("text, email", [
+    ("Para outros assuntos envia um email para: clientes@mediamarkt.pt)", "clientes@mediamarkt.pt"),
+    ("Questions? Email us at help@shop.example", "help@shop.example"),
+    ("Écrivez-nous à contact@boutique.fr", "contact@boutique.fr"),
+    ("Schreiben Sie uns an info@laden.de", "info@laden.de"),
+    ("Reviewed by jane@doe.example", None),
+])
+def test_write_to_phrases(text, email):
+    from scrapers.parsers import company
+    m = company._WRITE.search(text)
+    assert (m.group(1) if m else None) == email
