@@ -67,7 +67,8 @@ def seller(block) -> str | None:
     suppliers or suggested companies) name no one seller."""
     names = f.unique(x for x in regions.lines(block) if len(x) <= 80 and _LEGAL.match(x))
     if names:  # the companies a cookie-consent dialog lists ("Meta Platforms, Inc.") sell nothing
-        names = [x for x in names if x not in _consent_lines(block)]
+        consent = _consent_lines(block)
+        names = [x for x in names if x not in consent]
     return names[0] if len(names) == 1 else None
 
 
@@ -80,7 +81,11 @@ _CONSENT = lxml.etree.XPath(
 
 
 def _consent_lines(block) -> set[str]:
-    return {x for el in _CONSENT(block) for x in regions.lines(el)}
+    """Lines of the outermost consent dialogs (their nested parts match too: read once)."""
+    found = _CONSENT(block)
+    inside = set(found)
+    outer = [el for el in found if not any(a in inside for a in el.iterancestors())]
+    return {x for el in outer for x in regions.lines(el)}
 
 
 def name(root, objects: list[dict], domain: str | None = None) -> str | None:
