@@ -168,3 +168,9 @@ def test_write_to_phrases(text, email):
     from scrapers.parsers import company
     m = company._WRITE.search(text)
     assert (m.group(1) if m else None) == email
+
+
+def test_a_sign_after_a_model_code_still_opens_a_price():
+    """'MFCD00000001 $1.00': the figure glued to 'MFCD' is no price in '$', the '$1.00' after
+    it is (the model-code rule must not swallow the sign)."""
+    assert [(m.low, m.currency) for m in offers.amounts("MFCD00000001 $1.00")] == [(1.0, "USD")]

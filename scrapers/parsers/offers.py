@@ -134,6 +134,7 @@ def _scan(text: str) -> Iterator[Money]:
             continue  # ("Article 12,99 €": the figure after 'le' is still read with its €)
         if m.group("n3") and m.start() and text[m.start() - 1].isascii() and \
                 text[m.start() - 1].isalpha():
+            pos = m.start("c2")  # the sign may still open a price: "MFCD00000001 $1.00"
             continue  # a model code ("HR2670FT", "X100USD"): letters glued before the figure
         first = number(m.group("n1") or m.group("n3") or "")
         upper = m.group("n2") or m.group("n4")
