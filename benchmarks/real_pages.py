@@ -42,7 +42,7 @@ UNSEEN_SITES = ("2026-12-07 unseen shops and marketplaces in eleven languages",
                 "property classifieds")
 EXTRACTOR = [ROOT / "scrapers/parsers" / f"{m}.py" for m in (
     "generic", "product", "cards", "company", "regions", "offers", "vocab", "challenge", "urls",
-    "vendorsite", "post", "common", "fields")]
+    "vendorsite", "post", "common", "fields", "cardtext")]
 
 
 def site_specific(label: dict) -> list[str]:
