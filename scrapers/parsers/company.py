@@ -112,7 +112,7 @@ def name(root, objects: list[dict], domain: str | None = None) -> str | None:
     # "Search results on Example.de for: ...": the site named by its own domain in the title
     written = re.search(rf"(?<![\w.])({re.escape(domain)}\.[a-z]{{2,6}}(?:\.[a-z]{{2}})?)(?![\w.])",
                         title, re.I) if domain and len(domain) > 2 else None
-    if not written and domain and len(domain) > 2:  # "Ehituskaup24.ee" alone in the header
+    if not written and domain and len(domain) > 2:  # "Shopname24.ee" alone in the header
         written = re.search(rf"^({re.escape(domain)}(?:\.[a-z]{{2,6}}){{0,2}})$", chrome,
                             re.I | re.M)
     candidates = [c for c in (org, site, logo, *titled, copyright_,
@@ -126,8 +126,8 @@ def name(root, objects: list[dict], domain: str | None = None) -> str | None:
         return sum(1 for src in sources if key in src or (len(src) > 3 and src in key))
 
     best = max(candidates, key=lambda c: (support(c), -candidates.index(c)))
-    # a word of the site's name ('Victoria', the city in the <title>) is not the name when a
-    # candidate holds it whole together with the domain ('UsedVictoria.com', og:site_name)
+    # a word of the site's name ('Springfield', the city in the <title>) is not the name when a
+    # candidate holds it whole together with the domain ('UsedSpringfield.com', og:site_name)
     fuller = [c for c in (org, site, logo) if c and domain and len(domain) > 3
               and _key(domain) in _key(c)
               and len(_key(c)) <= len(_key(domain)) + 4  # the domain written out, no more
