@@ -37,10 +37,12 @@ UNSEEN_SITES = ("2026-12-07 unseen shops and marketplaces in eleven languages",
                 "2026-12-07 second batch of unseen shops and marketplaces",
                 "2026-12-07 third batch of unseen shops, marketplaces and classifieds",
                 "2026-12-07 fourth batch of unseen shops, scored after the third batch fixes",
-                "2026-12-07 fifth batch: Middle-East and Asian shops, marketplaces and classifieds")
+                "2026-12-07 fifth batch: Middle-East and Asian shops, marketplaces and classifieds",
+                "2026-12-08 sixth batch: Estonian tool shops, IKEA Egypt, a US seed shop and Irish "
+                "property classifieds")
 EXTRACTOR = [ROOT / "scrapers/parsers" / f"{m}.py" for m in (
     "generic", "product", "cards", "company", "regions", "offers", "vocab", "challenge", "urls",
-    "vendorsite", "post", "common", "fields")]
+    "vendorsite", "post", "common", "fields", "cardtext")]
 
 
 def site_specific(label: dict) -> list[str]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
-from scrapers.parsers import fastre, urls
+from scrapers.parsers import cardtext, fastre, urls
 from scrapers.parsers import fields as f
 
 NOT_PRODUCT = re.compile(
@@ -24,7 +24,7 @@ NOT_PRODUCT = re.compile(
     r"szukaj|buscar|recherche|поиск|purchase[\w-]*|buy(?:ing)?[-_]?(?:leads?|offers?|requests?)|"
     r"buyinfo|cas_[\d-]+|best-?sellers?|top-?sellers?|new-releases|product-category|"
     r"categor(?:y|ies)|kategorien?|kategoria|categorie|categoria)(?:/|$|\?|\.)|"
-    r"[?&](?:add-to-cart|add_to_wishlist|add-to-compare|action)=|route=(?:checkout|account|"
+    r"[?&](?:add[-_]to[-_]\w+|action)=|route=(?:checkout|account|"
     r"information|product/(?:compare|search|category|manufacturer))", re.I)
 # A CAS, EC ("244-168-5") or MDL number linked to its substance page is not an offer's name.
 _IDENTIFIER = re.compile(r"\d{2,7}-\d{2}-\d|\d{3}-\d{3}-\d|MFCD\d{8}", re.I)
@@ -37,6 +37,7 @@ def product_links(block, base: str) -> dict:
     origin = site_origin(base)
     out = {}
     seen: dict = {}  # href -> canonical product link or None: cards repeat their hrefs
+    sellers: set[str] = set()
     for a in block.iter("a"):
         href = a.get("href")
         if href not in seen:
@@ -50,7 +51,11 @@ def product_links(block, base: str) -> dict:
             continue  # an icon-only button (quote, compare, wishlist) names no product
         if _IDENTIFIER.fullmatch(label or ""):
             continue  # a CAS or MDL number linked to its substance page, not to this offer
+        if cardtext.seller_link(a):  # "Agent: DNG Stack", "Sold by Acme": the seller's page,
+            sellers.add(canon)  # not the offer (its logo, linked the same way, neither)
+            continue
         out[a] = canon
+    out = {a: link for a, link in out.items() if link not in sellers} if sellers else out
     # A URL linked from every card (the brand, a category) is not one card's product.
     counts: dict[str, int] = {}
     for link in out.values():

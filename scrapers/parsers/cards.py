@@ -15,7 +15,7 @@ import re
 import lxml.etree
 
 from chem.cas import find_cas
-from scrapers.parsers import card_links, fastre, offers, regions
+from scrapers.parsers import card_links, cardtext, fastre, offers, regions
 from scrapers.parsers import fields as f
 
 _CARD_MIN = 2
@@ -116,6 +116,8 @@ def _title(card, link: str, links: dict) -> str | None:
         if links.get(a) != link:
             continue
         text = _first_line(a)
+        if cardtext.is_badge(text):  # "-37%" first in a card that is one big link
+            text = cardtext.name_in_link(a)
         title_attr = a.get("title")
         attr = f.clean(_TAG.sub("", title_attr)) if title_attr else None
         if text and attr and text.endswith(("...", "…")) and len(attr) > len(text):
@@ -149,7 +151,8 @@ def read_card(card, link: str, links: dict, text: str | None = None) -> dict:
         low, high, currency = sizes["low"], sizes["high"], sizes["currency"]
         qty = sizes["quantity"]
     else:
-        low, high, currency = offers.price_range(shown or [text])
+        low, high, currency = offers.price_range(shown or [cardtext.unstruck_text(
+            card, _struck_price) or text])
         qty = regions.pick(found, "quantity", offers.quantity)
         qty = offers.quantity(qty) if qty else offers.quantity(name) or _pack_after_price(card)
     purity = title_purity or offers.purity(regions.pick(found, "purity") or "")
@@ -157,6 +160,12 @@ def read_card(card, link: str, links: dict, text: str | None = None) -> dict:
             "price_currency": currency, "purity": purity, "quantity": qty,
             "price_basis": price_basis(card_lines) if low is not None else None,
             "price_text": f.clean(" ".join(shown))}
+
+
+def _struck_price(el) -> bool:
+    """A price crossed out by its tag or its class (the list price beside the offer's)."""
+    return bool(_struck(el) or _OLD.search(el.get("class") or "")) and offers.has_amount(
+        el.text_content() or "")
 
 
 def _pack_after_price(card) -> str | None:
@@ -249,7 +258,7 @@ _LIST_PRICE = re.compile(
 
 def _price_parts(node) -> list[str]:
     """Price texts in `node`, descending into children when it mixes gross and net prices."""
-    if _struck(node) or _OLD.search(node.get("class") or ""):
+    if _struck(node) or _OLD.search(node.get("class") or "") or cardtext.in_old_price_box(node):
         return []
     text = f.text(node) or ""
     if _LIST_PRICE.match(text) and len(offers.amounts(text)) == 1:
@@ -261,7 +270,7 @@ def _price_parts(node) -> list[str]:
     # "EGP 13,499 EGP 16,299 -17%": a price box holding the old price as a child of its own.
     mixed = len(offers.amounts(text)) > 1 and len(node) and (_NOT_ITEM.search(text) or any(
         isinstance(c.tag, str) and (_struck(c) or _OLD.search(c.get("class") or ""))
-        for c in node))
+        for c in node.iterdescendants()))  # (the old price's box may sit a level deeper)
     if not _NET.search(text) and not mixed:
         return [text]
     return [t for child in node if isinstance(child.tag, str) and not _net_labelled(child)
@@ -387,8 +396,9 @@ def find_cards(block, base: str) -> list[dict]:
         lengths = [len(g) for g in groups]
         if lengths.count(max(lengths)) > 1:  # the main list is the first longest in that order
             groups = by_prices(groups)
-        main = max(groups, key=len)
-        groups = [g for g in groups if g is main or not _in_rail(g[0][0])]
+        if not cardtext.home_page(base):  # a home page's carousels are its offers
+            main = max(groups, key=len)
+            groups = [g for g in groups if g is main or not _in_rail(g[0][0])]
     groups = by_prices(groups) if len(groups) > 1 else groups
     out: dict[str, dict] = {}
     for group in groups:

@@ -13,6 +13,8 @@ import re
 import unicodedata
 from urllib.parse import unquote, urlsplit
 
+import lxml.etree
+
 from scrapers.parsers import fastre, product, regions, vocab, wallets
 from scrapers.parsers import fields as f
 
@@ -64,7 +66,26 @@ def seller(block) -> str | None:
     page, the seller (the site itself is the platform). Several different names (a list of
     suppliers or suggested companies) name no one seller."""
     names = f.unique(x for x in regions.lines(block) if len(x) <= 80 and _LEGAL.match(x))
+    if names:  # the companies a cookie-consent dialog lists ("Meta Platforms, Inc.") sell nothing
+        consent = _consent_lines(block)
+        names = [x for x in names if x not in consent]
     return names[0] if len(names) == 1 else None
+
+
+# A cookie-consent dialog (Cookiebot, OneTrust, a CMP): it names the providers whose cookies the
+# site sets ("Google LLC", "Meta Platforms, Inc."), not the seller.
+_CONSENT = lxml.etree.XPath(
+    ".//*[re:test(concat(@id, ' ', @class), "
+    "'cookie|consent|gdpr|onetrust|cybot|(^|[ _-])cmp', 'i')]",
+    namespaces={"re": "http://exslt.org/regular-expressions"})
+
+
+def _consent_lines(block) -> set[str]:
+    """Lines of the outermost consent dialogs (their nested parts match too: read once)."""
+    found = _CONSENT(block)
+    inside = set(found)
+    outer = [el for el in found if not any(a in inside for a in el.iterancestors())]
+    return {x for el in outer for x in regions.lines(el)}
 
 
 def name(root, objects: list[dict], domain: str | None = None) -> str | None:
@@ -91,6 +112,9 @@ def name(root, objects: list[dict], domain: str | None = None) -> str | None:
     # "Search results on Example.de for: ...": the site named by its own domain in the title
     written = re.search(rf"(?<![\w.])({re.escape(domain)}\.[a-z]{{2,6}}(?:\.[a-z]{{2}})?)(?![\w.])",
                         title, re.I) if domain and len(domain) > 2 else None
+    if not written and domain and len(domain) > 2:  # "Shopname24.ee" alone in the header
+        written = re.search(rf"^({re.escape(domain)}(?:\.[a-z]{{2,6}}){{0,2}})$", chrome,
+                            re.I | re.M)
     candidates = [c for c in (org, site, logo, *titled, copyright_,
                               written.group(1) if written else None) if c and _key(c)]
     if not candidates:
@@ -101,7 +125,14 @@ def name(root, objects: list[dict], domain: str | None = None) -> str | None:
         key = _key(candidate)
         return sum(1 for src in sources if key in src or (len(src) > 3 and src in key))
 
-    return max(candidates, key=lambda c: (support(c), -candidates.index(c)))
+    best = max(candidates, key=lambda c: (support(c), -candidates.index(c)))
+    # a word of the site's name ('Springfield', the city in the <title>) is not the name when a
+    # candidate holds it whole together with the domain ('UsedSpringfield.com', og:site_name)
+    fuller = [c for c in (org, site, logo) if c and domain and len(domain) > 3
+              and _key(domain) in _key(c)
+              and len(_key(c)) <= len(_key(domain)) + 4  # the domain written out, no more
+              and _key(best) in _key(c) and _key(best) != _key(c)]
+    return fuller[0] if fuller and best in titled and _key(domain) not in _key(best) else best
 
 
 def _not_registration(text: str) -> str:
@@ -125,6 +156,12 @@ _CALL = re.compile(
     r"\bzadzwoń(?:\s+pod)?|客服專線|客服专线|客服電話|客服电话|服務專線|服务热线)"
     r"\s*[:：]?\s*(\+?\(?\d[\d ()\-.]{6,}\d)", re.I)
 _CALL = fastre.guarded(_CALL)  # same matches, skipping ahead by the first characters
+# An address the page asks the reader to write to ("envia um email para: clientes@…", "email
+# us at …", "écrivez-nous à …"), wherever it stands: the site's own, like a number to call.
+_WRITE = re.compile(
+    r"(?:\be-?mail(?:\s+us)?\s+(?:to|at|para|an|à|a|do|na)|\bwrite\s+to\s+us(?:\s+at)?|"
+    r"\bécrivez(?:-nous)?\s+à|\bescr[íi]b(?:enos|anos)\s+a|\bschreiben\s+sie\s+uns\s+an|"
+    r"\bnapisz\s+do\s+nas\s+na|\bscrivici\s+a)\s*[:：]?\s*([\w.+-]+@[\w-]+(?:\.[\w-]+)+)", re.I)
 
 
 def _phone_like(candidate: str) -> bool:
@@ -167,6 +204,7 @@ def contacts(root, block_text: str | None = None) -> dict:
     phones += f.phones(chrome)
     phones += [p for m in _CALL.finditer(_visible_text(root)) for p in f.phones(m.group(1))]
     emails = f.emails(shown) + [e for k, _, v in found if k == "email" for e in f.emails(v)]
+    emails += [e for m in _WRITE.finditer(_visible_text(root)) for e in f.emails(m.group(1))]
     handles = f.handles(chrome)
     seen: set[str] = set()  # what a repeated href adds is there already (all made unique below)
     for href in (a.get("href") for a in root.iter("a")):

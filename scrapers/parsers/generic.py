@@ -139,7 +139,10 @@ def _schema_fields(product: dict) -> dict:
     prices = []
     for o in offer_list:
         for key in ("price", "lowPrice", "highPrice"):
-            amount = offers.number(value(o.get(key)) or "")
+            raw = value(o.get(key)) or ""
+            amount = offers.number(raw)
+            if amount is None and offers.amounts(raw):  # "$15", "€ 12,50": the sign written in
+                amount = offers.amounts(raw)[0].low
             if amount:
                 prices.append(amount)
     currency = next((value(o.get("priceCurrency")) for o in offer_list

@@ -136,6 +136,10 @@ def _scan(text: str) -> Iterator[Money]:
         if code in _CAPITALS_ONLY and not _capital_symbol(text, m):
             pos = m.end("c1") if m.group("c1") else m.start("c2")
             continue  # ("Article 12,99 €": the figure after 'le' is still read with its €)
+        if m.group("n3") and m.start() and text[m.start() - 1].isascii() and \
+                text[m.start() - 1].isalpha():
+            pos = m.start("c2")  # the sign may still open a price: "MFCD00000001 $1.00"
+            continue  # a model code ("HR2670FT", "X100USD"): letters glued before the figure
         first = number(m.group("n1") or m.group("n3") or "")
         upper = m.group("n2") or m.group("n4")
         second = number(upper) if upper else None
@@ -204,7 +208,7 @@ def purity(text: str | None) -> str | None:
 
 _UNIT = (r"mg|g|gr|kg|µg|ug|ml|mL|l|L|lt|lb|lbs|oz|gal|t|ton|tonne|tonnes|mt|MT|pcs|"
          r"ounces?|pounds?|gallons?|lit(?:er|re)s?|grams?|kilograms?|kilos?|"
-         r"gallon\s+unit|gramm|liter|stück|szt|sztuk|unidades|pièces|штук|"
+         r"gallon\s+unit|gramm|liter|stück|stk|szt|sztuk|unidades|pièces|штук|шт|tk|kpl|ks|pz|stuks|"
          r"克|千克|公斤|毫克|毫升|升|吨|кг|г|мл|л")
 _QUANTITY = re.compile(
     rf"(?<![\w.,])\d+(?:[.,]\d+)?\s?(?:{_UNIT})(?:\s?[xX×]\s?\d+)?(?![A-Za-z0-9])"

@@ -115,6 +115,22 @@ def _named(text: str | None, title_words: set[str]) -> bool:
     return len(words) >= 2 and len(words & title_words) >= 0.6 * len(words)
 
 
+# An icon font's glyph (Font Awesome's heart, U+F004) is a picture, not a letter.
+_ICON_GLYPHS = re.compile("[\ue000-\uf8ff]+")
+
+
+def _after_price(name: str) -> str:
+    """A classified ad's heading "♥ Log In needed $15 · Casio FX-991ES" names the item after
+    the price and its separator (the price is the ad's; what comes before are the heading's
+    own buttons); icon-font glyphs are dropped from any heading."""
+    name = f.clean(_ICON_GLYPHS.sub(" ", name)) or name
+    head, sep, rest = name.partition(" · ")
+    if sep and rest and offers.amounts(head) and re.search(
+            r"\d\s*(?:[^\w\s]{1,3}|[A-Z]{3})?\s*$", head) and len(rest) >= 3:
+        return rest
+    return name
+
+
 def title(root, block, schema: dict) -> str | None:
     heading_ = heading(root, block)
     return (heading_ or schema.get("name")
@@ -158,6 +174,7 @@ def read(root, schema: dict) -> dict | None:
     if not name:
         return None
     name = strip_site(name, site_name(root)) if " | " in name else name
+    name = _after_price(name)
     name, title_purity = offers.split_title(name)
     found = regions.pairs(block)
     text = "\n".join(regions.lines(block))

@@ -161,9 +161,12 @@ def main_block(root):
     return block
 
 
+# ("elementor-hidden-phone", "visible-phone": a block hidden or shown on phones, not a phone
+# block; the <body>'s classes name the page's layout, "desktop-header-style-2", not a block)
 _CHROME_BLOCK = re.compile(
     r"header|footer|(?:^|\s)foot\d*(?:\s|$)|contact|kontakt|address|copyright|top-?bar|"
-    r"^top$|phone|hotline|telephone|call-?us", re.I)
+    r"^top$|(?<!hidden-)(?<!visible-)(?<!hide-on-)(?<!show-on-)phone|hotline|telephone|call-?us",
+    re.I)
 
 
 @functools.lru_cache(maxsize=2)  # the company's name and its contacts read the same page's
@@ -177,8 +180,8 @@ def chrome_text(root) -> str:
             parts.append(el.text_content())
             continue
         cls, id_, role = el.get("class"), el.get("id"), el.get("role")
-        if not (cls or id_ or role):
-            continue  # (most elements of a long list: no label to read)
+        if el.tag == "body" or not (cls or id_ or role):
+            continue  # (most elements of a long list: no label to read; the body's names layout)
         label = f"{cls or ''} {id_ or ''} {role or ''}".strip()
         if label and _CHROME_BLOCK.search(label):
             parts.append(el.text_content())
