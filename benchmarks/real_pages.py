@@ -39,7 +39,9 @@ UNSEEN_SITES = ("2026-12-07 unseen shops and marketplaces in eleven languages",
                 "2026-12-07 fourth batch of unseen shops, scored after the third batch fixes",
                 "2026-12-07 fifth batch: Middle-East and Asian shops, marketplaces and classifieds",
                 "2026-12-08 sixth batch: Estonian tool shops, IKEA Egypt, a US seed shop and Irish "
-                "property classifieds")
+                "property classifieds",
+                "2026-12-08 seventh batch: lab-supply vendors, a B2B directory and small shops, "
+                "scored after the sixth batch's fixes")
 EXTRACTOR = [ROOT / "scrapers/parsers" / f"{m}.py" for m in (
     "generic", "product", "cards", "company", "regions", "offers", "vocab", "challenge", "urls",
     "vendorsite", "post", "common", "fields", "cardtext")]
