@@ -162,10 +162,14 @@ def read_card(card, link: str, links: dict, text: str | None = None) -> dict:
             "price_text": f.clean(" ".join(shown))}
 
 
+def _crossed_out(el) -> bool:
+    """Crossed out by its tag (or an ancestor's) or marked as the old price by its class."""
+    return _struck(el) or bool(_OLD.search(el.get("class") or ""))
+
+
 def _struck_price(el) -> bool:
     """A price crossed out by its tag or its class (the list price beside the offer's)."""
-    return bool(_struck(el) or _OLD.search(el.get("class") or "")) and offers.has_amount(
-        el.text_content() or "")
+    return _crossed_out(el) and offers.has_amount(el.text_content() or "")
 
 
 def _pack_after_price(card) -> str | None:
@@ -258,7 +262,7 @@ _LIST_PRICE = re.compile(
 
 def _price_parts(node) -> list[str]:
     """Price texts in `node`, descending into children when it mixes gross and net prices."""
-    if _struck(node) or _OLD.search(node.get("class") or "") or cardtext.in_old_price_box(node):
+    if _crossed_out(node) or cardtext.in_old_price_box(node):
         return []
     text = f.text(node) or ""
     if _LIST_PRICE.match(text) and len(offers.amounts(text)) == 1:
@@ -269,7 +273,7 @@ def _price_parts(node) -> list[str]:
     # element; each child is read on its own so the other amount drops out.
     # "EGP 13,499 EGP 16,299 -17%": a price box holding the old price as a child of its own.
     mixed = len(offers.amounts(text)) > 1 and len(node) and (_NOT_ITEM.search(text) or any(
-        isinstance(c.tag, str) and (_struck(c) or _OLD.search(c.get("class") or ""))
+        isinstance(c.tag, str) and _crossed_out(c)
         for c in node.iterdescendants()))  # (the old price's box may sit a level deeper)
     if not _NET.search(text) and not mixed:
         return [text]
